@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds influsim, and runs the default experiment
+# (the French designer brand), writing results.h5 in the current folder.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bash "$root/tests/deps.sh"
+cmake -S "$root" -B "$root/build" >/dev/null
+cmake --build "$root/build" -j"$(nproc)" >/dev/null
+"$root/build/influsim" run "$@"

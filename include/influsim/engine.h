@@ -1,0 +1,41 @@
+/*
+ * influsim/engine.h — running a scenario's trials in parallel.
+ *
+ * Trials are split into fixed blocks that threads take in any order; every
+ * random number is keyed by what it simulates (seed, trial, tier, candidate),
+ * and each trial writes only its own slots, so the results are bit-identical
+ * for any number of threads.
+ */
+#ifndef INFLUSIM_ENGINE_H
+#define INFLUSIM_ENGINE_H
+
+#include "influsim/error.h"
+#include "influsim/results.h"
+#include "influsim/scenario.h"
+
+/* Called after each finished block of trials, from one thread at a time.
+ * Must be quick and must not call back into the engine. */
+typedef void (*infl_progress_fn)(void *user, uint64_t trials_done, uint64_t trials_total);
+
+typedef struct {
+    unsigned threads;          /* 0: OpenMP's default (OMP_NUM_THREADS or all cores) */
+    infl_progress_fn progress; /* may be NULL */
+    void *progress_user;
+} infl_run_options;
+
+/* Trials per block: the unit of work handed to a thread. */
+#define INFL_ENGINE_BLOCK 128
+
+/*
+ * Runs every trial of the scenario under every strategy. On success *out holds
+ * the per-trial results (caller owns; infl_trials_free) and *threads_used the
+ * number of threads that ran. On failure (out of memory, a limit exceeded by
+ * a trial) *out is NULL and err says which trial and why.
+ */
+infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt,
+                            infl_trials **out, unsigned *threads_used, infl_error *err);
+
+/* Returns the number of threads a run with opt->threads == 0 would use. */
+unsigned infl_engine_default_threads(void);
+
+#endif

@@ -1,0 +1,59 @@
+/*
+ * influsim/h5.h — the results file: writing a run to HDF5 and reading its
+ * summary back. The layout is versioned and documented in docs/output.md;
+ * the dataset names there are a contract with users' scripts.
+ */
+#ifndef INFLUSIM_H5_H
+#define INFLUSIM_H5_H
+
+#include "influsim/error.h"
+#include "influsim/results.h"
+#include "influsim/scenario.h"
+
+#include <stdbool.h>
+
+#define INFL_H5_FORMAT "influsim-results"
+#define INFL_H5_FORMAT_VERSION 1
+
+/* How a run went, recorded in the file's root attributes. */
+typedef struct {
+    unsigned threads;
+    double wall_seconds; /* simulation and statistics, before writing */
+} infl_run_info;
+
+/*
+ * Writes a complete results file at `path`. The file is written under a
+ * temporary name in the same folder, flushed to disk, and renamed into place
+ * only when whole, so `path` never holds a half-written file; an existing file
+ * at `path` is replaced atomically. On failure nothing is left behind and err
+ * names the path and the step that failed (INFL_EIO or INFL_EHDF5).
+ */
+infl_status infl_h5_write(const char *path, const infl_scenario *sc, const infl_trials *tr,
+                          const infl_summary *sm, const infl_run_info *info, infl_error *err);
+
+/* What a results file says about the run that made it. Owned strings. */
+typedef struct {
+    char *scenario_name;
+    char *currency;
+    char *program_version;
+    char *created;
+    uint64_t seed;
+    uint64_t trials;
+    uint64_t threads;
+    double wall_seconds;
+    bool complete;
+    long format_version;
+} infl_h5_meta;
+
+/*
+ * Reads the summary and run metadata of a results file. On success *out is a
+ * new summary (infl_summary_free) and meta is filled (infl_h5_meta_destroy).
+ * A file that is not HDF5, or not an influsim results file, or that lacks a
+ * part of the layout, gives INFL_EFORMAT with a message naming what is wrong.
+ */
+infl_status infl_h5_read_summary(const char *path, infl_summary **out, infl_h5_meta *meta,
+                                 infl_error *err);
+
+void infl_h5_meta_destroy(infl_h5_meta *meta);
+
+#endif

@@ -1,0 +1,80 @@
+/*
+ * cli.h — the pieces of the influsim command-line program: subcommands,
+ * argument helpers, the summary report and the progress bar. Only main()
+ * prints errors and chooses exit codes; subcommands return an exit code.
+ */
+#ifndef INFL_CLI_H
+#define INFL_CLI_H
+
+#include "influsim/h5.h"
+#include "influsim/results.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Exit codes, documented in `influsim --help` and README.md. */
+enum {
+    INFL_EXIT_OK = 0,
+    INFL_EXIT_FAILURE = 1, /* the run or a file operation failed */
+    INFL_EXIT_USAGE = 2,   /* bad command line or invalid scenario */
+};
+
+int infl_cmd_run(int argc, char **argv);
+int infl_cmd_check(int argc, char **argv);
+int infl_cmd_show(int argc, char **argv);
+
+/* The built-in default scenario (experiments/french-brand.yaml), embedded at build time. */
+extern const char infl_default_scenario_yaml[];
+extern const unsigned long infl_default_scenario_size;
+#define INFL_DEFAULT_SCENARIO_ORIGIN "experiments/french-brand.yaml (built in)"
+
+/* Prints "influsim: error: " and the message(s) to stderr. */
+void infl_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints every message of err, each prefixed "influsim: ". */
+void infl_cli_print_error(const infl_error *err);
+/* Exit code for a library status. */
+int infl_cli_exit_code(infl_status status);
+
+/* Parses a whole number in [lo, hi]; false (and a message naming `option`) if not. */
+bool infl_cli_parse_u64(const char *option, const char *text, uint64_t lo, uint64_t hi,
+                        uint64_t *out);
+
+/* A growable list of --set arguments; the strings are borrowed from argv or owned (owned[i]). */
+typedef struct {
+    const char **items;
+    bool *owned;
+    size_t count, capacity;
+} infl_cli_sets;
+bool infl_cli_sets_add(infl_cli_sets *sets, const char *item, bool owned);
+void infl_cli_sets_destroy(infl_cli_sets *sets);
+
+/* What the report says about the run beside the numbers. */
+typedef struct {
+    const char *scenario_name;
+    const char *currency;
+    uint64_t trials, seed;
+    unsigned threads;
+    double wall_seconds;
+    bool complete;
+} infl_report_header;
+
+/* Prints the summary tables (per strategy, and P(A > B)) to out. */
+void infl_report_print(FILE *out, const infl_report_header *h, const infl_summary *sm);
+
+/* A progress bar on stderr: trials done, rate, time left. */
+typedef struct {
+    double start;       /* monotonic seconds */
+    double last_draw;   /* when the bar was last drawn */
+    bool enabled;
+    bool drawn;
+} infl_progress;
+void infl_progress_init(infl_progress *p, bool enabled);
+/* An infl_progress_fn: user is an infl_progress *. */
+void infl_progress_update(void *user, uint64_t done, uint64_t total);
+/* Clears the bar's line if it was drawn. */
+void infl_progress_finish(infl_progress *p);
+/* Monotonic clock in seconds. */
+double infl_now(void);
+
+#endif

@@ -1,0 +1,54 @@
+/*
+ * main.c — the influsim command: dispatches to a subcommand. Subcommands
+ * return exit codes; nothing below main() calls exit().
+ */
+#include "cli.h"
+
+#include "influsim/version.h"
+
+#include <string.h>
+
+static void usage(FILE *out)
+{
+    fputs("usage: influsim COMMAND [options]\n"
+          "\n"
+          "Monte Carlo of influencer campaigns: many micro- or a few macro-influencers\n"
+          "out of the same budget?\n"
+          "\n"
+          "commands:\n"
+          "  run [SCENARIO]     simulate a scenario (default: the built-in French brand)\n"
+          "  check [SCENARIO]   validate a scenario and print it resolved\n"
+          "  show FILE.h5       print the summary stored in a results file\n"
+          "\n"
+          "  influsim COMMAND --help   options of a command\n"
+          "  influsim --version       version and git revision\n"
+          "\n"
+          "exit status: 0 success; 1 the run, or reading or writing a file, failed;\n"
+          "2 bad command line or invalid scenario.\n",
+          out);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return INFL_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+        usage(stdout);
+        return INFL_EXIT_OK;
+    }
+    if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+        printf("influsim %s (git %s)\n", infl_version(), infl_git_revision());
+        return INFL_EXIT_OK;
+    }
+    if (!strcmp(cmd, "run"))
+        return infl_cmd_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "check"))
+        return infl_cmd_check(argc - 1, argv + 1);
+    if (!strcmp(cmd, "show"))
+        return infl_cmd_show(argc - 1, argv + 1);
+    infl_cli_error("unknown command '%s' (commands: run, check, show; see influsim --help)", cmd);
+    return INFL_EXIT_USAGE;
+}

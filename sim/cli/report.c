@@ -1,0 +1,108 @@
+/*
+ * report.c — the summary tables printed after a run and by `influsim show`:
+ * per strategy the distribution of conversions, spend, hires, ROI and cost per
+ * acquisition; then the matrix of P(A converts more than B).
+ */
+#include "cli.h"
+
+#include <math.h>
+#include <string.h>
+
+static double stat_or_nan(const infl_summary *sm, size_t s, const char *metric, int which)
+{
+    const infl_stat *st = infl_summary_stat(sm, s, metric);
+    if (st == NULL)
+        return NAN;
+    switch (which) {
+    case 0:
+        return st->mean;
+    case 1:
+        return st->ratio_of_totals;
+    case 2:
+        return st->se;
+    default:
+        return NAN;
+    }
+}
+
+static void cell(FILE *out, int width, int prec, double v)
+{
+    if (isnan(v))
+        fprintf(out, " %*s", width, "-");
+    else
+        fprintf(out, " %*.*f", width, prec, v);
+}
+
+void infl_report_print(FILE *out, const infl_report_header *h, const infl_summary *sm)
+{
+    const size_t ns = sm->n_strategies;
+    int nw = 8;
+    for (size_t s = 0; s < ns; s++) {
+        int len = (int)strlen(sm->strategy_names[s]);
+        if (len > nw)
+            nw = len;
+    }
+    if (nw > 32)
+        nw = 32;
+
+    fprintf(out, "%s: %llu trials, seed %llu, %u thread%s, %.2f s%s\n\n", h->scenario_name,
+            (unsigned long long)h->trials, (unsigned long long)h->seed, h->threads,
+            h->threads == 1 ? "" : "s", h->wall_seconds, h->complete ? "" : "  (INCOMPLETE)");
+    fprintf(out, "%-*s %21s %7s %7s %7s %7s %11s %7s %7s %10s %7s\n", nw, "", "conversions",
+            "", "", "", "", "spend", "hires", "ROI", "CPA", "lost");
+    fprintf(out, "%-*s %12s %8s %7s %7s %7s %7s %11s %7s %7s %10s %7s\n", nw, "strategy",
+            "mean", "(se)", "5%", "50%", "95%", "P(0)", h->currency, "mean", "total",
+            h->currency, "mean");
+    for (size_t s = 0; s < ns; s++) {
+        const infl_stat *c = infl_summary_stat(sm, s, "conversions");
+        fprintf(out, "%-*.*s", nw, nw, sm->strategy_names[s]);
+        if (c == NULL) {
+            fprintf(out, " (no conversions metric)\n");
+            continue;
+        }
+        cell(out, 12, 2, c->mean);
+        if (isnan(c->se))
+            fprintf(out, " %8s", "");
+        else
+            fprintf(out, " (%6.2f)", c->se);
+        cell(out, 7, 0, c->q[1]);
+        cell(out, 7, 0, c->q[4]);
+        cell(out, 7, 0, c->q[7]);
+        cell(out, 7, 3, c->p_zero);
+        cell(out, 11, 0, stat_or_nan(sm, s, "spend", 0));
+        cell(out, 7, 1, stat_or_nan(sm, s, "hires", 0));
+        cell(out, 7, 2, stat_or_nan(sm, s, "roi", 1));
+        cell(out, 10, 2, stat_or_nan(sm, s, "cost_per_acquisition", 1));
+        cell(out, 7, 2, stat_or_nan(sm, s, "lost_conversions", 0));
+        fputc('\n', out);
+    }
+    fprintf(out, "\nROI and CPA are ratios of totals over all trials (profit / spend, spend / "
+                 "conversions);\nlost = conversions lost in regions the brand cannot ship to.\n");
+    for (size_t s = 0; s < ns; s++) {
+        const infl_stat *cpa = infl_summary_stat(sm, s, "cost_per_acquisition");
+        const infl_stat *roi = infl_summary_stat(sm, s, "roi");
+        if (cpa && cpa->n_missing)
+            fprintf(out, "%s: cost per acquisition undefined in %llu trials (no conversions)\n",
+                    sm->strategy_names[s], (unsigned long long)cpa->n_missing);
+        if (roi && roi->n_missing)
+            fprintf(out, "%s: ROI undefined in %llu trials (nothing spent)\n",
+                    sm->strategy_names[s], (unsigned long long)roi->n_missing);
+    }
+
+    if (ns < 2)
+        return;
+    fprintf(out, "\nP(row converts more than column), same trials:\n%-*s", nw, "");
+    for (size_t b = 0; b < ns; b++)
+        fprintf(out, " %*.*s", nw < 12 ? nw : 12, nw < 12 ? nw : 12, sm->strategy_names[b]);
+    fputc('\n', out);
+    for (size_t a = 0; a < ns; a++) {
+        fprintf(out, "%-*.*s", nw, nw, sm->strategy_names[a]);
+        for (size_t b = 0; b < ns; b++) {
+            if (a == b)
+                fprintf(out, " %*s", nw < 12 ? nw : 12, "-");
+            else
+                cell(out, nw < 12 ? nw : 12, 3, sm->p_greater[a * ns + b]);
+        }
+        fputc('\n', out);
+    }
+}

@@ -1,0 +1,454 @@
+/*
+ * h5in.c — reads the summary and run metadata back from a results file
+ * (see infl_h5_read_summary in include/influsim/h5.h), for `influsim show`.
+ *
+ * Anything may arrive here: an empty file, a text file, a truncated or
+ * foreign HDF5 file. Each step checks what it reads and fails with a message
+ * that names the file and the part that is missing or malformed.
+ */
+#include "influsim/h5.h"
+
+#include <hdf5.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    infl_error *err;
+    const char *path;
+    infl_status rc;
+} reader;
+
+static bool bad(reader *r, const char *what)
+{
+    if (r->rc == INFL_OK)
+        r->rc = infl_error_add(r->err, INFL_EFORMAT, "%s: %s", r->path, what);
+    return false;
+}
+
+static hid_t vstr_type(void)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    if (t >= 0 && (H5Tset_size(t, H5T_VARIABLE) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0)) {
+        H5Tclose(t);
+        return -1;
+    }
+    return t;
+}
+
+/* Reads a scalar variable-length string attribute into a new string. */
+static bool read_attr_str(reader *r, hid_t loc, const char *name, char **out)
+{
+    char msg[160];
+    snprintf(msg, sizeof msg, "missing or malformed attribute '%s'", name);
+    if (H5Aexists(loc, name) <= 0)
+        return bad(r, msg);
+    hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
+    hid_t ft = a >= 0 ? H5Aget_type(a) : -1;
+    hid_t t = vstr_type();
+    char *v = NULL;
+    bool ok = a >= 0 && ft >= 0 && t >= 0 && H5Tget_class(ft) == H5T_STRING &&
+              H5Tis_variable_str(ft) > 0 && H5Aread(a, t, &v) >= 0 && v != NULL;
+    if (ok)
+        *out = strdup(v);
+    if (v != NULL)
+        H5free_memory(v);
+    if (t >= 0)
+        H5Tclose(t);
+    if (ft >= 0)
+        H5Tclose(ft);
+    if (a >= 0)
+        H5Aclose(a);
+    if (ok && *out == NULL)
+        return bad(r, "out of memory");
+    return ok ? true : bad(r, msg);
+}
+
+static bool read_attr_num(reader *r, hid_t loc, const char *name, hid_t mem_type, void *out)
+{
+    char msg[160];
+    snprintf(msg, sizeof msg, "missing or malformed attribute '%s'", name);
+    if (H5Aexists(loc, name) <= 0)
+        return bad(r, msg);
+    hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
+    hid_t s = a >= 0 ? H5Aget_space(a) : -1;
+    bool ok = a >= 0 && s >= 0 && H5Sget_simple_extent_npoints(s) == 1 &&
+              H5Aread(a, mem_type, out) >= 0;
+    if (s >= 0)
+        H5Sclose(s);
+    if (a >= 0)
+        H5Aclose(a);
+    return ok ? true : bad(r, msg);
+}
+
+/* Reads a boolean attribute written as an int8 enum (or a plain small integer). */
+static bool read_attr_bool(reader *r, hid_t loc, const char *name, bool *out)
+{
+    char msg[160];
+    snprintf(msg, sizeof msg, "missing or malformed attribute '%s'", name);
+    if (H5Aexists(loc, name) <= 0)
+        return bad(r, msg);
+    hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
+    hid_t ft = a >= 0 ? H5Aget_type(a) : -1;
+    hid_t nt = ft >= 0 ? H5Tget_native_type(ft, H5T_DIR_ASCEND) : -1;
+    signed char v = 0;
+    bool ok = nt >= 0 && H5Tget_size(nt) == 1 &&
+              (H5Tget_class(ft) == H5T_ENUM || H5Tget_class(ft) == H5T_INTEGER) &&
+              H5Aread(a, nt, &v) >= 0;
+    if (nt >= 0)
+        H5Tclose(nt);
+    if (ft >= 0)
+        H5Tclose(ft);
+    if (a >= 0)
+        H5Aclose(a);
+    *out = v != 0;
+    return ok ? true : bad(r, msg);
+}
+
+/* Opens a 1-D dataset and checks it has n elements (n == 0: any; *n set). */
+static hid_t open_1d(reader *r, hid_t loc, const char *group, const char *name, hsize_t *n)
+{
+    char msg[512];
+    snprintf(msg, sizeof msg, "missing or malformed dataset '%s/%s'", group, name);
+    if (H5Lexists(loc, name, H5P_DEFAULT) <= 0) {
+        bad(r, msg);
+        return -1;
+    }
+    hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
+    hid_t s = d >= 0 ? H5Dget_space(d) : -1;
+    hsize_t dim = 0;
+    bool ok = s >= 0 && H5Sget_simple_extent_ndims(s) == 1 &&
+              H5Sget_simple_extent_dims(s, &dim, NULL) == 1 && (*n == 0 || dim == *n);
+    if (s >= 0)
+        H5Sclose(s);
+    if (!ok) {
+        if (d >= 0)
+            H5Dclose(d);
+        bad(r, msg);
+        return -1;
+    }
+    *n = dim;
+    return d;
+}
+
+static bool read_doubles(reader *r, hid_t loc, const char *group, const char *name, hsize_t n,
+                         double *out)
+{
+    hsize_t m = n;
+    hid_t d = open_1d(r, loc, group, name, &m);
+    if (d < 0)
+        return false;
+    bool ok = H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) >= 0;
+    H5Dclose(d);
+    if (!ok) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "cannot read dataset '%s/%s' (damaged file?)", group, name);
+        return bad(r, msg);
+    }
+    return true;
+}
+
+/* Reads a 1-D string dataset into n new strings; *n = 0 accepts any length. */
+static bool read_strings(reader *r, hid_t loc, const char *group, const char *name, hsize_t *n,
+                         char ***out)
+{
+    hid_t d = open_1d(r, loc, group, name, n);
+    if (d < 0)
+        return false;
+    char msg[512];
+    snprintf(msg, sizeof msg, "cannot read string dataset '%s/%s'", group, name);
+    hid_t t = vstr_type(), ft = H5Dget_type(d), s = H5Dget_space(d);
+    char **raw = calloc(*n ? *n : 1, sizeof *raw);
+    char **copy = calloc(*n ? *n : 1, sizeof *copy);
+    bool ok = t >= 0 && ft >= 0 && s >= 0 && raw && copy && H5Tget_class(ft) == H5T_STRING &&
+              H5Tis_variable_str(ft) > 0 &&
+              (*n == 0 || H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw) >= 0);
+    for (hsize_t i = 0; ok && i < *n; i++)
+        ok = raw[i] != NULL && (copy[i] = strdup(raw[i])) != NULL;
+    if (raw != NULL && t >= 0 && s >= 0 && *n > 0)
+        H5Dvlen_reclaim(t, s, H5P_DEFAULT, raw);
+    free(raw);
+    if (s >= 0)
+        H5Sclose(s);
+    if (ft >= 0)
+        H5Tclose(ft);
+    if (t >= 0)
+        H5Tclose(t);
+    H5Dclose(d);
+    if (!ok) {
+        infl_names_free(copy, *n);
+        return bad(r, msg);
+    }
+    *out = copy;
+    return true;
+}
+
+static bool read_matrix(reader *r, hid_t g, const char *name, size_t n, double *out)
+{
+    char msg[256];
+    snprintf(msg, sizeof msg, "missing or malformed dataset 'comparisons/%s'", name);
+    if (H5Lexists(g, name, H5P_DEFAULT) <= 0)
+        return bad(r, msg);
+    hid_t d = H5Dopen2(g, name, H5P_DEFAULT);
+    hid_t s = d >= 0 ? H5Dget_space(d) : -1;
+    hsize_t dims[2] = {0, 0};
+    bool ok = s >= 0 && H5Sget_simple_extent_ndims(s) == 2 &&
+              H5Sget_simple_extent_dims(s, dims, NULL) == 2 && dims[0] == n && dims[1] == n &&
+              H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) >= 0;
+    if (s >= 0)
+        H5Sclose(s);
+    if (d >= 0)
+        H5Dclose(d);
+    return ok ? true : bad(r, msg);
+}
+
+static bool read_strategy(reader *r, hid_t strategies, infl_summary *sm, size_t s, double *col)
+{
+    char gname[512];
+    snprintf(gname, sizeof gname, "strategies/%s/summary", sm->strategy_names[s]);
+    htri_t exists = H5Lexists(strategies, sm->strategy_names[s], H5P_DEFAULT);
+    hid_t g = exists > 0 ? H5Gopen2(strategies, sm->strategy_names[s], H5P_DEFAULT) : -1;
+    htri_t has_summary = g >= 0 ? H5Lexists(g, "summary", H5P_DEFAULT) : -1;
+    hid_t gs = has_summary > 0 ? H5Gopen2(g, "summary", H5P_DEFAULT) : -1;
+    bool ok = false;
+    if (gs < 0) {
+        char msg[600];
+        snprintf(msg, sizeof msg, "missing group '%s'", gname);
+        bad(r, msg);
+        goto done;
+    }
+    const size_t nm = sm->n_metrics;
+    infl_stat *st = &sm->stats[s * nm];
+#define READ_STAT(field, cname)                                                                    \
+    do {                                                                                           \
+        if (!read_doubles(r, gs, gname, cname, nm, col))                                           \
+            goto done;                                                                             \
+        for (size_t m = 0; m < nm; m++)                                                            \
+            st[m].field = col[m];                                                                  \
+    } while (0)
+    READ_STAT(mean, "mean");
+    READ_STAT(sd, "sd");
+    READ_STAT(se, "se");
+    READ_STAT(min, "min");
+    READ_STAT(max, "max");
+    static const char *const qnames[INFL_N_QUANTILES] = {"q01", "q05", "q10", "q25", "q50",
+                                                         "q75", "q90", "q95", "q99"};
+    for (size_t i = 0; i < INFL_N_QUANTILES; i++)
+        READ_STAT(q[i], qnames[i]);
+    READ_STAT(p_zero, "p_zero");
+    READ_STAT(ratio_of_totals, "ratio_of_totals");
+#undef READ_STAT
+    if (!read_doubles(r, gs, gname, "n", nm, col))
+        goto done;
+    for (size_t m = 0; m < nm; m++)
+        st[m].n = (uint64_t)col[m];
+    if (!read_doubles(r, gs, gname, "n_missing", nm, col))
+        goto done;
+    for (size_t m = 0; m < nm; m++)
+        st[m].n_missing = (uint64_t)col[m];
+    ok = true;
+done:
+    if (gs >= 0)
+        H5Gclose(gs);
+    if (g >= 0)
+        H5Gclose(g);
+    return ok;
+}
+
+static bool read_metric_info(reader *r, hid_t strategies, infl_summary *sm)
+{
+    char gname[512];
+    snprintf(gname, sizeof gname, "strategies/%s/summary", sm->strategy_names[0]);
+    hid_t g = H5Lexists(strategies, sm->strategy_names[0], H5P_DEFAULT) > 0
+                  ? H5Gopen2(strategies, sm->strategy_names[0], H5P_DEFAULT)
+                  : -1;
+    hid_t gs = g >= 0 && H5Lexists(g, "summary", H5P_DEFAULT) > 0
+                   ? H5Gopen2(g, "summary", H5P_DEFAULT)
+                   : -1;
+    char **names = NULL, **units = NULL, **longs = NULL;
+    hsize_t n = 0;
+    bool ok = false;
+    if (gs < 0) {
+        char msg[600];
+        snprintf(msg, sizeof msg, "missing group '%s'", gname);
+        bad(r, msg);
+        goto done;
+    }
+    if (!read_strings(r, gs, gname, "metric", &n, &names) ||
+        !read_strings(r, gs, gname, "units", &n, &units) ||
+        !read_strings(r, gs, gname, "long_name", &n, &longs))
+        goto done;
+    if (n == 0) {
+        bad(r, "the summary lists no metrics");
+        goto done;
+    }
+    sm->metrics = calloc(n, sizeof *sm->metrics);
+    if (sm->metrics == NULL) {
+        bad(r, "out of memory");
+        goto done;
+    }
+    sm->n_metrics = n;
+    for (hsize_t m = 0; m < n; m++) {
+        sm->metrics[m].name = names[m];
+        sm->metrics[m].units = units[m];
+        sm->metrics[m].long_name = longs[m];
+        names[m] = units[m] = longs[m] = NULL;
+        sm->metrics[m].integer = strcmp(sm->metrics[m].units, "1") == 0;
+        sm->metrics[m].ratio = strncmp(sm->metrics[m].name, "cost_per_", 9) == 0 ||
+                               strcmp(sm->metrics[m].name, "roi") == 0;
+    }
+    ok = true;
+done:
+    infl_names_free(names, n);
+    infl_names_free(units, n);
+    infl_names_free(longs, n);
+    if (gs >= 0)
+        H5Gclose(gs);
+    if (g >= 0)
+        H5Gclose(g);
+    return ok;
+}
+
+void infl_h5_meta_destroy(infl_h5_meta *meta)
+{
+    if (meta == NULL)
+        return;
+    free(meta->scenario_name);
+    free(meta->currency);
+    free(meta->program_version);
+    free(meta->created);
+    memset(meta, 0, sizeof *meta);
+}
+
+infl_status infl_h5_read_summary(const char *path, infl_summary **out, infl_h5_meta *meta,
+                                 infl_error *err)
+{
+    *out = NULL;
+    memset(meta, 0, sizeof *meta);
+    reader r = {.err = err, .path = path, .rc = INFL_OK};
+    hid_t file = -1, strategies = -1, comparisons = -1;
+    infl_summary *sm = NULL;
+    char *format = NULL;
+    double *col = NULL;
+    H5E_auto2_t old_func = NULL;
+    void *old_data = NULL;
+    H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+
+    FILE *probe = fopen(path, "rb");
+    if (probe == NULL) {
+        r.rc = infl_error_add(err, INFL_EIO, "%s: cannot open: %s", path, strerror(errno));
+        goto done;
+    }
+    fclose(probe);
+    if (H5Fis_hdf5(path) <= 0) {
+        bad(&r, "not an HDF5 file (empty, truncated, or another format)");
+        goto done;
+    }
+    file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (file < 0) {
+        bad(&r, "cannot open as HDF5 (truncated or damaged file?)");
+        goto done;
+    }
+    if (H5Aexists(file, "format") <= 0) {
+        bad(&r, "an HDF5 file, but not an influsim results file (no 'format' attribute)");
+        goto done;
+    }
+    if (!read_attr_str(&r, file, "format", &format))
+        goto done;
+    if (strcmp(format, INFL_H5_FORMAT) != 0) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "not an influsim results file (format is \"%.100s\")", format);
+        bad(&r, msg);
+        goto done;
+    }
+    uint64_t version = 0, threads = 0;
+    if (!read_attr_num(&r, file, "format_version", H5T_NATIVE_UINT64, &version))
+        goto done;
+    if (version > INFL_H5_FORMAT_VERSION || version == 0) {
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 "results format version %llu; this influsim reads version %d (upgrade influsim)",
+                 (unsigned long long)version, INFL_H5_FORMAT_VERSION);
+        bad(&r, msg);
+        goto done;
+    }
+    meta->format_version = (long)version;
+    if (!read_attr_str(&r, file, "scenario_name", &meta->scenario_name) ||
+        !read_attr_str(&r, file, "currency", &meta->currency) ||
+        !read_attr_str(&r, file, "program_version", &meta->program_version) ||
+        !read_attr_str(&r, file, "created", &meta->created) ||
+        !read_attr_num(&r, file, "seed", H5T_NATIVE_UINT64, &meta->seed) ||
+        !read_attr_num(&r, file, "trials", H5T_NATIVE_UINT64, &meta->trials) ||
+        !read_attr_num(&r, file, "threads", H5T_NATIVE_UINT64, &threads) ||
+        !read_attr_num(&r, file, "wall_time_s", H5T_NATIVE_DOUBLE, &meta->wall_seconds) ||
+        !read_attr_bool(&r, file, "complete", &meta->complete))
+        goto done;
+    meta->threads = threads;
+
+    sm = calloc(1, sizeof *sm);
+    if (sm == NULL) {
+        bad(&r, "out of memory");
+        goto done;
+    }
+    sm->n_trials = meta->trials;
+    hsize_t ns = 0;
+    if (!read_strings(&r, file, "", "strategy", &ns, &sm->strategy_names))
+        goto done;
+    sm->n_strategies = ns;
+    if (ns == 0) {
+        bad(&r, "the file lists no strategies");
+        goto done;
+    }
+    if (H5Lexists(file, "strategies", H5P_DEFAULT) <= 0 ||
+        (strategies = H5Gopen2(file, "strategies", H5P_DEFAULT)) < 0) {
+        bad(&r, "missing group 'strategies'");
+        goto done;
+    }
+    if (!read_metric_info(&r, strategies, sm))
+        goto done;
+    sm->stats = calloc(ns * sm->n_metrics, sizeof *sm->stats);
+    col = malloc(sm->n_metrics * sizeof *col);
+    sm->p_greater = calloc(ns * ns, sizeof(double));
+    sm->p_tie = calloc(ns * ns, sizeof(double));
+    sm->mean_difference = calloc(ns * ns, sizeof(double));
+    sm->se_difference = calloc(ns * ns, sizeof(double));
+    if (!sm->stats || !col || !sm->p_greater || !sm->p_tie || !sm->mean_difference ||
+        !sm->se_difference) {
+        bad(&r, "out of memory");
+        goto done;
+    }
+    for (size_t s = 0; s < ns; s++)
+        if (!read_strategy(&r, strategies, sm, s, col))
+            goto done;
+    if (H5Lexists(file, "comparisons", H5P_DEFAULT) <= 0 ||
+        (comparisons = H5Gopen2(file, "comparisons", H5P_DEFAULT)) < 0) {
+        bad(&r, "missing group 'comparisons'");
+        goto done;
+    }
+    if (!read_matrix(&r, comparisons, "p_greater", ns, sm->p_greater) ||
+        !read_matrix(&r, comparisons, "p_tie", ns, sm->p_tie) ||
+        !read_matrix(&r, comparisons, "mean_difference", ns, sm->mean_difference) ||
+        !read_matrix(&r, comparisons, "se_difference", ns, sm->se_difference))
+        goto done;
+
+done:
+    free(format);
+    free(col);
+    if (comparisons >= 0)
+        H5Gclose(comparisons);
+    if (strategies >= 0)
+        H5Gclose(strategies);
+    if (file >= 0)
+        H5Fclose(file);
+    H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
+    if (r.rc != INFL_OK) {
+        infl_summary_free(sm);
+        infl_h5_meta_destroy(meta);
+        return r.rc;
+    }
+    *out = sm;
+    return INFL_OK;
+}

@@ -1,0 +1,625 @@
+/*
+ * h5out.c — writes a run's results as an HDF5 file (layout: docs/output.md).
+ *
+ * The file is built under a temporary name in the target folder, closed,
+ * fsynced, renamed into place and the folder fsynced, so a reader never sees a
+ * half-written file at the target path. Every HDF5 call is checked; HDF5's own
+ * error printing is silenced for the duration and failures are reported
+ * through infl_error with the object being written.
+ */
+#include "influsim/h5.h"
+#include "influsim/version.h"
+
+#include "scenario_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gsl/gsl_version.h>
+#include <hdf5.h>
+#include <hdf5_hl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CHUNK_MAX 65536
+#define DEFLATE_LEVEL 4
+
+typedef struct {
+    infl_error *err;
+    const char *path; /* the target, for messages */
+    infl_status rc;
+} writer;
+
+/* Records the first failure; later ones add no noise. Returns false. */
+static bool fail(writer *w, const char *what, const char *name)
+{
+    if (w->rc == INFL_OK)
+        w->rc = infl_error_add(w->err, INFL_EHDF5, "%s: cannot write %s '%s'", w->path, what,
+                               name);
+    return false;
+}
+
+static hid_t str_type(void)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    if (t < 0)
+        return t;
+    if (H5Tset_size(t, H5T_VARIABLE) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0) {
+        H5Tclose(t);
+        return -1;
+    }
+    return t;
+}
+
+static bool attr_write(writer *w, hid_t loc, const char *name, hid_t type, hid_t space,
+                       const void *value)
+{
+    hid_t a = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+    bool ok = a >= 0 && H5Awrite(a, type, value) >= 0;
+    if (a >= 0 && H5Aclose(a) < 0)
+        ok = false;
+    return ok ? true : fail(w, "attribute", name);
+}
+
+static bool attr_str(writer *w, hid_t loc, const char *name, const char *value)
+{
+    hid_t t = str_type(), s = H5Screate(H5S_SCALAR);
+    bool ok = t >= 0 && s >= 0 && attr_write(w, loc, name, t, s, &value);
+    if (t >= 0)
+        H5Tclose(t);
+    if (s >= 0)
+        H5Sclose(s);
+    return ok ? true : fail(w, "attribute", name);
+}
+
+static bool attr_scalar(writer *w, hid_t loc, const char *name, hid_t file_type, hid_t mem_type,
+                        const void *value)
+{
+    hid_t s = H5Screate(H5S_SCALAR);
+    bool ok = s >= 0;
+    if (ok) {
+        hid_t a = H5Acreate2(loc, name, file_type, s, H5P_DEFAULT, H5P_DEFAULT);
+        ok = a >= 0 && H5Awrite(a, mem_type, value) >= 0;
+        if (a >= 0 && H5Aclose(a) < 0)
+            ok = false;
+        H5Sclose(s);
+    }
+    return ok ? true : fail(w, "attribute", name);
+}
+
+static bool attr_u64(writer *w, hid_t loc, const char *name, uint64_t v)
+{
+    return attr_scalar(w, loc, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &v);
+}
+
+static bool attr_f64(writer *w, hid_t loc, const char *name, double v)
+{
+    return attr_scalar(w, loc, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &v);
+}
+
+/* A boolean as h5py writes one (an int8 enum FALSE/TRUE), so it reads back as bool. */
+static bool attr_bool(writer *w, hid_t loc, const char *name, bool v)
+{
+    hid_t t = H5Tenum_create(H5T_NATIVE_INT8);
+    signed char f = 0, tr = 1, val = v ? 1 : 0;
+    bool ok = t >= 0 && H5Tenum_insert(t, "FALSE", &f) >= 0 && H5Tenum_insert(t, "TRUE", &tr) >= 0;
+    ok = ok && attr_scalar(w, loc, name, t, t, &val);
+    if (t >= 0)
+        H5Tclose(t);
+    return ok ? true : fail(w, "attribute", name);
+}
+
+static bool attr_f64_array(writer *w, hid_t loc, const char *name, const double *v, size_t n)
+{
+    hsize_t dim = n;
+    hid_t s = H5Screate_simple(1, &dim, NULL);
+    bool ok = s >= 0 && attr_write(w, loc, name, H5T_IEEE_F64LE, s, v);
+    if (s >= 0)
+        H5Sclose(s);
+    return ok;
+}
+
+/* Creates a 1-D dataset of n values; chunked and compressed when `compress`. */
+static hid_t dataset_1d(writer *w, hid_t loc, const char *name, hid_t file_type, hsize_t n,
+                        bool compress)
+{
+    hid_t space = H5Screate_simple(1, &n, NULL);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    hid_t d = -1;
+    if (space < 0 || dcpl < 0)
+        goto done;
+    if (compress && n > 0) {
+        hsize_t chunk = n < CHUNK_MAX ? n : CHUNK_MAX;
+        if (H5Pset_chunk(dcpl, 1, &chunk) < 0 || H5Pset_shuffle(dcpl) < 0 ||
+            H5Pset_deflate(dcpl, DEFLATE_LEVEL) < 0)
+            goto done;
+    }
+    d = H5Dcreate2(loc, name, file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+done:
+    if (space >= 0)
+        H5Sclose(space);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    if (d < 0)
+        fail(w, "dataset", name);
+    return d;
+}
+
+static bool label(writer *w, hid_t d, const char *units, const char *long_name)
+{
+    return attr_str(w, d, "units", units) && attr_str(w, d, "long_name", long_name);
+}
+
+/* Writes a 1-D column of doubles, stored as `file_type`, labelled, and with
+ * `scale` (if >= 0) attached as its dimension scale. */
+static bool column(writer *w, hid_t loc, const char *name, hid_t file_type, const double *v,
+                   hsize_t n, bool compress, const char *units, const char *long_name, hid_t scale)
+{
+    hid_t d = dataset_1d(w, loc, name, file_type, n, compress);
+    if (d < 0)
+        return false;
+    bool ok = (n == 0 || H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0) &&
+              label(w, d, units, long_name) && (scale < 0 || H5DSattach_scale(d, scale, 0) >= 0);
+    if (H5Dclose(d) < 0)
+        ok = false;
+    return ok ? true : fail(w, "dataset", name);
+}
+
+static bool string_column(writer *w, hid_t loc, const char *name, char *const *v, hsize_t n,
+                          const char *long_name, hid_t *keep)
+{
+    hid_t t = str_type();
+    if (t < 0)
+        return fail(w, "dataset", name);
+    hid_t d = dataset_1d(w, loc, name, t, n, false);
+    bool ok = d >= 0 && (n == 0 || H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0) &&
+              label(w, d, "1", long_name);
+    H5Tclose(t);
+    if (keep != NULL && ok) {
+        *keep = d;
+        return true;
+    }
+    if (d >= 0 && H5Dclose(d) < 0)
+        ok = false;
+    return ok ? true : fail(w, "dataset", name);
+}
+
+static hid_t group(writer *w, hid_t loc, const char *name)
+{
+    hid_t g = H5Gcreate2(loc, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (g < 0)
+        fail(w, "group", name);
+    return g;
+}
+
+static char *allocation_text(const infl_scenario *sc, size_t s)
+{
+    size_t cap = 64;
+    for (size_t k = 0; k < sc->n_tiers; k++)
+        cap += strlen(sc->tiers[k].name) + 32;
+    char *text = malloc(cap);
+    if (text == NULL)
+        return NULL;
+    size_t len = 0;
+    text[0] = '\0';
+    for (size_t k = 0; k < sc->n_tiers; k++) {
+        if (sc->strategies[s].share[k] == 0.0)
+            continue;
+        len += (size_t)snprintf(text + len, cap - len, "%s%s: %.6g", len ? ", " : "",
+                                sc->tiers[k].name, sc->strategies[s].share[k]);
+    }
+    return text;
+}
+
+static bool write_strategy(writer *w, hid_t strategies, const infl_scenario *sc,
+                           const infl_trials *tr, const infl_summary *sm, size_t s,
+                           hid_t trial_scale, double *buf)
+{
+    const size_t nm = sm->n_metrics;
+    bool ok = false;
+    hid_t g = -1, gt = -1, gs = -1, metric_scale = -1;
+    char *alloc = NULL;
+
+    if ((g = group(w, strategies, tr->strategy_names[s])) < 0)
+        goto done;
+    if ((alloc = allocation_text(sc, s)) == NULL) {
+        w->rc = infl_error_add(w->err, INFL_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (!attr_str(w, g, "allocation", alloc) || !attr_u64(w, g, "index", s))
+        goto done;
+    if ((gt = group(w, g, "trials")) < 0)
+        goto done;
+    for (size_t m = 0; m < nm; m++) {
+        const infl_metric_info *mi = &tr->metrics[m];
+        if (!column(w, gt, mi->name, mi->integer ? H5T_STD_U64LE : H5T_IEEE_F64LE,
+                    infl_trials_column(tr, s, m), tr->n_trials, true, mi->units, mi->long_name,
+                    trial_scale))
+            goto done;
+    }
+
+    /* The summary: one row per metric, one column per statistic. */
+    if ((gs = group(w, g, "summary")) < 0)
+        goto done;
+    char **names = malloc(nm * sizeof *names), **units = malloc(nm * sizeof *units),
+         **longs = malloc(nm * sizeof *longs);
+    bool lists = names && units && longs;
+    if (lists) {
+        for (size_t m = 0; m < nm; m++) {
+            names[m] = sm->metrics[m].name;
+            units[m] = sm->metrics[m].units;
+            longs[m] = sm->metrics[m].long_name;
+        }
+        lists = string_column(w, gs, "metric", names, nm, "metric name", &metric_scale) &&
+                H5DSset_scale(metric_scale, "metric") >= 0 &&
+                string_column(w, gs, "units", units, nm, "units of the metric", NULL) &&
+                string_column(w, gs, "long_name", longs, nm, "what the metric counts", NULL);
+    }
+    free(names);
+    free(units);
+    free(longs);
+    if (!lists) {
+        fail(w, "summary of strategy", tr->strategy_names[s]);
+        goto done;
+    }
+
+    const infl_stat *st = &sm->stats[s * nm];
+#define STAT_COLUMN(field, cname, cunits, clong)                                                   \
+    do {                                                                                           \
+        for (size_t m = 0; m < nm; m++)                                                            \
+            buf[m] = (double)st[m].field;                                                          \
+        if (!column(w, gs, cname, H5T_IEEE_F64LE, buf, nm, false, cunits, clong, metric_scale))  \
+            goto done;                                                                             \
+    } while (0)
+    for (size_t m = 0; m < nm; m++)
+        buf[m] = (double)st[m].n;
+    if (!column(w, gs, "n", H5T_STD_U64LE, buf, nm, false, "1",
+                "trials where the metric is defined", metric_scale))
+        goto done;
+    for (size_t m = 0; m < nm; m++)
+        buf[m] = (double)st[m].n_missing;
+    if (!column(w, gs, "n_missing", H5T_STD_U64LE, buf, nm, false, "1",
+                "trials where the metric is undefined (zero denominator)", metric_scale))
+        goto done;
+    STAT_COLUMN(mean, "mean", "metric units", "mean over trials");
+    STAT_COLUMN(sd, "sd", "metric units", "standard deviation over trials (n - 1)");
+    STAT_COLUMN(se, "se", "metric units", "Monte Carlo standard error of the mean");
+    STAT_COLUMN(min, "min", "metric units", "smallest value");
+    STAT_COLUMN(max, "max", "metric units", "largest value");
+    static const char *const qnames[INFL_N_QUANTILES] = {"q01", "q05", "q10", "q25", "q50",
+                                                         "q75", "q90", "q95", "q99"};
+    for (size_t i = 0; i < INFL_N_QUANTILES; i++) {
+        char longq[64];
+        snprintf(longq, sizeof longq, "%g %% quantile (linear interpolation)",
+                 infl_quantile_levels[i] * 100);
+        STAT_COLUMN(q[i], qnames[i], "metric units", longq);
+    }
+    STAT_COLUMN(p_zero, "p_zero", "1", "share of trials with value 0");
+    STAT_COLUMN(ratio_of_totals, "ratio_of_totals", "metric units",
+                "ratios only: sum of numerators over sum of denominators across trials");
+#undef STAT_COLUMN
+    ok = true;
+done:
+    free(alloc);
+    if (metric_scale >= 0)
+        H5Dclose(metric_scale);
+    if (gs >= 0)
+        H5Gclose(gs);
+    if (gt >= 0)
+        H5Gclose(gt);
+    if (g >= 0)
+        H5Gclose(g);
+    return ok;
+}
+
+static bool matrix(writer *w, hid_t loc, const char *name, const double *v, size_t n,
+                   const char *long_name, hid_t strategy_scale)
+{
+    hsize_t dims[2] = {n, n};
+    hid_t space = H5Screate_simple(2, dims, NULL);
+    hid_t d = space < 0 ? -1
+                        : H5Dcreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT,
+                                     H5P_DEFAULT);
+    bool ok = d >= 0 && H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0 &&
+              label(w, d, strcmp(name, "mean_difference") && strcmp(name, "se_difference")
+                                  ? "1" : "conversions",
+                    long_name) &&
+              H5DSattach_scale(d, strategy_scale, 0) >= 0 &&
+              H5DSattach_scale(d, strategy_scale, 1) >= 0;
+    if (d >= 0 && H5Dclose(d) < 0)
+        ok = false;
+    if (space >= 0)
+        H5Sclose(space);
+    return ok ? true : fail(w, "dataset", name);
+}
+
+static bool write_comparisons(writer *w, hid_t file, const infl_summary *sm, hid_t strategy_scale)
+{
+    const size_t n = sm->n_strategies;
+    hid_t g = group(w, file, "comparisons"), gp = -1;
+    bool ok = false;
+    size_t pairs = n * (n - 1);
+    char **a = calloc(pairs ? pairs : 1, sizeof *a), **b = calloc(pairs ? pairs : 1, sizeof *b);
+    double *col = calloc(pairs ? pairs : 1, sizeof *col);
+    if (g < 0)
+        goto done;
+    if (!a || !b || !col) {
+        w->rc = infl_error_add(w->err, INFL_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (!attr_str(w, g, "metric", "conversions") ||
+        !matrix(w, g, "p_greater", sm->p_greater, n, "P(conversions of a > conversions of b)",
+                strategy_scale) ||
+        !matrix(w, g, "p_tie", sm->p_tie, n, "P(conversions of a = conversions of b)",
+                strategy_scale) ||
+        !matrix(w, g, "mean_difference", sm->mean_difference, n,
+                "mean of conversions of a minus conversions of b", strategy_scale) ||
+        !matrix(w, g, "se_difference", sm->se_difference, n,
+                "standard error of the mean difference (paired, same trials)", strategy_scale))
+        goto done;
+    if ((gp = group(w, g, "pairs")) < 0)
+        goto done;
+    size_t i = 0;
+    for (size_t x = 0; x < n; x++)
+        for (size_t y = 0; y < n; y++)
+            if (x != y) {
+                a[i] = sm->strategy_names[x];
+                b[i] = sm->strategy_names[y];
+                i++;
+            }
+    if (!string_column(w, gp, "strategy_a", a, pairs, "first strategy of the pair", NULL) ||
+        !string_column(w, gp, "strategy_b", b, pairs, "second strategy of the pair", NULL))
+        goto done;
+    struct {
+        const char *name;
+        const double *m;
+        int op; /* 0: m[a,b]; 1: 1 - m[a,b] - tie[a,b] (b greater) */
+        const char *units, *long_name;
+    } cols[] = {
+        {"p_a_greater", sm->p_greater, 0, "1", "P(conversions of a > conversions of b)"},
+        {"p_tie", sm->p_tie, 0, "1", "P(conversions of a = conversions of b)"},
+        {"p_b_greater", sm->p_greater, 2, "1", "P(conversions of b > conversions of a)"},
+        {"mean_difference", sm->mean_difference, 0, "conversions", "mean of a minus b"},
+        {"se_difference", sm->se_difference, 0, "conversions", "standard error of mean_difference"},
+    };
+    for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
+        i = 0;
+        for (size_t x = 0; x < n; x++)
+            for (size_t y = 0; y < n; y++)
+                if (x != y)
+                    col[i++] = cols[c].op == 2 ? cols[c].m[y * n + x] : cols[c].m[x * n + y];
+        if (!column(w, gp, cols[c].name, H5T_IEEE_F64LE, col, pairs, false, cols[c].units,
+                    cols[c].long_name, -1))
+            goto done;
+    }
+    ok = true;
+done:
+    free(a);
+    free(b);
+    free(col);
+    if (gp >= 0)
+        H5Gclose(gp);
+    if (g >= 0)
+        H5Gclose(g);
+    return ok;
+}
+
+static bool write_root(writer *w, hid_t file, const infl_scenario *sc, const infl_run_info *info,
+                       bool complete)
+{
+    char created[32], hdf5v[32], gslv[32];
+    time_t now = time(NULL);
+    struct tm utc;
+    gmtime_r(&now, &utc);
+    strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    unsigned maj, min, rel;
+    H5get_libversion(&maj, &min, &rel);
+    snprintf(hdf5v, sizeof hdf5v, "%u.%u.%u", maj, min, rel);
+    snprintf(gslv, sizeof gslv, "%s", gsl_version);
+    char *resolved = infl_scenario_resolved_yaml(sc);
+    if (resolved == NULL) {
+        w->rc = infl_error_add(w->err, INFL_ENOMEM, "out of memory");
+        return false;
+    }
+    bool ok = attr_str(w, file, "format", INFL_H5_FORMAT) &&
+              attr_u64(w, file, "format_version", INFL_H5_FORMAT_VERSION) &&
+              attr_str(w, file, "program", "influsim") &&
+              attr_str(w, file, "program_version", infl_version()) &&
+              attr_str(w, file, "git_revision", infl_git_revision()) &&
+              attr_str(w, file, "created", created) &&
+              attr_str(w, file, "scenario_name", sc->name) &&
+              attr_str(w, file, "scenario_origin", sc->origin) &&
+              attr_str(w, file, "scenario_text", sc->source_text) &&
+              attr_str(w, file, "scenario_overrides", infl_scenario_overrides(sc)) &&
+              attr_str(w, file, "scenario_resolved", resolved) &&
+              attr_str(w, file, "currency", sc->currency) &&
+              attr_f64(w, file, "budget", sc->budget) && attr_u64(w, file, "seed", sc->seed) &&
+              attr_u64(w, file, "trials", sc->trials) &&
+              attr_u64(w, file, "threads", info->threads) &&
+              attr_f64(w, file, "wall_time_s", info->wall_seconds) &&
+              attr_str(w, file, "hdf5_version", hdf5v) &&
+              attr_str(w, file, "gsl_version", gslv) &&
+              attr_str(w, file, "compiler", INFLUSIM_COMPILER) &&
+              attr_str(w, file, "rng", "Philox4x32-10 (Random123), streams keyed by "
+                                       "(seed, trial, tier, candidate, purpose)") &&
+              attr_f64_array(w, file, "quantile_levels", infl_quantile_levels,
+                             INFL_N_QUANTILES) &&
+              attr_bool(w, file, "complete", complete);
+    free(resolved);
+    return ok;
+}
+
+static bool write_all(writer *w, hid_t file, const infl_scenario *sc, const infl_trials *tr,
+                      const infl_summary *sm, const infl_run_info *info)
+{
+    bool ok = false;
+    hid_t trial_scale = -1, strategy_scale = -1, gtr = -1, gst = -1;
+    double *index = NULL, *buf = NULL;
+    size_t nbuf = sm->n_metrics > 16 ? sm->n_metrics : 16;
+
+    /* `complete` starts false and flips to true only as the last write. */
+    if (!write_root(w, file, sc, info, false))
+        goto done;
+    index = malloc((tr->n_trials ? tr->n_trials : 1) * sizeof *index);
+    buf = malloc(nbuf * sizeof *buf);
+    if (index == NULL || buf == NULL) {
+        w->rc = infl_error_add(w->err, INFL_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (uint64_t t = 0; t < tr->n_trials; t++)
+        index[t] = (double)t;
+    trial_scale = dataset_1d(w, file, "trial", H5T_STD_U64LE, tr->n_trials, true);
+    if (trial_scale < 0 ||
+        (tr->n_trials &&
+         H5Dwrite(trial_scale, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, index) < 0) ||
+        !label(w, trial_scale, "1", "trial index") || H5DSset_scale(trial_scale, "trial") < 0) {
+        fail(w, "dataset", "trial");
+        goto done;
+    }
+    if (!string_column(w, file, "strategy", tr->strategy_names, tr->n_strategies,
+                       "strategy name", &strategy_scale) ||
+        H5DSset_scale(strategy_scale, "strategy") < 0) {
+        fail(w, "dataset", "strategy");
+        goto done;
+    }
+
+    if ((gtr = group(w, file, "trials")) < 0 ||
+        !column(w, gtr, "purchase_rate", H5T_IEEE_F64LE, tr->purchase_rate, tr->n_trials, true,
+                "1", "purchase rate of an interested, shippable person (drawn per trial)",
+                trial_scale) ||
+        !column(w, gtr, "wom_purchase_factor", H5T_IEEE_F64LE, tr->wom_purchase_factor,
+                tr->n_trials, true, "1",
+                "purchase rate of a word-of-mouth contact relative to purchase_rate",
+                trial_scale))
+        goto done;
+    if (sc->has_addressable &&
+        !column(w, gtr, "addressable", H5T_STD_U64LE, tr->addressable, tr->n_trials, true, "1",
+                "distinct interested people in the shippable regions (drawn per trial)",
+                trial_scale))
+        goto done;
+
+    if ((gst = group(w, file, "strategies")) < 0)
+        goto done;
+    for (size_t s = 0; s < tr->n_strategies; s++)
+        if (!write_strategy(w, gst, sc, tr, sm, s, trial_scale, buf))
+            goto done;
+    if (!write_comparisons(w, file, sm, strategy_scale))
+        goto done;
+
+    hid_t a = H5Aopen(file, "complete", H5P_DEFAULT);
+    signed char yes = 1;
+    hid_t t = a >= 0 ? H5Aget_type(a) : -1;
+    bool flipped = a >= 0 && t >= 0 && H5Awrite(a, t, &yes) >= 0;
+    if (t >= 0)
+        H5Tclose(t);
+    if (a >= 0 && H5Aclose(a) < 0)
+        flipped = false;
+    if (!flipped) {
+        fail(w, "attribute", "complete");
+        goto done;
+    }
+    ok = true;
+done:
+    free(index);
+    free(buf);
+    if (gst >= 0)
+        H5Gclose(gst);
+    if (gtr >= 0)
+        H5Gclose(gtr);
+    if (strategy_scale >= 0)
+        H5Dclose(strategy_scale);
+    if (trial_scale >= 0)
+        H5Dclose(trial_scale);
+    return ok;
+}
+
+/* fsyncs a path (file or folder); returns 0 or an errno value. */
+static int sync_path(const char *p, int flags)
+{
+    int fd = open(p, flags);
+    if (fd < 0)
+        return errno;
+    int rc = fsync(fd) == 0 ? 0 : errno;
+    close(fd);
+    return rc;
+}
+
+infl_status infl_h5_write(const char *path, const infl_scenario *sc, const infl_trials *tr,
+                          const infl_summary *sm, const infl_run_info *info, infl_error *err)
+{
+    writer w = {.err = err, .path = path, .rc = INFL_OK};
+    char *tmp = NULL, *dir_copy = NULL, *base_copy = NULL;
+    hid_t file = -1;
+    bool tmp_exists = false;
+    H5E_auto2_t old_func = NULL;
+    void *old_data = NULL;
+    H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+
+    dir_copy = strdup(path);
+    base_copy = strdup(path);
+    size_t tlen = strlen(path) + 64;
+    tmp = malloc(tlen);
+    if (!dir_copy || !base_copy || !tmp) {
+        w.rc = infl_error_add(err, INFL_ENOMEM, "out of memory");
+        goto done;
+    }
+    const char *dir = dirname(dir_copy), *base = basename(base_copy);
+    /* mkstemp would create the file 0600; results are ordinary files, so
+     * create it 0666 less the umask, under a name no one else is using. */
+    int fd = -1;
+    for (unsigned attempt = 0; fd < 0 && attempt < 100; attempt++) {
+        snprintf(tmp, tlen, "%s/.%s.tmp.%ld.%u", dir, base, (long)getpid(), attempt);
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
+        if (fd < 0 && errno != EEXIST)
+            break;
+    }
+    if (fd < 0) {
+        w.rc = infl_error_add(err, INFL_EIO, "%s: cannot create a file in folder '%s': %s", path,
+                              dir, strerror(errno));
+        goto done;
+    }
+    close(fd);
+    tmp_exists = true;
+    file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    if (file < 0) {
+        w.rc = infl_error_add(err, INFL_EHDF5, "%s: cannot create HDF5 file '%s'", path, tmp);
+        goto done;
+    }
+    if (!write_all(&w, file, sc, tr, sm, info))
+        goto done;
+    herr_t closed = H5Fclose(file);
+    file = -1;
+    if (closed < 0) {
+        w.rc = infl_error_add(err, INFL_EHDF5, "%s: cannot finish writing (disk full?)", path);
+        goto done;
+    }
+    int e = sync_path(tmp, O_RDONLY);
+    if (e != 0) {
+        w.rc = infl_error_add(err, INFL_EIO, "%s: cannot flush to disk: %s", path, strerror(e));
+        goto done;
+    }
+    if (rename(tmp, path) != 0) {
+        w.rc = infl_error_add(err, INFL_EIO, "%s: cannot move the finished file into place: %s",
+                              path, strerror(errno));
+        goto done;
+    }
+    tmp_exists = false;
+    /* Make the rename itself durable; a failure here loses nothing already
+     * written, so it is not reported as an error. */
+    (void)sync_path(dir, O_RDONLY | O_DIRECTORY);
+
+done:
+    if (file >= 0)
+        H5Fclose(file);
+    if (tmp_exists)
+        unlink(tmp);
+    free(tmp);
+    free(dir_copy);
+    free(base_copy);
+    H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
+    return w.rc;
+}

@@ -1,0 +1,362 @@
+/*
+ * yaml_tree.c — libyaml's document loader turned into an infl_node tree with
+ * source positions, and editing of that tree by key path (see yaml_tree.h).
+ */
+#include "yaml_tree.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+/* Deeper nesting than this is no scenario; it also bounds recursion on
+ * pathological input (aliases that expand into deep trees). */
+#define INFL_YAML_MAX_DEPTH 64
+/* Aliases may repeat subtrees; bound the nodes built so a "billion laughs"
+ * document cannot exhaust memory. */
+#define INFL_YAML_MAX_NODES 1000000
+
+typedef struct {
+    yaml_document_t *doc;
+    const char *origin;
+    infl_error *err;
+    size_t built;
+} tree_builder;
+
+static infl_node *node_new(infl_node_kind kind, const char *origin, size_t line, size_t column)
+{
+    infl_node *n = calloc(1, sizeof *n);
+    if (n == NULL)
+        return NULL;
+    n->kind = kind;
+    n->origin = origin;
+    n->line = line;
+    n->column = column;
+    return n;
+}
+
+void infl_node_free(infl_node *node)
+{
+    if (node == NULL)
+        return;
+    free(node->text);
+    for (size_t i = 0; i < node->count; i++) {
+        if (node->kind == INFL_NODE_MAP) {
+            free(node->pairs[i].key);
+            infl_node_free(node->pairs[i].value);
+        } else if (node->kind == INFL_NODE_SEQ) {
+            infl_node_free(node->items[i]);
+        }
+    }
+    free(node->pairs);
+    free(node->items);
+    free(node);
+}
+
+static infl_status build(tree_builder *b, yaml_node_t *yn, int depth, infl_node **out)
+{
+    *out = NULL;
+    size_t line = yn->start_mark.line + 1, column = yn->start_mark.column + 1;
+    if (depth > INFL_YAML_MAX_DEPTH)
+        return infl_error_add(b->err, INFL_ESYNTAX,
+                              "%s:%zu:%zu: syntax error: nesting deeper than %d levels", b->origin,
+                              line, column, INFL_YAML_MAX_DEPTH);
+    if (++b->built > INFL_YAML_MAX_NODES)
+        return infl_error_add(b->err, INFL_ESYNTAX,
+                              "%s:%zu:%zu: syntax error: document expands to more than %d nodes",
+                              b->origin, line, column, INFL_YAML_MAX_NODES);
+
+    infl_status rc = INFL_OK;
+    infl_node *n = NULL;
+    switch (yn->type) {
+    case YAML_SCALAR_NODE:
+        n = node_new(INFL_NODE_SCALAR, b->origin, line, column);
+        if (n == NULL)
+            goto nomem;
+        n->text = malloc(yn->data.scalar.length + 1);
+        if (n->text == NULL)
+            goto nomem;
+        memcpy(n->text, yn->data.scalar.value, yn->data.scalar.length);
+        n->text[yn->data.scalar.length] = '\0';
+        if (strlen(n->text) != yn->data.scalar.length) {
+            rc = infl_error_add(b->err, INFL_ESYNTAX,
+                                "%s:%zu:%zu: syntax error: NUL character in a value", b->origin,
+                                line, column);
+            goto fail;
+        }
+        n->quoted = yn->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+                    yn->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+        break;
+    case YAML_SEQUENCE_NODE: {
+        n = node_new(INFL_NODE_SEQ, b->origin, line, column);
+        if (n == NULL)
+            goto nomem;
+        size_t count = (size_t)(yn->data.sequence.items.top - yn->data.sequence.items.start);
+        n->items = calloc(count ? count : 1, sizeof *n->items);
+        if (n->items == NULL)
+            goto nomem;
+        for (size_t i = 0; i < count; i++) {
+            yaml_node_t *child =
+                yaml_document_get_node(b->doc, yn->data.sequence.items.start[i]);
+            if (child == NULL)
+                goto internal;
+            rc = build(b, child, depth + 1, &n->items[i]);
+            n->count = i + 1;
+            if (rc != INFL_OK)
+                goto fail;
+        }
+        break;
+    }
+    case YAML_MAPPING_NODE: {
+        n = node_new(INFL_NODE_MAP, b->origin, line, column);
+        if (n == NULL)
+            goto nomem;
+        size_t count = (size_t)(yn->data.mapping.pairs.top - yn->data.mapping.pairs.start);
+        n->pairs = calloc(count ? count : 1, sizeof *n->pairs);
+        if (n->pairs == NULL)
+            goto nomem;
+        for (size_t i = 0; i < count; i++) {
+            yaml_node_pair_t *p = &yn->data.mapping.pairs.start[i];
+            yaml_node_t *k = yaml_document_get_node(b->doc, p->key);
+            yaml_node_t *v = yaml_document_get_node(b->doc, p->value);
+            if (k == NULL || v == NULL)
+                goto internal;
+            size_t kl = k->start_mark.line + 1, kc = k->start_mark.column + 1;
+            if (k->type != YAML_SCALAR_NODE) {
+                rc = infl_error_add(b->err, INFL_ESYNTAX,
+                                    "%s:%zu:%zu: syntax error: a key must be a plain name, not a "
+                                    "%s",
+                                    b->origin, kl, kc,
+                                    k->type == YAML_MAPPING_NODE ? "mapping" : "list");
+                goto fail;
+            }
+            const char *key = (const char *)k->data.scalar.value;
+            for (size_t j = 0; j < n->count; j++) {
+                if (strcmp(n->pairs[j].key, key) == 0) {
+                    rc = infl_error_add(b->err, INFL_ESYNTAX,
+                                        "%s:%zu:%zu: syntax error: duplicate key '%s' (first "
+                                        "at line %zu)",
+                                        b->origin, kl, kc, key, n->pairs[j].line);
+                    goto fail;
+                }
+            }
+            infl_node_pair *pair = &n->pairs[n->count];
+            pair->key = strdup(key);
+            if (pair->key == NULL)
+                goto nomem;
+            pair->line = kl;
+            pair->column = kc;
+            n->count++;
+            rc = build(b, v, depth + 1, &pair->value);
+            if (rc != INFL_OK)
+                goto fail;
+        }
+        break;
+    }
+    default:
+        goto internal;
+    }
+    *out = n;
+    return INFL_OK;
+
+nomem:
+    rc = infl_error_add(b->err, INFL_ENOMEM, "%s: out of memory while reading the scenario",
+                        b->origin);
+    goto fail;
+internal:
+    rc = infl_error_add(b->err, INFL_EINTERNAL, "%s:%zu:%zu: unexpected YAML node", b->origin,
+                        line, column);
+fail:
+    infl_node_free(n);
+    return rc;
+}
+
+infl_status infl_yaml_parse(const char *text, size_t length, const char *origin, infl_node **out,
+                            infl_error *err)
+{
+    *out = NULL;
+    yaml_parser_t parser;
+    yaml_document_t doc;
+    bool parser_ok = false, doc_ok = false;
+    infl_status rc = INFL_OK;
+
+    if (!yaml_parser_initialize(&parser))
+        return infl_error_add(err, INFL_ENOMEM, "%s: cannot start the YAML parser", origin);
+    parser_ok = true;
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, length);
+
+    if (!yaml_parser_load(&parser, &doc)) {
+        const char *context = parser.context ? parser.context : "";
+        yaml_mark_t m = parser.problem_mark;
+        rc = infl_error_add(err, INFL_ESYNTAX, "%s:%zu:%zu: syntax error: %s%s%s", origin,
+                            m.line + 1, m.column + 1,
+                            parser.problem ? parser.problem : "malformed YAML", *context ? " " : "",
+                            context);
+        goto done;
+    }
+    doc_ok = true;
+
+    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    if (root == NULL) {
+        *out = node_new(INFL_NODE_MAP, origin, 1, 1);
+        if (*out == NULL)
+            rc = infl_error_add(err, INFL_ENOMEM, "%s: out of memory", origin);
+        goto done;
+    }
+    tree_builder b = {.doc = &doc, .origin = origin, .err = err, .built = 0};
+    rc = build(&b, root, 0, out);
+    if (rc != INFL_OK)
+        goto done;
+
+    /* One scenario per file: a second document is a mistake worth naming. */
+    yaml_document_delete(&doc);
+    doc_ok = false;
+    if (!yaml_parser_load(&parser, &doc)) {
+        yaml_mark_t m = parser.problem_mark;
+        rc = infl_error_add(err, INFL_ESYNTAX, "%s:%zu:%zu: syntax error: %s", origin, m.line + 1,
+                            m.column + 1, parser.problem ? parser.problem : "malformed YAML");
+        goto done;
+    }
+    doc_ok = true;
+    yaml_node_t *second = yaml_document_get_root_node(&doc);
+    if (second != NULL) {
+        rc = infl_error_add(err, INFL_ESYNTAX,
+                            "%s:%zu:%zu: syntax error: a second YAML document ('---'); a "
+                            "scenario file holds one",
+                            origin, second->start_mark.line + 1, second->start_mark.column + 1);
+        goto done;
+    }
+
+done:
+    if (doc_ok)
+        yaml_document_delete(&doc);
+    if (parser_ok)
+        yaml_parser_delete(&parser);
+    if (rc != INFL_OK) {
+        infl_node_free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+infl_node_pair *infl_node_get_pair(const infl_node *map, const char *key)
+{
+    if (map == NULL || map->kind != INFL_NODE_MAP)
+        return NULL;
+    for (size_t i = 0; i < map->count; i++)
+        if (strcmp(map->pairs[i].key, key) == 0)
+            return &map->pairs[i];
+    return NULL;
+}
+
+infl_node *infl_node_get(const infl_node *map, const char *key)
+{
+    infl_node_pair *p = infl_node_get_pair(map, key);
+    return p ? p->value : NULL;
+}
+
+const char *infl_node_describe(const infl_node *node, char *buf, size_t n)
+{
+    if (node == NULL)
+        snprintf(buf, n, "nothing");
+    else if (node->kind == INFL_NODE_MAP)
+        snprintf(buf, n, "a mapping");
+    else if (node->kind == INFL_NODE_SEQ)
+        snprintf(buf, n, "a list");
+    else if (strlen(node->text) > 60)
+        snprintf(buf, n, "\"%.57s...\"", node->text);
+    else
+        snprintf(buf, n, "\"%s\"", node->text);
+    return buf;
+}
+
+/* Appends a new pair to a MAP node; returns its value slot or NULL. */
+static infl_node_pair *map_add(infl_node *map, const char *key, size_t line, size_t column)
+{
+    infl_node_pair *grown = realloc(map->pairs, (map->count + 1) * sizeof *grown);
+    if (grown == NULL)
+        return NULL;
+    map->pairs = grown;
+    infl_node_pair *p = &map->pairs[map->count];
+    memset(p, 0, sizeof *p);
+    p->key = strdup(key);
+    if (p->key == NULL)
+        return NULL;
+    p->line = line;
+    p->column = column;
+    map->count++;
+    return p;
+}
+
+infl_status infl_node_set_path(infl_node *root, const char *path, const char *value,
+                               const char *origin, size_t line, size_t column, infl_error *err)
+{
+    infl_node **slot = &root;
+    const char *p = path;
+    char key[256];
+
+    if (*path == '\0')
+        return infl_error_add(err, INFL_EARG, "%s:%zu:%zu: empty key path", origin, line, column);
+    while (*p != '\0') {
+        /* One segment: a key up to '.', '[' or the end, then any [i] indices. */
+        size_t len = strcspn(p, ".[");
+        if (len == 0 || len >= sizeof key)
+            return infl_error_add(err, INFL_EARG, "%s:%zu:%zu: %s: malformed key path", origin,
+                                  line, column, path);
+        memcpy(key, p, len);
+        key[len] = '\0';
+        p += len;
+        infl_node *node = *slot;
+        if (node->kind != INFL_NODE_MAP) {
+            char buf[80];
+            return infl_error_add(err, INFL_EARG,
+                                  "%s:%zu:%zu: %s: cannot set '%s' inside %s (%s:%zu:%zu)", origin,
+                                  line, column, path, key, infl_node_describe(node, buf, sizeof buf),
+                                  node->origin, node->line, node->column);
+        }
+        infl_node_pair *pair = infl_node_get_pair(node, key);
+        if (pair == NULL) {
+            pair = map_add(node, key, line, column);
+            if (pair == NULL)
+                return infl_error_add(err, INFL_ENOMEM, "out of memory");
+            /* A created key holds a mapping until the path says otherwise. */
+            pair->value = node_new(INFL_NODE_MAP, origin, line, column);
+            if (pair->value == NULL)
+                return infl_error_add(err, INFL_ENOMEM, "out of memory");
+        }
+        slot = &pair->value;
+        while (*p == '[') {
+            char *end = NULL;
+            unsigned long long idx = strtoull(p + 1, &end, 10);
+            if (end == p + 1 || *end != ']')
+                return infl_error_add(err, INFL_EARG,
+                                      "%s:%zu:%zu: %s: malformed list index (write it as [N])",
+                                      origin, line, column, path);
+            if ((*slot)->kind != INFL_NODE_SEQ || idx >= (*slot)->count) {
+                char buf[80];
+                return infl_error_add(err, INFL_EARG,
+                                      "%s:%zu:%zu: %s: no item [%llu] in %s (%s:%zu:%zu)", origin,
+                                      line, column, path, idx,
+                                      (*slot)->kind == INFL_NODE_SEQ
+                                          ? "a list that short"
+                                          : infl_node_describe(*slot, buf, sizeof buf),
+                                      (*slot)->origin, (*slot)->line, (*slot)->column);
+            }
+            slot = &(*slot)->items[idx];
+            p = end + 1;
+        }
+        if (*p == '.')
+            p++;
+        else if (*p != '\0')
+            return infl_error_add(err, INFL_EARG, "%s:%zu:%zu: %s: malformed key path", origin,
+                                  line, column, path);
+    }
+    infl_node *scalar = node_new(INFL_NODE_SCALAR, origin, line, column);
+    if (scalar == NULL || (scalar->text = strdup(value)) == NULL) {
+        infl_node_free(scalar);
+        return infl_error_add(err, INFL_ENOMEM, "out of memory");
+    }
+    infl_node_free(*slot);
+    *slot = scalar;
+    return INFL_OK;
+}

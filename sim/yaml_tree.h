@@ -1,0 +1,70 @@
+/*
+ * yaml_tree.h — a parsed YAML document as a small tree that remembers where
+ * every node came from (origin name, line, column), so that validation can say
+ * `FILE:LINE:COLUMN: key.path: ...`. The only file that includes libyaml is
+ * yaml_tree.c. The tree can also be edited by key path, which is how
+ * `--set key.path=value` overrides a scenario before it is validated.
+ */
+#ifndef INFL_SIM_YAML_TREE_H
+#define INFL_SIM_YAML_TREE_H
+
+#include "influsim/error.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef enum { INFL_NODE_SCALAR, INFL_NODE_MAP, INFL_NODE_SEQ } infl_node_kind;
+
+typedef struct infl_node infl_node;
+
+typedef struct {
+    char *key;
+    size_t line, column; /* of the key, 1-based */
+    infl_node *value;
+} infl_node_pair;
+
+struct infl_node {
+    infl_node_kind kind;
+    const char *origin;   /* file name or "--set"; not owned, outlives the tree */
+    size_t line, column;  /* 1-based position of the node's first character */
+    char *text;           /* SCALAR: the value as written, NUL-terminated */
+    bool quoted;          /* SCALAR: written in quotes (so never a number or bool) */
+    size_t count;         /* MAP: pairs; SEQ: items */
+    infl_node_pair *pairs; /* MAP */
+    infl_node **items;    /* SEQ */
+};
+
+/*
+ * Parses `text` (length bytes) into a tree. `origin` names the source in
+ * messages and must outlive the tree. On failure returns INFL_ESYNTAX (or
+ * INFL_ENOMEM) with "ORIGIN:LINE:COLUMN: syntax error: ..." in err. An empty
+ * document yields an empty mapping. Duplicate keys are syntax errors.
+ * The caller owns *out and frees it with infl_node_free.
+ */
+infl_status infl_yaml_parse(const char *text, size_t length, const char *origin, infl_node **out,
+                            infl_error *err);
+
+/* Frees a node and everything below it; accepts NULL. */
+void infl_node_free(infl_node *node);
+
+/* Returns the value of `key` in a MAP node, or NULL (also if node is not a MAP). */
+infl_node *infl_node_get(const infl_node *map, const char *key);
+
+/* Returns the pair of `key` in a MAP node, or NULL. */
+infl_node_pair *infl_node_get_pair(const infl_node *map, const char *key);
+
+/*
+ * Sets the scalar at `path` (keys separated by '.', list items as `[i]`, e.g.
+ * `tiers.micro.audience.mean[0]`) to `value`. Missing mapping keys along the
+ * path are created; a list index must exist; an existing mapping or list at the
+ * end of the path is replaced by the scalar. The new scalar's position is
+ * (origin, line, column). Errors name the path and what is in the way.
+ */
+infl_status infl_node_set_path(infl_node *root, const char *path, const char *value,
+                               const char *origin, size_t line, size_t column, infl_error *err);
+
+/* Returns a short description of a node's kind for messages: "a mapping",
+ * "a list" or the quoted scalar text. Writes into buf (size n) and returns it. */
+const char *infl_node_describe(const infl_node *node, char *buf, size_t n);
+
+#endif
