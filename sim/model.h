@@ -15,7 +15,7 @@
 
 /* Most hires one tier may make in one trial (a guard against a budget that is
  * enormous next to a post's price, which would exhaust memory). */
-#define INFL_MODEL_MAX_HIRES_PER_TIER UINT64_C(20000000)
+#define INFL_MODEL_MAX_HIRES_PER_TIER UINT64_C(10000000)
 
 typedef struct infl_model_ws infl_model_ws;
 

@@ -25,8 +25,6 @@
 #define PATH_LEN 512
 /* Shares (audience, allocation) must sum to 1 within this. */
 #define SHARE_TOLERANCE 1e-6
-/* Binomial and hypergeometric samplers take 32-bit counts. */
-#define MAX_COUNT 4294967295.0
 #define MAX_BUDGET 1e15
 
 typedef struct {
@@ -45,7 +43,8 @@ static const range RATE = {0.0, 1.0, false, false, "in [0, 1]"};
 static const range POSITIVE = {0.0, INFINITY, true, true, "> 0"};
 static const range NONNEGATIVE = {0.0, INFINITY, false, true, ">= 0"};
 static const range FEE = {0.0, 1.0, false, false, "in [0, 1]"};
-static const range COUNT = {0.0, MAX_COUNT, true, false, "in (0, 4294967295]"};
+/* Counts are floored, at least 1, and capped at 4294967295 when drawn (docs/model.md). */
+static const range COUNT = {0.0, INFINITY, true, true, "> 0"};
 
 __attribute__((format(printf, 4, 5))) static void fault(loader *L, const infl_node *at,
                                                         const char *path, const char *fmt, ...)
