@@ -38,7 +38,8 @@ double infl_dist_draw(const infl_dist *d, const gsl_rng *r)
     case INFL_DIST_BETA:
         return gsl_ran_beta(r, d->a * d->b, (1.0 - d->a) * d->b);
     case INFL_DIST_LOGNORMAL:
-        return gsl_ran_lognormal(r, log(d->a), d->b);
+        /* sigma 0 is the constant median exactly, not exp(log(median)). */
+        return d->b == 0.0 ? d->a : gsl_ran_lognormal(r, log(d->a), d->b);
     case INFL_DIST_LOGUNIFORM:
         return exp(gsl_ran_flat(r, log(d->a), log(d->b)));
     case INFL_DIST_UNIFORM:

@@ -803,10 +803,11 @@ static infl_status resolve(loader *L, const infl_node *root, infl_scenario *sc)
     if ((n = require(L, root, "", "budget")) != NULL)
         parse_ranged(L, n, "budget", &BUDGET, &sc->budget);
 
-    size_t before = L->faults;
+    /* Later checks need only the number of regions and the tier names, so a
+     * fault inside a region or a tier does not silence them. */
     if ((n = require(L, root, "", "regions")) != NULL)
         parse_regions(L, n, sc);
-    bool regions_ok = L->faults == before && sc->n_regions > 0;
+    bool regions_ok = sc->n_regions > 0;
 
     if ((n = require(L, root, "", "product")) != NULL && expect_kind(L, n, "product", INFL_NODE_MAP)) {
         static const char *const allowed[] = {"price", "unit_cost", NULL};
@@ -835,10 +836,9 @@ static infl_status resolve(loader *L, const infl_node *root, infl_scenario *sc)
         }
     }
 
-    before = L->faults;
     if ((n = require(L, root, "", "tiers")) != NULL)
         parse_tiers(L, n, sc, regions_ok);
-    bool tiers_ok = L->faults == before && sc->n_tiers > 0;
+    bool tiers_ok = sc->n_tiers > 0;
 
     if ((n = require(L, root, "", "strategies")) != NULL)
         parse_strategies(L, n, sc, tiers_ok);

@@ -1,0 +1,105 @@
+/*
+ * Unit tests of the YAML tree: positions, quoting, duplicate keys, syntax
+ * errors with line and column, empty documents, a second document, and
+ * editing by key path (create, replace, list index, errors).
+ */
+#include "check.h"
+#include "yaml_tree.h"
+
+static infl_node *parse(const char *text, infl_error *err)
+{
+    infl_node *root = NULL;
+    infl_error_clear(err);
+    infl_yaml_parse(text, strlen(text), "t.yaml", &root, err);
+    return root;
+}
+
+int main(void)
+{
+    infl_error err;
+    infl_error_init(&err);
+
+    infl_node *root = parse("a: 1\nb:\n  c: 'x'\n  d: [1, 2, 3]\n", &err);
+    CHECK(root != NULL);
+    CHECK_INT(root->kind, INFL_NODE_MAP);
+    infl_node *b = infl_node_get(root, "b");
+    CHECK(b != NULL && b->kind == INFL_NODE_MAP);
+    infl_node *c = infl_node_get(b, "c");
+    CHECK(c != NULL && c->quoted && strcmp(c->text, "x") == 0);
+    CHECK_INT(c->line, 3);
+    CHECK_INT(c->column, 6);
+    infl_node_pair *pd = infl_node_get_pair(b, "d");
+    CHECK(pd != NULL && pd->line == 4 && pd->column == 3);
+    CHECK(pd->value->kind == INFL_NODE_SEQ && pd->value->count == 3);
+    CHECK(infl_node_get(root, "zzz") == NULL);
+    CHECK(infl_node_get(c, "x") == NULL); /* not a mapping */
+
+    /* Editing by path: replace, create nested, list index. */
+    CHECK_INT(infl_node_set_path(root, "a", "2", "--set", 1, 3, &err), INFL_OK);
+    CHECK(strcmp(infl_node_get(root, "a")->text, "2") == 0);
+    CHECK(strcmp(infl_node_get(root, "a")->origin, "--set") == 0);
+    CHECK_INT(infl_node_set_path(root, "b.d[2]", "9", "--set", 1, 7, &err), INFL_OK);
+    CHECK(strcmp(pd->value->items[2]->text, "9") == 0);
+    CHECK_INT(infl_node_set_path(root, "new.deep.key", "v", "--set", 2, 14, &err), INFL_OK);
+    infl_node *deep = infl_node_get(infl_node_get(infl_node_get(root, "new"), "deep"), "key");
+    CHECK(deep != NULL && strcmp(deep->text, "v") == 0);
+    /* Errors: index out of range, through a scalar, malformed. */
+    infl_error_clear(&err);
+    CHECK_INT(infl_node_set_path(root, "b.d[3]", "1", "--set", 3, 8, &err), INFL_EARG);
+    CHECK_CONTAINS(infl_error_message(&err), "--set:3:8: b.d[3]: no item [3]");
+    infl_error_clear(&err);
+    CHECK_INT(infl_node_set_path(root, "a.x", "1", "--set", 4, 5, &err), INFL_EARG);
+    CHECK_CONTAINS(infl_error_message(&err), "cannot set 'x' inside \"2\"");
+    infl_error_clear(&err);
+    CHECK_INT(infl_node_set_path(root, "b.d[x]", "1", "--set", 5, 8, &err), INFL_EARG);
+    CHECK_CONTAINS(infl_error_message(&err), "malformed list index");
+    infl_error_clear(&err);
+    CHECK_INT(infl_node_set_path(root, "a..b", "1", "--set", 6, 6, &err), INFL_EARG);
+    CHECK_CONTAINS(infl_error_message(&err), "malformed key path");
+    infl_node_free(root);
+
+    /* Syntax errors carry a position. */
+    root = parse("a: [1, 2\nb: 3\n", &err);
+    CHECK(root == NULL);
+    CHECK_INT(err.status, INFL_ESYNTAX);
+    CHECK_CONTAINS(infl_error_message(&err), "t.yaml:");
+    CHECK_CONTAINS(infl_error_message(&err), "syntax error");
+
+    root = parse("a: 1\nb: 2\na: 3\n", &err);
+    CHECK(root == NULL);
+    CHECK_CONTAINS(infl_error_message(&err),
+                   "t.yaml:3:1: syntax error: duplicate key 'a' (first at line 1)");
+
+    root = parse("a: 1\n---\nb: 2\n", &err);
+    CHECK(root == NULL);
+    CHECK_CONTAINS(infl_error_message(&err), "a second YAML document");
+
+    root = parse("{[1]: 2}\n", &err);
+    CHECK(root == NULL);
+    CHECK_CONTAINS(infl_error_message(&err), "a key must be a plain name");
+
+    /* Aliases are expanded; an empty document is an empty mapping. */
+    root = parse("x: &v {k: 1}\ny: *v\n", &err);
+    CHECK(root != NULL && infl_node_get(infl_node_get(root, "y"), "k") != NULL);
+    infl_node_free(root);
+    root = parse("", &err);
+    CHECK(root != NULL && root->kind == INFL_NODE_MAP && root->count == 0);
+    infl_node_free(root);
+
+    /* Deep nesting is refused rather than recursed into. */
+    char deepdoc[400];
+    memset(deepdoc, '[', 100);
+    memset(deepdoc + 100, ']', 100);
+    deepdoc[200] = '\0';
+    root = parse(deepdoc, &err);
+    CHECK(root == NULL);
+    CHECK_CONTAINS(infl_error_message(&err), "nesting deeper than");
+
+    char buf[80];
+    infl_node scalar = {.kind = INFL_NODE_SCALAR, .text = "abc"};
+    CHECK(strcmp(infl_node_describe(&scalar, buf, sizeof buf), "\"abc\"") == 0);
+    CHECK(strcmp(infl_node_describe(NULL, buf, sizeof buf), "nothing") == 0);
+    infl_node_free(NULL);
+    infl_error_destroy(&err);
+    return check_exit();
+}
