@@ -427,8 +427,8 @@ static bool check_sum_one(loader *L, const infl_node *at, const char *path, doub
         fault(L, at, path, "shares must sum to 1 (got a sum of %.9g)", sum);
         return false;
     }
-    for (size_t i = 0; i < n; i++)
-        v[i] /= sum; /* exact unit sum, so no share is lost to rounding */
+    /* The values are kept as written (not rescaled), so the resolved scenario
+     * prints them back exactly and loading it again gives the same numbers. */
     return true;
 }
 

@@ -1,0 +1,231 @@
+#!/usr/bin/python3
+"""End-to-end test: results do not depend on the number of threads.
+
+Runs the same scenario and seed with --threads 1, 2 and 3 (the built-in
+default with --trials 1500, tests/scenarios/small.yaml, and a run of only two
+blocks of trials), and with OMP_NUM_THREADS=1 and 2 in the environment
+instead of --threads. The file's `threads` attribute must say how many ran:
+the number asked for, capped at the number of 128-trial blocks. Every dataset under /strategies, /trials
+and /comparisons must be bit-identical (NaN equal to NaN), with the same
+attributes; of the root attributes only threads, wall_time_s and created may
+differ. The printed tables must match too, apart from the header line.
+
+Usage: /usr/bin/python3 tests/e2e/test_threads.py --influsim BUILD/influsim --source-dir SRC
+
+Prints one line per check and `N passed, M failed` at the end; exits 1 on
+any failure. Everything is written in a temporary folder.
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+
+import h5py
+import numpy as np
+
+TIMEOUT = 120
+MAY_DIFFER = {"threads", "wall_time_s", "created"}
+
+
+class Checks:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, name, ok, detail=""):
+        if ok:
+            self.passed += 1
+            print(f"PASS {name}")
+        else:
+            self.failed += 1
+            print(f"FAIL {name}" + (f": {detail}" if detail else ""))
+        sys.stdout.flush()
+        return bool(ok)
+
+    def crash(self, name, exc):
+        self.failed += 1
+        print(f"FAIL {name}: exception {type(exc).__name__}: {exc}")
+        sys.stdout.flush()
+
+
+C = Checks()
+ARGS = None
+
+
+def influsim(*args, env=None, cwd=None):
+    full_env = dict(os.environ)
+    full_env.pop("OMP_NUM_THREADS", None)
+    if env:
+        full_env.update(env)
+    return subprocess.run([ARGS.influsim, *args], cwd=cwd, env=full_env, capture_output=True,
+                          text=True, timeout=TIMEOUT)
+
+
+def short(text, n=400):
+    text = text.strip()
+    return text if len(text) <= n else text[:n] + " ..."
+
+
+def equal_values(a, b):
+    """Bit-identical arrays or attribute values, NaN equal to NaN."""
+    if isinstance(a, (bytes, str)) or isinstance(b, (bytes, str)):
+        return type(a) is type(b) and a == b
+    a, b = np.asarray(a), np.asarray(b)
+    if a.dtype != b.dtype or a.shape != b.shape:
+        return False
+    if a.dtype.kind == "f":
+        # Bit-identical: same bytes (so -0.0 != 0.0), NaN compared by bytes too.
+        return np.array_equal(a, b, equal_nan=True) and a.tobytes() == b.tobytes()
+    if a.dtype.kind == "O":
+        return all(equal_values(x, y) for x, y in zip(a.ravel(), b.ravel()))
+    return np.array_equal(a, b)
+
+
+def objects(f):
+    """{path: (kind, value, attrs)} for everything under the three groups."""
+    out = {}
+    for root in ("strategies", "trials", "comparisons"):
+        if root not in f:
+            out[root] = ("missing", None, {})
+            continue
+
+        def visit(name, obj, root=root):
+            attrs = {k: v for k, v in obj.attrs.items() if k not in ("DIMENSION_LIST",
+                                                                     "REFERENCE_LIST")}
+            if isinstance(obj, h5py.Dataset):
+                out[f"{root}/{name}"] = ("dataset", obj[()], attrs)
+            else:
+                out[f"{root}/{name}"] = ("group", None, attrs)
+        f[root].visititems(visit)
+    for name in ("strategy", "trial"):
+        if name in f:
+            out[name] = ("dataset", f[name][()], {})
+    return out
+
+
+def compare_files(label, ref, other):
+    """Checks that `other` holds the same results as `ref`."""
+    with h5py.File(ref, "r") as fa, h5py.File(other, "r") as fb:
+        oa, ob = objects(fa), objects(fb)
+        C.check(f"{label}: same objects", set(oa) == set(ob),
+                f"only in one: {sorted(set(oa) ^ set(ob))[:5]}")
+        n_data = 0
+        bad_data, bad_attrs = [], []
+        for name in sorted(set(oa) & set(ob)):
+            ka, va, aa = oa[name]
+            kb, vb, ab = ob[name]
+            if ka != kb:
+                bad_data.append(f"{name}: {ka} vs {kb}")
+                continue
+            if ka == "dataset":
+                n_data += 1
+                if not equal_values(va, vb):
+                    detail = name
+                    try:
+                        if va.shape == vb.shape and va.dtype.kind in "fiu":
+                            diff = np.nonzero(~((va == vb) | (np.isnan(va) & np.isnan(vb))
+                                                if va.dtype.kind == "f" else va == vb))[0]
+                            detail += (f" ({diff.size} values differ, first at "
+                                       f"{diff[:3].tolist()}: {va[diff[:3]]} vs {vb[diff[:3]]})")
+                    except Exception:  # noqa: BLE001 - the detail is a courtesy
+                        pass
+                    bad_data.append(detail)
+            if set(aa) != set(ab) or any(not equal_values(aa[k], ab[k]) for k in aa if k in ab):
+                bad_attrs.append(name)
+        C.check(f"{label}: all {n_data} datasets bit-identical", not bad_data,
+                "; ".join(bad_data[:5]) + (f" ... ({len(bad_data)} in all)"
+                                           if len(bad_data) > 5 else ""))
+        C.check(f"{label}: dataset and group attributes identical", not bad_attrs,
+                ", ".join(bad_attrs[:5]))
+        ra, rb = dict(fa.attrs), dict(fb.attrs)
+        diff = sorted(k for k in set(ra) | set(rb)
+                      if k not in MAY_DIFFER and (k not in ra or k not in rb or
+                                                  not equal_values(ra[k], rb[k])))
+        C.check(f"{label}: root attributes identical except threads/wall_time_s/created",
+                not diff, ", ".join(diff))
+
+
+def run(tag, tmp, scenario, extra, env=None, expect_threads=None):
+    out = os.path.join(tmp, f"{tag}.h5")
+    r = influsim("run", *scenario, *extra, "-o", out, env=env, cwd=tmp)
+    ok = C.check(f"{tag}: run exits 0", r.returncode == 0 and os.path.isfile(out),
+                 f"rc {r.returncode}: {short(r.stderr)}")
+    if ok and expect_threads is not None:
+        with h5py.File(out, "r") as f:
+            th = f.attrs.get("threads")
+            C.check(f"{tag}: attr threads == {expect_threads}",
+                    th is not None and int(th) == expect_threads, repr(th))
+    return (out, r.stdout) if ok else (None, r.stdout)
+
+
+def table_lines(stdout):
+    """The printed report without its header line (which has threads and time)
+    and without the final 'results written to' line."""
+    lines = stdout.rstrip("\n").split("\n")
+    while lines and (lines[-1].startswith("results written to") or not lines[-1].strip()):
+        lines.pop()
+    return lines[1:]
+
+
+def thread_suite(name, tmp, scenario, extra, blocks):
+    """blocks: the run's number of blocks of 128 trials, which caps the
+    number of threads the engine starts (and records in the file)."""
+    results = {}
+    for t in (1, 2, 3):
+        out, stdout = run(f"{name} --threads {t}", tmp, scenario,
+                          [*extra, "--threads", str(t)], expect_threads=min(t, blocks))
+        if out:
+            os.replace(out, os.path.join(tmp, f"{name}-t{t}.h5"))
+            results[t] = (os.path.join(tmp, f"{name}-t{t}.h5"), stdout)
+    if 1 not in results:
+        return
+    ref, ref_out = results[1]
+    for t in (2, 3):
+        if t in results:
+            compare_files(f"{name}: --threads {t} vs --threads 1", ref, results[t][0])
+            C.check(f"{name}: --threads {t} prints the same tables as --threads 1",
+                    table_lines(results[t][1]) == table_lines(ref_out) and
+                    len(table_lines(ref_out)) > 5)
+    omp = {}
+    for n in (1, 2):
+        out, _ = run(f"{name} OMP_NUM_THREADS={n}", tmp, scenario, extra,
+                     env={"OMP_NUM_THREADS": str(n)}, expect_threads=min(n, blocks))
+        if out:
+            os.replace(out, os.path.join(tmp, f"{name}-omp{n}.h5"))
+            omp[n] = os.path.join(tmp, f"{name}-omp{n}.h5")
+    if 1 in omp and 2 in omp:
+        compare_files(f"{name}: OMP_NUM_THREADS=2 vs OMP_NUM_THREADS=1", omp[1], omp[2])
+    if 2 in omp:
+        compare_files(f"{name}: OMP_NUM_THREADS=2 vs --threads 1", ref, omp[2])
+
+
+def main():
+    global ARGS
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--influsim", required=True, help="path to the influsim program")
+    ap.add_argument("--source-dir", required=True, help="the source tree")
+    ARGS = ap.parse_args()
+    ARGS.influsim = os.path.abspath(ARGS.influsim)
+    src = os.path.abspath(ARGS.source_dir)
+    small = os.path.join(src, "tests", "scenarios", "small.yaml")
+    suites = [
+        ("default", [], ["--trials", "1500"], 12),
+        ("small.yaml", [small], [], 24),
+        # Two blocks (200 trials): three threads share two blocks, one idles.
+        ("small.yaml 200 trials", [small], ["--trials", "200", "--seed", "99"], 2),
+    ]
+    with tempfile.TemporaryDirectory(prefix="influsim-e2e-threads-") as tmp:
+        for i, (name, scenario, extra, blocks) in enumerate(suites):
+            sub = os.path.join(tmp, f"suite{i}")
+            os.makedirs(sub)
+            try:
+                thread_suite(name, sub, scenario, extra, blocks)
+            except Exception as e:  # noqa: BLE001 - a crash is one failed check
+                C.crash(name, e)
+    print(f"{C.passed} passed, {C.failed} failed")
+    return 1 if C.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
