@@ -108,11 +108,25 @@ static void check_keys(loader *L, const infl_node *map, const char *path,
     }
 }
 
+/* True if `map` has a key that is a likely misspelling of `key`: the unknown-key
+ * message already says "did you mean", so "missing" would only repeat it. */
+static bool misspelt(const infl_node *map, const char *key)
+{
+    for (size_t i = 0; i < map->count; i++)
+        if (strcmp(map->pairs[i].key, key) != 0 && infl_suggest(map->pairs[i].key, &key, 1))
+            return true;
+    return false;
+}
+
 /* Returns the value of a required key, or reports it missing and returns NULL. */
 static const infl_node *require(loader *L, const infl_node *map, const char *path,
                                 const char *key)
 {
     const infl_node *v = infl_node_get(map, key);
+    if (v == NULL && misspelt(map, key)) {
+        L->faults++; /* reported as an unknown key */
+        return NULL;
+    }
     if (v == NULL) {
         char full[PATH_LEN];
         join(full, path, key);
@@ -135,7 +149,12 @@ static bool expect_kind(loader *L, const infl_node *n, const char *path, infl_no
 static bool parse_number(loader *L, const infl_node *n, const char *path, double *out)
 {
     char buf[96];
-    if (n->kind != INFL_NODE_SCALAR || n->quoted) {
+    if (n->kind == INFL_NODE_SCALAR && n->quoted) {
+        fault(L, n, path, "expected a number, not quoted text (got \"%s\"; remove the quotes)",
+              n->text);
+        return false;
+    }
+    if (n->kind != INFL_NODE_SCALAR) {
         fault(L, n, path, "expected a number (got %s)", infl_node_describe(n, buf, sizeof buf));
         return false;
     }
@@ -291,7 +310,7 @@ static bool parse_dist(loader *L, const infl_node *n, const char *path, const ra
     const infl_node_pair *p = &n->pairs[0];
     char dpath[PATH_LEN];
     join(dpath, path, p->key);
-    infl_node at = {.origin = n->origin, .line = p->line, .column = p->column};
+    infl_node at = {.origin = p->value->origin, .line = p->line, .column = p->column};
     const infl_node *params = p->value;
     const char *pa = NULL, *pb = NULL;
     infl_dist d = {0};
@@ -631,7 +650,9 @@ static void parse_tier(loader *L, const infl_node_pair *p, infl_tier *t, const i
         const infl_node *v = infl_node_get(n, fields[i].key);
         join(sub, path, fields[i].key);
         if (v == NULL) {
-            if (fields[i].required)
+            if (fields[i].required && misspelt(n, fields[i].key))
+                L->faults++; /* reported as an unknown key with a suggestion */
+            else if (fields[i].required)
                 fault(L, n, sub, "required key is missing");
             else
                 *fields[i].dst = infl_dist_constant(fields[i].fallback);
@@ -755,7 +776,7 @@ static void parse_strategies(loader *L, const infl_node *n, infl_scenario *sc, b
             while (k < sc->n_tiers && strcmp(sc->tiers[k].name, p->key) != 0)
                 k++;
             if (k == sc->n_tiers) {
-                infl_node at = {.origin = an->origin, .line = p->line, .column = p->column};
+                infl_node at = {.origin = p->value->origin, .line = p->line, .column = p->column};
                 const char *hint = infl_suggest(p->key, tier_names, sc->n_tiers);
                 if (hint)
                     fault(L, &at, tpath, "no tier of that name; did you mean '%s'?", hint);
@@ -782,8 +803,10 @@ static infl_status resolve(loader *L, const infl_node *root, infl_scenario *sc)
     check_keys(L, root, "", top);
     const infl_node *n;
 
-    if ((n = require(L, root, "", "name")) != NULL)
-        parse_string(L, n, "name", &sc->name);
+    if ((n = require(L, root, "", "name")) != NULL && parse_string(L, n, "name", &sc->name) &&
+        sc->name[0] == '\0')
+        fault(L, n, "name", "must not be empty (got %s)",
+              infl_node_describe(n, (char[32]){0}, 32));
     if ((n = infl_node_get(root, "description")) != NULL)
         parse_string(L, n, "description", &sc->description);
     sc->seed = INFL_DEFAULT_SEED;

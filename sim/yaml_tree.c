@@ -171,6 +171,40 @@ fail:
     return rc;
 }
 
+/* Reports libyaml's failure with the position of the fault. Reader errors
+ * (bad UTF-8, control characters) carry a byte offset instead of a mark, so
+ * the line and column are counted from the text; a tab where YAML expects
+ * indentation is named, since libyaml's own words do not say "tab". */
+static infl_status syntax_error(const yaml_parser_t *parser, const char *text, size_t length,
+                                const char *origin, infl_error *err)
+{
+    size_t line, column, offset;
+    if (parser->error == YAML_READER_ERROR) {
+        offset = parser->problem_offset < length ? parser->problem_offset : length;
+        line = 1;
+        column = 1;
+        for (size_t i = 0; i < offset; i++) {
+            if (text[i] == '\n') {
+                line++;
+                column = 1;
+            } else if (((unsigned char)text[i] & 0xc0) != 0x80) {
+                column++; /* count characters, not UTF-8 continuation bytes */
+            }
+        }
+    } else {
+        line = parser->problem_mark.line + 1;
+        column = parser->problem_mark.column + 1;
+        offset = parser->problem_mark.index;
+    }
+    const char *problem = parser->problem ? parser->problem : "malformed YAML";
+    const char *context = parser->context ? parser->context : "";
+    const char *hint = "";
+    if (offset < length && text[offset] == '\t')
+        hint = " (a tab character: YAML indents with spaces only)";
+    return infl_error_add(err, INFL_ESYNTAX, "%s:%zu:%zu: syntax error: %s%s%s%s", origin, line,
+                          column, problem, *context ? " " : "", context, hint);
+}
+
 infl_status infl_yaml_parse(const char *text, size_t length, const char *origin, infl_node **out,
                             infl_error *err)
 {
@@ -186,12 +220,7 @@ infl_status infl_yaml_parse(const char *text, size_t length, const char *origin,
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, length);
 
     if (!yaml_parser_load(&parser, &doc)) {
-        const char *context = parser.context ? parser.context : "";
-        yaml_mark_t m = parser.problem_mark;
-        rc = infl_error_add(err, INFL_ESYNTAX, "%s:%zu:%zu: syntax error: %s%s%s", origin,
-                            m.line + 1, m.column + 1,
-                            parser.problem ? parser.problem : "malformed YAML", *context ? " " : "",
-                            context);
+        rc = syntax_error(&parser, text, length, origin, err);
         goto done;
     }
     doc_ok = true;
@@ -212,9 +241,7 @@ infl_status infl_yaml_parse(const char *text, size_t length, const char *origin,
     yaml_document_delete(&doc);
     doc_ok = false;
     if (!yaml_parser_load(&parser, &doc)) {
-        yaml_mark_t m = parser.problem_mark;
-        rc = infl_error_add(err, INFL_ESYNTAX, "%s:%zu:%zu: syntax error: %s", origin, m.line + 1,
-                            m.column + 1, parser.problem ? parser.problem : "malformed YAML");
+        rc = syntax_error(&parser, text, length, origin, err);
         goto done;
     }
     doc_ok = true;
@@ -263,6 +290,8 @@ const char *infl_node_describe(const infl_node *node, char *buf, size_t n)
         snprintf(buf, n, "a mapping");
     else if (node->kind == INFL_NODE_SEQ)
         snprintf(buf, n, "a list");
+    else if (node->text[0] == '\0' && !node->quoted)
+        snprintf(buf, n, "an empty value");
     else if (strlen(node->text) > 60)
         snprintf(buf, n, "\"%.57s...\"", node->text);
     else
