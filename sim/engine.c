@@ -57,21 +57,20 @@ fail:
 }
 
 typedef struct {
-    uint64_t block;   /* lowest failed block on this thread, UINT64_MAX if none */
+    uint64_t block; /* lowest failed block on this thread, UINT64_MAX if none */
     infl_status status;
     infl_error err;
 } thread_failure;
 
-infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt,
-                            infl_trials **out, unsigned *threads_used, infl_error *err)
+infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt, infl_trials **out,
+                            unsigned *threads_used, infl_error *err)
 {
     *out = NULL;
     infl_trials *tr = trials_new(sc);
     if (tr == NULL)
-        return infl_error_add(err, INFL_ENOMEM,
-                              "out of memory for %llu trials x %zu strategies x %zu metrics",
-                              (unsigned long long)sc->trials, sc->n_strategies,
-                              infl_metric_count(sc));
+        return infl_error_add(
+            err, INFL_ENOMEM, "out of memory for %llu trials x %zu strategies x %zu metrics",
+            (unsigned long long)sc->trials, sc->n_strategies, infl_metric_count(sc));
     const uint64_t n_trials = sc->trials;
     const uint64_t n_blocks = (n_trials + INFL_ENGINE_BLOCK - 1) / INFL_ENGINE_BLOCK;
     const size_t n_metrics = tr->n_metrics;
@@ -108,8 +107,8 @@ infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt
         double *rows = malloc(n_strategies * n_metrics * sizeof *rows);
         if (ws == NULL || rows == NULL) {
             mine->block = 0;
-            mine->status = infl_error_add(&mine->err, INFL_ENOMEM,
-                                          "out of memory for a thread's workspace");
+            mine->status =
+                infl_error_add(&mine->err, INFL_ENOMEM, "out of memory for a thread's workspace");
 #pragma omp critical(infl_failure)
             {
 #pragma omp atomic write
@@ -124,8 +123,8 @@ infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt
             if (b > lowest_failure || mine->block != UINT64_MAX)
                 continue;
             uint64_t first = b * INFL_ENGINE_BLOCK;
-            uint64_t last = first + INFL_ENGINE_BLOCK < n_trials ? first + INFL_ENGINE_BLOCK
-                                                                  : n_trials;
+            uint64_t last =
+                first + INFL_ENGINE_BLOCK < n_trials ? first + INFL_ENGINE_BLOCK : n_trials;
             for (uint64_t t = first; t < last; t++) {
                 infl_market_draw mk;
                 infl_status rc = infl_model_trial(ws, t, rows, &mk, &mine->err);

@@ -74,8 +74,8 @@ static bool read_attr_num(reader *r, hid_t loc, const char *name, hid_t mem_type
         return bad(r, msg);
     hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
     hid_t s = a >= 0 ? H5Aget_space(a) : -1;
-    bool ok = a >= 0 && s >= 0 && H5Sget_simple_extent_npoints(s) == 1 &&
-              H5Aread(a, mem_type, out) >= 0;
+    bool ok =
+        a >= 0 && s >= 0 && H5Sget_simple_extent_npoints(s) == 1 && H5Aread(a, mem_type, out) >= 0;
     if (s >= 0)
         H5Sclose(s);
     if (a >= 0)

@@ -37,8 +37,7 @@ typedef struct {
 static bool fail(writer *w, const char *what, const char *name)
 {
     if (w->rc == INFL_OK)
-        w->rc = infl_error_add(w->err, INFL_EHDF5, "%s: cannot write %s '%s'", w->path, what,
-                               name);
+        w->rc = infl_error_add(w->err, INFL_EHDF5, "%s: cannot write %s '%s'", w->path, what, name);
     return false;
 }
 
@@ -271,7 +270,7 @@ static bool write_strategy(writer *w, hid_t strategies, const infl_scenario *sc,
     do {                                                                                           \
         for (size_t m = 0; m < nm; m++)                                                            \
             buf[m] = (double)st[m].field;                                                          \
-        if (!column(w, gs, cname, H5T_IEEE_F64LE, buf, nm, false, cunits, clong, metric_scale))  \
+        if (!column(w, gs, cname, H5T_IEEE_F64LE, buf, nm, false, cunits, clong, metric_scale))    \
             goto done;                                                                             \
     } while (0)
     for (size_t m = 0; m < nm; m++)
@@ -323,12 +322,13 @@ static bool matrix(writer *w, hid_t loc, const char *name, const double *v, size
     hid_t d = space < 0 ? -1
                         : H5Dcreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT,
                                      H5P_DEFAULT);
-    bool ok = d >= 0 && H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0 &&
-              label(w, d, strcmp(name, "mean_difference") && strcmp(name, "se_difference")
-                                  ? "1" : "conversions",
-                    long_name) &&
-              H5DSattach_scale(d, strategy_scale, 0) >= 0 &&
-              H5DSattach_scale(d, strategy_scale, 1) >= 0;
+    bool ok =
+        d >= 0 && H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0 &&
+        label(w, d,
+              strcmp(name, "mean_difference") && strcmp(name, "se_difference") ? "1"
+                                                                               : "conversions",
+              long_name) &&
+        H5DSattach_scale(d, strategy_scale, 0) >= 0 && H5DSattach_scale(d, strategy_scale, 1) >= 0;
     if (d >= 0 && H5Dclose(d) < 0)
         ok = false;
     if (space >= 0)
@@ -424,30 +424,28 @@ static bool write_root(writer *w, hid_t file, const infl_scenario *sc, const inf
         w->rc = infl_error_add(w->err, INFL_ENOMEM, "out of memory");
         return false;
     }
-    bool ok = attr_str(w, file, "format", INFL_H5_FORMAT) &&
-              attr_u64(w, file, "format_version", INFL_H5_FORMAT_VERSION) &&
-              attr_str(w, file, "program", "influsim") &&
-              attr_str(w, file, "program_version", infl_version()) &&
-              attr_str(w, file, "git_revision", infl_git_revision()) &&
-              attr_str(w, file, "created", created) &&
-              attr_str(w, file, "scenario_name", sc->name) &&
-              attr_str(w, file, "scenario_origin", sc->origin) &&
-              attr_str(w, file, "scenario_text", sc->source_text) &&
-              attr_str(w, file, "scenario_overrides", infl_scenario_overrides(sc)) &&
-              attr_str(w, file, "scenario_resolved", resolved) &&
-              attr_str(w, file, "currency", sc->currency) &&
-              attr_f64(w, file, "budget", sc->budget) && attr_u64(w, file, "seed", sc->seed) &&
-              attr_u64(w, file, "trials", sc->trials) &&
-              attr_u64(w, file, "threads", info->threads) &&
-              attr_f64(w, file, "wall_time_s", info->wall_seconds) &&
-              attr_str(w, file, "hdf5_version", hdf5v) &&
-              attr_str(w, file, "gsl_version", gslv) &&
-              attr_str(w, file, "compiler", INFLUSIM_COMPILER) &&
-              attr_str(w, file, "rng", "Philox4x32-10 (Random123), streams keyed by "
-                                       "(seed, trial, tier, candidate, purpose)") &&
-              attr_f64_array(w, file, "quantile_levels", infl_quantile_levels,
-                             INFL_N_QUANTILES) &&
-              attr_bool(w, file, "complete", complete);
+    bool ok =
+        attr_str(w, file, "format", INFL_H5_FORMAT) &&
+        attr_u64(w, file, "format_version", INFL_H5_FORMAT_VERSION) &&
+        attr_str(w, file, "program", "influsim") &&
+        attr_str(w, file, "program_version", infl_version()) &&
+        attr_str(w, file, "git_revision", infl_git_revision()) &&
+        attr_str(w, file, "created", created) && attr_str(w, file, "scenario_name", sc->name) &&
+        attr_str(w, file, "scenario_origin", sc->origin) &&
+        attr_str(w, file, "scenario_text", sc->source_text) &&
+        attr_str(w, file, "scenario_overrides", infl_scenario_overrides(sc)) &&
+        attr_str(w, file, "scenario_resolved", resolved) &&
+        attr_str(w, file, "currency", sc->currency) && attr_f64(w, file, "budget", sc->budget) &&
+        attr_u64(w, file, "seed", sc->seed) && attr_u64(w, file, "trials", sc->trials) &&
+        attr_u64(w, file, "threads", info->threads) &&
+        attr_f64(w, file, "wall_time_s", info->wall_seconds) &&
+        attr_str(w, file, "hdf5_version", hdf5v) && attr_str(w, file, "gsl_version", gslv) &&
+        attr_str(w, file, "compiler", INFLUSIM_COMPILER) &&
+        attr_str(w, file, "rng",
+                 "Philox4x32-10 (Random123), streams keyed by "
+                 "(seed, trial, tier, candidate, purpose)") &&
+        attr_f64_array(w, file, "quantile_levels", infl_quantile_levels, INFL_N_QUANTILES) &&
+        attr_bool(w, file, "complete", complete);
     free(resolved);
     return ok;
 }
@@ -479,21 +477,20 @@ static bool write_all(writer *w, hid_t file, const infl_scenario *sc, const infl
         fail(w, "dataset", "trial");
         goto done;
     }
-    if (!string_column(w, file, "strategy", tr->strategy_names, tr->n_strategies,
-                       "strategy name", &strategy_scale) ||
+    if (!string_column(w, file, "strategy", tr->strategy_names, tr->n_strategies, "strategy name",
+                       &strategy_scale) ||
         H5DSset_scale(strategy_scale, "strategy") < 0) {
         fail(w, "dataset", "strategy");
         goto done;
     }
 
     if ((gtr = group(w, file, "trials")) < 0 ||
-        !column(w, gtr, "purchase_rate", H5T_IEEE_F64LE, tr->purchase_rate, tr->n_trials, true,
-                "1", "purchase rate of an interested, shippable person (drawn per trial)",
+        !column(w, gtr, "purchase_rate", H5T_IEEE_F64LE, tr->purchase_rate, tr->n_trials, true, "1",
+                "purchase rate of an interested, shippable person (drawn per trial)",
                 trial_scale) ||
         !column(w, gtr, "wom_purchase_factor", H5T_IEEE_F64LE, tr->wom_purchase_factor,
                 tr->n_trials, true, "1",
-                "purchase rate of a word-of-mouth contact relative to purchase_rate",
-                trial_scale))
+                "purchase rate of a word-of-mouth contact relative to purchase_rate", trial_scale))
         goto done;
     if (sc->has_addressable &&
         !column(w, gtr, "addressable", H5T_STD_U64LE, tr->addressable, tr->n_trials, true, "1",

@@ -25,8 +25,8 @@ typedef struct {
 } hire_outcome;
 
 typedef struct {
-    size_t generated;    /* candidates whose attributes are drawn */
-    size_t funneled;     /* candidates whose funnel is simulated */
+    size_t generated; /* candidates whose attributes are drawn */
+    size_t funneled;  /* candidates whose funnel is simulated */
     size_t capacity;
     double *cost;
     unsigned *followers;
@@ -253,8 +253,8 @@ static double ratio(double num, double den)
     return den > 0 ? num / den : NAN;
 }
 
-infl_status infl_model_trial(infl_model_ws *ws, uint64_t t, double *rows,
-                             infl_market_draw *market, infl_error *err)
+infl_status infl_model_trial(infl_model_ws *ws, uint64_t t, double *rows, infl_market_draw *market,
+                             infl_error *err)
 {
     const infl_scenario *sc = ws->sc;
     const size_t n_metrics = infl_metric_count(sc);

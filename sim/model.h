@@ -37,7 +37,7 @@ void infl_model_ws_free(infl_model_ws *ws);
  * INFL_MODEL_MAX_HIRES_PER_TIER, or out of memory) returns the status with a
  * message naming the trial and tier.
  */
-infl_status infl_model_trial(infl_model_ws *ws, uint64_t t, double *rows,
-                             infl_market_draw *market, infl_error *err);
+infl_status infl_model_trial(infl_model_ws *ws, uint64_t t, double *rows, infl_market_draw *market,
+                             infl_error *err);
 
 #endif

@@ -16,9 +16,9 @@
 
 typedef struct {
     philox4x32_key_t key;
-    philox4x32_ctr_t ctr;  /* counter of the next block to generate */
-    philox4x32_ctr_t out;  /* current block of outputs */
-    unsigned next;         /* index of the next unused word of out; 4 = empty */
+    philox4x32_ctr_t ctr; /* counter of the next block to generate */
+    philox4x32_ctr_t out; /* current block of outputs */
+    unsigned next;        /* index of the next unused word of out; 4 = empty */
 } philox_state;
 
 static void philox_set(void *vstate, unsigned long seed)
@@ -49,8 +49,8 @@ static double philox_get_double(void *vstate)
 }
 
 static const gsl_rng_type philox_type = {
-    "influsim-philox4x32-10", 0xffffffffUL, 0, sizeof(philox_state),
-    philox_set,               philox_get,   philox_get_double,
+    "influsim-philox4x32-10", 0xffffffffUL, 0, sizeof(philox_state), philox_set, philox_get,
+    philox_get_double,
 };
 
 const gsl_rng_type *const infl_rng_philox = &philox_type;

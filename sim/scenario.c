@@ -146,32 +146,45 @@ static void put_quoted(strbuf *b, const char *s)
     put(b, "\"");
 }
 
+/* The shortest decimal that reads back as exactly v (0.3, not 0.29999999999999999). */
+static const char *num(char buf[32], double v)
+{
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, 32, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    return buf;
+}
+
 static void put_dist(strbuf *b, const infl_dist *d)
 {
+    char x[32], y[32];
     switch (d->kind) {
     case INFL_DIST_CONSTANT:
-        put(b, "%.17g", d->a);
+        put(b, "%s", num(x, d->a));
         break;
     case INFL_DIST_BETA:
-        put(b, "{beta: {mean: %.17g, kappa: %.17g}}", d->a, d->b);
+        put(b, "{beta: {mean: %s, kappa: %s}}", num(x, d->a), num(y, d->b));
         break;
     case INFL_DIST_LOGNORMAL:
-        put(b, "{lognormal: {median: %.17g, sigma: %.17g}}", d->a, d->b);
+        put(b, "{lognormal: {median: %s, sigma: %s}}", num(x, d->a), num(y, d->b));
         break;
     case INFL_DIST_LOGUNIFORM:
-        put(b, "{loguniform: {min: %.17g, max: %.17g}}", d->a, d->b);
+        put(b, "{loguniform: {min: %s, max: %s}}", num(x, d->a), num(y, d->b));
         break;
     case INFL_DIST_UNIFORM:
-        put(b, "{uniform: {min: %.17g, max: %.17g}}", d->a, d->b);
+        put(b, "{uniform: {min: %s, max: %s}}", num(x, d->a), num(y, d->b));
         break;
     }
 }
 
 static void put_vector(strbuf *b, const double *v, size_t n)
 {
+    char x[32];
     put(b, "[");
     for (size_t i = 0; i < n; i++)
-        put(b, "%s%.17g", i ? ", " : "", v[i]);
+        put(b, "%s%s", i ? ", " : "", num(x, v[i]));
     put(b, "]");
 }
 
@@ -185,13 +198,14 @@ char *infl_scenario_resolved_yaml(const infl_scenario *sc)
     put(&b, "\nseed: %llu\ntrials: %llu\ncurrency: ", (unsigned long long)sc->seed,
         (unsigned long long)sc->trials);
     put_quoted(&b, sc->currency);
-    put(&b, "\nbudget: %.17g\nregions:\n", sc->budget);
+    char x[32], y[32];
+    put(&b, "\nbudget: %s\nregions:\n", num(x, sc->budget));
     for (size_t i = 0; i < sc->n_regions; i++) {
         put(&b, "  - {name: ");
         put_quoted(&b, sc->regions[i].name);
         put(&b, ", shippable: %s}\n", sc->regions[i].shippable ? "true" : "false");
     }
-    put(&b, "product:\n  price: %.17g\n  unit_cost: %.17g\n", sc->price, sc->unit_cost);
+    put(&b, "product:\n  price: %s\n  unit_cost: %s\n", num(x, sc->price), num(y, sc->unit_cost));
     put(&b, "market:\n  purchase_rate: ");
     put_dist(&b, &sc->purchase_rate);
     put(&b, "\n");
@@ -231,7 +245,7 @@ char *infl_scenario_resolved_yaml(const infl_scenario *sc)
         if (t->audience.dirichlet) {
             put(&b, "{dirichlet: {mean: ");
             put_vector(&b, t->audience.mean, t->audience.n);
-            put(&b, ", kappa: %.17g}}\n", t->audience.kappa);
+            put(&b, ", kappa: %s}}\n", num(x, t->audience.kappa));
         } else {
             put_vector(&b, t->audience.mean, t->audience.n);
             put(&b, "\n");
@@ -243,8 +257,8 @@ char *infl_scenario_resolved_yaml(const infl_scenario *sc)
         put_quoted(&b, sc->strategies[s].name);
         put(&b, "\n    allocation: {");
         for (size_t k = 0; k < sc->n_tiers; k++)
-            put(&b, "%s%s: %.17g", k ? ", " : "", sc->tiers[k].name,
-                sc->strategies[s].share[k]);
+            put(&b, "%s%s: %s", k ? ", " : "", sc->tiers[k].name,
+                num(x, sc->strategies[s].share[k]));
         put(&b, "}\n");
     }
     if (b.failed) {

@@ -19,7 +19,7 @@ typedef struct {
 typedef struct {
     char *name;
     infl_dist followers;
-    infl_dist price;   /* per post, or per 1,000 followers if price_per_1k */
+    infl_dist price; /* per post, or per 1,000 followers if price_per_1k */
     bool price_per_1k;
     infl_dist platform_fee;
     infl_dist gifted_share;

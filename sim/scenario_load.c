@@ -119,8 +119,7 @@ static bool misspelt(const infl_node *map, const char *key)
 }
 
 /* Returns the value of a required key, or reports it missing and returns NULL. */
-static const infl_node *require(loader *L, const infl_node *map, const char *path,
-                                const char *key)
+static const infl_node *require(loader *L, const infl_node *map, const char *path, const char *key)
 {
     const infl_node *v = infl_node_get(map, key);
     if (v == NULL && misspelt(map, key)) {
@@ -140,8 +139,9 @@ static bool expect_kind(loader *L, const infl_node *n, const char *path, infl_no
     if (n->kind == kind)
         return true;
     char buf[96];
-    const char *want = kind == INFL_NODE_MAP ? "a mapping" : kind == INFL_NODE_SEQ ? "a list"
-                                                                                   : "a value";
+    const char *want = kind == INFL_NODE_MAP   ? "a mapping"
+                       : kind == INFL_NODE_SEQ ? "a list"
+                                               : "a value";
     fault(L, n, path, "expected %s (got %s)", want, infl_node_describe(n, buf, sizeof buf));
     return false;
 }
@@ -200,8 +200,8 @@ static bool parse_ranged(loader *L, const infl_node *n, const char *path, const 
     return true;
 }
 
-static bool parse_uint64(loader *L, const infl_node *n, const char *path, uint64_t lo,
-                         uint64_t hi, uint64_t *out)
+static bool parse_uint64(loader *L, const infl_node *n, const char *path, uint64_t lo, uint64_t hi,
+                         uint64_t *out)
 {
     char buf[96];
     if (n->kind != INFL_NODE_SCALAR || n->quoted) {
@@ -240,8 +240,7 @@ static bool parse_bool(loader *L, const infl_node *n, const char *path, bool *ou
             *out = true;
             return true;
         }
-        if (!strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "no") ||
-            !strcmp(s, "off")) {
+        if (!strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "no") || !strcmp(s, "off")) {
             *out = false;
             return true;
         }
@@ -395,12 +394,15 @@ static bool parse_dist(loader *L, const infl_node *n, const char *path, const ra
     support_of(&d, &s);
     if (!support_within(&s, r)) {
         if (d.kind == INFL_DIST_LOGNORMAL && isinf(r->hi) == 0 && s.hi > r->hi)
-            fault(L, &at, dpath, "a lognormal can exceed %g; this value must be %s (use beta "
-                                 "or uniform)", r->hi, r->text);
+            fault(L, &at, dpath,
+                  "a lognormal can exceed %g; this value must be %s (use beta "
+                  "or uniform)",
+                  r->hi, r->text);
         else
-            fault(L, &at, dpath, "draws must be %s, but this distribution gives values in %s%g, "
-                                 "%g%s", r->text, s.lo_open ? "(" : "[", s.lo, s.hi,
-                  s.hi_open ? ")" : "]");
+            fault(L, &at, dpath,
+                  "draws must be %s, but this distribution gives values in %s%g, "
+                  "%g%s",
+                  r->text, s.lo_open ? "(" : "[", s.lo, s.hi, s.hi_open ? ")" : "]");
         return false;
     }
     *out = d;
@@ -749,8 +751,10 @@ static void parse_strategies(loader *L, const infl_node *n, infl_scenario *sc, b
                           st->name);
                 for (size_t j = 0; j < i; j++)
                     if (sc->strategies[j].name && !strcmp(sc->strategies[j].name, st->name))
-                        fault(L, nn, sub, "strategy names must differ (\"%s\" is also "
-                                          "strategies[%zu])", st->name, j);
+                        fault(L, nn, sub,
+                              "strategy names must differ (\"%s\" is also "
+                              "strategies[%zu])",
+                              st->name, j);
             }
         }
         if (an == NULL || !tiers_ok)
@@ -797,16 +801,15 @@ static infl_status resolve(loader *L, const infl_node *root, infl_scenario *sc)
 {
     if (!expect_kind(L, root, "(top level)", INFL_NODE_MAP))
         return INFL_EINVAL;
-    static const char *const top[] = {"name",    "description", "seed",    "trials",
-                                      "currency", "budget",      "regions", "product",
+    static const char *const top[] = {"name",     "description", "seed",       "trials",
+                                      "currency", "budget",      "regions",    "product",
                                       "market",   "tiers",       "strategies", NULL};
     check_keys(L, root, "", top);
     const infl_node *n;
 
     if ((n = require(L, root, "", "name")) != NULL && parse_string(L, n, "name", &sc->name) &&
         sc->name[0] == '\0')
-        fault(L, n, "name", "must not be empty (got %s)",
-              infl_node_describe(n, (char[32]){0}, 32));
+        fault(L, n, "name", "must not be empty (got %s)", infl_node_describe(n, (char[32]){0}, 32));
     if ((n = infl_node_get(root, "description")) != NULL)
         parse_string(L, n, "description", &sc->description);
     sc->seed = INFL_DEFAULT_SEED;
@@ -832,7 +835,8 @@ static infl_status resolve(loader *L, const infl_node *root, infl_scenario *sc)
         parse_regions(L, n, sc);
     bool regions_ok = sc->n_regions > 0;
 
-    if ((n = require(L, root, "", "product")) != NULL && expect_kind(L, n, "product", INFL_NODE_MAP)) {
+    if ((n = require(L, root, "", "product")) != NULL &&
+        expect_kind(L, n, "product", INFL_NODE_MAP)) {
         static const char *const allowed[] = {"price", "unit_cost", NULL};
         check_keys(L, n, "product", allowed);
         const infl_node *v;
@@ -843,16 +847,16 @@ static infl_status resolve(loader *L, const infl_node *root, infl_scenario *sc)
     }
 
     sc->wom_purchase_factor = infl_dist_constant(0.5);
-    if ((n = require(L, root, "", "market")) != NULL && expect_kind(L, n, "market", INFL_NODE_MAP)) {
-        static const char *const allowed[] = {"purchase_rate", "addressable",
-                                              "wom_purchase_factor", NULL};
+    if ((n = require(L, root, "", "market")) != NULL &&
+        expect_kind(L, n, "market", INFL_NODE_MAP)) {
+        static const char *const allowed[] = {"purchase_rate", "addressable", "wom_purchase_factor",
+                                              NULL};
         check_keys(L, n, "market", allowed);
         const infl_node *v;
         if ((v = require(L, n, "market", "purchase_rate")) != NULL)
             parse_dist(L, v, "market.purchase_rate", &RATE, &sc->purchase_rate);
         if ((v = infl_node_get(n, "wom_purchase_factor")) != NULL)
-            parse_dist(L, v, "market.wom_purchase_factor", &NONNEGATIVE,
-                       &sc->wom_purchase_factor);
+            parse_dist(L, v, "market.wom_purchase_factor", &NONNEGATIVE, &sc->wom_purchase_factor);
         if ((v = infl_node_get(n, "addressable")) != NULL) {
             sc->has_addressable = true;
             parse_dist(L, v, "market.addressable", &COUNT, &sc->addressable);
@@ -900,8 +904,7 @@ static infl_status apply_sets(infl_node *root, const char *const *sets, size_t n
         memcpy(path, sets[i], len);
         path[len] = '\0';
         /* The value's column in the --set argument, so messages point at it. */
-        infl_status r =
-            infl_node_set_path(root, path, eq + 1, "--set", i + 1, len + 2, err);
+        infl_status r = infl_node_set_path(root, path, eq + 1, "--set", i + 1, len + 2, err);
         if (r != INFL_OK)
             rc = r;
     }
@@ -952,8 +955,7 @@ infl_status infl_scenario_load_file(const char *path, const char *const *sets, s
     *out = NULL;
     FILE *f = fopen(path, "rb");
     if (f == NULL)
-        return infl_error_add(err, INFL_EIO, "%s: cannot open scenario: %s", path,
-                              strerror(errno));
+        return infl_error_add(err, INFL_EIO, "%s: cannot open scenario: %s", path, strerror(errno));
     char *buf = NULL;
     size_t len = 0, cap = 0;
     infl_status rc = INFL_OK;

@@ -96,8 +96,7 @@ static infl_status build(tree_builder *b, yaml_node_t *yn, int depth, infl_node 
         if (n->items == NULL)
             goto nomem;
         for (size_t i = 0; i < count; i++) {
-            yaml_node_t *child =
-                yaml_document_get_node(b->doc, yn->data.sequence.items.start[i]);
+            yaml_node_t *child = yaml_document_get_node(b->doc, yn->data.sequence.items.start[i]);
             if (child == NULL)
                 goto internal;
             rc = build(b, child, depth + 1, &n->items[i]);
@@ -164,8 +163,8 @@ nomem:
                         b->origin);
     goto fail;
 internal:
-    rc = infl_error_add(b->err, INFL_EINTERNAL, "%s:%zu:%zu: unexpected YAML node", b->origin,
-                        line, column);
+    rc = infl_error_add(b->err, INFL_EINTERNAL, "%s:%zu:%zu: unexpected YAML node", b->origin, line,
+                        column);
 fail:
     infl_node_free(n);
     return rc;
@@ -317,6 +316,23 @@ static infl_node_pair *map_add(infl_node *map, const char *key, size_t line, siz
     return p;
 }
 
+/* Moves a tree parsed from a --set value to where that value sits on the
+ * command line: every node on `line`, columns offset by `offset`. */
+static void shift_positions(infl_node *n, size_t line, size_t offset)
+{
+    n->line = line;
+    n->column += offset;
+    for (size_t i = 0; i < n->count; i++) {
+        if (n->kind == INFL_NODE_MAP) {
+            n->pairs[i].line = line;
+            n->pairs[i].column += offset;
+            shift_positions(n->pairs[i].value, line, offset);
+        } else if (n->kind == INFL_NODE_SEQ) {
+            shift_positions(n->items[i], line, offset);
+        }
+    }
+}
+
 infl_status infl_node_set_path(infl_node *root, const char *path, const char *value,
                                const char *origin, size_t line, size_t column, infl_error *err)
 {
@@ -338,10 +354,10 @@ infl_status infl_node_set_path(infl_node *root, const char *path, const char *va
         infl_node *node = *slot;
         if (node->kind != INFL_NODE_MAP) {
             char buf[80];
-            return infl_error_add(err, INFL_EARG,
-                                  "%s:%zu:%zu: %s: cannot set '%s' inside %s (%s:%zu:%zu)", origin,
-                                  line, column, path, key, infl_node_describe(node, buf, sizeof buf),
-                                  node->origin, node->line, node->column);
+            return infl_error_add(
+                err, INFL_EARG, "%s:%zu:%zu: %s: cannot set '%s' inside %s (%s:%zu:%zu)", origin,
+                line, column, path, key, infl_node_describe(node, buf, sizeof buf), node->origin,
+                node->line, node->column);
         }
         infl_node_pair *pair = infl_node_get_pair(node, key);
         if (pair == NULL) {
@@ -363,13 +379,12 @@ infl_status infl_node_set_path(infl_node *root, const char *path, const char *va
                                       origin, line, column, path);
             if ((*slot)->kind != INFL_NODE_SEQ || idx >= (*slot)->count) {
                 char buf[80];
-                return infl_error_add(err, INFL_EARG,
-                                      "%s:%zu:%zu: %s: no item [%llu] in %s (%s:%zu:%zu)", origin,
-                                      line, column, path, idx,
-                                      (*slot)->kind == INFL_NODE_SEQ
-                                          ? "a list that short"
-                                          : infl_node_describe(*slot, buf, sizeof buf),
-                                      (*slot)->origin, (*slot)->line, (*slot)->column);
+                return infl_error_add(
+                    err, INFL_EARG, "%s:%zu:%zu: %s: no item [%llu] in %s (%s:%zu:%zu)", origin,
+                    line, column, path, idx,
+                    (*slot)->kind == INFL_NODE_SEQ ? "a list that short"
+                                                   : infl_node_describe(*slot, buf, sizeof buf),
+                    (*slot)->origin, (*slot)->line, (*slot)->column);
             }
             slot = &(*slot)->items[idx];
             p = end + 1;
@@ -380,12 +395,32 @@ infl_status infl_node_set_path(infl_node *root, const char *path, const char *va
             return infl_error_add(err, INFL_EARG, "%s:%zu:%zu: %s: malformed key path", origin,
                                   line, column, path);
     }
-    infl_node *scalar = node_new(INFL_NODE_SCALAR, origin, line, column);
-    if (scalar == NULL || (scalar->text = strdup(value)) == NULL) {
-        infl_node_free(scalar);
-        return infl_error_add(err, INFL_ENOMEM, "out of memory");
+    infl_node *replacement = NULL;
+    if (strchr("{[\"'", value[0]) != NULL && value[0] != '\0') {
+        /* A flow mapping, list or quoted string: parse it as YAML, so that
+         * --set can also put a distribution where a constant was. */
+        infl_error inner;
+        infl_error_init(&inner);
+        infl_status rc = infl_yaml_parse(value, strlen(value), origin, &replacement, &inner);
+        if (rc != INFL_OK) {
+            infl_error_add(err, rc, "%s:%zu:%zu: %s: cannot read the value as YAML: %s", origin,
+                           line, column, path, infl_error_message(&inner));
+            infl_error_destroy(&inner);
+            if (err != NULL && err->length > 0 && err->text[err->length - 1] == '\n' &&
+                err->length >= 2 && err->text[err->length - 2] == '\n')
+                err->text[--err->length] = '\0';
+            return rc;
+        }
+        infl_error_destroy(&inner);
+        shift_positions(replacement, line, column - 1);
+    } else {
+        replacement = node_new(INFL_NODE_SCALAR, origin, line, column);
+        if (replacement == NULL || (replacement->text = strdup(value)) == NULL) {
+            infl_node_free(replacement);
+            return infl_error_add(err, INFL_ENOMEM, "out of memory");
+        }
     }
     infl_node_free(*slot);
-    *slot = scalar;
+    *slot = replacement;
     return INFL_OK;
 }

@@ -25,13 +25,13 @@ typedef struct {
 
 struct infl_node {
     infl_node_kind kind;
-    const char *origin;   /* file name or "--set"; not owned, outlives the tree */
-    size_t line, column;  /* 1-based position of the node's first character */
-    char *text;           /* SCALAR: the value as written, NUL-terminated */
-    bool quoted;          /* SCALAR: written in quotes (so never a number or bool) */
-    size_t count;         /* MAP: pairs; SEQ: items */
+    const char *origin;    /* file name or "--set"; not owned, outlives the tree */
+    size_t line, column;   /* 1-based position of the node's first character */
+    char *text;            /* SCALAR: the value as written, NUL-terminated */
+    bool quoted;           /* SCALAR: written in quotes (so never a number or bool) */
+    size_t count;          /* MAP: pairs; SEQ: items */
     infl_node_pair *pairs; /* MAP */
-    infl_node **items;    /* SEQ */
+    infl_node **items;     /* SEQ */
 };
 
 /*
@@ -56,9 +56,11 @@ infl_node_pair *infl_node_get_pair(const infl_node *map, const char *key);
 /*
  * Sets the scalar at `path` (keys separated by '.', list items as `[i]`, e.g.
  * `tiers.micro.audience.mean[0]`) to `value`. Missing mapping keys along the
- * path are created; a list index must exist; an existing mapping or list at the
- * end of the path is replaced by the scalar. The new scalar's position is
- * (origin, line, column). Errors name the path and what is in the way.
+ * path are created; a list index must exist; whatever is at the end of the
+ * path is replaced. A value that starts with '{', '[' or a quote is read as
+ * YAML, so `--set 'tiers.micro.reach_rate={beta: {mean: 0.3, kappa: 20}}'`
+ * works; any other value is taken as a plain scalar. The new node's position
+ * is (origin, line, column). Errors name the path and what is in the way.
  */
 infl_status infl_node_set_path(infl_node *root, const char *path, const char *value,
                                const char *origin, size_t line, size_t column, infl_error *err);

@@ -32,8 +32,8 @@ typedef struct {
  * number of threads that ran. On failure (out of memory, a limit exceeded by
  * a trial) *out is NULL and err says which trial and why.
  */
-infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt,
-                            infl_trials **out, unsigned *threads_used, infl_error *err);
+infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt, infl_trials **out,
+                            unsigned *threads_used, infl_error *err);
 
 /* Returns the number of threads a run with opt->threads == 0 would use. */
 unsigned infl_engine_default_threads(void);

@@ -52,13 +52,13 @@ extern const double infl_quantile_levels[INFL_N_QUANTILES]; /* 0.01 ... 0.99 */
 
 /* Statistics of one metric of one strategy over the trials where it is defined. */
 typedef struct {
-    uint64_t n;                   /* trials where the value is defined */
-    uint64_t n_missing;           /* trials where it is NaN (a ratio with a zero denominator) */
-    double mean, sd, se;          /* sd with n - 1; se = sd / sqrt(n) */
+    uint64_t n;          /* trials where the value is defined */
+    uint64_t n_missing;  /* trials where it is NaN (a ratio with a zero denominator) */
+    double mean, sd, se; /* sd with n - 1; se = sd / sqrt(n) */
     double min, max;
-    double q[INFL_N_QUANTILES];   /* linear interpolation between order statistics */
-    double p_zero;                /* share of defined trials with value 0 */
-    double ratio_of_totals;       /* ratios only: sum of numerators / sum of denominators */
+    double q[INFL_N_QUANTILES]; /* linear interpolation between order statistics */
+    double p_zero;              /* share of defined trials with value 0 */
+    double ratio_of_totals;     /* ratios only: sum of numerators / sum of denominators */
 } infl_stat;
 
 /* Statistics per strategy and metric, and pairwise comparisons of conversions

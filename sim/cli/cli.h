@@ -64,8 +64,8 @@ void infl_report_print(FILE *out, const infl_report_header *h, const infl_summar
 
 /* A progress bar on stderr: trials done, rate, time left. */
 typedef struct {
-    double start;       /* monotonic seconds */
-    double last_draw;   /* when the bar was last drawn */
+    double start;     /* monotonic seconds */
+    double last_draw; /* when the bar was last drawn */
     bool enabled;
     bool drawn;
 } infl_progress;

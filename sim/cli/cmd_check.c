@@ -58,12 +58,11 @@ int infl_cmd_check(int argc, char **argv)
     infl_error err;
     infl_error_init(&err);
     infl_scenario *sc = NULL;
-    infl_status rc =
-        optind < argc
-            ? infl_scenario_load_file(argv[optind], sets.items, sets.count, &sc, &err)
-            : infl_scenario_load_text(infl_default_scenario_yaml, infl_default_scenario_size,
-                                      INFL_DEFAULT_SCENARIO_ORIGIN, sets.items, sets.count, &sc,
-                                      &err);
+    infl_status rc = optind < argc
+                         ? infl_scenario_load_file(argv[optind], sets.items, sets.count, &sc, &err)
+                         : infl_scenario_load_text(
+                               infl_default_scenario_yaml, infl_default_scenario_size,
+                               INFL_DEFAULT_SCENARIO_ORIGIN, sets.items, sets.count, &sc, &err);
     if (rc != INFL_OK) {
         infl_cli_print_error(&err);
         code = infl_cli_exit_code(rc);

@@ -54,11 +54,14 @@ static bool add_override(infl_cli_sets *sets, const char *key, const char *value
 int infl_cmd_run(int argc, char **argv)
 {
     enum { OPT_SEED = 256 };
-    static const struct option opts[] = {
-        {"output", required_argument, NULL, 'o'}, {"trials", required_argument, NULL, 'n'},
-        {"seed", required_argument, NULL, OPT_SEED}, {"threads", required_argument, NULL, 't'},
-        {"set", required_argument, NULL, 's'},    {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
+                                         {"trials", required_argument, NULL, 'n'},
+                                         {"seed", required_argument, NULL, OPT_SEED},
+                                         {"threads", required_argument, NULL, 't'},
+                                         {"set", required_argument, NULL, 's'},
+                                         {"quiet", no_argument, NULL, 'q'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     infl_cli_sets sets = {0};
     const char *output = "results.h5";
     uint64_t threads = 0, value = 0;
@@ -108,8 +111,8 @@ int infl_cmd_run(int argc, char **argv)
         }
     }
     if (argc - optind > 1) {
-        infl_cli_error("run takes one scenario (got %d arguments: '%s', '%s', ...)",
-                       argc - optind, argv[optind], argv[optind + 1]);
+        infl_cli_error("run takes one scenario (got %d arguments: '%s', '%s', ...)", argc - optind,
+                       argv[optind], argv[optind + 1]);
         code = INFL_EXIT_USAGE;
         goto done;
     }
@@ -119,20 +122,18 @@ int infl_cmd_run(int argc, char **argv)
         goto done;
     }
 
-    infl_status rc =
-        optind < argc
-            ? infl_scenario_load_file(argv[optind], sets.items, sets.count, &sc, &err)
-            : infl_scenario_load_text(infl_default_scenario_yaml, infl_default_scenario_size,
-                                      INFL_DEFAULT_SCENARIO_ORIGIN, sets.items, sets.count, &sc,
-                                      &err);
+    infl_status rc = optind < argc
+                         ? infl_scenario_load_file(argv[optind], sets.items, sets.count, &sc, &err)
+                         : infl_scenario_load_text(
+                               infl_default_scenario_yaml, infl_default_scenario_size,
+                               INFL_DEFAULT_SCENARIO_ORIGIN, sets.items, sets.count, &sc, &err);
     if (rc != INFL_OK)
         goto fail;
 
     infl_progress progress;
     infl_progress_init(&progress, !quiet && isatty(STDERR_FILENO));
-    infl_run_options ropt = {.threads = (unsigned)threads,
-                             .progress = infl_progress_update,
-                             .progress_user = &progress};
+    infl_run_options ropt = {
+        .threads = (unsigned)threads, .progress = infl_progress_update, .progress_user = &progress};
     unsigned used = 0;
     double start = infl_now();
     rc = infl_engine_run(sc, &ropt, &tr, &used, &err);

@@ -30,7 +30,7 @@ static int check_count;
         check_count++;                                                                             \
         if (va_ != vb_) {                                                                          \
             check_failures++;                                                                      \
-            fprintf(stderr, "%s:%d: CHECK_INT failed: %s == %s (%lld vs %lld)\n", __FILE__,       \
+            fprintf(stderr, "%s:%d: CHECK_INT failed: %s == %s (%lld vs %lld)\n", __FILE__,        \
                     __LINE__, #a, #b, va_, vb_);                                                   \
         }                                                                                          \
     } while (0)
@@ -42,7 +42,7 @@ static int check_count;
         check_count++;                                                                             \
         if (!(fabs(va_ - vb_) <= vt_)) {                                                           \
             check_failures++;                                                                      \
-            fprintf(stderr, "%s:%d: CHECK_NEAR failed: %s ~ %s (%.10g vs %.10g, tol %.3g)\n",     \
+            fprintf(stderr, "%s:%d: CHECK_NEAR failed: %s ~ %s (%.10g vs %.10g, tol %.3g)\n",      \
                     __FILE__, __LINE__, #a, #b, va_, vb_, vt_);                                    \
         }                                                                                          \
     } while (0)
@@ -54,7 +54,7 @@ static int check_count;
         check_count++;                                                                             \
         if (h_ == NULL || strstr(h_, n_) == NULL) {                                                \
             check_failures++;                                                                      \
-            fprintf(stderr, "%s:%d: CHECK_CONTAINS failed: %s\n  text:   %s\n  wanted: %s\n",     \
+            fprintf(stderr, "%s:%d: CHECK_CONTAINS failed: %s\n  text:   %s\n  wanted: %s\n",      \
                     __FILE__, __LINE__, #haystack, h_ ? h_ : "(null)", n_);                        \
         }                                                                                          \
     } while (0)

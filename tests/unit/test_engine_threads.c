@@ -9,41 +9,41 @@
 #include "influsim/engine.h"
 #include "influsim/scenario.h"
 
-static const char *SCENARIO =
-    "name: threads\n"
-    "seed: 18446744073709551615\n"
-    "trials: 1000\n"
-    "budget: 20000\n"
-    "regions: [{name: A, shippable: true}, {name: B, shippable: true}, {name: C, shippable: false}]\n"
-    "product: {price: 80, unit_cost: 20}\n"
-    "market:\n"
-    "  purchase_rate: {beta: {mean: 0.02, kappa: 100}}\n"
-    "  addressable: {uniform: {min: 5000, max: 20000}}\n"
-    "  wom_purchase_factor: {uniform: {min: 0.2, max: 0.8}}\n"
-    "tiers:\n"
-    "  nano:\n"
-    "    followers: {loguniform: {min: 1000, max: 5000}}\n"
-    "    price_per_1k_followers: {lognormal: {median: 20, sigma: 0.3}}\n"
-    "    gifted_share: 0.3\n"
-    "    real_share: {beta: {mean: 0.9, kappa: 30}}\n"
-    "    reach_rate: {beta: {mean: 0.4, kappa: 20}}\n"
-    "    engagement_rate: {beta: {mean: 0.08, kappa: 40}}\n"
-    "    audience: {dirichlet: {mean: [0.5, 0.3, 0.2], kappa: 20}}\n"
-    "    interest_share: {beta: {mean: 0.15, kappa: 20}}\n"
-    "    conversations_per_engagement: 0.1\n"
-    "  macro:\n"
-    "    followers: {lognormal: {median: 700000, sigma: 0.3}}\n"
-    "    price: {uniform: {min: 4000, max: 9000}}\n"
-    "    platform_fee: 0.2\n"
-    "    reach_rate: 0.2\n"
-    "    engagement_rate: 0.05\n"
-    "    audience: [0.05, 0.05, 0.9]\n"
-    "    interest_share: 0.03\n"
-    "strategies:\n"
-    "  - {name: nano, allocation: {nano: 1}}\n"
-    "  - {name: macro, allocation: {macro: 1}}\n"
-    "  - {name: mix, allocation: {nano: 0.6, macro: 0.4}}\n"
-    "  - {name: nano-again, allocation: {nano: 1.0, macro: 0}}\n";
+static const char *SCENARIO = "name: threads\n"
+                              "seed: 18446744073709551615\n"
+                              "trials: 1000\n"
+                              "budget: 20000\n"
+                              "regions: [{name: A, shippable: true}, {name: B, shippable: true}, "
+                              "{name: C, shippable: false}]\n"
+                              "product: {price: 80, unit_cost: 20}\n"
+                              "market:\n"
+                              "  purchase_rate: {beta: {mean: 0.02, kappa: 100}}\n"
+                              "  addressable: {uniform: {min: 5000, max: 20000}}\n"
+                              "  wom_purchase_factor: {uniform: {min: 0.2, max: 0.8}}\n"
+                              "tiers:\n"
+                              "  nano:\n"
+                              "    followers: {loguniform: {min: 1000, max: 5000}}\n"
+                              "    price_per_1k_followers: {lognormal: {median: 20, sigma: 0.3}}\n"
+                              "    gifted_share: 0.3\n"
+                              "    real_share: {beta: {mean: 0.9, kappa: 30}}\n"
+                              "    reach_rate: {beta: {mean: 0.4, kappa: 20}}\n"
+                              "    engagement_rate: {beta: {mean: 0.08, kappa: 40}}\n"
+                              "    audience: {dirichlet: {mean: [0.5, 0.3, 0.2], kappa: 20}}\n"
+                              "    interest_share: {beta: {mean: 0.15, kappa: 20}}\n"
+                              "    conversations_per_engagement: 0.1\n"
+                              "  macro:\n"
+                              "    followers: {lognormal: {median: 700000, sigma: 0.3}}\n"
+                              "    price: {uniform: {min: 4000, max: 9000}}\n"
+                              "    platform_fee: 0.2\n"
+                              "    reach_rate: 0.2\n"
+                              "    engagement_rate: 0.05\n"
+                              "    audience: [0.05, 0.05, 0.9]\n"
+                              "    interest_share: 0.03\n"
+                              "strategies:\n"
+                              "  - {name: nano, allocation: {nano: 1}}\n"
+                              "  - {name: macro, allocation: {macro: 1}}\n"
+                              "  - {name: mix, allocation: {nano: 0.6, macro: 0.4}}\n"
+                              "  - {name: nano-again, allocation: {nano: 1.0, macro: 0}}\n";
 
 typedef struct {
     uint64_t calls, last;
@@ -63,8 +63,8 @@ static infl_trials *run(const infl_scenario *sc, unsigned threads, progress_log 
     infl_error err;
     infl_error_init(&err);
     infl_trials *tr = NULL;
-    infl_run_options opt = {.threads = threads, .progress = log ? on_progress : NULL,
-                            .progress_user = log};
+    infl_run_options opt = {
+        .threads = threads, .progress = log ? on_progress : NULL, .progress_user = log};
     unsigned used = 0;
     if (infl_engine_run(sc, &opt, &tr, &used, &err) != INFL_OK)
         fprintf(stderr, "run failed: %s", infl_error_message(&err));
@@ -101,11 +101,11 @@ int main(void)
         CHECK(many != NULL);
         if (many == NULL)
             continue;
-        int same = same_doubles(one->values, many->values, cells) &&
-                   same_doubles(one->purchase_rate, many->purchase_rate, one->n_trials) &&
-                   same_doubles(one->wom_purchase_factor, many->wom_purchase_factor,
-                                one->n_trials) &&
-                   same_doubles(one->addressable, many->addressable, one->n_trials);
+        int same =
+            same_doubles(one->values, many->values, cells) &&
+            same_doubles(one->purchase_rate, many->purchase_rate, one->n_trials) &&
+            same_doubles(one->wom_purchase_factor, many->wom_purchase_factor, one->n_trials) &&
+            same_doubles(one->addressable, many->addressable, one->n_trials);
         if (!same)
             fprintf(stderr, "results with %u threads differ from 1 thread\n", threads);
         CHECK(same);

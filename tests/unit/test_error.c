@@ -21,7 +21,8 @@ int main(void)
     memset(big, 'x', sizeof big - 1);
     big[sizeof big - 1] = '\0';
     infl_error_add(&err, INFL_EIO, "%s", big);
-    CHECK_INT(strlen(infl_error_message(&err)), strlen("a.yaml:3:9: budget: bad\nsecond message\n") + 3000);
+    CHECK_INT(strlen(infl_error_message(&err)),
+              strlen("a.yaml:3:9: budget: bad\nsecond message\n") + 3000);
 
     infl_error_clear(&err);
     CHECK_INT(err.status, INFL_OK);

@@ -12,21 +12,22 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *SCENARIO = "name: h5\n"
-                              "seed: 3\n"
-                              "trials: 300\n"
-                              "budget: 3000\n"
-                              "regions: [{name: A, shippable: true}, {name: B, shippable: false}]\n"
-                              "product: {price: 50, unit_cost: 10}\n"
-                              "market: {purchase_rate: {beta: {mean: 0.05, kappa: 50}}}\n"
-                              "tiers:\n"
-                              "  micro: {followers: 5000, price: 100, reach_rate: 0.3,"
-                              " engagement_rate: 0.05, audience: [0.8, 0.2], interest_share: 0.2}\n"
-                              "  macro: {followers: 500000, price: 2000, reach_rate: 0.2,"
-                              " engagement_rate: 0.02, audience: [0.1, 0.9], interest_share: 0.03}\n"
-                              "strategies:\n"
-                              "  - {name: micro, allocation: {micro: 1}}\n"
-                              "  - {name: macro, allocation: {macro: 1}}\n";
+static const char *SCENARIO =
+    "name: h5\n"
+    "seed: 3\n"
+    "trials: 300\n"
+    "budget: 3000\n"
+    "regions: [{name: A, shippable: true}, {name: B, shippable: false}]\n"
+    "product: {price: 50, unit_cost: 10}\n"
+    "market: {purchase_rate: {beta: {mean: 0.05, kappa: 50}}}\n"
+    "tiers:\n"
+    "  micro: {followers: 5000, price: 100, reach_rate: 0.3,"
+    " engagement_rate: 0.05, audience: [0.8, 0.2], interest_share: 0.2}\n"
+    "  macro: {followers: 500000, price: 2000, reach_rate: 0.2,"
+    " engagement_rate: 0.02, audience: [0.1, 0.9], interest_share: 0.03}\n"
+    "strategies:\n"
+    "  - {name: micro, allocation: {micro: 1}}\n"
+    "  - {name: macro, allocation: {macro: 1}}\n";
 
 static size_t count_entries(const char *dir)
 {
@@ -70,7 +71,8 @@ int main(void)
     CHECK_INT(infl_h5_write(path, sc, tr, sm, &info, &err), INFL_OK);
     CHECK_INT(count_entries(dir), 1); /* no temporary left beside it */
     struct stat st;
-    CHECK(stat(path, &st) == 0 && (st.st_mode & 0044) != 0); /* readable by others, umask allowing */
+    CHECK(stat(path, &st) == 0 &&
+          (st.st_mode & 0044) != 0); /* readable by others, umask allowing */
 
     infl_h5_meta meta;
     CHECK_INT(infl_h5_read_summary(path, &back, &meta, &err), INFL_OK);

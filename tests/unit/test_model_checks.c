@@ -97,8 +97,8 @@ static void check_exact_binomial(void)
     double n = (double)tr->n_trials, chi2 = 0, acc_o = 0, acc_e = 0;
     int dof = -1;
     for (unsigned k = 0; k <= KMAX; k++) {
-        double e = k < KMAX ? n * gsl_ran_binomial_pdf(k, q, F)
-                            : n * gsl_cdf_binomial_Q(KMAX - 1, q, F);
+        double e =
+            k < KMAX ? n * gsl_ran_binomial_pdf(k, q, F) : n * gsl_cdf_binomial_Q(KMAX - 1, q, F);
         acc_o += observed[k];
         acc_e += e;
         if (acc_e >= 5.0 || k == KMAX) {
@@ -122,8 +122,8 @@ static void check_floor_hires(void)
         const char *budget, *price, *fee, *gifted;
         double expect;
     } cases[] = {
-        {"budget=1000", "tiers.solo.price=7", "tiers.solo.platform_fee=0", "tiers.solo.gifted_share=0",
-         142},
+        {"budget=1000", "tiers.solo.price=7", "tiers.solo.platform_fee=0",
+         "tiers.solo.gifted_share=0", 142},
         {"budget=10000", "tiers.solo.price=180", "tiers.solo.platform_fee=0.25",
          "tiers.solo.gifted_share=0", 44},
         {"budget=1000000", "tiers.solo.price=3", "tiers.solo.platform_fee=0",
@@ -161,26 +161,27 @@ static void check_floor_hires(void)
     }
 }
 
-static const char *RANDOM = "name: random-rates\n"
-                            "seed: 77\n"
-                            "trials: 40000\n"
-                            "budget: 100\n"
-                            "regions: [{name: home, shippable: true}, {name: away, shippable: false}]\n"
-                            "product: {price: 50, unit_cost: 10}\n"
-                            "market:\n"
-                            "  purchase_rate: {beta: {mean: 0.05, kappa: 50}}\n"
-                            "  wom_purchase_factor: 0.5\n"
-                            "tiers:\n"
-                            "  solo:\n"
-                            "    followers: 2000\n"
-                            "    price: 100\n"
-                            "    real_share: {beta: {mean: 0.8, kappa: 20}}\n"
-                            "    reach_rate: {beta: {mean: 0.3, kappa: 10}}\n"
-                            "    engagement_rate: {uniform: {min: 0.05, max: 0.15}}\n"
-                            "    audience: {dirichlet: {mean: [0.6, 0.4], kappa: 10}}\n"
-                            "    interest_share: {loguniform: {min: 0.1, max: 0.5}}\n"
-                            "    conversations_per_engagement: 0.5\n"
-                            "strategies: [{name: only, allocation: {solo: 1}}]\n";
+static const char *RANDOM =
+    "name: random-rates\n"
+    "seed: 77\n"
+    "trials: 40000\n"
+    "budget: 100\n"
+    "regions: [{name: home, shippable: true}, {name: away, shippable: false}]\n"
+    "product: {price: 50, unit_cost: 10}\n"
+    "market:\n"
+    "  purchase_rate: {beta: {mean: 0.05, kappa: 50}}\n"
+    "  wom_purchase_factor: 0.5\n"
+    "tiers:\n"
+    "  solo:\n"
+    "    followers: 2000\n"
+    "    price: 100\n"
+    "    real_share: {beta: {mean: 0.8, kappa: 20}}\n"
+    "    reach_rate: {beta: {mean: 0.3, kappa: 10}}\n"
+    "    engagement_rate: {uniform: {min: 0.05, max: 0.15}}\n"
+    "    audience: {dirichlet: {mean: [0.6, 0.4], kappa: 10}}\n"
+    "    interest_share: {loguniform: {min: 0.1, max: 0.5}}\n"
+    "    conversations_per_engagement: 0.5\n"
+    "strategies: [{name: only, allocation: {solo: 1}}]\n";
 
 static void check_product_of_means(void)
 {

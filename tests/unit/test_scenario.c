@@ -77,9 +77,12 @@ int main(void)
     infl_scenario_free(sc);
 
     /* Overrides: a scalar, a new optional key, a list item, a nested distribution value. */
-    const char *sets[] = {"budget=2500", "market.addressable=50000", "tiers.micro.audience[1]=0.5",
+    const char *sets[] = {"budget=2500",
+                          "market.addressable=50000",
+                          "tiers.micro.audience[1]=0.5",
                           "tiers.micro.audience[0]=0.5",
-                          "tiers.micro.followers.loguniform.max=20000", "seed=18446744073709551615"};
+                          "tiers.micro.followers.loguniform.max=20000",
+                          "seed=18446744073709551615"};
     sc = load(BASE, sets, 6, &err);
     CHECK(sc != NULL);
     if (sc) {
@@ -89,6 +92,18 @@ int main(void)
         CHECK_NEAR(sc->tiers[0].followers.b, 20000, 0);
         CHECK(infl_scenario_seed(sc) == UINT64_MAX);
         CHECK_CONTAINS(infl_scenario_overrides(sc), "--set budget=2500\n");
+    }
+    infl_scenario_free(sc);
+
+    /* An override may replace a constant by a distribution (flow YAML). */
+    const char *flow[] = {"tiers.micro.reach_rate={beta: {mean: 0.3, kappa: 20}}",
+                          "tiers.micro.audience={dirichlet: {mean: [0.5, 0.5], kappa: 8}}"};
+    sc = load(BASE, flow, 2, &err);
+    CHECK(sc != NULL);
+    if (sc) {
+        CHECK_INT(sc->tiers[0].reach_rate.kind, INFL_DIST_BETA);
+        CHECK_NEAR(sc->tiers[0].reach_rate.b, 20, 0);
+        CHECK(sc->tiers[0].audience.dirichlet && sc->tiers[0].audience.alpha[1] == 4.0);
     }
     infl_scenario_free(sc);
 
@@ -110,7 +125,8 @@ int main(void)
                           "strategies: [{name: s, allocation: {t: 0.5}}]\n";
     sc = load(several, NULL, 0, &err);
     CHECK(sc == NULL);
-    CHECK_CONTAINS(infl_error_message(&err), "base.yaml:2:9: budget: must be in (0, 1e15] (got -1)");
+    CHECK_CONTAINS(infl_error_message(&err),
+                   "base.yaml:2:9: budget: must be in (0, 1e15] (got -1)");
     CHECK_CONTAINS(infl_error_message(&err), "regions: at least one region must be shippable");
     CHECK_CONTAINS(infl_error_message(&err), "product.unit_cost: must be > 0 (got 0)");
     CHECK_CONTAINS(infl_error_message(&err), "market.purchase_rate: must be in [0, 1] (got 2)");

@@ -18,8 +18,8 @@ static infl_metric_info *metrics_new(size_t n)
         m[i].name = strdup(i == INFL_M_CONVERSIONS ? "conversions" : name);
         m[i].long_name = strdup("test");
         m[i].units = strdup("1");
-        m[i].ratio = i == INFL_M_ROI || i == INFL_M_COST_PER_ACQUISITION ||
-                     i == INFL_M_COST_PER_ENGAGEMENT;
+        m[i].ratio =
+            i == INFL_M_ROI || i == INFL_M_COST_PER_ACQUISITION || i == INFL_M_COST_PER_ENGAGEMENT;
     }
     return m;
 }
@@ -59,10 +59,10 @@ int main(void)
     CHECK_NEAR(c->se, sqrt(61.2 / 4) / sqrt(5), 1e-12);
     CHECK_NEAR(c->min, 0, 0);
     CHECK_NEAR(c->max, 10, 0);
-    CHECK_NEAR(c->q[4], 3, 1e-12);       /* median */
-    CHECK_NEAR(c->q[3], 1, 1e-12);       /* 25 %: position 1 */
-    CHECK_NEAR(c->q[7], 8.8, 1e-12);     /* 95 %: position 3.8 -> 4 + 0.8 * 6 */
-    CHECK_NEAR(c->q[0], 0.04, 1e-12);    /* 1 %: position 0.04 */
+    CHECK_NEAR(c->q[4], 3, 1e-12);    /* median */
+    CHECK_NEAR(c->q[3], 1, 1e-12);    /* 25 %: position 1 */
+    CHECK_NEAR(c->q[7], 8.8, 1e-12);  /* 95 %: position 3.8 -> 4 + 0.8 * 6 */
+    CHECK_NEAR(c->q[0], 0.04, 1e-12); /* 1 %: position 0.04 */
     CHECK_NEAR(c->p_zero, 0.2, 1e-12);
     CHECK_INT(c->n, 5);
     CHECK_INT(c->n_missing, 0);

@@ -43,6 +43,19 @@ int main(void)
     CHECK_INT(infl_node_set_path(root, "new.deep.key", "v", "--set", 2, 14, &err), INFL_OK);
     infl_node *deep = infl_node_get(infl_node_get(infl_node_get(root, "new"), "deep"), "key");
     CHECK(deep != NULL && strcmp(deep->text, "v") == 0);
+    /* A flow value replaces a scalar by a tree, positioned on the --set line. */
+    CHECK_INT(
+        infl_node_set_path(root, "b.c", "{beta: {mean: 0.3, kappa: 20}}", "--set", 7, 5, &err),
+        INFL_OK);
+    infl_node *beta = infl_node_get(infl_node_get(b, "c"), "beta");
+    CHECK(beta != NULL && beta->kind == INFL_NODE_MAP && beta->line == 7);
+    CHECK(beta != NULL && strcmp(infl_node_get(beta, "kappa")->text, "20") == 0);
+    CHECK_INT(infl_node_set_path(root, "b.q", "'quoted: text'", "--set", 8, 5, &err), INFL_OK);
+    CHECK(strcmp(infl_node_get(b, "q")->text, "quoted: text") == 0 &&
+          infl_node_get(b, "q")->quoted);
+    infl_error_clear(&err);
+    CHECK_INT(infl_node_set_path(root, "b.c", "{beta: [", "--set", 9, 5, &err), INFL_ESYNTAX);
+    CHECK_CONTAINS(infl_error_message(&err), "--set:9:5: b.c: cannot read the value as YAML");
     /* Errors: index out of range, through a scalar, malformed. */
     infl_error_clear(&err);
     CHECK_INT(infl_node_set_path(root, "b.d[3]", "1", "--set", 3, 8, &err), INFL_EARG);
