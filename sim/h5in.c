@@ -150,6 +150,22 @@ static bool read_doubles(reader *r, hid_t loc, const char *group, const char *na
     return true;
 }
 
+/* Reads a column of counts, each a whole number that fits a uint64_t. */
+static bool read_counts(reader *r, hid_t loc, const char *group, const char *name, hsize_t n,
+                        double *out)
+{
+    if (!read_doubles(r, loc, group, name, n, out))
+        return false;
+    for (hsize_t i = 0; i < n; i++) {
+        if (!(out[i] >= 0 && out[i] < 0x1p64 && out[i] == floor(out[i]))) {
+            char msg[512];
+            snprintf(msg, sizeof msg, "dataset '%s/%s' holds %g, not a count", group, name, out[i]);
+            return bad(r, msg);
+        }
+    }
+    return true;
+}
+
 /* Reads a 1-D string dataset into n new strings; *n = 0 accepts any length. */
 static bool read_strings(reader *r, hid_t loc, const char *group, const char *name, hsize_t *n,
                          char ***out)
@@ -240,11 +256,11 @@ static bool read_strategy(reader *r, hid_t strategies, infl_summary *sm, size_t 
     READ_STAT(p_zero, "p_zero");
     READ_STAT(ratio_of_totals, "ratio_of_totals");
 #undef READ_STAT
-    if (!read_doubles(r, gs, gname, "n", nm, col))
+    if (!read_counts(r, gs, gname, "n", nm, col))
         goto done;
     for (size_t m = 0; m < nm; m++)
         st[m].n = (uint64_t)col[m];
-    if (!read_doubles(r, gs, gname, "n_missing", nm, col))
+    if (!read_counts(r, gs, gname, "n_missing", nm, col))
         goto done;
     for (size_t m = 0; m < nm; m++)
         st[m].n_missing = (uint64_t)col[m];
@@ -276,14 +292,16 @@ static bool read_metric_info(reader *r, hid_t strategies, infl_summary *sm)
         bad(r, msg);
         goto done;
     }
-    if (!read_strings(r, gs, gname, "metric", &n, &names) ||
-        !read_strings(r, gs, gname, "units", &n, &units) ||
-        !read_strings(r, gs, gname, "long_name", &n, &longs))
+    /* `metric` fixes the number of rows; the other columns must match it. */
+    if (!read_strings(r, gs, gname, "metric", &n, &names))
         goto done;
     if (n == 0) {
         bad(r, "the summary lists no metrics");
         goto done;
     }
+    if (!read_strings(r, gs, gname, "units", &n, &units) ||
+        !read_strings(r, gs, gname, "long_name", &n, &longs))
+        goto done;
     sm->metrics = calloc(n, sizeof *sm->metrics);
     if (sm->metrics == NULL) {
         bad(r, "out of memory");

@@ -11,6 +11,7 @@
 #include "influsim/version.h"
 
 #include "scenario_internal.h"
+#include "text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -376,7 +378,7 @@ static bool write_comparisons(writer *w, hid_t file, const infl_summary *sm, hid
     struct {
         const char *name;
         const double *m;
-        int op; /* 0: m[a,b]; 1: 1 - m[a,b] - tie[a,b] (b greater) */
+        int op; /* 0: m[a,b]; 2: m[b,a] (the transpose, for "b greater") */
         const char *units, *long_name;
     } cols[] = {
         {"p_a_greater", sm->p_greater, 0, "1", "P(conversions of a > conversions of b)"},
@@ -420,7 +422,11 @@ static bool write_root(writer *w, hid_t file, const infl_scenario *sc, const inf
     snprintf(hdf5v, sizeof hdf5v, "%u.%u.%u", maj, min, rel);
     snprintf(gslv, sizeof gslv, "%s", gsl_version);
     char *resolved = infl_scenario_resolved_yaml(sc);
-    if (resolved == NULL) {
+    /* A file path need not be UTF-8; the attribute must be. */
+    char *origin = infl_text_sanitized(sc->origin);
+    if (resolved == NULL || origin == NULL) {
+        free(resolved);
+        free(origin);
         w->rc = infl_error_add(w->err, INFL_ENOMEM, "out of memory");
         return false;
     }
@@ -431,7 +437,7 @@ static bool write_root(writer *w, hid_t file, const infl_scenario *sc, const inf
         attr_str(w, file, "program_version", infl_version()) &&
         attr_str(w, file, "git_revision", infl_git_revision()) &&
         attr_str(w, file, "created", created) && attr_str(w, file, "scenario_name", sc->name) &&
-        attr_str(w, file, "scenario_origin", sc->origin) &&
+        attr_str(w, file, "scenario_origin", origin) &&
         attr_str(w, file, "scenario_text", sc->source_text) &&
         attr_str(w, file, "scenario_overrides", infl_scenario_overrides(sc)) &&
         attr_str(w, file, "scenario_resolved", resolved) &&
@@ -447,6 +453,7 @@ static bool write_root(writer *w, hid_t file, const infl_scenario *sc, const inf
         attr_f64_array(w, file, "quantile_levels", infl_quantile_levels, INFL_N_QUANTILES) &&
         attr_bool(w, file, "complete", complete);
     free(resolved);
+    free(origin);
     return ok;
 }
 
@@ -548,17 +555,41 @@ infl_status infl_h5_write(const char *path, const infl_scenario *sc, const infl_
                           const infl_summary *sm, const infl_run_info *info, infl_error *err)
 {
     writer w = {.err = err, .path = path, .rc = INFL_OK};
-    char *tmp = NULL, *dir_copy = NULL, *base_copy = NULL;
-    hid_t file = -1;
+    char *tmp = NULL, *dir_copy = NULL, *base_copy = NULL, *resolved = NULL;
+    const char *target = path;
+    hid_t file = -1, fapl = -1;
     bool tmp_exists = false;
     H5E_auto2_t old_func = NULL;
     void *old_data = NULL;
     H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 
-    dir_copy = strdup(path);
-    base_copy = strdup(path);
-    size_t tlen = strlen(path) + 64;
+    /* Only a regular file is ever replaced. A symlink is followed, so the file
+     * it points to is replaced and the link kept; a FIFO, device or folder
+     * at the path is refused (run as root, `-o /dev/null` must not replace
+     * /dev/null). */
+    struct stat st;
+    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+        resolved = realpath(path, NULL);
+        if (resolved == NULL) {
+            w.rc = infl_error_add(err, INFL_EIO, "%s: a symbolic link to nothing (%s)", path,
+                                  strerror(errno));
+            goto done;
+        }
+        target = resolved;
+    }
+    if (stat(target, &st) == 0 && !S_ISREG(st.st_mode)) {
+        w.rc =
+            infl_error_add(err, INFL_EIO, "%s: is %s, not a regular file; not replacing it", path,
+                           S_ISDIR(st.st_mode)                          ? "a folder"
+                           : S_ISFIFO(st.st_mode)                       ? "a named pipe"
+                           : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                                                                        : "a special file");
+        goto done;
+    }
+    dir_copy = strdup(target);
+    base_copy = strdup(target);
+    size_t tlen = strlen(target) + 64;
     tmp = malloc(tlen);
     if (!dir_copy || !base_copy || !tmp) {
         w.rc = infl_error_add(err, INFL_ENOMEM, "out of memory");
@@ -581,7 +612,16 @@ infl_status infl_h5_write(const char *path, const infl_scenario *sc, const infl_
     }
     close(fd);
     tmp_exists = true;
-    file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    /* The 1.8 file format or later stores large attribute lists densely: the
+     * /trial dimension scale is attached to every per-trial dataset, and its
+     * back-references outgrow the 64 KiB object header of the oldest format
+     * after about 4,000 datasets. */
+    fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl < 0 || H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_LATEST) < 0) {
+        w.rc = infl_error_add(err, INFL_EHDF5, "%s: cannot set HDF5 file access properties", path);
+        goto done;
+    }
+    file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
     if (file < 0) {
         w.rc = infl_error_add(err, INFL_EHDF5, "%s: cannot create HDF5 file '%s'", path, tmp);
         goto done;
@@ -599,7 +639,7 @@ infl_status infl_h5_write(const char *path, const infl_scenario *sc, const infl_
         w.rc = infl_error_add(err, INFL_EIO, "%s: cannot flush to disk: %s", path, strerror(e));
         goto done;
     }
-    if (rename(tmp, path) != 0) {
+    if (rename(tmp, target) != 0) {
         w.rc = infl_error_add(err, INFL_EIO, "%s: cannot move the finished file into place: %s",
                               path, strerror(errno));
         goto done;
@@ -612,8 +652,11 @@ infl_status infl_h5_write(const char *path, const infl_scenario *sc, const infl_
 done:
     if (file >= 0)
         H5Fclose(file);
+    if (fapl >= 0)
+        H5Pclose(fapl);
     if (tmp_exists)
         unlink(tmp);
+    free(resolved);
     free(tmp);
     free(dir_copy);
     free(base_copy);

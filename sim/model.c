@@ -43,7 +43,6 @@ struct infl_model_ws {
     double *spend;  /* [s * n_tiers + k] */
     double *shares; /* n_regions: a hire's drawn audience */
     unsigned *counts;
-    double budget_slack;
 };
 
 void infl_model_ws_free(infl_model_ws *ws)
@@ -160,9 +159,10 @@ static void draw_candidate(infl_model_ws *ws, uint64_t t, size_t k, size_t c)
     tw->cost[c] = gifted ? sc->unit_cost : price * (1.0 + fee);
 }
 
-/* Simulates the funnel of candidate c of tier k. */
-static void draw_funnel(infl_model_ws *ws, uint64_t t, size_t k, size_t c,
-                        const infl_market_draw *mk)
+/* Simulates the funnel of candidate c of tier k. Fails only when the mean
+ * number of conversations is beyond what the 32-bit Poisson sampler can draw. */
+static infl_status draw_funnel(infl_model_ws *ws, uint64_t t, size_t k, size_t c,
+                               const infl_market_draw *mk, infl_error *err)
 {
     const infl_scenario *sc = ws->sc;
     const infl_tier *tier = &sc->tiers[k];
@@ -197,6 +197,13 @@ static void draw_funnel(infl_model_ws *ws, uint64_t t, size_t k, size_t c,
     o->interested = gsl_ran_binomial(r, interest, shippable);
     unsigned interested_lost = gsl_ran_binomial(r, interest, o->engagements - shippable);
     double mu = cpe * (double)o->engagements;
+    if (mu > INFL_MODEL_MAX_CONVERSATIONS)
+        return infl_error_add(err, INFL_ELIMIT,
+                              "trial %llu: tier '%s', candidate %zu: %.3g expected conversations "
+                              "(conversations_per_engagement x %u engagements) exceed the limit "
+                              "of %.3g per post",
+                              (unsigned long long)t, tier->name, c, mu, o->engagements,
+                              INFL_MODEL_MAX_CONVERSATIONS);
     o->conversations = mu > 0 ? gsl_ran_poisson(r, mu) : 0;
     o->wom_prospects = gsl_ran_binomial(r, interest * shippable_share, o->conversations);
     double p_wom = mk->purchase_rate * mk->wom_purchase_factor;
@@ -209,6 +216,7 @@ static void draw_funnel(infl_model_ws *ws, uint64_t t, size_t k, size_t c,
         infl_rng_seek(r, t, (uint32_t)k, (uint32_t)c, INFL_STREAM_CONVERSION);
         o->conversions_direct = gsl_ran_binomial(r, mk->purchase_rate, o->interested);
     }
+    return INFL_OK;
 }
 
 /* Hires for strategy s in tier k, drawing candidates as needed. */
@@ -216,7 +224,10 @@ static infl_status hire(infl_model_ws *ws, uint64_t t, size_t s, size_t k, infl_
 {
     const infl_scenario *sc = ws->sc;
     tier_ws *tw = &ws->tiers[k];
-    double allotted = sc->budget * sc->strategies[s].share[k];
+    const infl_strategy *st = &sc->strategies[s];
+    /* Shares are kept as written and may sum to 1 only within 1e-6; dividing
+     * by their sum keeps the total never above the budget. */
+    double allotted = sc->budget * (st->share[k] / st->share_total);
     /* A relative slack of 1e-12 lets B/c hires through when B is an exact
      * multiple of c but the sum of c rounds a hair above B. */
     double limit = allotted * (1.0 + 1e-12);
@@ -225,13 +236,6 @@ static infl_status hire(infl_model_ws *ws, uint64_t t, size_t s, size_t k, infl_
     if (allotted > 0) {
         for (;; c++) {
             if (c == tw->generated) {
-                if (c >= INFL_MODEL_MAX_HIRES_PER_TIER)
-                    return infl_error_add(
-                        err, INFL_ELIMIT,
-                        "trial %llu: strategy '%s' would hire more than %llu posts from tier "
-                        "'%s'; its budget share is too large for the tier's price",
-                        (unsigned long long)t, sc->strategies[s].name,
-                        (unsigned long long)INFL_MODEL_MAX_HIRES_PER_TIER, sc->tiers[k].name);
                 if (!tier_grow(tw, c + 1, sc->n_regions))
                     return infl_error_add(err, INFL_ENOMEM, "trial %llu: out of memory",
                                           (unsigned long long)t);
@@ -240,6 +244,13 @@ static infl_status hire(infl_model_ws *ws, uint64_t t, size_t s, size_t k, infl_
             }
             if (spent + tw->cost[c] > limit)
                 break;
+            if (c == INFL_MODEL_MAX_HIRES_PER_TIER)
+                return infl_error_add(
+                    err, INFL_ELIMIT,
+                    "trial %llu: strategy '%s' would hire more than %llu posts from tier "
+                    "'%s'; its budget share is too large for the tier's price",
+                    (unsigned long long)t, st->name,
+                    (unsigned long long)INFL_MODEL_MAX_HIRES_PER_TIER, sc->tiers[k].name);
             spent += tw->cost[c];
         }
     }
@@ -289,7 +300,8 @@ infl_status infl_model_trial(infl_model_ws *ws, uint64_t t, double *rows, infl_m
             if (ws->hires[s * sc->n_tiers + k] > most)
                 most = ws->hires[s * sc->n_tiers + k];
         for (size_t c = 0; c < most; c++)
-            draw_funnel(ws, t, k, c, &mk);
+            if ((rc = draw_funnel(ws, t, k, c, &mk, err)) != INFL_OK)
+                return rc;
         ws->tiers[k].funneled = most;
     }
 

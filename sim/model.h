@@ -16,6 +16,9 @@
 /* Most hires one tier may make in one trial (a guard against a budget that is
  * enormous next to a post's price, which would exhaust memory). */
 #define INFL_MODEL_MAX_HIRES_PER_TIER UINT64_C(10000000)
+/* Largest mean number of word-of-mouth conversations one post may start: GSL's
+ * Poisson sampler returns 32-bit counts and misbehaves beyond about 2^31. */
+#define INFL_MODEL_MAX_CONVERSATIONS 2.0e9
 
 typedef struct infl_model_ws infl_model_ws;
 

@@ -12,6 +12,7 @@
 #include "rng.h"
 
 #include <Random123/philox.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct {
@@ -57,13 +58,20 @@ const gsl_rng_type *const infl_rng_philox = &philox_type;
 
 gsl_rng *infl_rng_new(uint64_t seed)
 {
-    gsl_rng *r = gsl_rng_alloc(infl_rng_philox);
-    if (r == NULL)
+    /* Built by hand rather than with gsl_rng_alloc, whose out-of-memory path
+     * calls GSL's error handler (abort by default) instead of returning NULL.
+     * Both parts come from malloc, so gsl_rng_free releases them. */
+    gsl_rng *r = malloc(sizeof *r);
+    philox_state *s = malloc(sizeof *s);
+    if (r == NULL || s == NULL) {
+        free(r);
+        free(s);
         return NULL;
-    /* gsl_rng_set takes an unsigned long (64 bits on our targets); set the key
-     * directly so the whole seed is kept whatever the platform. */
-    philox_set(r->state, 0);
-    philox_state *s = r->state;
+    }
+    r->type = infl_rng_philox;
+    r->state = s;
+    /* The whole 64-bit seed is the key, whatever the width of unsigned long. */
+    philox_set(s, 0);
     s->key.v[0] = (uint32_t)seed;
     s->key.v[1] = (uint32_t)(seed >> 32);
     return r;

@@ -33,7 +33,8 @@ typedef struct {
 
 typedef struct {
     char *name;
-    double *share; /* per tier, in tier order; >= 0, sum 1 */
+    double *share;      /* per tier, in tier order, as written; >= 0, sum 1 within 1e-6 */
+    double share_total; /* their exact sum: tier k gets budget * share[k] / share_total */
 } infl_strategy;
 
 struct infl_scenario {

@@ -23,6 +23,7 @@
 #include <strings.h>
 
 #define PATH_LEN 512
+#define MAX_MESSAGES 50
 /* Shares (audience, allocation) must sum to 1 within this. */
 #define SHARE_TOLERANCE 1e-6
 #define MAX_BUDGET 1e15
@@ -54,7 +55,14 @@ __attribute__((format(printf, 4, 5))) static void fault(loader *L, const infl_no
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    L->faults++;
+    /* Past this many, further faults are counted but not listed: a file
+     * that wrong needs its first screenful fixed, not a flood. */
+    if (L->faults++ >= MAX_MESSAGES) {
+        if (L->faults == MAX_MESSAGES + 1)
+            infl_error_add(L->err, INFL_EINVAL, "%s: more faults follow; fix these first",
+                           at->origin);
+        return;
+    }
     infl_error_add(L->err, INFL_EINVAL, "%s:%zu:%zu: %s: %s", at->origin, at->line, at->column,
                    path, msg);
 }
@@ -535,7 +543,11 @@ static char *slug_of(const char *name)
     size_t j = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)name[i];
-        if (isalnum(c))
+        /* ASCII letters are lowercased; letters beyond ASCII (UTF-8 bytes)
+         * are kept as they are, so Österreich stays recognisable. */
+        if (c >= 0x80)
+            s[j++] = (char)c;
+        else if (isalnum(c))
             s[j++] = (char)tolower(c);
         else if (j > 0 && s[j - 1] != '_')
             s[j++] = '_';
@@ -791,8 +803,11 @@ static void parse_strategies(loader *L, const infl_node *n, infl_scenario *sc, b
             }
             ok &= parse_ranged(L, p->value, tpath, &RATE, &st->share[k]);
         }
-        if (ok)
-            check_sum_one(L, an, sub, st->share, sc->n_tiers);
+        if (ok && check_sum_one(L, an, sub, st->share, sc->n_tiers)) {
+            st->share_total = 0;
+            for (size_t k = 0; k < sc->n_tiers; k++)
+                st->share_total += st->share[k];
+        }
     }
     free(tier_names);
 }

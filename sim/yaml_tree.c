@@ -4,6 +4,8 @@
  */
 #include "yaml_tree.h"
 
+#include "text.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,12 +17,21 @@
 /* Aliases may repeat subtrees; bound the nodes built so a "billion laughs"
  * document cannot exhaust memory. */
 #define INFL_YAML_MAX_NODES 1000000
+/* Aliases copy text; cap the bytes copied at this multiple of the input (plus
+ * a floor), so a small file cannot expand into gigabytes. */
+#define INFL_YAML_EXPANSION 16
+#define INFL_YAML_EXPANSION_FLOOR (1u << 20)
+/* Duplicate keys are found by comparing each key with those before it; no
+ * scenario has a mapping anywhere near this large. */
+#define INFL_YAML_MAX_KEYS 10000
 
 typedef struct {
     yaml_document_t *doc;
     const char *origin;
     infl_error *err;
     size_t built;
+    size_t bytes; /* scalar text copied so far */
+    size_t max_bytes;
 } tree_builder;
 
 static infl_node *node_new(infl_node_kind kind, const char *origin, size_t line, size_t column)
@@ -73,6 +84,14 @@ static infl_status build(tree_builder *b, yaml_node_t *yn, int depth, infl_node 
         n = node_new(INFL_NODE_SCALAR, b->origin, line, column);
         if (n == NULL)
             goto nomem;
+        b->bytes += yn->data.scalar.length;
+        if (b->bytes > b->max_bytes) {
+            rc = infl_error_add(b->err, INFL_ESYNTAX,
+                                "%s:%zu:%zu: syntax error: aliases expand the document to more "
+                                "than %zu bytes of text",
+                                b->origin, line, column, b->max_bytes);
+            goto fail;
+        }
         n->text = malloc(yn->data.scalar.length + 1);
         if (n->text == NULL)
             goto nomem;
@@ -111,6 +130,12 @@ static infl_status build(tree_builder *b, yaml_node_t *yn, int depth, infl_node 
         if (n == NULL)
             goto nomem;
         size_t count = (size_t)(yn->data.mapping.pairs.top - yn->data.mapping.pairs.start);
+        if (count > INFL_YAML_MAX_KEYS) {
+            rc = infl_error_add(b->err, INFL_ESYNTAX,
+                                "%s:%zu:%zu: syntax error: a mapping with %zu keys (at most %d)",
+                                b->origin, line, column, count, INFL_YAML_MAX_KEYS);
+            goto fail;
+        }
         n->pairs = calloc(count ? count : 1, sizeof *n->pairs);
         if (n->pairs == NULL)
             goto nomem;
@@ -231,7 +256,10 @@ infl_status infl_yaml_parse(const char *text, size_t length, const char *origin,
             rc = infl_error_add(err, INFL_ENOMEM, "%s: out of memory", origin);
         goto done;
     }
-    tree_builder b = {.doc = &doc, .origin = origin, .err = err, .built = 0};
+    tree_builder b = {.doc = &doc,
+                      .origin = origin,
+                      .err = err,
+                      .max_bytes = INFL_YAML_EXPANSION * length + INFL_YAML_EXPANSION_FLOOR};
     rc = build(&b, root, 0, out);
     if (rc != INFL_OK)
         goto done;
@@ -403,8 +431,12 @@ infl_status infl_node_set_path(infl_node *root, const char *path, const char *va
         infl_error_init(&inner);
         infl_status rc = infl_yaml_parse(value, strlen(value), origin, &replacement, &inner);
         if (rc != INFL_OK) {
+            /* The inner message starts "ORIGIN:1:COL: "; the position that
+             * matters is this --set's, so report the words after it. */
+            const char *words = strstr(infl_error_message(&inner), "syntax error: ");
+            words = words ? words + strlen("syntax error: ") : infl_error_message(&inner);
             infl_error_add(err, rc, "%s:%zu:%zu: %s: cannot read the value as YAML: %s", origin,
-                           line, column, path, infl_error_message(&inner));
+                           line, column, path, words);
             infl_error_destroy(&inner);
             if (err != NULL && err->length > 0 && err->text[err->length - 1] == '\n' &&
                 err->length >= 2 && err->text[err->length - 2] == '\n')
@@ -414,6 +446,14 @@ infl_status infl_node_set_path(infl_node *root, const char *path, const char *va
         infl_error_destroy(&inner);
         shift_positions(replacement, line, column - 1);
     } else {
+        size_t bad = infl_text_check(value);
+        if (bad != (size_t)-1)
+            return infl_error_add(err, INFL_EARG,
+                                  "%s:%zu:%zu: %s: the value has %s at character %zu", origin, line,
+                                  column + bad, path,
+                                  (unsigned char)value[bad] < 0x80 ? "a control character"
+                                                                   : "bytes that are not UTF-8",
+                                  bad + 1);
         replacement = node_new(INFL_NODE_SCALAR, origin, line, column);
         if (replacement == NULL || (replacement->text = strdup(value)) == NULL) {
             infl_node_free(replacement);

@@ -64,6 +64,7 @@ int infl_cmd_run(int argc, char **argv)
                                          {NULL, 0, NULL, 0}};
     infl_cli_sets sets = {0};
     const char *output = "results.h5";
+    const char *trials = NULL, *seed = NULL;
     uint64_t threads = 0, value = 0;
     bool quiet = false;
     int code = INFL_EXIT_OK, c;
@@ -81,12 +82,12 @@ int infl_cmd_run(int argc, char **argv)
             output = optarg;
             break;
         case 'n':
-            ok = infl_cli_parse_u64("--trials", optarg, 1, UINT64_C(1) << 48, &value) &&
-                 add_override(&sets, "trials", optarg);
+            ok = infl_cli_parse_u64("--trials", optarg, 1, UINT64_C(1) << 48, &value);
+            trials = optarg;
             break;
         case OPT_SEED:
-            ok = infl_cli_parse_u64("--seed", optarg, 0, UINT64_MAX, &value) &&
-                 add_override(&sets, "seed", optarg);
+            ok = infl_cli_parse_u64("--seed", optarg, 0, UINT64_MAX, &value);
+            seed = optarg;
             break;
         case 't':
             ok = infl_cli_parse_u64("--threads", optarg, 1, 4096, &threads);
@@ -114,6 +115,14 @@ int infl_cmd_run(int argc, char **argv)
         infl_cli_error("run takes one scenario (got %d arguments: '%s', '%s', ...)", argc - optind,
                        argv[optind], argv[optind + 1]);
         code = INFL_EXIT_USAGE;
+        goto done;
+    }
+    /* --trials and --seed apply after every --set, so the positions in
+     * messages about --set (--set:N:COLUMN) count only the user's --set options. */
+    if ((trials && !add_override(&sets, "trials", trials)) ||
+        (seed && !add_override(&sets, "seed", seed))) {
+        infl_cli_error("out of memory");
+        code = INFL_EXIT_FAILURE;
         goto done;
     }
     if (*output == '\0') {

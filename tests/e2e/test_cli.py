@@ -17,6 +17,7 @@ any failure. Everything is written in a temporary folder.
 import argparse
 import math
 import os
+import stat
 import re
 import subprocess
 import sys
@@ -800,6 +801,30 @@ def test_show_bad_files(tmp, good):
         s = strings(f["strategy"])[0]
         del f[f"strategies/{s}/summary/mean"]
     expect_fail("a results file missing a summary column", broken)
+    # Columns of disagreeing lengths (an empty metric list once led to an
+    # out-of-bounds write), and a count column holding NaN.
+    for label, edit in (
+        ("an empty metric column beside full ones", "metric"),
+        ("a count column holding NaN", "n"),
+    ):
+        odd = os.path.join(tmp, f"odd-{edit}.h5")
+        with open(odd, "wb") as fh:
+            fh.write(data)
+        with h5py.File(odd, "r+") as f:
+            for s in strings(f["strategy"]):
+                g = f[f"strategies/{s}/summary"]
+                for name in list(g):
+                    for a in list(g[name].attrs):  # dimension-scale links block deletion
+                        if a in ("DIMENSION_LIST", "REFERENCE_LIST", "CLASS", "NAME"):
+                            del g[name].attrs[a]
+                if edit == "metric":
+                    del g["metric"]
+                    g.create_dataset("metric", shape=(0,), dtype=h5py.string_dtype())
+                else:
+                    n = g["n"].shape[0]
+                    del g["n"]
+                    g["n"] = np.full(n, np.nan)
+        expect_fail(label, odd)
     trunc = os.path.join(tmp, "truncated.h5")
     with open(trunc, "wb") as fh:
         fh.write(data[: len(data) // 2])
@@ -814,6 +839,57 @@ def test_show_bad_files(tmp, good):
     C.check("show of a file marked incomplete: exit 0, header says INCOMPLETE",
             r.returncode == 0 and "(INCOMPLETE)" in r.stdout.split("\n")[0],
             f"rc {r.returncode} {short(r.stdout + r.stderr, 200)!r}")
+
+
+def test_output_paths(tmp, src):
+    """-o never replaces anything but a regular file, follows symlinks, and a
+    file with thousands of datasets (each attached to /trial) is written."""
+    fifo = os.path.join(tmp, "fifo")
+    os.mkfifo(fifo)
+    folder = os.path.join(tmp, "folder")
+    os.mkdir(folder)
+    dangling = os.path.join(tmp, "dangling")
+    os.symlink(os.path.join(tmp, "nowhere"), dangling)
+    for label, path, words in (("a named pipe", fifo, "named pipe"),
+                               ("a folder", folder, "folder"),
+                               ("a dangling symlink", dangling, "symbolic link")):
+        r = influsim("run", "-q", "--trials", "20", "-o", path, cwd=tmp)
+        C.check(f"-o {label}: exit 1, message, nothing replaced",
+                r.returncode == 1 and words in r.stderr and
+                (os.path.isdir(path) if label == "a folder" else True) and
+                (not os.path.isfile(path)),
+                f"rc {r.returncode} {short(r.stderr)}")
+    C.check("-o of a named pipe leaves the pipe", stat.S_ISFIFO(os.lstat(fifo).st_mode))
+    C.check("no temporary file left after refused outputs",
+            not [n for n in os.listdir(tmp) if ".tmp." in n], repr(os.listdir(tmp)))
+    real = os.path.join(tmp, "real.h5")
+    open(real, "wb").close()
+    link = os.path.join(tmp, "link.h5")
+    os.symlink(real, link)
+    r = influsim("run", "-q", "--trials", "20", "-o", link, cwd=tmp)
+    C.check("-o a symlink: writes the file it points to and keeps the link",
+            r.returncode == 0 and os.path.islink(link) and h5py.is_hdf5(real),
+            f"rc {r.returncode} {short(r.stderr)}")
+    # 160 strategies x 26 metrics: more per-trial datasets than the oldest
+    # HDF5 object header can list as attached to the /trial scale.
+    with open(os.path.join(src, "tests/scenarios/small.yaml"), encoding="utf-8") as fh:
+        base = fh.read()
+    head = base[: base.index("strategies:")]
+    many = head + "strategies:\n" + "".join(
+        f"  - {{name: s{i:03d}, allocation: {{micro: {i / 160:.6f}, macro: {1 - i / 160:.6f}}}}}\n"
+        for i in range(160))
+    many_path = os.path.join(tmp, "many.yaml")
+    with open(many_path, "w", encoding="utf-8") as fh:
+        fh.write(many)
+    out = os.path.join(tmp, "many.h5")
+    r = influsim("run", "-q", many_path, "--trials", "5", "-o", out, cwd=tmp)
+    ok = r.returncode == 0
+    if ok:
+        with h5py.File(out, "r") as f:
+            n = sum(len(f[f"strategies/{s}/trials"]) for s in strings(f["strategy"]))
+            ok = bool(f.attrs["complete"]) and n > 4100
+    C.check("160 strategies (over 4,100 per-trial datasets) are written and read back", ok,
+            f"rc {r.returncode} {short(r.stderr)}")
 
 
 def main():
@@ -832,8 +908,9 @@ def main():
             ("--set/--seed", lambda: test_overrides(os.path.join(tmp, "overrides"))),
             ("check", lambda: test_check(os.path.join(tmp, "check"), src)),
             ("usage", lambda: test_usage(os.path.join(tmp, "usage"))),
+            ("output paths", lambda: test_output_paths(os.path.join(tmp, "paths"), src)),
         ]
-        for sub in ("default", "small", "overrides", "check", "usage", "show"):
+        for sub in ("default", "small", "overrides", "check", "usage", "show", "paths"):
             os.makedirs(os.path.join(tmp, sub))
         for label, fn in steps:
             try:

@@ -265,8 +265,73 @@ static void check_overlap_bound(void)
     infl_trials_free(tr);
 }
 
+/* Limits: exactly 10,000,000 posts are allowed, one more is refused; a post
+ * that would start more conversations than the Poisson sampler can draw is
+ * refused with a message; shares summing to 1 only within 1e-6 never
+ * overspend the budget. */
+static void check_limits(void)
+{
+    infl_error err;
+    infl_error_init(&err);
+    infl_scenario *sc = NULL;
+    infl_trials *tr = NULL;
+    const char *exact[] = {"budget=1000000", "tiers.solo.price=0.1", "trials=1"};
+    CHECK_INT(infl_scenario_load_text(EXACT, strlen(EXACT), "test", exact, 3, &sc, &err), INFL_OK);
+    CHECK_INT(infl_engine_run(sc, &(infl_run_options){.threads = 1}, &tr, NULL, &err), INFL_OK);
+    if (tr)
+        CHECK_NEAR(infl_trials_column(tr, 0, infl_trials_metric_index(tr, "hires"))[0], 1e7, 0);
+    infl_trials_free(tr);
+    infl_scenario_free(sc);
+
+    const char *more[] = {"budget=1000000.1", "tiers.solo.price=0.1", "trials=1"};
+    CHECK_INT(infl_scenario_load_text(EXACT, strlen(EXACT), "test", more, 3, &sc, &err), INFL_OK);
+    CHECK_INT(infl_engine_run(sc, &(infl_run_options){.threads = 1}, &tr, NULL, &err), INFL_ELIMIT);
+    CHECK_CONTAINS(infl_error_message(&err),
+                   "would hire more than 10000000 posts from tier 'solo'");
+    infl_scenario_free(sc);
+
+    infl_error_clear(&err);
+    const char *talk[] = {"tiers.solo.followers=4000000000",
+                          "tiers.solo.real_share=1",
+                          "tiers.solo.reach_rate=1",
+                          "tiers.solo.engagement_rate=1",
+                          "tiers.solo.conversations_per_engagement=1e8",
+                          "trials=3"};
+    CHECK_INT(infl_scenario_load_text(EXACT, strlen(EXACT), "test", talk, 6, &sc, &err), INFL_OK);
+    CHECK_INT(infl_engine_run(sc, &(infl_run_options){.threads = 2}, &tr, NULL, &err), INFL_ELIMIT);
+    CHECK_CONTAINS(infl_error_message(&err), "trial 0: tier 'solo', candidate 0: ");
+    CHECK_CONTAINS(infl_error_message(&err), "expected conversations");
+    infl_scenario_free(sc);
+
+    infl_error_clear(&err);
+    const char *two_tiers =
+        "name: shares\n"
+        "trials: 20\n"
+        "budget: 1000000\n"
+        "regions: [{name: home, shippable: true}]\n"
+        "product: {price: 50, unit_cost: 10}\n"
+        "market: {purchase_rate: 0.1}\n"
+        "tiers:\n"
+        "  a: {followers: 10, price: 500000.4, reach_rate: 1, engagement_rate: 1,"
+        " audience: [1], interest_share: 1}\n"
+        "  b: {followers: 10, price: 500000.3, reach_rate: 1, engagement_rate: 1,"
+        " audience: [1], interest_share: 1}\n"
+        "strategies: [{name: s, allocation: {a: 0.5000005, b: 0.5000004}}]\n";
+    CHECK_INT(infl_scenario_load_text(two_tiers, strlen(two_tiers), "test", NULL, 0, &sc, &err),
+              INFL_OK);
+    CHECK_INT(infl_engine_run(sc, &(infl_run_options){.threads = 1}, &tr, NULL, &err), INFL_OK);
+    if (tr) {
+        const double *unspent = infl_trials_column(tr, 0, infl_trials_metric_index(tr, "unspent"));
+        CHECK(unspent[0] >= 0);
+    }
+    infl_trials_free(tr);
+    infl_scenario_free(sc);
+    infl_error_destroy(&err);
+}
+
 int main(void)
 {
+    check_limits();
     check_exact_binomial();
     check_floor_hires();
     check_product_of_means();

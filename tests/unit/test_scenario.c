@@ -135,6 +135,17 @@ int main(void)
                    "strategies[0].allocation: shares must sum to 1 (got a sum of 0.5)");
     CHECK(err.count >= 6);
 
+    /* A file with a hundred faults lists the first fifty and says more follow. */
+    char *flood = malloc(8192);
+    strcpy(flood, BASE);
+    for (int i = 0; i < 100; i++)
+        sprintf(flood + strlen(flood), "junk%03d: 1\n", i);
+    sc = load(flood, NULL, 0, &err);
+    CHECK(sc == NULL);
+    CHECK_INT(err.count, 51);
+    CHECK_CONTAINS(infl_error_message(&err), "base.yaml: more faults follow; fix these first");
+    free(flood);
+
     /* File loading: a missing file, and the shipped default scenario. */
     CHECK_INT(infl_scenario_load_file("/nonexistent/x.yaml", NULL, 0, &sc, &err), INFL_EIO);
     CHECK_CONTAINS(infl_error_message(&err), "/nonexistent/x.yaml: cannot open scenario");

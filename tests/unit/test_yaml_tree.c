@@ -99,6 +99,20 @@ int main(void)
     CHECK(root != NULL && root->kind == INFL_NODE_MAP && root->count == 0);
     infl_node_free(root);
 
+    /* Aliases cannot expand a small file into gigabytes of text. */
+    size_t big = 200000;
+    char *bomb = malloc(big + 4096);
+    strcpy(bomb, "a: &x \"");
+    memset(bomb + strlen(bomb), 'z', big);
+    strcpy(bomb + 7 + big, "\"\nb: [");
+    for (int i = 0; i < 300; i++)
+        strcat(bomb, i ? ", *x" : "*x");
+    strcat(bomb, "]\n");
+    root = parse(bomb, &err);
+    CHECK(root == NULL);
+    CHECK_CONTAINS(infl_error_message(&err), "aliases expand the document to more than");
+    free(bomb);
+
     /* Deep nesting is refused rather than recursed into. */
     char deepdoc[400];
     memset(deepdoc, '[', 100);

@@ -1,0 +1,20 @@
+/*
+ * text.h — checks on text that enters the results file from outside YAML
+ * (command-line values, file paths): HDF5 strings are declared UTF-8, and the
+ * resolved scenario must load back, so such text must be valid UTF-8 without
+ * control characters.
+ */
+#ifndef INFL_SIM_TEXT_H
+#define INFL_SIM_TEXT_H
+
+#include <stddef.h>
+
+/* Returns the byte offset of the first invalid UTF-8 sequence or control
+ * character (below 0x20, or 0x7f; tab allowed) in s, or (size_t)-1 if none. */
+size_t infl_text_check(const char *s);
+
+/* Returns a copy of s with every invalid byte or control character replaced
+ * by '?', or NULL if out of memory. The caller frees it. */
+char *infl_text_sanitized(const char *s);
+
+#endif
