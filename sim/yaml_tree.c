@@ -229,9 +229,58 @@ static infl_status syntax_error(const yaml_parser_t *parser, const char *text, s
                           column, problem, *context ? " " : "", context, hint);
 }
 
+/* The deepest nesting of flow brackets in text, skipping quoted strings and
+ * comments. libyaml's own parser slows to a crawl on hundreds of thousands of
+ * nested brackets before any of our limits could apply, so such text is
+ * refused before it is parsed. Over-counting is harmless: the limit is far
+ * above any real scenario's depth. Stops at the first bracket beyond `limit`,
+ * whose offset goes to *at. */
+static size_t flow_depth(const char *text, size_t length, size_t limit, size_t *at)
+{
+    size_t depth = 0, deepest = 0;
+    char quote = 0;
+    for (size_t i = 0; i < length; i++) {
+        char ch = text[i];
+        if (quote) {
+            if (ch == '\\' && quote == '"')
+                i++;
+            else if (ch == quote)
+                quote = 0;
+        } else if (ch == '"' || ch == '\'') {
+            quote = ch;
+        } else if (ch == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\n')) {
+            while (i < length && text[i] != '\n')
+                i++;
+        } else if (ch == '[' || ch == '{') {
+            if (++depth > deepest) {
+                deepest = depth;
+                *at = i;
+                if (deepest > limit)
+                    return deepest; /* where it first goes too deep */
+            }
+        } else if ((ch == ']' || ch == '}') && depth > 0) {
+            depth--;
+        }
+    }
+    return deepest;
+}
+
 infl_status infl_yaml_parse(const char *text, size_t length, const char *origin, infl_node **out,
                             infl_error *err)
 {
+    size_t at = 0;
+    if (flow_depth(text, length, 16 * INFL_YAML_MAX_DEPTH, &at) > 16 * INFL_YAML_MAX_DEPTH) {
+        *out = NULL;
+        size_t line = 1, column = 1;
+        for (size_t i = 0; i < at; i++) {
+            line += text[i] == '\n';
+            column = text[i] == '\n' ? 1 : column + 1;
+        }
+        return infl_error_add(err, INFL_ESYNTAX,
+                              "%s:%zu:%zu: syntax error: brackets nested deeper than %d levels",
+                              origin, line, column, 16 * INFL_YAML_MAX_DEPTH);
+    }
+
     *out = NULL;
     yaml_parser_t parser;
     yaml_document_t doc;

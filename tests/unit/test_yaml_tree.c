@@ -99,6 +99,22 @@ int main(void)
     CHECK(root != NULL && root->kind == INFL_NODE_MAP && root->count == 0);
     infl_node_free(root);
 
+    /* Hundreds of thousands of nested brackets are refused before libyaml
+     * spends minutes on them. */
+    size_t levels = 200000;
+    char *nest = malloc(2 * levels + 1);
+    memset(nest, '[', levels);
+    memset(nest + levels, ']', levels);
+    nest[2 * levels] = '\0';
+    root = parse(nest, &err);
+    CHECK(root == NULL);
+    CHECK_CONTAINS(infl_error_message(&err), "t.yaml:1:1025: syntax error: brackets nested deeper");
+    free(nest);
+    /* Brackets inside quotes and comments do not count. */
+    root = parse("a: \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"  # {{{{{{{{{{{{{{{{{{{{{{{{{{{\n", &err);
+    CHECK(root != NULL);
+    infl_node_free(root);
+
     /* Aliases cannot expand a small file into gigabytes of text. */
     size_t big = 200000;
     char *bomb = malloc(big + 4096);
