@@ -232,13 +232,16 @@ static infl_status syntax_error(const yaml_parser_t *parser, const char *text, s
 /* The deepest nesting of flow brackets in text, skipping quoted strings and
  * comments. libyaml's own parser slows to a crawl on hundreds of thousands of
  * nested brackets before any of our limits could apply, so such text is
- * refused before it is parsed. Over-counting is harmless: the limit is far
- * above any real scenario's depth. Stops at the first bracket beyond `limit`,
- * whose offset goes to *at. */
-static size_t flow_depth(const char *text, size_t length, size_t limit, size_t *at)
+ * refused before it is parsed. A quote opens a string only where YAML starts a
+ * scalar (after `[ { , : - ?` or at the start of a line), so the apostrophe in
+ * `name: don't` is just a letter; and if a string seems never to close, the
+ * text is counted again ignoring quotes. Over-counting is harmless: the limit
+ * is far above any real scenario's depth. Stops at the first bracket beyond
+ * `limit`, whose offset goes to *at. */
+static size_t flow_depth(const char *text, size_t length, size_t limit, bool quotes, size_t *at)
 {
     size_t depth = 0, deepest = 0;
-    char quote = 0;
+    char quote = 0, prev = '\n'; /* last character that is not a space or tab */
     for (size_t i = 0; i < length; i++) {
         char ch = text[i];
         if (quote) {
@@ -246,11 +249,15 @@ static size_t flow_depth(const char *text, size_t length, size_t limit, size_t *
                 i++;
             else if (ch == quote)
                 quote = 0;
-        } else if (ch == '"' || ch == '\'') {
+            prev = ch;
+            continue;
+        }
+        if (quotes && (ch == '"' || ch == '\'') && strchr("[{,:-?\n", prev) != NULL) {
             quote = ch;
         } else if (ch == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\n')) {
-            while (i < length && text[i] != '\n')
+            while (i + 1 < length && text[i + 1] != '\n')
                 i++;
+            continue;
         } else if (ch == '[' || ch == '{') {
             if (++depth > deepest) {
                 deepest = depth;
@@ -261,7 +268,11 @@ static size_t flow_depth(const char *text, size_t length, size_t limit, size_t *
         } else if ((ch == ']' || ch == '}') && depth > 0) {
             depth--;
         }
+        if (ch != ' ' && ch != '\t')
+            prev = ch;
     }
+    if (quote && quotes)
+        return flow_depth(text, length, limit, false, at);
     return deepest;
 }
 
@@ -269,7 +280,7 @@ infl_status infl_yaml_parse(const char *text, size_t length, const char *origin,
                             infl_error *err)
 {
     size_t at = 0;
-    if (flow_depth(text, length, 16 * INFL_YAML_MAX_DEPTH, &at) > 16 * INFL_YAML_MAX_DEPTH) {
+    if (flow_depth(text, length, 16 * INFL_YAML_MAX_DEPTH, true, &at) > 16 * INFL_YAML_MAX_DEPTH) {
         *out = NULL;
         size_t line = 1, column = 1;
         for (size_t i = 0; i < at; i++) {

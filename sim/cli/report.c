@@ -48,8 +48,10 @@ void infl_report_print(FILE *out, const infl_report_header *h, const infl_summar
     fprintf(out, "%s: %llu trials, seed %llu, %u thread%s, %.2f s%s\n\n", h->scenario_name,
             (unsigned long long)h->trials, (unsigned long long)h->seed, h->threads,
             h->threads == 1 ? "" : "s", h->wall_seconds, h->complete ? "" : "  (INCOMPLETE)");
-    fprintf(out, "%-*s %21s %7s %7s %7s %7s %11s %7s %7s %10s %7s\n", nw, "", "conversions", "", "",
-            "", "", "spend", "hires", "ROI", "CPA", "lost");
+    /* The six conversions columns take 54 characters; one label spans them. */
+    fprintf(out, "%-*s %s %11s %7s %7s %10s %7s\n", nw, "",
+            "-------------------- conversions --------------------", "spend", "hires", "ROI", "CPA",
+            "lost");
     fprintf(out, "%-*s %12s %8s %7s %7s %7s %7s %11s %7s %7s %10s %7s\n", nw, "strategy", "mean",
             "(se)", "5%", "50%", "95%", "P(0)", h->currency, "mean", "total", h->currency, "mean");
     for (size_t s = 0; s < ns; s++) {

@@ -110,6 +110,22 @@ int main(void)
     CHECK(root == NULL);
     CHECK_CONTAINS(infl_error_message(&err), "t.yaml:1:1025: syntax error: brackets nested deeper");
     free(nest);
+    /* An apostrophe inside a plain value does not hide what follows. */
+    char *sneaky = malloc(levels + 64);
+    strcpy(sneaky, "name: don't\nx: ");
+    memset(sneaky + strlen(sneaky), '[', levels);
+    sneaky[16 + levels - 4] = '\0';
+    root = parse(sneaky, &err);
+    CHECK(root == NULL);
+    CHECK_CONTAINS(infl_error_message(&err), "syntax error: brackets nested deeper");
+    /* ... nor does a quote that never closes. */
+    strcpy(sneaky, "x: \"");
+    memset(sneaky + 4, '[', levels);
+    sneaky[4 + levels] = '\0';
+    root = parse(sneaky, &err);
+    CHECK(root == NULL);
+    CHECK_CONTAINS(infl_error_message(&err), "syntax error: brackets nested deeper");
+    free(sneaky);
     /* Brackets inside quotes and comments do not count. */
     root = parse("a: \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"  # {{{{{{{{{{{{{{{{{{{{{{{{{{{\n", &err);
     CHECK(root != NULL);
