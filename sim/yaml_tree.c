@@ -252,10 +252,12 @@ static size_t flow_depth(const char *text, size_t length, size_t limit, bool quo
             prev = ch;
             continue;
         }
+        if (ch == '\r')
+            ch = '\n'; /* YAML also breaks lines at a lone carriage return */
         if (quotes && (ch == '"' || ch == '\'') && strchr("[{,:-?\n", prev) != NULL) {
             quote = ch;
-        } else if (ch == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\n')) {
-            while (i + 1 < length && text[i + 1] != '\n')
+        } else if (ch == '#' && (i == 0 || strchr(" \t\n\r", text[i - 1]) != NULL)) {
+            while (i + 1 < length && text[i + 1] != '\n' && text[i + 1] != '\r')
                 i++;
             continue;
         } else if (ch == '[' || ch == '{') {
@@ -284,8 +286,9 @@ infl_status infl_yaml_parse(const char *text, size_t length, const char *origin,
         *out = NULL;
         size_t line = 1, column = 1;
         for (size_t i = 0; i < at; i++) {
-            line += text[i] == '\n';
-            column = text[i] == '\n' ? 1 : column + 1;
+            bool brk = text[i] == '\n' || (text[i] == '\r' && text[i + 1] != '\n');
+            line += brk;
+            column = brk ? 1 : column + 1;
         }
         return infl_error_add(err, INFL_ESYNTAX,
                               "%s:%zu:%zu: syntax error: brackets nested deeper than %d levels",

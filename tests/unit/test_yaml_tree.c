@@ -125,6 +125,13 @@ int main(void)
     root = parse(sneaky, &err);
     CHECK(root == NULL);
     CHECK_CONTAINS(infl_error_message(&err), "syntax error: brackets nested deeper");
+    /* ... nor does a comment ended by a carriage return (old Mac line ends). */
+    strcpy(sneaky, "# comment\rx: ");
+    memset(sneaky + 13, '[', levels);
+    sneaky[13 + levels] = '\0';
+    root = parse(sneaky, &err);
+    CHECK(root == NULL);
+    CHECK_CONTAINS(infl_error_message(&err), "syntax error: brackets nested deeper");
     free(sneaky);
     /* Brackets inside quotes and comments do not count. */
     root = parse("a: \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"  # {{{{{{{{{{{{{{{{{{{{{{{{{{{\n", &err);
