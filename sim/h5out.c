@@ -215,13 +215,28 @@ static char *allocation_text(const infl_scenario *sc, size_t s)
     return text;
 }
 
+/* Writes the trial index 0..n-1 as a dimension scale named "trial" at loc. */
+static hid_t trial_index(writer *w, hid_t loc, const double *index, uint64_t n)
+{
+    hid_t d = dataset_1d(w, loc, "trial", H5T_STD_U64LE, n, true);
+    if (d < 0)
+        return -1;
+    if ((n && H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, index) < 0) ||
+        !label(w, d, "1", "trial index") || H5DSset_scale(d, "trial") < 0) {
+        H5Dclose(d);
+        fail(w, "dataset", "trial");
+        return -1;
+    }
+    return d;
+}
+
 static bool write_strategy(writer *w, hid_t strategies, const infl_scenario *sc,
                            const infl_trials *tr, const infl_summary *sm, size_t s,
-                           hid_t trial_scale, double *buf)
+                           const double *index, double *buf)
 {
     const size_t nm = sm->n_metrics;
     bool ok = false;
-    hid_t g = -1, gt = -1, gs = -1, metric_scale = -1;
+    hid_t g = -1, gt = -1, gs = -1, metric_scale = -1, trial_scale = -1;
     char *alloc = NULL;
 
     if ((g = group(w, strategies, tr->strategy_names[s])) < 0)
@@ -231,6 +246,11 @@ static bool write_strategy(writer *w, hid_t strategies, const infl_scenario *sc,
         goto done;
     }
     if (!attr_str(w, g, "allocation", alloc) || !attr_u64(w, g, "index", s))
+        goto done;
+    /* Each strategy has its own trial scale: a dimension scale lists every
+     * dataset attached to it, and rewriting one list shared by thousands of
+     * datasets grows the file quadratically. */
+    if ((trial_scale = trial_index(w, g, index, tr->n_trials)) < 0)
         goto done;
     if ((gt = group(w, g, "trials")) < 0)
         goto done;
@@ -305,6 +325,8 @@ static bool write_strategy(writer *w, hid_t strategies, const infl_scenario *sc,
     ok = true;
 done:
     free(alloc);
+    if (trial_scale >= 0)
+        H5Dclose(trial_scale);
     if (metric_scale >= 0)
         H5Dclose(metric_scale);
     if (gs >= 0)
@@ -476,14 +498,8 @@ static bool write_all(writer *w, hid_t file, const infl_scenario *sc, const infl
     }
     for (uint64_t t = 0; t < tr->n_trials; t++)
         index[t] = (double)t;
-    trial_scale = dataset_1d(w, file, "trial", H5T_STD_U64LE, tr->n_trials, true);
-    if (trial_scale < 0 ||
-        (tr->n_trials &&
-         H5Dwrite(trial_scale, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, index) < 0) ||
-        !label(w, trial_scale, "1", "trial index") || H5DSset_scale(trial_scale, "trial") < 0) {
-        fail(w, "dataset", "trial");
+    if ((trial_scale = trial_index(w, file, index, tr->n_trials)) < 0)
         goto done;
-    }
     if (!string_column(w, file, "strategy", tr->strategy_names, tr->n_strategies, "strategy name",
                        &strategy_scale) ||
         H5DSset_scale(strategy_scale, "strategy") < 0) {
@@ -508,7 +524,7 @@ static bool write_all(writer *w, hid_t file, const infl_scenario *sc, const infl
     if ((gst = group(w, file, "strategies")) < 0)
         goto done;
     for (size_t s = 0; s < tr->n_strategies; s++)
-        if (!write_strategy(w, gst, sc, tr, sm, s, trial_scale, buf))
+        if (!write_strategy(w, gst, sc, tr, sm, s, index, buf))
             goto done;
     if (!write_comparisons(w, file, sm, strategy_scale))
         goto done;

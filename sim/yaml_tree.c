@@ -229,70 +229,60 @@ static infl_status syntax_error(const yaml_parser_t *parser, const char *text, s
                           column, problem, *context ? " " : "", context, hint);
 }
 
-/* The deepest nesting of flow brackets in text, skipping quoted strings and
- * comments. libyaml's own parser slows to a crawl on hundreds of thousands of
- * nested brackets before any of our limits could apply, so such text is
- * refused before it is parsed. A quote opens a string only where YAML starts a
- * scalar (after `[ { , : - ?` or at the start of a line), so the apostrophe in
- * `name: don't` is just a letter; and if a string seems never to close, the
- * text is counted again ignoring quotes. Over-counting is harmless: the limit
- * is far above any real scenario's depth. Stops at the first bracket beyond
- * `limit`, whose offset goes to *at. */
-static size_t flow_depth(const char *text, size_t length, size_t limit, bool quotes, size_t *at)
+/* Checks the nesting of flow collections ([ and {) with libyaml's scanner
+ * before the document is loaded: loading slows to minutes on hundreds of
+ * thousands of nested brackets, long before our own depth limit could apply,
+ * while the scanner reports them one token at a time and can stop at the
+ * limit. Returns false (with the position of the first bracket too deep)
+ * only for too deep a nesting; a scanning error is left for the loader to
+ * report in full. */
+static bool flow_depth_ok(const char *text, size_t length, size_t limit, size_t *line,
+                          size_t *column)
 {
-    size_t depth = 0, deepest = 0;
-    char quote = 0, prev = '\n'; /* last character that is not a space or tab */
-    for (size_t i = 0; i < length; i++) {
-        char ch = text[i];
-        if (quote) {
-            if (ch == '\\' && quote == '"')
-                i++;
-            else if (ch == quote)
-                quote = 0;
-            prev = ch;
-            continue;
-        }
-        if (ch == '\r')
-            ch = '\n'; /* YAML also breaks lines at a lone carriage return */
-        if (quotes && (ch == '"' || ch == '\'') && strchr("[{,:-?\n", prev) != NULL) {
-            quote = ch;
-        } else if (ch == '#' && (i == 0 || strchr(" \t\n\r", text[i - 1]) != NULL)) {
-            while (i + 1 < length && text[i + 1] != '\n' && text[i + 1] != '\r')
-                i++;
-            continue;
-        } else if (ch == '[' || ch == '{') {
-            if (++depth > deepest) {
-                deepest = depth;
-                *at = i;
-                if (deepest > limit)
-                    return deepest; /* where it first goes too deep */
+    yaml_parser_t scanner;
+    if (!yaml_parser_initialize(&scanner))
+        return true; /* the loader will report the lack of memory */
+    yaml_parser_set_input_string(&scanner, (const unsigned char *)text, length);
+    size_t depth = 0;
+    bool ok = true, more = true;
+    while (more) {
+        yaml_token_t token;
+        if (!yaml_parser_scan(&scanner, &token))
+            break;
+        switch (token.type) {
+        case YAML_FLOW_SEQUENCE_START_TOKEN:
+        case YAML_FLOW_MAPPING_START_TOKEN:
+            if (++depth > limit) {
+                ok = more = false;
+                *line = token.start_mark.line + 1;
+                *column = token.start_mark.column + 1;
             }
-        } else if ((ch == ']' || ch == '}') && depth > 0) {
-            depth--;
+            break;
+        case YAML_FLOW_SEQUENCE_END_TOKEN:
+        case YAML_FLOW_MAPPING_END_TOKEN:
+            depth -= depth > 0;
+            break;
+        case YAML_STREAM_END_TOKEN:
+            more = false;
+            break;
+        default:
+            break;
         }
-        if (ch != ' ' && ch != '\t')
-            prev = ch;
+        yaml_token_delete(&token);
     }
-    if (quote && quotes)
-        return flow_depth(text, length, limit, false, at);
-    return deepest;
+    yaml_parser_delete(&scanner);
+    return ok;
 }
 
 infl_status infl_yaml_parse(const char *text, size_t length, const char *origin, infl_node **out,
                             infl_error *err)
 {
-    size_t at = 0;
-    if (flow_depth(text, length, 16 * INFL_YAML_MAX_DEPTH, true, &at) > 16 * INFL_YAML_MAX_DEPTH) {
+    size_t bad_line = 0, bad_column = 0;
+    if (!flow_depth_ok(text, length, INFL_YAML_MAX_DEPTH, &bad_line, &bad_column)) {
         *out = NULL;
-        size_t line = 1, column = 1;
-        for (size_t i = 0; i < at; i++) {
-            bool brk = text[i] == '\n' || (text[i] == '\r' && text[i + 1] != '\n');
-            line += brk;
-            column = brk ? 1 : column + 1;
-        }
         return infl_error_add(err, INFL_ESYNTAX,
                               "%s:%zu:%zu: syntax error: brackets nested deeper than %d levels",
-                              origin, line, column, 16 * INFL_YAML_MAX_DEPTH);
+                              origin, bad_line, bad_column, INFL_YAML_MAX_DEPTH);
     }
 
     *out = NULL;
