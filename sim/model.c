@@ -179,6 +179,13 @@ static infl_status draw_funnel(infl_model_ws *ws, uint64_t t, size_t k, size_t c
     double interest = infl_dist_draw(&tier->interest_share, r);
     double cpe = infl_dist_draw(&tier->conversations_per_engagement, r);
 
+    /* Validation keeps every parameter where GSL's samplers are defined; a
+     * NaN here would make the binomial sampler loop forever, so never pass one. */
+    if (isnan(real_share) || isnan(reach) || isnan(engage) || isnan(interest) || isnan(cpe) ||
+        isnan(ws->shares[0]))
+        return infl_error_add(err, INFL_EINTERNAL,
+                              "trial %llu: tier '%s', candidate %zu: a rate was drawn as NaN",
+                              (unsigned long long)t, tier->name, c);
     unsigned real = gsl_ran_binomial(r, real_share, tw->followers[c]);
     o->viewers = gsl_ran_binomial(r, reach, real);
     o->engagements = gsl_ran_binomial(r, engage, o->viewers);
@@ -242,8 +249,8 @@ static infl_status hire(infl_model_ws *ws, uint64_t t, size_t s, size_t k, infl_
                 draw_candidate(ws, t, k, c);
                 tw->generated++;
             }
-            if (spent + tw->cost[c] > limit)
-                break;
+            if (!(spent + tw->cost[c] <= limit))
+                break; /* also stops at a NaN cost, which can never fit */
             if (c == INFL_MODEL_MAX_HIRES_PER_TIER)
                 return infl_error_add(
                     err, INFL_ELIMIT,
@@ -276,6 +283,9 @@ infl_status infl_model_trial(infl_model_ws *ws, uint64_t t, double *rows, infl_m
     infl_market_draw mk;
     mk.purchase_rate = infl_dist_draw(&sc->purchase_rate, r);
     mk.wom_purchase_factor = infl_dist_draw(&sc->wom_purchase_factor, r);
+    if (isnan(mk.purchase_rate) || isnan(mk.wom_purchase_factor))
+        return infl_error_add(err, INFL_EINTERNAL, "trial %llu: the market was drawn as NaN",
+                              (unsigned long long)t);
     mk.addressable = NAN;
     unsigned addressable = 0;
     if (sc->has_addressable) {

@@ -24,6 +24,10 @@
 
 #define PATH_LEN 512
 #define MAX_MESSAGES 50
+/* Smallest Beta or Dirichlet shape parameter (mean x kappa): below it GSL's
+ * gamma sampler underflows and draws NaN. Real scenarios use shapes near 1
+ * and above. */
+#define MIN_SHAPE 1e-3
 /* Shares (audience, allocation) must sum to 1 within this. */
 #define SHARE_TOLERANCE 1e-6
 #define MAX_BUDGET 1e15
@@ -50,17 +54,31 @@ static const range COUNT = {0.0, INFINITY, true, true, "> 0"};
 __attribute__((format(printf, 4, 5))) static void fault(loader *L, const infl_node *at,
                                                         const char *path, const char *fmt, ...)
 {
-    char msg[512];
+    char raw[512], msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
+    /* A value quoted in a message may hold line breaks; each message stays
+     * on one line, so escape them. */
+    size_t j = 0;
+    for (const char *c = raw; *c && j + 5 < sizeof msg; c++) {
+        unsigned char ch = (unsigned char)*c;
+        if (ch == '\n' || ch == '\r' || ch == '\t') {
+            msg[j++] = '\\';
+            msg[j++] = ch == '\n' ? 'n' : ch == '\r' ? 'r' : 't';
+        } else {
+            msg[j++] = (char)(ch < 0x20 ? '?' : ch);
+        }
+    }
+    msg[j] = '\0';
     /* Past this many, further faults are counted but not listed: a file
      * that wrong needs its first screenful fixed, not a flood. */
     if (L->faults++ >= MAX_MESSAGES) {
         if (L->faults == MAX_MESSAGES + 1)
-            infl_error_add(L->err, INFL_EINVAL, "%s: more faults follow; fix these first",
-                           at->origin);
+            infl_error_add(L->err, INFL_EINVAL,
+                           "%s:%zu:%zu: %s: more faults from here on; fix these first", at->origin,
+                           at->line, at->column, path);
         return;
     }
     infl_error_add(L->err, INFL_EINVAL, "%s:%zu:%zu: %s: %s", at->origin, at->line, at->column,
@@ -369,6 +387,12 @@ static bool parse_dist(loader *L, const infl_node *n, const char *path, const ra
         if (!(d.b > 0)) {
             fault(L, nb, pathb, "must be > 0 (got %s)", nb->text);
             ok = false;
+        } else if (ok && !(d.a * d.b >= MIN_SHAPE && (1 - d.a) * d.b >= MIN_SHAPE)) {
+            /* Shapes this small underflow in GSL's gamma sampler (NaN draws). */
+            fault(L, nb, pathb,
+                  "too small: mean x kappa and (1 - mean) x kappa must be at least %g (got %s)",
+                  MIN_SHAPE, nb->text);
+            ok = false;
         }
         break;
     case INFL_DIST_LOGNORMAL:
@@ -505,6 +529,14 @@ static bool parse_share_dist(loader *L, const infl_node *n, const char *path, si
     d.n = mn->count;
     d.dirichlet = true;
     ok = ok && check_sum_one(L, mn, mpath, d.mean, d.n);
+    for (size_t i = 0; ok && i < d.n; i++) {
+        if (!(d.mean[i] * d.kappa >= MIN_SHAPE)) {
+            fault(L, kn, kpath,
+                  "too small: every mean x kappa must be at least %g (mean[%zu] x kappa is %g)",
+                  MIN_SHAPE, i, d.mean[i] * d.kappa);
+            ok = false;
+        }
+    }
     if (ok) {
         d.alpha = calloc(d.n, sizeof *d.alpha);
         if (d.alpha == NULL) {

@@ -64,6 +64,31 @@ void infl_node_free(infl_node *node)
     free(node);
 }
 
+/* True if the node has no tag or one of YAML's core tags for its kind.
+ * Other tags (!!binary, !!timestamp, !custom) would be silently ignored by
+ * validation, which reads values as text, so they are refused. */
+static bool plain_tag(const yaml_node_t *yn)
+{
+    const char *tag = (const char *)yn->tag;
+    if (tag == NULL)
+        return true;
+    static const char *const scalar[] = {YAML_STR_TAG, YAML_INT_TAG, YAML_FLOAT_TAG, YAML_BOOL_TAG,
+                                         YAML_NULL_TAG};
+    switch (yn->type) {
+    case YAML_SCALAR_NODE:
+        for (size_t i = 0; i < sizeof scalar / sizeof scalar[0]; i++)
+            if (strcmp(tag, scalar[i]) == 0)
+                return true;
+        return false;
+    case YAML_SEQUENCE_NODE:
+        return strcmp(tag, YAML_SEQ_TAG) == 0;
+    case YAML_MAPPING_NODE:
+        return strcmp(tag, YAML_MAP_TAG) == 0;
+    default:
+        return false;
+    }
+}
+
 static infl_status build(tree_builder *b, yaml_node_t *yn, int depth, infl_node **out)
 {
     *out = NULL;
@@ -79,6 +104,12 @@ static infl_status build(tree_builder *b, yaml_node_t *yn, int depth, infl_node 
 
     infl_status rc = INFL_OK;
     infl_node *n = NULL;
+    if (!plain_tag(yn)) {
+        return infl_error_add(b->err, INFL_ESYNTAX,
+                              "%s:%zu:%zu: syntax error: YAML tag '%s' is not supported; write "
+                              "the value without a tag",
+                              b->origin, line, column, (const char *)yn->tag);
+    }
     switch (yn->type) {
     case YAML_SCALAR_NODE:
         n = node_new(INFL_NODE_SCALAR, b->origin, line, column);

@@ -91,6 +91,19 @@ int main(void)
     CHECK(root == NULL);
     CHECK_CONTAINS(infl_error_message(&err), "a key must be a plain name");
 
+    /* Core tags are accepted; others are refused rather than ignored. */
+    root = parse("a: !!int 3\nb: !!str x\nc: !!seq [1]\n", &err);
+    CHECK(root != NULL);
+    infl_node_free(root);
+    root = parse("a: 1\nb: !!binary aGk=\n", &err);
+    CHECK(root == NULL);
+    CHECK_CONTAINS(
+        infl_error_message(&err),
+        "t.yaml:2:4: syntax error: YAML tag 'tag:yaml.org,2002:binary' is not supported");
+    root = parse("a: !custom 1\n", &err);
+    CHECK(root == NULL);
+    CHECK_CONTAINS(infl_error_message(&err), "YAML tag '!custom' is not supported");
+
     /* Aliases are expanded; an empty document is an empty mapping. */
     root = parse("x: &v {k: 1}\ny: *v\n", &err);
     CHECK(root != NULL && infl_node_get(infl_node_get(root, "y"), "k") != NULL);
