@@ -26,6 +26,8 @@ import tempfile
 import h5py
 import numpy as np
 
+from checks import Checks
+
 TIMEOUT = 120
 
 # Metrics every results file must hold per strategy (the output contract),
@@ -46,27 +48,6 @@ SUMMARY_COLUMNS = ["metric", "mean", "sd", "se", "min", "max", "q01", "q05", "q1
                    "ratio_of_totals"]
 QUANTILE_NAMES = ["q01", "q05", "q10", "q25", "q50", "q75", "q90", "q95", "q99"]
 QUANTILE_LEVELS = [0.01, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99]
-
-
-class Checks:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def check(self, name, ok, detail=""):
-        if ok:
-            self.passed += 1
-            print(f"PASS {name}")
-        else:
-            self.failed += 1
-            print(f"FAIL {name}" + (f": {detail}" if detail else ""))
-        sys.stdout.flush()
-        return bool(ok)
-
-    def crash(self, name, exc):
-        self.failed += 1
-        print(f"FAIL {name}: exception {type(exc).__name__}: {exc}")
-        sys.stdout.flush()
 
 
 C = Checks()

@@ -24,29 +24,10 @@ import tempfile
 import h5py
 import numpy as np
 
+from checks import Checks
+
 TIMEOUT = 120
 MAY_DIFFER = {"threads", "wall_time_s", "created"}
-
-
-class Checks:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def check(self, name, ok, detail=""):
-        if ok:
-            self.passed += 1
-            print(f"PASS {name}")
-        else:
-            self.failed += 1
-            print(f"FAIL {name}" + (f": {detail}" if detail else ""))
-        sys.stdout.flush()
-        return bool(ok)
-
-    def crash(self, name, exc):
-        self.failed += 1
-        print(f"FAIL {name}: exception {type(exc).__name__}: {exc}")
-        sys.stdout.flush()
 
 
 C = Checks()
