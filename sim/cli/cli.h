@@ -61,6 +61,9 @@ typedef struct {
 
 /* Prints the summary tables (per strategy, and P(A > B)) to out. */
 void infl_report_print(FILE *out, const infl_report_header *h, const infl_summary *sm);
+/* Prints, per strategy, every metric: mean, its standard error, 5/50/95 %,
+ * the total (or for ratios the ratio of totals), P(0), trials missing, units. */
+void infl_report_print_metrics(FILE *out, const infl_summary *sm);
 
 /* A progress bar on stderr: trials done, rate, time left. */
 typedef struct {

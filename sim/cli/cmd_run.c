@@ -28,6 +28,7 @@ static void usage(FILE *out)
           "                       the results do not depend on it\n"
           "  -s, --set KEY=VALUE  override a scenario value, e.g. --set budget=5000 or\n"
           "                       --set tiers.micro.reach_rate=0.3 (repeatable)\n"
+          "  -m, --metrics        also print every metric of every strategy\n"
           "  -q, --quiet          no progress bar and no summary table\n"
           "  -h, --help           show this help\n"
           "\n"
@@ -60,13 +61,14 @@ int infl_cmd_run(int argc, char **argv)
                                          {"threads", required_argument, NULL, 't'},
                                          {"set", required_argument, NULL, 's'},
                                          {"quiet", no_argument, NULL, 'q'},
+                                         {"metrics", no_argument, NULL, 'm'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     infl_cli_sets sets = {0};
     const char *output = "results.h5";
     const char *trials = NULL, *seed = NULL;
     uint64_t threads = 0, value = 0;
-    bool quiet = false;
+    bool quiet = false, metrics = false;
     int code = INFL_EXIT_OK, c;
     infl_error err;
     infl_error_init(&err);
@@ -75,7 +77,7 @@ int infl_cmd_run(int argc, char **argv)
     infl_summary *sm = NULL;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:n:t:s:qh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:n:t:s:qmh", opts, NULL)) != -1) {
         bool ok = true;
         switch (c) {
         case 'o':
@@ -97,6 +99,9 @@ int infl_cmd_run(int argc, char **argv)
             break;
         case 'q':
             quiet = true;
+            break;
+        case 'm':
+            metrics = true;
             break;
         case 'h':
             usage(stdout);
@@ -165,6 +170,8 @@ int infl_cmd_run(int argc, char **argv)
                                 .wall_seconds = info.wall_seconds,
                                 .complete = true};
         infl_report_print(stdout, &h, sm);
+        if (metrics)
+            infl_report_print_metrics(stdout, sm);
         printf("\nresults written to %s\n", output);
     }
     goto done;

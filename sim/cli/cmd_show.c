@@ -8,11 +8,13 @@
 
 static void usage(FILE *out)
 {
-    fputs("usage: influsim show FILE.h5\n"
+    fputs("usage: influsim show FILE.h5 [--metrics]\n"
           "\n"
           "Prints the summary tables of an influsim results file.\n"
           "\n"
-          "  -h, --help  show this help\n"
+          "  -m, --metrics  also print every metric of every strategy (mean, se,\n"
+          "                 5/50/95 %, total, P(0), missing)\n"
+          "  -h, --help     show this help\n"
           "\n"
           "Exit status: 0 shown, 1 the file is missing or not a readable influsim file,\n"
           "2 bad command line.\n",
@@ -21,10 +23,16 @@ static void usage(FILE *out)
 
 int infl_cmd_show(int argc, char **argv)
 {
-    static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        {"metrics", no_argument, NULL, 'm'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     int c;
+    bool metrics = false;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "mh", opts, NULL)) != -1) {
+        if (c == 'm') {
+            metrics = true;
+            continue;
+        }
         if (c == 'h') {
             usage(stdout);
             return INFL_EXIT_OK;
@@ -55,6 +63,8 @@ int infl_cmd_show(int argc, char **argv)
                             .wall_seconds = meta.wall_seconds,
                             .complete = meta.complete};
     infl_report_print(stdout, &h, sm);
+    if (metrics)
+        infl_report_print_metrics(stdout, sm);
     infl_summary_free(sm);
     infl_h5_meta_destroy(&meta);
     infl_error_destroy(&err);

@@ -107,3 +107,52 @@ void infl_report_print(FILE *out, const infl_report_header *h, const infl_summar
         fputc('\n', out);
     }
 }
+
+/* A number in at most `width` characters: fixed point where it fits with a
+ * sensible number of decimals, else %g. */
+static void num_cell(FILE *out, int width, double v, bool integer)
+{
+    char buf[64];
+    if (isnan(v))
+        snprintf(buf, sizeof buf, "-");
+    else if (integer && v == floor(v) && fabs(v) < 1e12)
+        snprintf(buf, sizeof buf, "%.0f", v);
+    else if (fabs(v) >= 1e9 || (v != 0 && fabs(v) < 1e-3))
+        snprintf(buf, sizeof buf, "%.4g", v);
+    else
+        snprintf(buf, sizeof buf, "%.*f", fabs(v) >= 1000 ? 1 : fabs(v) >= 1 ? 2 : 4, v);
+    fprintf(out, " %*s", width, buf);
+}
+
+void infl_report_print_metrics(FILE *out, const infl_summary *sm)
+{
+    int mw = 6;
+    for (size_t m = 0; m < sm->n_metrics; m++) {
+        int len = (int)strlen(sm->metrics[m].name);
+        if (len > mw)
+            mw = len;
+    }
+    for (size_t s = 0; s < sm->n_strategies; s++) {
+        fprintf(out, "\n%s: every metric over %llu trials\n", sm->strategy_names[s],
+                (unsigned long long)sm->n_trials);
+        fprintf(out, "%-*s %12s %10s %12s %12s %12s %12s %7s %8s  %s\n", mw, "metric", "mean",
+                "(se)", "5%", "50%", "95%", "total/ratio", "P(0)", "missing", "units");
+        for (size_t m = 0; m < sm->n_metrics; m++) {
+            const infl_metric_info *mi = &sm->metrics[m];
+            const infl_stat *st = &sm->stats[s * sm->n_metrics + m];
+            fprintf(out, "%-*s", mw, mi->name);
+            num_cell(out, 12, st->mean, false);
+            num_cell(out, 10, st->se, false);
+            num_cell(out, 12, st->q[1], mi->integer);
+            num_cell(out, 12, st->q[4], mi->integer);
+            num_cell(out, 12, st->q[7], mi->integer);
+            /* For a ratio, its ratio of totals; otherwise the sum is mean x n. */
+            double total = st->mean * (double)st->n;
+            if (mi->integer)
+                total = round(total); /* a sum of counts, less the mean's rounding */
+            num_cell(out, 12, mi->ratio ? st->ratio_of_totals : total, mi->integer && !mi->ratio);
+            num_cell(out, 7, st->p_zero, false);
+            fprintf(out, " %8llu  %s\n", (unsigned long long)st->n_missing, mi->units);
+        }
+    }
+}

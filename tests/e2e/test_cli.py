@@ -742,6 +742,42 @@ def test_usage(tmp):
     C.check("show without a file: exit 2", r.returncode == 2, f"rc {r.returncode}")
 
 
+def test_show_metrics(tmp, good):
+    """`show --metrics` lists every metric of every strategy, means as in the file."""
+    if good is None or not os.path.isfile(good):
+        C.check("show --metrics: a results file to show", False, "no file from the default run")
+        return
+    r = influsim("show", good, "--metrics", cwd=tmp)
+    C.check("show --metrics: exit 0", r.returncode == 0, f"rc {r.returncode} {short(r.stderr)}")
+    lines = r.stdout.splitlines()
+    with h5py.File(good, "r") as f:
+        for s in strings(f["strategy"]):
+            g = f[f"strategies/{s}/summary"]
+            names, means = strings(g["metric"]), g["mean"][:]
+            try:
+                start = lines.index(f"{s}: every metric over {f.attrs['trials']} trials")
+            except ValueError:
+                C.check(f"show --metrics: {s}: a table", False, short(r.stdout))
+                continue
+            rows = {ln.split()[0]: ln.split() for ln in lines[start + 2:start + 2 + len(names)]}
+            ok = set(rows) == set(names)
+            for name, mean in zip(names, means):
+                printed = rows.get(name, [None, "x"])[1]
+                try:
+                    value = float(printed)
+                except ValueError:
+                    ok = ok and printed == "-" and np.isnan(mean)
+                    continue
+                # Equal at the printed precision (or 4 significant digits for %g).
+                if "e" in printed:
+                    tol = 5e-4 * abs(mean)
+                else:
+                    decimals = len(printed.split(".")[1]) if "." in printed else 0
+                    tol = 0.5 * 10.0 ** -decimals
+                ok = ok and abs(value - mean) <= tol * (1 + 1e-9)
+            C.check(f"show --metrics: {s}: every metric listed, means as in the file", ok)
+
+
 def test_show_bad_files(tmp, good):
     def expect_fail(label, path):
         r = influsim("show", path, cwd=tmp)
@@ -900,6 +936,10 @@ def main():
                     good = res
             except Exception as e:  # noqa: BLE001 - a crash is one failed check
                 C.crash(label, e)
+        try:
+            test_show_metrics(os.path.join(tmp, "show"), good)
+        except Exception as e:  # noqa: BLE001
+            C.crash("show --metrics", e)
         try:
             test_show_bad_files(os.path.join(tmp, "show"), good)
         except Exception as e:  # noqa: BLE001
