@@ -162,12 +162,8 @@ infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt
     for (int i = 0; i < threads; i++)
         if (failures[i].block != UINT64_MAX && (!first || failures[i].block < first->block))
             first = &failures[i];
-    if (first != NULL) {
-        rc = infl_error_add(err, first->status, "%s", infl_error_message(&first->err));
-        /* the message already ends in a newline; drop the doubled one */
-        if (err && err->length >= 2 && err->text[err->length - 2] == '\n')
-            err->text[--err->length] = '\0';
-    }
+    if (first != NULL)
+        rc = infl_error_merge(err, &first->err);
     for (int i = 0; i < threads; i++)
         infl_error_destroy(&failures[i].err);
     free(failures);

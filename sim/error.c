@@ -85,6 +85,18 @@ infl_status infl_error_add(infl_error *err, infl_status status, const char *fmt,
     return rc;
 }
 
+infl_status infl_error_merge(infl_error *dst, const infl_error *src)
+{
+    const char *line = infl_error_message(src);
+    while (*line != '\0') {
+        const char *end = strchr(line, '\n');
+        int len = (int)(end ? (size_t)(end - line) : strlen(line));
+        infl_error_add(dst, src->status, "%.*s", len, line);
+        line += len + (end != NULL);
+    }
+    return src->status;
+}
+
 const char *infl_error_message(const infl_error *err)
 {
     return (err != NULL && err->text != NULL) ? err->text : "";

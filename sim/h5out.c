@@ -339,20 +339,16 @@ done:
 }
 
 static bool matrix(writer *w, hid_t loc, const char *name, const double *v, size_t n,
-                   const char *long_name, hid_t strategy_scale)
+                   const char *units, const char *long_name, hid_t strategy_scale)
 {
     hsize_t dims[2] = {n, n};
     hid_t space = H5Screate_simple(2, dims, NULL);
     hid_t d = space < 0 ? -1
                         : H5Dcreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT,
                                      H5P_DEFAULT);
-    bool ok =
-        d >= 0 && H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0 &&
-        label(w, d,
-              strcmp(name, "mean_difference") && strcmp(name, "se_difference") ? "1"
-                                                                               : "conversions",
-              long_name) &&
-        H5DSattach_scale(d, strategy_scale, 0) >= 0 && H5DSattach_scale(d, strategy_scale, 1) >= 0;
+    bool ok = d >= 0 && H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0 &&
+              label(w, d, units, long_name) && H5DSattach_scale(d, strategy_scale, 0) >= 0 &&
+              H5DSattach_scale(d, strategy_scale, 1) >= 0;
     if (d >= 0 && H5Dclose(d) < 0)
         ok = false;
     if (space >= 0)
@@ -375,13 +371,13 @@ static bool write_comparisons(writer *w, hid_t file, const infl_summary *sm, hid
         goto done;
     }
     if (!attr_str(w, g, "metric", "conversions") ||
-        !matrix(w, g, "p_greater", sm->p_greater, n, "P(conversions of a > conversions of b)",
+        !matrix(w, g, "p_greater", sm->p_greater, n, "1", "P(conversions of a > conversions of b)",
                 strategy_scale) ||
-        !matrix(w, g, "p_tie", sm->p_tie, n, "P(conversions of a = conversions of b)",
+        !matrix(w, g, "p_tie", sm->p_tie, n, "1", "P(conversions of a = conversions of b)",
                 strategy_scale) ||
-        !matrix(w, g, "mean_difference", sm->mean_difference, n,
+        !matrix(w, g, "mean_difference", sm->mean_difference, n, "conversions",
                 "mean of conversions of a minus conversions of b", strategy_scale) ||
-        !matrix(w, g, "se_difference", sm->se_difference, n,
+        !matrix(w, g, "se_difference", sm->se_difference, n, "conversions",
                 "standard error of the mean difference (paired, same trials)", strategy_scale))
         goto done;
     if ((gp = group(w, g, "pairs")) < 0)

@@ -508,7 +508,7 @@ infl_status infl_node_set_path(infl_node *root, const char *path, const char *va
                                   line, column, path);
     }
     infl_node *replacement = NULL;
-    if (strchr("{[\"'", value[0]) != NULL && value[0] != '\0') {
+    if (value[0] != '\0' && strchr("{[\"'", value[0]) != NULL) {
         /* A flow mapping, list or quoted string: parse it as YAML, so that
          * --set can also put a distribution where a constant was. */
         infl_error inner;
@@ -519,12 +519,10 @@ infl_status infl_node_set_path(infl_node *root, const char *path, const char *va
              * matters is this --set's, so report the words after it. */
             const char *words = strstr(infl_error_message(&inner), "syntax error: ");
             words = words ? words + strlen("syntax error: ") : infl_error_message(&inner);
-            infl_error_add(err, rc, "%s:%zu:%zu: %s: cannot read the value as YAML: %s", origin,
-                           line, column, path, words);
+            int len = (int)strcspn(words, "\n");
+            infl_error_add(err, rc, "%s:%zu:%zu: %s: cannot read the value as YAML: %.*s", origin,
+                           line, column, path, len, words);
             infl_error_destroy(&inner);
-            if (err != NULL && err->length > 0 && err->text[err->length - 1] == '\n' &&
-                err->length >= 2 && err->text[err->length - 2] == '\n')
-                err->text[--err->length] = '\0';
             return rc;
         }
         infl_error_destroy(&inner);

@@ -62,6 +62,11 @@ infl_status infl_error_add(infl_error *err, infl_status status, const char *fmt,
 infl_status infl_error_vadd(infl_error *err, infl_status status, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
 
+/* Appends every message of src to dst (status and count as if added one by
+ * one) and returns src's status. Used to pass on errors collected elsewhere,
+ * such as by a worker thread. */
+infl_status infl_error_merge(infl_error *dst, const infl_error *src);
+
 /* Returns the collected messages ("" if none). Owned by err. */
 const char *infl_error_message(const infl_error *err);
 

@@ -1,6 +1,25 @@
 """Shared by the end-to-end tests: a tally of named checks that prints one line
-each and the closing `N passed, M failed` line ctest logs show."""
+each and the closing `N passed, M failed` line ctest logs show, and helpers to
+run the program and quote its output."""
+import os
+import subprocess
 import sys
+
+
+def run(program, *args, env=None, cwd=None, timeout=120, drop=()):
+    """Runs program with args; env adds to (and `drop` removes from) the
+    current environment. Returns the CompletedProcess, output as text."""
+    full_env = {k: v for k, v in os.environ.items() if k not in drop}
+    if env:
+        full_env.update(env)
+    return subprocess.run([program, *args], cwd=cwd, env=full_env, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def short(text, n=400):
+    """text stripped and cut to n characters, for a failure message."""
+    text = text.strip()
+    return text if len(text) <= n else text[:n] + " ..."
 
 
 class Checks:

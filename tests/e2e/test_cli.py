@@ -19,14 +19,14 @@ import math
 import os
 import stat
 import re
-import subprocess
 import sys
 import tempfile
 
 import h5py
 import numpy as np
 
-from checks import Checks
+import checks
+from checks import Checks, short
 
 TIMEOUT = 120
 
@@ -56,16 +56,7 @@ ARGS = None
 
 def influsim(*args, env=None, cwd=None):
     """Runs influsim; returns the CompletedProcess (text output)."""
-    full_env = dict(os.environ)
-    if env:
-        full_env.update(env)
-    return subprocess.run([ARGS.influsim, *args], cwd=cwd, env=full_env, capture_output=True,
-                          text=True, timeout=TIMEOUT)
-
-
-def short(text, n=400):
-    text = text.strip()
-    return text if len(text) <= n else text[:n] + " ..."
+    return checks.run(ARGS.influsim, *args, env=env, cwd=cwd, timeout=TIMEOUT)
 
 
 def decode(x):

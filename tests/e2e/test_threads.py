@@ -17,14 +17,14 @@ any failure. Everything is written in a temporary folder.
 """
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 
 import h5py
 import numpy as np
 
-from checks import Checks
+import checks
+from checks import Checks, short
 
 TIMEOUT = 120
 MAY_DIFFER = {"threads", "wall_time_s", "created"}
@@ -35,17 +35,8 @@ ARGS = None
 
 
 def influsim(*args, env=None, cwd=None):
-    full_env = dict(os.environ)
-    full_env.pop("OMP_NUM_THREADS", None)
-    if env:
-        full_env.update(env)
-    return subprocess.run([ARGS.influsim, *args], cwd=cwd, env=full_env, capture_output=True,
-                          text=True, timeout=TIMEOUT)
-
-
-def short(text, n=400):
-    text = text.strip()
-    return text if len(text) <= n else text[:n] + " ..."
+    """Runs influsim; returns the CompletedProcess (text output)."""
+    return checks.run(ARGS.influsim, *args, env=env, cwd=cwd, timeout=TIMEOUT, drop=("OMP_NUM_THREADS",))
 
 
 def equal_values(a, b):

@@ -30,6 +30,19 @@ int main(void)
     CHECK(strcmp(infl_error_message(&err), "") == 0);
     infl_error_destroy(&err);
 
+    /* Merging passes on every message, with its count and first status. */
+    infl_error from, into;
+    infl_error_init(&from);
+    infl_error_init(&into);
+    infl_error_add(&from, INFL_ELIMIT, "trial 3: first");
+    infl_error_add(&from, INFL_EIO, "second");
+    CHECK_INT(infl_error_merge(&into, &from), INFL_ELIMIT);
+    CHECK_INT(into.status, INFL_ELIMIT);
+    CHECK_INT(into.count, 2);
+    CHECK(strcmp(infl_error_message(&into), "trial 3: first\nsecond\n") == 0);
+    infl_error_destroy(&from);
+    infl_error_destroy(&into);
+
     /* NULL error objects: the status still comes back. */
     CHECK_INT(infl_error_add(NULL, INFL_ENOMEM, "ignored"), INFL_ENOMEM);
     CHECK(strcmp(infl_error_message(NULL), "") == 0);
