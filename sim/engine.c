@@ -58,12 +58,13 @@ fail:
 
 typedef struct {
     uint64_t block; /* lowest failed block on this thread, UINT64_MAX if none */
+    uint64_t hires; /* funnels this thread simulated */
     infl_status status;
     infl_error err;
 } thread_failure;
 
 infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt, infl_trials **out,
-                            unsigned *threads_used, infl_error *err)
+                            infl_run_stats *stats, infl_error *err)
 {
     *out = NULL;
     infl_trials *tr = trials_new(sc);
@@ -138,6 +139,7 @@ infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt
                     }
                     break;
                 }
+                mine->hires += infl_model_funnels(ws);
                 tr->purchase_rate[t] = mk.purchase_rate;
                 tr->wom_purchase_factor[t] = mk.wom_purchase_factor;
                 tr->addressable[t] = mk.addressable;
@@ -158,6 +160,9 @@ infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt
     }
 
     infl_status rc = INFL_OK;
+    uint64_t hires = 0;
+    for (int i = 0; i < threads; i++)
+        hires += failures[i].hires;
     thread_failure *first = NULL;
     for (int i = 0; i < threads; i++)
         if (failures[i].block != UINT64_MAX && (!first || failures[i].block < first->block))
@@ -171,8 +176,10 @@ infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt
         infl_trials_free(tr);
         return rc;
     }
-    if (threads_used)
-        *threads_used = (unsigned)team;
+    if (stats) {
+        stats->threads = (unsigned)team;
+        stats->hires_simulated = hires;
+    }
     *out = tr;
     return INFL_OK;
 }

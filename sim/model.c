@@ -266,6 +266,14 @@ static infl_status hire(infl_model_ws *ws, uint64_t t, size_t s, size_t k, infl_
     return INFL_OK;
 }
 
+uint64_t infl_model_funnels(const infl_model_ws *ws)
+{
+    uint64_t n = 0;
+    for (size_t k = 0; k < ws->sc->n_tiers; k++)
+        n += ws->tiers[k].funneled;
+    return n;
+}
+
 static double ratio(double num, double den)
 {
     return den > 0 ? num / den : NAN;

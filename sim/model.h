@@ -43,4 +43,8 @@ void infl_model_ws_free(infl_model_ws *ws);
 infl_status infl_model_trial(infl_model_ws *ws, uint64_t t, double *rows, infl_market_draw *market,
                              infl_error *err);
 
+/* Returns the number of funnels (hires) the last trial simulated: per tier,
+ * the most hires any strategy made. */
+uint64_t infl_model_funnels(const infl_model_ws *ws);
+
 #endif

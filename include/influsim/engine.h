@@ -26,14 +26,21 @@ typedef struct {
 /* Trials per block: the unit of work handed to a thread. */
 #define INFL_ENGINE_BLOCK 128
 
+/* What a run did besides its results. */
+typedef struct {
+    unsigned threads; /* threads that ran */
+    uint64_t
+        hires_simulated; /* funnels drawn: per trial and tier, the most hires any strategy makes */
+} infl_run_stats;
+
 /*
  * Runs every trial of the scenario under every strategy. On success *out holds
- * the per-trial results (caller owns; infl_trials_free) and *threads_used the
- * number of threads that ran. On failure (out of memory, a limit exceeded by
- * a trial) *out is NULL and err says which trial and why.
+ * the per-trial results (caller owns; infl_trials_free) and *stats, if not
+ * NULL, what the run did. On failure (out of memory, a limit exceeded by a
+ * trial) *out is NULL and err says which trial and why.
  */
 infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt, infl_trials **out,
-                            unsigned *threads_used, infl_error *err);
+                            infl_run_stats *stats, infl_error *err);
 
 /* Returns the number of threads a run with opt->threads == 0 would use. */
 unsigned infl_engine_default_threads(void);

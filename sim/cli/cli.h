@@ -77,6 +77,8 @@ void infl_progress_init(infl_progress *p, bool enabled);
 void infl_progress_update(void *user, uint64_t done, uint64_t total);
 /* Clears the bar's line if it was drawn. */
 void infl_progress_finish(infl_progress *p);
+/* Peak resident memory of this process so far, in MiB (getrusage). */
+double infl_peak_rss_mib(void);
 /* Monotonic clock in seconds. */
 double infl_now(void);
 

@@ -30,6 +30,8 @@ static void usage(FILE *out)
           "                       --set tiers.micro.reach_rate=0.3 (repeatable)\n"
           "  -m, --metrics        also print every metric of every strategy\n"
           "  -q, --quiet          no progress bar and no summary table\n"
+          "      --timings        print where the time went (load, simulate, statistics,\n"
+          "                       write), hires simulated and peak memory on stderr\n"
           "  -h, --help           show this help\n"
           "\n"
           "Exit status: 0 done, 1 the run or writing failed, 2 bad command line or\n"
@@ -54,7 +56,7 @@ static bool add_override(infl_cli_sets *sets, const char *key, const char *value
 
 int infl_cmd_run(int argc, char **argv)
 {
-    enum { OPT_SEED = 256 };
+    enum { OPT_SEED = 256, OPT_TIMINGS };
     static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
                                          {"trials", required_argument, NULL, 'n'},
                                          {"seed", required_argument, NULL, OPT_SEED},
@@ -62,13 +64,14 @@ int infl_cmd_run(int argc, char **argv)
                                          {"set", required_argument, NULL, 's'},
                                          {"quiet", no_argument, NULL, 'q'},
                                          {"metrics", no_argument, NULL, 'm'},
+                                         {"timings", no_argument, NULL, OPT_TIMINGS},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     infl_cli_sets sets = {0};
     const char *output = "results.h5";
     const char *trials = NULL, *seed = NULL;
     uint64_t threads = 0, value = 0;
-    bool quiet = false, metrics = false;
+    bool quiet = false, metrics = false, timings = false;
     int code = INFL_EXIT_OK, c;
     infl_error err;
     infl_error_init(&err);
@@ -103,6 +106,9 @@ int infl_cmd_run(int argc, char **argv)
         case 'm':
             metrics = true;
             break;
+        case OPT_TIMINGS:
+            timings = true;
+            break;
         case 'h':
             usage(stdout);
             goto done;
@@ -136,6 +142,7 @@ int infl_cmd_run(int argc, char **argv)
         goto done;
     }
 
+    double t_load = infl_now();
     infl_status rc = optind < argc
                          ? infl_scenario_load_file(argv[optind], sets.items, sets.count, &sc, &err)
                          : infl_scenario_load_text(
@@ -148,25 +155,36 @@ int infl_cmd_run(int argc, char **argv)
     infl_progress_init(&progress, !quiet && isatty(STDERR_FILENO));
     infl_run_options ropt = {
         .threads = (unsigned)threads, .progress = infl_progress_update, .progress_user = &progress};
-    unsigned used = 0;
-    double start = infl_now();
-    rc = infl_engine_run(sc, &ropt, &tr, &used, &err);
+    infl_run_stats stats = {0};
+    double t_simulate = infl_now();
+    rc = infl_engine_run(sc, &ropt, &tr, &stats, &err);
     infl_progress_finish(&progress);
     if (rc != INFL_OK)
         goto fail;
+    double t_summary = infl_now();
     rc = infl_summary_compute(tr, &sm, &err);
     if (rc != INFL_OK)
         goto fail;
-    infl_run_info info = {.threads = used, .wall_seconds = infl_now() - start};
+    double t_write = infl_now();
+    infl_run_info info = {.threads = stats.threads, .wall_seconds = t_write - t_simulate};
     rc = infl_h5_write(output, sc, tr, sm, &info, &err);
     if (rc != INFL_OK)
         goto fail;
+    double t_end = infl_now();
+    if (timings)
+        fprintf(stderr,
+                "timings: load %.6f s, simulate %.6f s, statistics %.6f s, write %.6f s, "
+                "total %.6f s; threads %u; trials %llu; hires simulated %llu; "
+                "peak memory %.1f MiB\n",
+                t_simulate - t_load, t_summary - t_simulate, t_write - t_summary, t_end - t_write,
+                t_end - t_load, stats.threads, (unsigned long long)infl_scenario_trials(sc),
+                (unsigned long long)stats.hires_simulated, infl_peak_rss_mib());
     if (!quiet) {
         infl_report_header h = {.scenario_name = infl_scenario_name(sc),
                                 .currency = infl_scenario_currency(sc),
                                 .trials = infl_scenario_trials(sc),
                                 .seed = infl_scenario_seed(sc),
-                                .threads = used,
+                                .threads = stats.threads,
                                 .wall_seconds = info.wall_seconds,
                                 .complete = true};
         infl_report_print(stdout, &h, sm);

@@ -65,11 +65,11 @@ static infl_trials *run(const infl_scenario *sc, unsigned threads, progress_log 
     infl_trials *tr = NULL;
     infl_run_options opt = {
         .threads = threads, .progress = log ? on_progress : NULL, .progress_user = log};
-    unsigned used = 0;
-    if (infl_engine_run(sc, &opt, &tr, &used, &err) != INFL_OK)
+    infl_run_stats stats = {0};
+    if (infl_engine_run(sc, &opt, &tr, &stats, &err) != INFL_OK)
         fprintf(stderr, "run failed: %s", infl_error_message(&err));
     else
-        CHECK_INT(used, threads);
+        CHECK_INT(stats.threads, threads);
     infl_error_destroy(&err);
     return tr;
 }
