@@ -2,12 +2,14 @@
  * dist.h — the parameter distributions a scenario may give for any rate or
  * size: a constant, beta (mean, kappa), lognormal (median, sigma), loguniform
  * and uniform (min, max); and for a share vector, a constant vector or a
- * Dirichlet (mean vector, kappa). Plain structs; drawing takes a gsl_rng.
+ * Dirichlet (mean vector, kappa). Plain structs; drawing takes an infl_rng.
  */
 #ifndef INFL_SIM_DIST_H
 #define INFL_SIM_DIST_H
 
-#include <gsl/gsl_rng.h>
+#include "rng.h"
+#include "sample.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -22,7 +24,16 @@ typedef enum {
 typedef struct {
     infl_dist_kind kind;
     double a, b;
+    /* Sampler constants, filled by infl_dist_prepare; a distribution built
+     * without it computes them at each draw and gives the same numbers. */
+    bool prepared;
+    infl_gamma_shape shape_a, shape_b; /* beta: Gamma(a b) and Gamma((1 - a) b) */
+    double log_a, log_b;               /* lognormal: log median; loguniform: log min, log max */
 } infl_dist;
+
+/* Computes d's sampler constants once (the loader calls it for every
+ * distribution it builds). */
+void infl_dist_prepare(infl_dist *d);
 
 /* Returns the name used in scenarios ("constant", "beta", ...). */
 const char *infl_dist_kind_name(infl_dist_kind kind);
@@ -31,7 +42,7 @@ const char *infl_dist_kind_name(infl_dist_kind kind);
 infl_dist infl_dist_constant(double value);
 
 /* Draws one value. Constants consume no random numbers. */
-double infl_dist_draw(const infl_dist *d, const gsl_rng *r);
+double infl_dist_draw(const infl_dist *d, infl_rng *r);
 
 /* Returns the mean of the distribution (analytic). */
 double infl_dist_mean(const infl_dist *d);
@@ -46,12 +57,16 @@ typedef struct {
     bool dirichlet;
     size_t n;
     double kappa;
-    double *mean;  /* n entries, sum 1 */
-    double *alpha; /* n entries, mean * kappa (Dirichlet only, else NULL) */
+    double *mean;             /* n entries, sum 1 */
+    double *alpha;            /* n entries, mean * kappa (Dirichlet only, else NULL) */
+    infl_gamma_shape *shapes; /* n entries for alpha, or NULL: computed at each draw */
 } infl_share_dist;
 
+/* Computes the sampler constants of a Dirichlet's alpha; false if out of memory. */
+bool infl_share_dist_prepare(infl_share_dist *d);
+
 /* Draws one share vector into out[n]. */
-void infl_share_draw(const infl_share_dist *d, const gsl_rng *r, double *out);
+void infl_share_draw(const infl_share_dist *d, infl_rng *r, double *out);
 
 /* Releases the arrays of d (not d itself); accepts a zeroed struct. */
 void infl_share_dist_destroy(infl_share_dist *d);

@@ -12,8 +12,8 @@
 
 #include "metrics.h"
 #include "rng.h"
+#include "sample.h"
 
-#include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +37,7 @@ typedef struct {
 
 struct infl_model_ws {
     const infl_scenario *sc;
-    gsl_rng *rng;
+    infl_rng rng;
     tier_ws *tiers;
     size_t *hires;  /* [s * n_tiers + k] */
     double *spend;  /* [s * n_tiers + k] */
@@ -64,7 +64,6 @@ void infl_model_ws_free(infl_model_ws *ws)
     free(ws->spend);
     free(ws->shares);
     free(ws->counts);
-    gsl_rng_free(ws->rng);
     free(ws);
 }
 
@@ -103,13 +102,13 @@ infl_model_ws *infl_model_ws_new(const infl_scenario *sc)
         return NULL;
     ws->sc = sc;
     size_t st = sc->n_strategies * sc->n_tiers;
-    ws->rng = infl_rng_new(sc->seed);
+    infl_rng_init(&ws->rng, sc->seed);
     ws->tiers = calloc(sc->n_tiers, sizeof *ws->tiers);
     ws->hires = calloc(st, sizeof *ws->hires);
     ws->spend = calloc(st, sizeof *ws->spend);
     ws->shares = calloc(sc->n_regions, sizeof *ws->shares);
     ws->counts = calloc(sc->n_regions, sizeof *ws->counts);
-    if (!ws->rng || !ws->tiers || !ws->hires || !ws->spend || !ws->shares || !ws->counts)
+    if (!ws->tiers || !ws->hires || !ws->spend || !ws->shares || !ws->counts)
         goto fail;
     /* Size each tier for the hires its mean cost suggests, so the first
      * trials rarely need to grow it. */
@@ -145,11 +144,11 @@ static void draw_candidate(infl_model_ws *ws, uint64_t t, size_t k, size_t c)
     const infl_scenario *sc = ws->sc;
     const infl_tier *tier = &sc->tiers[k];
     tier_ws *tw = &ws->tiers[k];
-    gsl_rng *r = ws->rng;
+    infl_rng *r = &ws->rng;
     infl_rng_seek(r, t, (uint32_t)k, (uint32_t)c, INFL_STREAM_ATTRIBUTES);
     unsigned f = follower_count(infl_dist_draw(&tier->followers, r));
     double gifted_share = infl_dist_draw(&tier->gifted_share, r);
-    bool gifted = gsl_rng_uniform(r) < gifted_share;
+    bool gifted = infl_rng_uniform(r) < gifted_share;
     double price = infl_dist_draw(&tier->price, r);
     if (tier->price_per_1k)
         price *= (double)f / 1000.0;
@@ -167,7 +166,7 @@ static infl_status draw_funnel(infl_model_ws *ws, uint64_t t, size_t k, size_t c
     const infl_scenario *sc = ws->sc;
     const infl_tier *tier = &sc->tiers[k];
     tier_ws *tw = &ws->tiers[k];
-    gsl_rng *r = ws->rng;
+    infl_rng *r = &ws->rng;
     hire_outcome *o = &tw->out[c];
     unsigned *regional = &tw->regional[c * sc->n_regions];
 
@@ -186,10 +185,11 @@ static infl_status draw_funnel(infl_model_ws *ws, uint64_t t, size_t k, size_t c
         return infl_error_add(err, INFL_EINTERNAL,
                               "trial %llu: tier '%s', candidate %zu: a rate was drawn as NaN",
                               (unsigned long long)t, tier->name, c);
-    unsigned real = gsl_ran_binomial(r, real_share, tw->followers[c]);
-    o->viewers = gsl_ran_binomial(r, reach, real);
-    o->engagements = gsl_ran_binomial(r, engage, o->viewers);
-    gsl_ran_multinomial(r, sc->n_regions, o->engagements, ws->shares, regional);
+    /* R ~ Bin(F, real_share) then V ~ Bin(R, reach) is V ~ Bin(F, real_share
+     * reach) exactly, and R is reported nowhere: one draw instead of two. */
+    o->viewers = infl_sample_binomial(r, real_share * reach, tw->followers[c]);
+    o->engagements = infl_sample_binomial(r, engage, o->viewers);
+    infl_sample_multinomial(r, sc->n_regions, o->engagements, ws->shares, regional);
     unsigned shippable = 0;
     double shippable_share = 0.0;
     for (size_t i = 0; i < sc->n_regions; i++) {
@@ -201,8 +201,7 @@ static infl_status draw_funnel(infl_model_ws *ws, uint64_t t, size_t k, size_t c
     if (shippable_share > 1.0)
         shippable_share = 1.0;
     o->shippable = shippable;
-    o->interested = gsl_ran_binomial(r, interest, shippable);
-    unsigned interested_lost = gsl_ran_binomial(r, interest, o->engagements - shippable);
+    o->interested = infl_sample_binomial(r, interest, shippable);
     double mu = cpe * (double)o->engagements;
     if (mu > INFL_MODEL_MAX_CONVERSATIONS)
         return infl_error_add(err, INFL_ELIMIT,
@@ -211,17 +210,19 @@ static infl_status draw_funnel(infl_model_ws *ws, uint64_t t, size_t k, size_t c
                               "of %.3g per post",
                               (unsigned long long)t, tier->name, c, mu, o->engagements,
                               INFL_MODEL_MAX_CONVERSATIONS);
-    o->conversations = mu > 0 ? gsl_ran_poisson(r, mu) : 0;
-    o->wom_prospects = gsl_ran_binomial(r, interest * shippable_share, o->conversations);
+    o->conversations = mu > 0 ? infl_sample_poisson(r, mu) : 0;
+    o->wom_prospects = infl_sample_binomial(r, interest * shippable_share, o->conversations);
     double p_wom = mk->purchase_rate * mk->wom_purchase_factor;
-    o->conversions_wom = gsl_ran_binomial(r, p_wom > 1.0 ? 1.0 : p_wom, o->wom_prospects);
-    o->lost = gsl_ran_binomial(r, mk->purchase_rate, interested_lost);
+    o->conversions_wom = infl_sample_binomial(r, p_wom > 1.0 ? 1.0 : p_wom, o->wom_prospects);
+    /* I_lost ~ Bin(E - S, interest) then L ~ Bin(I_lost, p) is L ~ Bin(E - S,
+     * interest p) exactly; I_lost is reported nowhere. */
+    o->lost = infl_sample_binomial(r, interest * mk->purchase_rate, o->engagements - shippable);
 
     if (!sc->has_addressable) {
         /* Without overlap N = I for every strategy, so the conversion draw is
          * the same under each; draw it once from the conversion stream. */
         infl_rng_seek(r, t, (uint32_t)k, (uint32_t)c, INFL_STREAM_CONVERSION);
-        o->conversions_direct = gsl_ran_binomial(r, mk->purchase_rate, o->interested);
+        o->conversions_direct = infl_sample_binomial(r, mk->purchase_rate, o->interested);
     }
     return INFL_OK;
 }
@@ -284,7 +285,7 @@ infl_status infl_model_trial(infl_model_ws *ws, uint64_t t, double *rows, infl_m
 {
     const infl_scenario *sc = ws->sc;
     const size_t n_metrics = infl_metric_count(sc);
-    gsl_rng *r = ws->rng;
+    infl_rng *r = &ws->rng;
     infl_status rc;
 
     infl_rng_seek(r, t, 0, 0, INFL_STREAM_MARKET);
@@ -358,10 +359,10 @@ infl_status infl_model_trial(infl_model_ws *ws, uint64_t t, double *rows, infl_m
                  * new, given `seen` of the M were reached before? */
                 infl_rng_seek(r, t, (uint32_t)k, (uint32_t)c, INFL_STREAM_CONVERSION);
                 unsigned drawn = o->interested < addressable ? o->interested : addressable;
-                unsigned fresh = gsl_ran_hypergeometric(r, addressable - seen, seen, drawn);
+                unsigned fresh = infl_sample_hypergeometric(r, addressable - seen, seen, drawn);
                 seen += fresh;
                 distinct += fresh;
-                c_direct += gsl_ran_binomial(r, mk.purchase_rate, fresh);
+                c_direct += infl_sample_binomial(r, mk.purchase_rate, fresh);
             }
         }
         double conversions = c_direct + c_wom;

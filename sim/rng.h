@@ -5,13 +5,24 @@
  * scenario seed as key and a counter built from (trial, tier, candidate,
  * purpose, block). A stream is therefore a pure function of what it simulates,
  * never of which thread runs it, so any thread count gives the same numbers.
- * The generator is exposed as a gsl_rng so that every gsl_ran_* sampler draws
- * from it; infl_rng_seek repositions it at the start of another stream.
+ *
+ * The generator is a plain struct with inline draws: the hot loop takes about
+ * a hundred uniforms per hire, and a function-pointer call per draw (GSL's
+ * gsl_rng interface, which the first version used) cost a third of the run.
+ * The samplers that draw from it are in sample.h.
+ *
+ * Counter layout (four 32-bit words):
+ *   ctr[0] = block number within the stream (4 words per block)
+ *   ctr[1] = candidate index
+ *   ctr[2] = trial index, low 32 bits
+ *   ctr[3] = trial index bits 32..47 << 16 | tier << 4 | purpose
+ * Key = the 64-bit scenario seed split into two words. Every stream has 2^34
+ * words, far beyond the ~100 that one candidate consumes.
  */
 #ifndef INFL_SIM_RNG_H
 #define INFL_SIM_RNG_H
 
-#include <gsl/gsl_rng.h>
+#include <Random123/philox.h>
 #include <stdint.h>
 
 /* What a stream is used for; part of the counter, so streams never overlap. */
@@ -26,16 +37,52 @@ typedef enum {
 #define INFL_RNG_MAX_TRIALS (UINT64_C(1) << 48)
 #define INFL_RNG_MAX_TIERS 4096u
 
-/* The gsl_rng_type of a Philox stream ("influsim-philox4x32-10"). */
-extern const gsl_rng_type *const infl_rng_philox;
+typedef struct {
+    philox4x32_key_t key;
+    philox4x32_ctr_t ctr; /* counter of the next block to generate */
+    philox4x32_ctr_t out; /* current block of outputs */
+    unsigned next;        /* index of the next unused word of out; 4 = none left */
+} infl_rng;
 
-/* Returns a new generator keyed by seed, positioned at stream (0, 0, 0, MARKET),
- * or NULL if out of memory. Free with gsl_rng_free. */
-gsl_rng *infl_rng_new(uint64_t seed);
+/* Keys r by the whole 64-bit seed and positions it at stream (0, 0, 0, MARKET). */
+static inline void infl_rng_init(infl_rng *r, uint64_t seed)
+{
+    r->key.v[0] = (uint32_t)seed;
+    r->key.v[1] = (uint32_t)(seed >> 32);
+    for (int i = 0; i < 4; i++)
+        r->ctr.v[i] = r->out.v[i] = 0;
+    r->next = 4;
+}
 
-/* Repositions r at the first number of the stream for (trial, tier, candidate,
+/* Repositions r at the first word of the stream for (trial, tier, candidate,
  * purpose). trial < INFL_RNG_MAX_TRIALS and tier < INFL_RNG_MAX_TIERS. */
-void infl_rng_seek(gsl_rng *r, uint64_t trial, uint32_t tier, uint32_t candidate,
-                   infl_stream_purpose purpose);
+static inline void infl_rng_seek(infl_rng *r, uint64_t trial, uint32_t tier, uint32_t candidate,
+                                 infl_stream_purpose purpose)
+{
+    r->ctr.v[0] = 0;
+    r->ctr.v[1] = candidate;
+    r->ctr.v[2] = (uint32_t)trial;
+    r->ctr.v[3] = ((uint32_t)(trial >> 32) & 0xffffu) << 16 | (tier & 0xfffu) << 4 |
+                  ((uint32_t)purpose & 0xfu);
+    r->next = 4;
+}
+
+/* Returns the next 32-bit word of the stream. */
+static inline uint32_t infl_rng_u32(infl_rng *r)
+{
+    if (r->next == 4) {
+        r->out = philox4x32(r->ctr, r->key);
+        r->ctr.v[0]++;
+        r->next = 0;
+    }
+    return r->out.v[r->next++];
+}
+
+/* Returns a uniform on the open interval (0, 1): (k + 1/2) / 2^32 for a
+ * 32-bit word k. Never 0 or 1, so logarithms and divisions need no guard. */
+static inline double infl_rng_uniform(infl_rng *r)
+{
+    return ((double)infl_rng_u32(r) + 0.5) * 0x1p-32;
+}
 
 #endif

@@ -388,7 +388,7 @@ static bool parse_dist(loader *L, const infl_node *n, const char *path, const ra
             fault(L, nb, pathb, "must be > 0 (got %s)", nb->text);
             ok = false;
         } else if (ok && !(d.a * d.b >= MIN_SHAPE && (1 - d.a) * d.b >= MIN_SHAPE)) {
-            /* Shapes this small underflow in GSL's gamma sampler (NaN draws). */
+            /* Shapes this small underflow even the gamma sampler's logarithms. */
             fault(L, nb, pathb,
                   "too small: mean x kappa and (1 - mean) x kappa must be at least %g (got %s)",
                   MIN_SHAPE, nb->text);
@@ -437,6 +437,7 @@ static bool parse_dist(loader *L, const infl_node *n, const char *path, const ra
                   r->text, s.lo_open ? "(" : "[", s.lo, s.hi, s.hi_open ? ")" : "]");
         return false;
     }
+    infl_dist_prepare(&d);
     *out = d;
     return true;
 }
@@ -545,6 +546,10 @@ static bool parse_share_dist(loader *L, const infl_node *n, const char *path, si
         } else {
             for (size_t i = 0; i < d.n; i++)
                 d.alpha[i] = d.mean[i] * d.kappa;
+            if (!infl_share_dist_prepare(&d)) {
+                fault(L, n, path, "out of memory");
+                ok = false;
+            }
         }
     }
     if (!ok) {

@@ -7,7 +7,7 @@
 #include "dist.h"
 #include "rng.h"
 
-static void check_mean(gsl_rng *r, infl_dist d, const char *what)
+static void check_mean(infl_rng *r, infl_dist d, const char *what)
 {
     enum { N = 100000 };
     double s = 0, ss = 0, lo, hi;
@@ -28,27 +28,28 @@ static void check_mean(gsl_rng *r, infl_dist d, const char *what)
 
 int main(void)
 {
-    gsl_rng *r = infl_rng_new(9);
+    infl_rng rs, *r = &rs;
+    infl_rng_init(r, 9);
     infl_rng_seek(r, 1, 2, 3, INFL_STREAM_FUNNEL);
-    check_mean(r, (infl_dist){INFL_DIST_BETA, 0.3, 12}, "beta");
-    check_mean(r, (infl_dist){INFL_DIST_BETA, 0.01, 2000}, "beta-narrow");
-    check_mean(r, (infl_dist){INFL_DIST_LOGNORMAL, 180, 0.5}, "lognormal");
-    check_mean(r, (infl_dist){INFL_DIST_LOGUNIFORM, 5000, 30000}, "loguniform");
-    check_mean(r, (infl_dist){INFL_DIST_UNIFORM, 0.2, 0.3}, "uniform");
-    check_mean(r, (infl_dist){INFL_DIST_UNIFORM, 4, 4}, "uniform-zero");
-    check_mean(r, (infl_dist){INFL_DIST_LOGNORMAL, 7, 0}, "lognormal-0");
-    CHECK_NEAR(infl_dist_mean(&(infl_dist){INFL_DIST_LOGUNIFORM, 3, 3}), 3, 0);
+    check_mean(r, (infl_dist){.kind = INFL_DIST_BETA, .a = 0.3, .b = 12}, "beta");
+    check_mean(r, (infl_dist){.kind = INFL_DIST_BETA, .a = 0.01, .b = 2000}, "beta-narrow");
+    check_mean(r, (infl_dist){.kind = INFL_DIST_LOGNORMAL, .a = 180, .b = 0.5}, "lognormal");
+    check_mean(r, (infl_dist){.kind = INFL_DIST_LOGUNIFORM, .a = 5000, .b = 30000}, "loguniform");
+    check_mean(r, (infl_dist){.kind = INFL_DIST_UNIFORM, .a = 0.2, .b = 0.3}, "uniform");
+    check_mean(r, (infl_dist){.kind = INFL_DIST_UNIFORM, .a = 4, .b = 4}, "uniform-zero");
+    check_mean(r, (infl_dist){.kind = INFL_DIST_LOGNORMAL, .a = 7, .b = 0}, "lognormal-0");
+    CHECK_NEAR(infl_dist_mean(&(infl_dist){.kind = INFL_DIST_LOGUNIFORM, .a = 3, .b = 3}), 3, 0);
 
     /* A constant draws nothing from the stream. */
     infl_rng_seek(r, 4, 0, 0, INFL_STREAM_MARKET);
-    unsigned long first = gsl_rng_get(r);
+    uint32_t first = infl_rng_u32(r);
     infl_rng_seek(r, 4, 0, 0, INFL_STREAM_MARKET);
     infl_dist c = infl_dist_constant(0.25);
     CHECK_NEAR(infl_dist_draw(&c, r), 0.25, 0);
-    CHECK_INT(gsl_rng_get(r), first);
+    CHECK_INT(infl_rng_u32(r), first);
 
     double lo, hi;
-    infl_dist_support(&(infl_dist){INFL_DIST_LOGNORMAL, 2, 1}, &lo, &hi);
+    infl_dist_support(&(infl_dist){.kind = INFL_DIST_LOGNORMAL, .a = 2, .b = 1}, &lo, &hi);
     CHECK(lo == 0 && isinf(hi));
     CHECK(strcmp(infl_dist_kind_name(INFL_DIST_LOGUNIFORM), "loguniform") == 0);
 
@@ -73,6 +74,5 @@ int main(void)
     infl_share_draw(&fixed, r, out);
     CHECK(memcmp(out, mean, sizeof mean) == 0);
 
-    gsl_rng_free(r);
     return check_exit();
 }
