@@ -230,7 +230,18 @@ void infl_sample_dirichlet(infl_rng *r, size_t n, const double *alpha, double *o
 static uint32_t binomial_inversion(infl_rng *r, double p, uint32_t n)
 {
     const double q = 1.0 - p, s = p / q, a = ((double)n + 1.0) * s;
-    const double f0 = exp((double)n * log1p(-p)); /* q^n */
+    double f0; /* q^n: most calls have a small n, where squaring beats exp and log1p */
+    if (n <= 64) {
+        double base = q;
+        f0 = 1.0;
+        for (uint32_t e = n; e != 0; e >>= 1) {
+            if (e & 1u)
+                f0 *= base;
+            base *= base;
+        }
+    } else {
+        f0 = exp((double)n * log1p(-p));
+    }
     for (;;) {
         double u = infl_rng_uniform(r), f = f0;
         for (uint32_t x = 0;;) {
@@ -258,7 +269,7 @@ static uint32_t binomial_btrs(infl_rng *r, double p, uint32_t n)
     const double vr = 0.92 - 4.2 / b;
     const double m = floor((nd + 1.0) * p);
     double alpha = 0.0, lpq = 0.0, h = 0.0, odds = 0.0, nodds = 0.0;
-    bool ready = false;
+    bool ready = false, logs_ready = false;
     for (;;) {
         double u = infl_rng_uniform(r) - 0.5;
         double v = infl_rng_uniform(r);
@@ -272,8 +283,6 @@ static uint32_t binomial_btrs(infl_rng *r, double p, uint32_t n)
             alpha = (2.83 + 5.1 / b) * spq;
             odds = p / q;
             nodds = (nd + 1.0) * odds;
-            lpq = log(odds);
-            h = infl_log_factorial(m) + infl_log_factorial(nd - m);
             ready = true;
         }
         v *= alpha / (a / (us * us) + b);
@@ -291,6 +300,11 @@ static uint32_t binomial_btrs(infl_rng *r, double p, uint32_t n)
             if (v <= f)
                 return (uint32_t)k;
             continue;
+        }
+        if (!logs_ready) {
+            lpq = log(odds);
+            h = infl_log_factorial(m) + infl_log_factorial(nd - m);
+            logs_ready = true;
         }
         /* log f(k) / f(m). Below 2^24 trials the two log-factorials lose at
          * most about 1e-9 to cancellation; above, ratios that do not cancel. */
