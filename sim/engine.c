@@ -11,6 +11,7 @@
  */
 #include "influsim/engine.h"
 
+#include "accum.h"
 #include "metrics.h"
 #include "model.h"
 #include "scenario_internal.h"
@@ -26,7 +27,9 @@ unsigned infl_engine_default_threads(void)
     return n > 0 ? (unsigned)n : 1u;
 }
 
-static infl_trials *trials_new(const infl_scenario *sc)
+/* The result's names and metric descriptions, and with keep_values the
+ * per-trial columns. */
+static infl_trials *trials_new(const infl_scenario *sc, bool keep_values)
 {
     infl_trials *tr = calloc(1, sizeof *tr);
     if (tr == NULL)
@@ -37,6 +40,11 @@ static infl_trials *trials_new(const infl_scenario *sc)
     tr->metrics = infl_metrics_new(sc);
     tr->strategy_names = calloc(sc->n_strategies, sizeof *tr->strategy_names);
     size_t cells = tr->n_strategies * tr->n_metrics;
+    if (!keep_values) {
+        if (!tr->metrics || !tr->strategy_names)
+            goto fail;
+        goto names;
+    }
     /* Overflow guard: the loader bounds trials, but cells * trials must fit. */
     if (tr->n_trials > SIZE_MAX / sizeof(double) / (cells ? cells : 1))
         goto fail;
@@ -47,6 +55,7 @@ static infl_trials *trials_new(const infl_scenario *sc)
     if (!tr->metrics || !tr->strategy_names || !tr->values || !tr->purchase_rate ||
         !tr->wom_purchase_factor || !tr->addressable)
         goto fail;
+names:
     for (size_t s = 0; s < sc->n_strategies; s++)
         if ((tr->strategy_names[s] = strdup(sc->strategies[s].name)) == NULL)
             goto fail;
@@ -61,35 +70,66 @@ typedef struct {
     uint64_t hires; /* funnels this thread simulated */
     infl_status status;
     infl_error err;
-} thread_failure;
+    infl_tally_stream *tally; /* no_trials: this thread's order-free tallies */
+} thread_state;
 
-infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt, infl_trials **out,
+/* Blocks per round: enough for every thread to stay busy, few enough that the
+ * per-block moments waiting to be merged stay small. The numbers do not
+ * depend on it (blocks are merged in block order whatever the rounds). */
+static uint64_t round_blocks(int threads, size_t moments_per_block)
+{
+    uint64_t want = 64u * (uint64_t)threads;
+    uint64_t cap = (UINT64_C(64) << 20) / (moments_per_block * sizeof(infl_moments) + 1);
+    if (want > cap)
+        want = cap;
+    return want < 2u * (uint64_t)threads ? 2u * (uint64_t)threads : want;
+}
+
+infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt,
+                            infl_trials **trials_out, infl_summary **summary_out,
                             infl_run_stats *stats, infl_error *err)
 {
-    *out = NULL;
-    infl_trials *tr = trials_new(sc);
-    if (tr == NULL)
-        return infl_error_add(
-            err, INFL_ENOMEM, "out of memory for %llu trials x %zu strategies x %zu metrics",
-            (unsigned long long)sc->trials, sc->n_strategies, infl_metric_count(sc));
+    *trials_out = NULL;
+    if (summary_out)
+        *summary_out = NULL;
+    const bool streaming = opt && opt->no_trials;
+    if (streaming && summary_out == NULL)
+        return infl_error_add(err, INFL_EINTERNAL, "no_trials needs somewhere to put the summary");
     const uint64_t n_trials = sc->trials;
     const uint64_t n_blocks = (n_trials + INFL_ENGINE_BLOCK - 1) / INFL_ENGINE_BLOCK;
-    const size_t n_metrics = tr->n_metrics;
-    const size_t n_strategies = tr->n_strategies;
+    const size_t n_metrics = infl_metric_count(sc);
+    const size_t n_strategies = sc->n_strategies;
     int threads = (int)(opt && opt->threads ? opt->threads : infl_engine_default_threads());
     if ((uint64_t)threads > n_blocks)
         threads = (int)n_blocks;
     if (threads < 1)
         threads = 1;
 
-    thread_failure *failures = calloc((size_t)threads, sizeof *failures);
-    if (failures == NULL) {
-        infl_trials_free(tr);
-        return infl_error_add(err, INFL_ENOMEM, "out of memory");
+    infl_status rc = INFL_OK;
+    infl_trials *tr = trials_new(sc, !streaming);
+    thread_state *state = calloc((size_t)threads, sizeof *state);
+    const uint64_t per_round =
+        round_blocks(threads, n_strategies * n_metrics + n_strategies * n_strategies);
+    infl_block_moments total = {0}, *slots = NULL;
+    bool ready = tr != NULL && state != NULL;
+    if (ready && streaming) {
+        slots = calloc(per_round, sizeof *slots);
+        ready = slots != NULL && infl_block_moments_init(&total, n_strategies, n_metrics);
+        for (uint64_t i = 0; ready && i < per_round; i++)
+            ready = infl_block_moments_init(&slots[i], n_strategies, n_metrics);
+        for (int i = 0; ready && i < threads; i++)
+            ready = (state[i].tally = infl_tally_stream_new(n_strategies, n_metrics)) != NULL;
+    }
+    if (!ready) {
+        rc = infl_error_add(err, INFL_ENOMEM,
+                            "out of memory for %llu trials x %zu strategies x %zu metrics%s",
+                            (unsigned long long)n_trials, n_strategies, n_metrics,
+                            streaming ? "" : " (run --no-trials keeps no per-trial values)");
+        goto cleanup;
     }
     for (int i = 0; i < threads; i++) {
-        failures[i].block = UINT64_MAX;
-        infl_error_init(&failures[i].err);
+        state[i].block = UINT64_MAX;
+        infl_error_init(&state[i].err);
     }
     uint64_t done = 0;
     /* Lowest block known to have failed. Blocks above it are skipped; blocks
@@ -103,7 +143,7 @@ infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt
         const int me = omp_get_thread_num();
 #pragma omp single
         team = omp_get_num_threads();
-        thread_failure *mine = &failures[me];
+        thread_state *mine = &state[me];
         infl_model_ws *ws = infl_model_ws_new(sc);
         double *rows = malloc(n_strategies * n_metrics * sizeof *rows);
         if (ws == NULL || rows == NULL) {
@@ -116,70 +156,115 @@ infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt
                 failed_block = 0;
             }
         }
+        for (uint64_t round = 0; round < n_blocks; round += per_round) {
+            const uint64_t round_end = round + per_round < n_blocks ? round + per_round : n_blocks;
 #pragma omp for schedule(dynamic, 1)
-        for (uint64_t b = 0; b < n_blocks; b++) {
+            for (uint64_t b = round; b < round_end; b++) {
+                uint64_t lowest_failure;
+#pragma omp atomic read
+                lowest_failure = failed_block;
+                if (b > lowest_failure || mine->block != UINT64_MAX)
+                    continue;
+                infl_block_moments *bm = streaming ? &slots[b - round] : NULL;
+                if (bm)
+                    infl_block_moments_clear(bm);
+                uint64_t first = b * INFL_ENGINE_BLOCK;
+                uint64_t last =
+                    first + INFL_ENGINE_BLOCK < n_trials ? first + INFL_ENGINE_BLOCK : n_trials;
+                for (uint64_t t = first; t < last; t++) {
+                    infl_market_draw mk;
+                    infl_status trc = infl_model_trial(ws, t, rows, &mk, &mine->err);
+                    if (trc == INFL_OK && bm &&
+                        !infl_tally_stream_add(mine->tally, bm, rows, INFL_M_CONVERSIONS))
+                        trc = infl_error_add(&mine->err, INFL_ENOMEM,
+                                             "trial %llu: out of memory for the histograms",
+                                             (unsigned long long)t);
+                    if (trc != INFL_OK) {
+                        mine->block = b;
+                        mine->status = trc;
+#pragma omp critical(infl_failure)
+                        if (b < failed_block) {
+#pragma omp atomic write
+                            failed_block = b;
+                        }
+                        break;
+                    }
+                    mine->hires += infl_model_funnels(ws);
+                    if (bm)
+                        continue;
+                    tr->purchase_rate[t] = mk.purchase_rate;
+                    tr->wom_purchase_factor[t] = mk.wom_purchase_factor;
+                    tr->addressable[t] = mk.addressable;
+                    for (size_t s = 0; s < n_strategies; s++)
+                        for (size_t m = 0; m < n_metrics; m++)
+                            tr->values[(s * n_metrics + m) * n_trials + t] =
+                                rows[s * n_metrics + m];
+                }
+                if (mine->block == UINT64_MAX && opt && opt->progress) {
+#pragma omp critical(infl_progress)
+                    {
+                        done += last - first;
+                        opt->progress(opt->progress_user, done, n_trials);
+                    }
+                }
+            }
+            /* The loop's barrier has passed: every block of the round is done.
+             * Every thread reads the failure mark before any can write it
+             * again (the barrier), so all take the same branch. */
             uint64_t lowest_failure;
 #pragma omp atomic read
             lowest_failure = failed_block;
-            if (b > lowest_failure || mine->block != UINT64_MAX)
-                continue;
-            uint64_t first = b * INFL_ENGINE_BLOCK;
-            uint64_t last =
-                first + INFL_ENGINE_BLOCK < n_trials ? first + INFL_ENGINE_BLOCK : n_trials;
-            for (uint64_t t = first; t < last; t++) {
-                infl_market_draw mk;
-                infl_status rc = infl_model_trial(ws, t, rows, &mk, &mine->err);
-                if (rc != INFL_OK) {
-                    mine->block = b;
-                    mine->status = rc;
-#pragma omp critical(infl_failure)
-                    if (b < failed_block) {
-#pragma omp atomic write
-                        failed_block = b;
-                    }
-                    break;
-                }
-                mine->hires += infl_model_funnels(ws);
-                tr->purchase_rate[t] = mk.purchase_rate;
-                tr->wom_purchase_factor[t] = mk.wom_purchase_factor;
-                tr->addressable[t] = mk.addressable;
-                for (size_t s = 0; s < n_strategies; s++)
-                    for (size_t m = 0; m < n_metrics; m++)
-                        tr->values[(s * n_metrics + m) * n_trials + t] = rows[s * n_metrics + m];
-            }
-            if (mine->block == UINT64_MAX && opt && opt->progress) {
-#pragma omp critical(infl_progress)
-                {
-                    done += last - first;
-                    opt->progress(opt->progress_user, done, n_trials);
-                }
+#pragma omp barrier
+            if (lowest_failure != UINT64_MAX)
+                break;
+            if (streaming) {
+                /* Merge the round's moments in block order. */
+#pragma omp single
+                for (uint64_t b = round; b < round_end; b++)
+                    infl_block_moments_merge(&total, &slots[b - round]);
             }
         }
         free(rows);
         infl_model_ws_free(ws);
     }
 
-    infl_status rc = INFL_OK;
     uint64_t hires = 0;
     for (int i = 0; i < threads; i++)
-        hires += failures[i].hires;
-    thread_failure *first = NULL;
+        hires += state[i].hires;
+    thread_state *first = NULL;
     for (int i = 0; i < threads; i++)
-        if (failures[i].block != UINT64_MAX && (!first || failures[i].block < first->block))
-            first = &failures[i];
+        if (state[i].block != UINT64_MAX && (!first || state[i].block < first->block))
+            first = &state[i];
     if (first != NULL)
         rc = infl_error_merge(err, &first->err);
     for (int i = 0; i < threads; i++)
-        infl_error_destroy(&failures[i].err);
-    free(failures);
-    if (rc != INFL_OK) {
-        infl_trials_free(tr);
-        return rc;
+        infl_error_destroy(&state[i].err);
+    if (rc == INFL_OK && streaming) {
+        for (int i = 1; i < threads && rc == INFL_OK; i++)
+            if (!infl_tally_stream_merge(state[0].tally, state[i].tally))
+                rc = infl_error_add(err, INFL_ENOMEM, "out of memory merging the histograms");
+        if (rc == INFL_OK)
+            rc = infl_tally_stream_summary(state[0].tally, &total, n_trials, tr->metrics,
+                                           tr->strategy_names, summary_out, err);
     }
+    if (rc != INFL_OK)
+        goto cleanup;
     if (stats) {
         stats->threads = (unsigned)team;
         stats->hires_simulated = hires;
     }
-    *out = tr;
-    return INFL_OK;
+    if (!streaming) {
+        *trials_out = tr;
+        tr = NULL;
+    }
+cleanup:
+    for (uint64_t i = 0; slots && i < per_round; i++)
+        infl_block_moments_destroy(&slots[i]);
+    free(slots);
+    infl_block_moments_destroy(&total);
+    for (int i = 0; state && i < threads; i++)
+        infl_tally_stream_free(state[i].tally);
+    free(state);
+    infl_trials_free(tr);
+    return rc;
 }

@@ -239,7 +239,7 @@ static bool write_strategy(writer *w, hid_t strategies, const infl_scenario *sc,
     hid_t g = -1, gt = -1, gs = -1, metric_scale = -1, trial_scale = -1;
     char *alloc = NULL;
 
-    if ((g = group(w, strategies, tr->strategy_names[s])) < 0)
+    if ((g = group(w, strategies, sm->strategy_names[s])) < 0)
         goto done;
     if ((alloc = allocation_text(sc, s)) == NULL) {
         w->rc = infl_error_add(w->err, INFL_ENOMEM, "out of memory");
@@ -250,11 +250,10 @@ static bool write_strategy(writer *w, hid_t strategies, const infl_scenario *sc,
     /* Each strategy has its own trial scale: a dimension scale lists every
      * dataset attached to it, and rewriting one list shared by thousands of
      * datasets grows the file quadratically. */
-    if ((trial_scale = trial_index(w, g, index, tr->n_trials)) < 0)
-        goto done;
-    if ((gt = group(w, g, "trials")) < 0)
-        goto done;
-    for (size_t m = 0; m < nm; m++) {
+    for (size_t m = 0; tr != NULL && m < nm; m++) {
+        if (m == 0 && ((trial_scale = trial_index(w, g, index, tr->n_trials)) < 0 ||
+                       (gt = group(w, g, "trials")) < 0))
+            goto done;
         const infl_metric_info *mi = &tr->metrics[m];
         if (!column(w, gt, mi->name, mi->integer ? H5T_STD_U64LE : H5T_IEEE_F64LE,
                     infl_trials_column(tr, s, m), tr->n_trials, true, mi->units, mi->long_name,
@@ -283,7 +282,7 @@ static bool write_strategy(writer *w, hid_t strategies, const infl_scenario *sc,
     free(units);
     free(longs);
     if (!lists) {
-        fail(w, "summary of strategy", tr->strategy_names[s]);
+        fail(w, "summary of strategy", sm->strategy_names[s]);
         goto done;
     }
 
@@ -428,7 +427,7 @@ done:
 }
 
 static bool write_root(writer *w, hid_t file, const infl_scenario *sc, const infl_run_info *info,
-                       bool complete)
+                       bool trials_kept, bool complete)
 {
     char created[32], hdf5v[32], gslv[32];
     time_t now = time(NULL);
@@ -469,6 +468,12 @@ static bool write_root(writer *w, hid_t file, const infl_scenario *sc, const inf
                  "Philox4x32-10 (Random123), streams keyed by "
                  "(seed, trial, tier, candidate, purpose)") &&
         attr_f64_array(w, file, "quantile_levels", infl_quantile_levels, INFL_N_QUANTILES) &&
+        attr_bool(w, file, "trials_kept", trials_kept) &&
+        attr_str(w, file, "quantile_method",
+                 trials_kept ? "exact: linear interpolation between order statistics"
+                             : "histogram: linear interpolation between order statistics "
+                               "read from log-linear buckets of relative width 2^-10; exact "
+                               "for integer metrics below 2048") &&
         attr_bool(w, file, "complete", complete);
     free(resolved);
     free(origin);
@@ -484,25 +489,28 @@ static bool write_all(writer *w, hid_t file, const infl_scenario *sc, const infl
     size_t nbuf = sm->n_metrics > 16 ? sm->n_metrics : 16;
 
     /* `complete` starts false and flips to true only as the last write. */
-    if (!write_root(w, file, sc, info, false))
+    if (!write_root(w, file, sc, info, tr != NULL, false))
         goto done;
-    index = malloc((tr->n_trials ? tr->n_trials : 1) * sizeof *index);
+    const uint64_t n_index = tr ? tr->n_trials : 0;
+    index = malloc((n_index ? n_index : 1) * sizeof *index);
     buf = malloc(nbuf * sizeof *buf);
     if (index == NULL || buf == NULL) {
         w->rc = infl_error_add(w->err, INFL_ENOMEM, "out of memory");
         goto done;
     }
-    for (uint64_t t = 0; t < tr->n_trials; t++)
+    for (uint64_t t = 0; t < n_index; t++)
         index[t] = (double)t;
-    if ((trial_scale = trial_index(w, file, index, tr->n_trials)) < 0)
-        goto done;
-    if (!string_column(w, file, "strategy", tr->strategy_names, tr->n_strategies, "strategy name",
+    if (!string_column(w, file, "strategy", sm->strategy_names, sm->n_strategies, "strategy name",
                        &strategy_scale) ||
         H5DSset_scale(strategy_scale, "strategy") < 0) {
         fail(w, "dataset", "strategy");
         goto done;
     }
 
+    if (tr == NULL)
+        goto strategies; /* --no-trials: summaries only */
+    if ((trial_scale = trial_index(w, file, index, tr->n_trials)) < 0)
+        goto done;
     if ((gtr = group(w, file, "trials")) < 0 ||
         !column(w, gtr, "purchase_rate", H5T_IEEE_F64LE, tr->purchase_rate, tr->n_trials, true, "1",
                 "purchase rate of an interested, shippable person (drawn per trial)",
@@ -517,9 +525,10 @@ static bool write_all(writer *w, hid_t file, const infl_scenario *sc, const infl
                 trial_scale))
         goto done;
 
+strategies:
     if ((gst = group(w, file, "strategies")) < 0)
         goto done;
-    for (size_t s = 0; s < tr->n_strategies; s++)
+    for (size_t s = 0; s < sm->n_strategies; s++)
         if (!write_strategy(w, gst, sc, tr, sm, s, index, buf))
             goto done;
     if (!write_comparisons(w, file, sm, strategy_scale))

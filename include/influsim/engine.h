@@ -18,12 +18,17 @@
 typedef void (*infl_progress_fn)(void *user, uint64_t trials_done, uint64_t trials_total);
 
 typedef struct {
-    unsigned threads;          /* 0: OpenMP's default (OMP_NUM_THREADS or all cores) */
+    unsigned threads; /* 0: OpenMP's default (OMP_NUM_THREADS or all cores) */
+    /* Keep no per-trial values: the summary comes from streaming tallies
+     * (moments, and histograms for quantiles; see docs/output.md), and memory
+     * does not grow with the number of trials. */
+    bool no_trials;
     infl_progress_fn progress; /* may be NULL */
     void *progress_user;
 } infl_run_options;
 
-/* Trials per block: the unit of work handed to a thread. */
+/* Trials per block: the unit of work handed to a thread. Blocks run in
+ * rounds; between rounds the streaming moments are merged in block order. */
 #define INFL_ENGINE_BLOCK 128
 
 /* What a run did besides its results. */
@@ -34,13 +39,17 @@ typedef struct {
 } infl_run_stats;
 
 /*
- * Runs every trial of the scenario under every strategy. On success *out holds
- * the per-trial results (caller owns; infl_trials_free) and *stats, if not
- * NULL, what the run did. On failure (out of memory, a limit exceeded by a
- * trial) *out is NULL and err says which trial and why.
+ * Runs every trial of the scenario under every strategy. On success, without
+ * opt->no_trials, *trials holds the per-trial results (the exact summary is
+ * infl_summary_compute's) and *summary is NULL; with it, *trials is NULL and
+ * *summary holds the streaming summary. The caller owns both. *stats, if not
+ * NULL, says what the run did. On failure (out of memory, a limit exceeded by
+ * a trial) both are NULL and err says which trial and why. Either way the
+ * numbers are the same for any thread count.
  */
-infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt, infl_trials **out,
-                            infl_run_stats *stats, infl_error *err);
+infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt,
+                            infl_trials **trials, infl_summary **summary, infl_run_stats *stats,
+                            infl_error *err);
 
 /* Returns the number of threads a run with opt->threads == 0 would use. */
 unsigned infl_engine_default_threads(void);

@@ -30,6 +30,9 @@ static void usage(FILE *out)
           "                       --set tiers.micro.reach_rate=0.3 (repeatable)\n"
           "  -m, --metrics        also print every metric of every strategy\n"
           "  -q, --quiet          no progress bar and no summary table\n"
+          "      --no-trials      keep no per-trial values: the summary comes from\n"
+          "                       streaming tallies (quantiles from fine histograms,\n"
+          "                       exact for counts below 2048), memory stays constant\n"
           "      --timings        print where the time went (load, simulate, statistics,\n"
           "                       write), hires simulated and peak memory on stderr\n"
           "  -h, --help           show this help\n"
@@ -56,7 +59,7 @@ static bool add_override(infl_cli_sets *sets, const char *key, const char *value
 
 int infl_cmd_run(int argc, char **argv)
 {
-    enum { OPT_SEED = 256, OPT_TIMINGS };
+    enum { OPT_SEED = 256, OPT_TIMINGS, OPT_NO_TRIALS };
     static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
                                          {"trials", required_argument, NULL, 'n'},
                                          {"seed", required_argument, NULL, OPT_SEED},
@@ -65,13 +68,14 @@ int infl_cmd_run(int argc, char **argv)
                                          {"quiet", no_argument, NULL, 'q'},
                                          {"metrics", no_argument, NULL, 'm'},
                                          {"timings", no_argument, NULL, OPT_TIMINGS},
+                                         {"no-trials", no_argument, NULL, OPT_NO_TRIALS},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     infl_cli_sets sets = {0};
     const char *output = "results.h5";
     const char *trials = NULL, *seed = NULL;
     uint64_t threads = 0, value = 0;
-    bool quiet = false, metrics = false, timings = false;
+    bool quiet = false, metrics = false, timings = false, no_trials = false;
     int code = INFL_EXIT_OK, c;
     infl_error err;
     infl_error_init(&err);
@@ -108,6 +112,9 @@ int infl_cmd_run(int argc, char **argv)
             break;
         case OPT_TIMINGS:
             timings = true;
+            break;
+        case OPT_NO_TRIALS:
+            no_trials = true;
             break;
         case 'h':
             usage(stdout);
@@ -153,17 +160,18 @@ int infl_cmd_run(int argc, char **argv)
 
     infl_progress progress;
     infl_progress_init(&progress, !quiet && isatty(STDERR_FILENO));
-    infl_run_options ropt = {
-        .threads = (unsigned)threads, .progress = infl_progress_update, .progress_user = &progress};
+    infl_run_options ropt = {.threads = (unsigned)threads,
+                             .no_trials = no_trials,
+                             .progress = infl_progress_update,
+                             .progress_user = &progress};
     infl_run_stats stats = {0};
     double t_simulate = infl_now();
-    rc = infl_engine_run(sc, &ropt, &tr, &stats, &err);
+    rc = infl_engine_run(sc, &ropt, &tr, &sm, &stats, &err);
     infl_progress_finish(&progress);
     if (rc != INFL_OK)
         goto fail;
     double t_summary = infl_now();
-    rc = infl_summary_compute(tr, &sm, &err);
-    if (rc != INFL_OK)
+    if (tr != NULL && (rc = infl_summary_compute(tr, &sm, &err)) != INFL_OK)
         goto fail;
     double t_write = infl_now();
     infl_run_info info = {.threads = stats.threads, .wall_seconds = t_write - t_simulate};

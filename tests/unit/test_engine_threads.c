@@ -66,7 +66,7 @@ static infl_trials *run(const infl_scenario *sc, unsigned threads, progress_log 
     infl_run_options opt = {
         .threads = threads, .progress = log ? on_progress : NULL, .progress_user = log};
     infl_run_stats stats = {0};
-    if (infl_engine_run(sc, &opt, &tr, &stats, &err) != INFL_OK)
+    if (infl_engine_run(sc, &opt, &tr, NULL, &stats, &err) != INFL_OK)
         fprintf(stderr, "run failed: %s", infl_error_message(&err));
     else
         CHECK_INT(stats.threads, threads);
@@ -129,8 +129,9 @@ int main(void)
     for (unsigned threads = 1; threads <= 2 && huge; threads++) {
         infl_trials *tr = NULL;
         infl_error_clear(&err);
-        CHECK_INT(infl_engine_run(huge, &(infl_run_options){.threads = threads}, &tr, NULL, &err),
-                  INFL_ELIMIT);
+        CHECK_INT(
+            infl_engine_run(huge, &(infl_run_options){.threads = threads}, &tr, NULL, NULL, &err),
+            INFL_ELIMIT);
         CHECK(tr == NULL);
         CHECK_CONTAINS(infl_error_message(&err), "trial 0: strategy 'nano' would hire more than");
     }

@@ -65,7 +65,8 @@ int main(void)
     infl_summary *sm = NULL, *back = NULL;
     CHECK_INT(infl_scenario_load_text(SCENARIO, strlen(SCENARIO), "h5.yaml", NULL, 0, &sc, &err),
               INFL_OK);
-    CHECK_INT(infl_engine_run(sc, &(infl_run_options){.threads = 2}, &tr, NULL, &err), INFL_OK);
+    CHECK_INT(infl_engine_run(sc, &(infl_run_options){.threads = 2}, &tr, NULL, NULL, &err),
+              INFL_OK);
     CHECK_INT(infl_summary_compute(tr, &sm, &err), INFL_OK);
     infl_run_info info = {.threads = 2, .wall_seconds = 0.5};
     CHECK_INT(infl_h5_write(path, sc, tr, sm, &info, &err), INFL_OK);

@@ -25,7 +25,7 @@ static infl_trials *run_text(const char *yaml, const char *const *sets, size_t n
     infl_scenario *sc = NULL;
     infl_trials *tr = NULL;
     if (infl_scenario_load_text(yaml, strlen(yaml), "test", sets, n_sets, &sc, &err) != INFL_OK ||
-        infl_engine_run(sc, &(infl_run_options){.threads = 2}, &tr, NULL, &err) != INFL_OK) {
+        infl_engine_run(sc, &(infl_run_options){.threads = 2}, &tr, NULL, NULL, &err) != INFL_OK) {
         fprintf(stderr, "setup failed:\n%s", infl_error_message(&err));
         tr = NULL;
     }
@@ -277,7 +277,8 @@ static void check_limits(void)
     infl_trials *tr = NULL;
     const char *exact[] = {"budget=1000000", "tiers.solo.price=0.1", "trials=1"};
     CHECK_INT(infl_scenario_load_text(EXACT, strlen(EXACT), "test", exact, 3, &sc, &err), INFL_OK);
-    CHECK_INT(infl_engine_run(sc, &(infl_run_options){.threads = 1}, &tr, NULL, &err), INFL_OK);
+    CHECK_INT(infl_engine_run(sc, &(infl_run_options){.threads = 1}, &tr, NULL, NULL, &err),
+              INFL_OK);
     if (tr)
         CHECK_NEAR(infl_trials_column(tr, 0, infl_trials_metric_index(tr, "hires"))[0], 1e7, 0);
     infl_trials_free(tr);
@@ -285,7 +286,8 @@ static void check_limits(void)
 
     const char *more[] = {"budget=1000000.1", "tiers.solo.price=0.1", "trials=1"};
     CHECK_INT(infl_scenario_load_text(EXACT, strlen(EXACT), "test", more, 3, &sc, &err), INFL_OK);
-    CHECK_INT(infl_engine_run(sc, &(infl_run_options){.threads = 1}, &tr, NULL, &err), INFL_ELIMIT);
+    CHECK_INT(infl_engine_run(sc, &(infl_run_options){.threads = 1}, &tr, NULL, NULL, &err),
+              INFL_ELIMIT);
     CHECK_CONTAINS(infl_error_message(&err),
                    "would hire more than 10000000 posts from tier 'solo'");
     infl_scenario_free(sc);
@@ -298,7 +300,8 @@ static void check_limits(void)
                           "tiers.solo.conversations_per_engagement=1e8",
                           "trials=3"};
     CHECK_INT(infl_scenario_load_text(EXACT, strlen(EXACT), "test", talk, 6, &sc, &err), INFL_OK);
-    CHECK_INT(infl_engine_run(sc, &(infl_run_options){.threads = 2}, &tr, NULL, &err), INFL_ELIMIT);
+    CHECK_INT(infl_engine_run(sc, &(infl_run_options){.threads = 2}, &tr, NULL, NULL, &err),
+              INFL_ELIMIT);
     CHECK_CONTAINS(infl_error_message(&err), "trial 0: tier 'solo', candidate 0: ");
     CHECK_CONTAINS(infl_error_message(&err), "expected conversations");
     infl_scenario_free(sc);
@@ -319,7 +322,8 @@ static void check_limits(void)
         "strategies: [{name: s, allocation: {a: 0.5000005, b: 0.5000004}}]\n";
     CHECK_INT(infl_scenario_load_text(two_tiers, strlen(two_tiers), "test", NULL, 0, &sc, &err),
               INFL_OK);
-    CHECK_INT(infl_engine_run(sc, &(infl_run_options){.threads = 1}, &tr, NULL, &err), INFL_OK);
+    CHECK_INT(infl_engine_run(sc, &(infl_run_options){.threads = 1}, &tr, NULL, NULL, &err),
+              INFL_OK);
     if (tr) {
         const double *unspent = infl_trials_column(tr, 0, infl_trials_metric_index(tr, "unspent"));
         CHECK(unspent[0] >= 0);

@@ -1,0 +1,99 @@
+/*
+ * accum.h — streaming statistics of a run whose per-trial values are not
+ * kept (`run --no-trials`): memory that does not grow with the trials.
+ *
+ * Per strategy and metric: count, missing, zeros, min, max, the sum, the mean
+ * and sum of squared deviations (Welford), and a log-linear histogram for
+ * quantiles; per pair of strategies, the comparisons of conversions.
+ *
+ * Determinism: counts, min, max and histograms do not depend on the order in
+ * which trials are added, so each thread keeps its own and they are merged at
+ * the end. Sums and moments do, so the engine accumulates each block of
+ * trials into its own infl_moments set and merges the blocks in block order
+ * (infl_moments_merge); the result is the same for any thread count.
+ *
+ * Histogram resolution: a value's bucket is its sign, its binary exponent and
+ * the top 10 bits of its mantissa, so a bucket spans a relative width of at
+ * most 2^-10, and every integer of magnitude below 2048 has a bucket of its
+ * own. A quantile is found from the order statistics it interpolates (as
+ * numpy's default does); each order statistic is its bucket's lower edge when
+ * the bucket holds exactly one integer (integer metrics), else its midpoint,
+ * clamped to [min, max]. So quantiles of counts below 2048 are exact, and all
+ * others are within 2^-11 relative of an order statistic's value.
+ */
+#ifndef INFL_SIM_ACCUM_H
+#define INFL_SIM_ACCUM_H
+
+#include "influsim/error.h"
+#include "influsim/results.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Moments of one series, in the order values were added. */
+typedef struct {
+    uint64_t n;      /* values that are not NaN */
+    double mean, m2; /* Welford: running mean and sum of squared deviations */
+    double sum;      /* plain sum (ratio of totals) */
+} infl_moments;
+
+/* Adds x (not NaN) to m. */
+static inline void infl_moments_add(infl_moments *m, double x)
+{
+    m->n++;
+    double d = x - m->mean;
+    m->mean += d / (double)m->n;
+    m->m2 += d * (x - m->mean);
+    m->sum += x;
+}
+
+/* Appends the series b to the series a (Chan et al.'s parallel formula). */
+void infl_moments_merge(infl_moments *a, const infl_moments *b);
+
+/* The moments one block of trials contributes: per strategy and metric, and
+ * per ordered pair of strategies the difference of conversions. */
+typedef struct {
+    size_t n_cells; /* n_strategies * n_metrics */
+    size_t n_pairs; /* n_strategies * n_strategies */
+    infl_moments *cells;
+    infl_moments *pairs;
+} infl_block_moments;
+
+bool infl_block_moments_init(infl_block_moments *b, size_t n_strategies, size_t n_metrics);
+void infl_block_moments_clear(infl_block_moments *b);
+void infl_block_moments_destroy(infl_block_moments *b);
+/* Appends block `from` to `into` (same shape). */
+void infl_block_moments_merge(infl_block_moments *into, const infl_block_moments *from);
+
+/* The order-free part: counts, extremes and histograms. One per thread. */
+typedef struct infl_tally_stream infl_tally_stream;
+
+/* Returns a new stream for n_strategies x n_metrics, or NULL (out of memory). */
+infl_tally_stream *infl_tally_stream_new(size_t n_strategies, size_t n_metrics);
+void infl_tally_stream_free(infl_tally_stream *ts);
+
+/* Adds one trial: rows holds n_strategies rows of n_metrics values, and
+ * conversion is the index of the conversions metric (for the comparisons).
+ * Updates the order-free tallies of ts and the moments of block b. Returns
+ * false when out of memory (a histogram could not grow). */
+bool infl_tally_stream_add(infl_tally_stream *ts, infl_block_moments *b, const double *rows,
+                           size_t conversion);
+
+/* Adds everything of `from` into `into`; false when out of memory. */
+bool infl_tally_stream_merge(infl_tally_stream *into, const infl_tally_stream *from);
+
+/* Bytes the stream holds now (for memory estimates and tests). */
+size_t infl_tally_stream_bytes(const infl_tally_stream *ts);
+
+/*
+ * Builds the summary of n_trials trials from the merged order-free tallies
+ * and the block-ordered moments. `metrics` and `strategy_names` are copied.
+ * The caller owns *out (infl_summary_free).
+ */
+infl_status infl_tally_stream_summary(const infl_tally_stream *ts, const infl_block_moments *mom,
+                                      uint64_t n_trials, const infl_metric_info *metrics,
+                                      char *const *strategy_names, infl_summary **out,
+                                      infl_error *err);
+
+#endif
