@@ -3,10 +3,12 @@
  * include/influsim/results.h).
  *
  * Every statistic is computed from the complete columns in trial order, so the
- * numbers depend only on the values, never on the thread count. Quantiles
+ * numbers depend only on the values, never on the thread count (cells are
+ * spread over OpenMP threads, each computed whole by one of them). Quantiles
  * interpolate linearly between order statistics (numpy's default), so a
  * reader can check them with numpy.quantile on the per-trial datasets.
  */
+#include "influsim/engine.h"
 #include "influsim/results.h"
 
 #include "metrics.h"
@@ -55,14 +57,14 @@ static double column_sum(const double *x, uint64_t n)
     return s;
 }
 
-infl_status infl_summary_compute(const infl_trials *tr, infl_summary **out, infl_error *err)
+infl_status infl_summary_compute(const infl_trials *tr, unsigned threads, infl_summary **out,
+                                 infl_error *err)
 {
     *out = NULL;
     const size_t ns = tr->n_strategies, nm = tr->n_metrics;
     const uint64_t n = tr->n_trials;
     infl_summary *sm = calloc(1, sizeof *sm);
-    double *scratch = malloc((n ? n : 1) * sizeof *scratch);
-    if (sm == NULL || scratch == NULL)
+    if (sm == NULL)
         goto nomem;
     sm->n_strategies = ns;
     sm->n_metrics = nm;
@@ -78,9 +80,24 @@ infl_status infl_summary_compute(const infl_trials *tr, infl_summary **out, infl
         !sm->mean_difference || !sm->se_difference)
         goto nomem;
 
-    for (size_t s = 0; s < ns; s++) {
-        for (size_t m = 0; m < nm; m++) {
-            infl_stat *st = &sm->stats[s * nm + m];
+    /* Every cell (strategy, metric) and every pair is computed on its own
+     * from the complete columns, so the threads share nothing but the
+     * read-only input and the numbers do not depend on their count. */
+    const long cells = (long)(ns * nm), rows = (long)ns;
+    int nomem = 0;
+#pragma omp parallel num_threads(threads ? (int)threads : (int)infl_engine_default_threads())      \
+    reduction(|                                                                                    \
+              : nomem)
+    {
+        double *scratch = malloc((n ? n : 1) * sizeof *scratch);
+        if (scratch == NULL)
+            nomem = 1;
+#pragma omp for schedule(dynamic, 1)
+        for (long c = 0; c < cells; c++) {
+            if (scratch == NULL)
+                continue;
+            size_t s = (size_t)c / nm, m = (size_t)c % nm;
+            infl_stat *st = &sm->stats[c];
             stat_of(infl_trials_column(tr, s, m), n, scratch, st);
             size_t num, den;
             if (tr->metrics[m].ratio && infl_metric_ratio_parts(m, &num, &den)) {
@@ -89,33 +106,37 @@ infl_status infl_summary_compute(const infl_trials *tr, infl_summary **out, infl
                     d > 0 ? column_sum(infl_trials_column(tr, s, num), n) / d : NAN;
             }
         }
-    }
-
-    const size_t conv = INFL_M_CONVERSIONS;
-    for (size_t a = 0; a < ns; a++) {
-        const double *xa = infl_trials_column(tr, a, conv);
-        for (size_t b = 0; b < ns; b++) {
-            const double *xb = infl_trials_column(tr, b, conv);
-            uint64_t greater = 0, tie = 0;
-            for (uint64_t t = 0; t < n; t++) {
-                scratch[t] = xa[t] - xb[t];
-                greater += xa[t] > xb[t];
-                tie += xa[t] == xb[t];
+        const size_t conv = INFL_M_CONVERSIONS;
+#pragma omp for schedule(dynamic, 1)
+        for (long ai = 0; ai < rows; ai++) {
+            if (scratch == NULL)
+                continue;
+            size_t a = (size_t)ai;
+            const double *xa = infl_trials_column(tr, a, conv);
+            for (size_t b = 0; b < ns; b++) {
+                const double *xb = infl_trials_column(tr, b, conv);
+                uint64_t greater = 0, tie = 0;
+                for (uint64_t t = 0; t < n; t++) {
+                    scratch[t] = xa[t] - xb[t];
+                    greater += xa[t] > xb[t];
+                    tie += xa[t] == xb[t];
+                }
+                double mean = n ? gsl_stats_mean(scratch, 1, n) : NAN;
+                double sd = n > 1 ? gsl_stats_sd_m(scratch, 1, n, mean) : NAN;
+                sm->p_greater[a * ns + b] = n ? (double)greater / (double)n : NAN;
+                sm->p_tie[a * ns + b] = n ? (double)tie / (double)n : NAN;
+                sm->mean_difference[a * ns + b] = mean;
+                sm->se_difference[a * ns + b] = n > 1 ? sd / sqrt((double)n) : NAN;
             }
-            double mean = n ? gsl_stats_mean(scratch, 1, n) : NAN;
-            double sd = n > 1 ? gsl_stats_sd_m(scratch, 1, n, mean) : NAN;
-            sm->p_greater[a * ns + b] = n ? (double)greater / (double)n : NAN;
-            sm->p_tie[a * ns + b] = n ? (double)tie / (double)n : NAN;
-            sm->mean_difference[a * ns + b] = mean;
-            sm->se_difference[a * ns + b] = n > 1 ? sd / sqrt((double)n) : NAN;
         }
+        free(scratch);
     }
-    free(scratch);
+    if (nomem)
+        goto nomem;
     *out = sm;
     return INFL_OK;
 
 nomem:
-    free(scratch);
     infl_summary_free(sm);
     return infl_error_add(err, INFL_ENOMEM, "out of memory computing the summary");
 }

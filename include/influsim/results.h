@@ -80,11 +80,13 @@ typedef struct {
 const infl_stat *infl_summary_stat(const infl_summary *sm, size_t s, const char *name);
 
 /*
- * Computes the summary of per-trial results. The numbers depend only on the
- * values, never on how they were computed. The caller owns *out (free with
+ * Computes the summary of per-trial results on `threads` threads (0: OpenMP's
+ * default). The numbers depend only on the values, never on how they were
+ * computed or on the thread count. The caller owns *out (free with
  * infl_summary_free).
  */
-infl_status infl_summary_compute(const infl_trials *tr, infl_summary **out, infl_error *err);
+infl_status infl_summary_compute(const infl_trials *tr, unsigned threads, infl_summary **out,
+                                 infl_error *err);
 
 /* Frees a summary; accepts NULL. */
 void infl_summary_free(infl_summary *sm);

@@ -171,7 +171,7 @@ int infl_cmd_run(int argc, char **argv)
     if (rc != INFL_OK)
         goto fail;
     double t_summary = infl_now();
-    if (tr != NULL && (rc = infl_summary_compute(tr, &sm, &err)) != INFL_OK)
+    if (tr != NULL && (rc = infl_summary_compute(tr, stats.threads, &sm, &err)) != INFL_OK)
         goto fail;
     double t_write = infl_now();
     infl_run_info info = {.threads = stats.threads, .wall_seconds = t_write - t_simulate};

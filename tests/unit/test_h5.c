@@ -67,7 +67,7 @@ int main(void)
               INFL_OK);
     CHECK_INT(infl_engine_run(sc, &(infl_run_options){.threads = 2}, &tr, NULL, NULL, &err),
               INFL_OK);
-    CHECK_INT(infl_summary_compute(tr, &sm, &err), INFL_OK);
+    CHECK_INT(infl_summary_compute(tr, 2, &sm, &err), INFL_OK);
     infl_run_info info = {.threads = 2, .wall_seconds = 0.5};
     CHECK_INT(infl_h5_write(path, sc, tr, sm, &info, &err), INFL_OK);
     CHECK_INT(count_entries(dir), 1); /* no temporary left beside it */

@@ -50,7 +50,7 @@ int main(void)
     infl_summary *sm = NULL;
     infl_error err;
     infl_error_init(&err);
-    CHECK_INT(infl_summary_compute(&tr, &sm, &err), INFL_OK);
+    CHECK_INT(infl_summary_compute(&tr, 2, &sm, &err), INFL_OK);
     const infl_stat *c = infl_summary_stat(sm, 0, "conversions");
     CHECK(c != NULL);
     /* a = {0, 1, 3, 4, 10}: mean 3.6, sd sqrt(61.2 / 4), quantiles by interpolation. */
@@ -78,7 +78,7 @@ int main(void)
     for (size_t t = 0; t < n; t++)
         tr.values[(1 * nm + INFL_M_ROI) * n + t] = NAN;
     infl_summary *sm2 = NULL;
-    CHECK_INT(infl_summary_compute(&tr, &sm2, &err), INFL_OK);
+    CHECK_INT(infl_summary_compute(&tr, 1, &sm2, &err), INFL_OK);
     const infl_stat *rb = &sm2->stats[1 * nm + INFL_M_ROI];
     CHECK_INT(rb->n, 0);
     CHECK_INT(rb->n_missing, 5);
