@@ -8,6 +8,8 @@
  * through infl_error with the object being written.
  */
 #include "influsim/h5.h"
+
+#include "h5chunks.h"
 #include "influsim/version.h"
 
 #include "scenario_internal.h"
@@ -33,6 +35,7 @@ typedef struct {
     infl_error *err;
     const char *path; /* the target, for messages */
     infl_status rc;
+    unsigned threads; /* for compressing chunks */
 } writer;
 
 /* Records the first failure; later ones add no noise. Returns false. */
@@ -169,6 +172,21 @@ static bool column(writer *w, hid_t loc, const char *name, hid_t file_type, cons
     return ok ? true : fail(w, "dataset", name);
 }
 
+/* As column(), from chunks compressed beforehand (column i of `set`). */
+static bool column_chunks(writer *w, hid_t loc, const char *name, hid_t file_type,
+                          const infl_chunk_set *set, size_t i, hsize_t n, const char *units,
+                          const char *long_name, hid_t scale)
+{
+    hid_t d = dataset_1d(w, loc, name, file_type, n, true);
+    if (d < 0)
+        return false;
+    bool ok = (n == 0 || infl_chunk_set_write(set, i, d) >= 0) && label(w, d, units, long_name) &&
+              (scale < 0 || H5DSattach_scale(d, scale, 0) >= 0);
+    if (H5Dclose(d) < 0)
+        ok = false;
+    return ok ? true : fail(w, "dataset", name);
+}
+
 static bool string_column(writer *w, hid_t loc, const char *name, char *const *v, hsize_t n,
                           const char *long_name, hid_t *keep)
 {
@@ -238,6 +256,7 @@ static bool write_strategy(writer *w, hid_t strategies, const infl_scenario *sc,
     bool ok = false;
     hid_t g = -1, gt = -1, gs = -1, metric_scale = -1, trial_scale = -1;
     char *alloc = NULL;
+    infl_chunk_set *chunks = NULL;
 
     if ((g = group(w, strategies, sm->strategy_names[s])) < 0)
         goto done;
@@ -250,15 +269,36 @@ static bool write_strategy(writer *w, hid_t strategies, const infl_scenario *sc,
     /* Each strategy has its own trial scale: a dimension scale lists every
      * dataset attached to it, and rewriting one list shared by thousands of
      * datasets grows the file quadratically. */
-    for (size_t m = 0; tr != NULL && m < nm; m++) {
-        if (m == 0 && ((trial_scale = trial_index(w, g, index, tr->n_trials)) < 0 ||
-                       (gt = group(w, g, "trials")) < 0))
+    if (tr != NULL) {
+        if ((trial_scale = trial_index(w, g, index, tr->n_trials)) < 0 ||
+            (gt = group(w, g, "trials")) < 0)
             goto done;
-        const infl_metric_info *mi = &tr->metrics[m];
-        if (!column(w, gt, mi->name, mi->integer ? H5T_STD_U64LE : H5T_IEEE_F64LE,
-                    infl_trials_column(tr, s, m), tr->n_trials, true, mi->units, mi->long_name,
-                    trial_scale))
+        /* Every metric's chunks are compressed on the run's threads first,
+         * then written in order on this one. */
+        infl_chunk_column *cols = malloc((nm ? nm : 1) * sizeof *cols);
+        if (cols == NULL) {
+            w->rc = infl_error_add(w->err, INFL_ENOMEM, "out of memory");
             goto done;
+        }
+        for (size_t m = 0; m < nm; m++)
+            cols[m] = (infl_chunk_column){.values = infl_trials_column(tr, s, m),
+                                          .n = tr->n_trials,
+                                          .as_u64 = tr->metrics[m].integer};
+        uint64_t chunk = tr->n_trials < CHUNK_MAX ? tr->n_trials : CHUNK_MAX;
+        chunks = infl_chunk_set_compress(cols, nm, chunk ? chunk : 1, DEFLATE_LEVEL, w->threads);
+        free(cols);
+        if (chunks == NULL) {
+            w->rc = infl_error_add(w->err, INFL_ENOMEM,
+                                   "out of memory compressing the trials of strategy '%s'",
+                                   sm->strategy_names[s]);
+            goto done;
+        }
+        for (size_t m = 0; m < nm; m++) {
+            const infl_metric_info *mi = &tr->metrics[m];
+            if (!column_chunks(w, gt, mi->name, mi->integer ? H5T_STD_U64LE : H5T_IEEE_F64LE,
+                               chunks, m, tr->n_trials, mi->units, mi->long_name, trial_scale))
+                goto done;
+        }
     }
 
     /* The summary: one row per metric, one column per statistic. */
@@ -323,6 +363,7 @@ static bool write_strategy(writer *w, hid_t strategies, const infl_scenario *sc,
 #undef STAT_COLUMN
     ok = true;
 done:
+    infl_chunk_set_free(chunks);
     free(alloc);
     if (trial_scale >= 0)
         H5Dclose(trial_scale);
@@ -575,7 +616,7 @@ static int sync_path(const char *p, int flags)
 infl_status infl_h5_write(const char *path, const infl_scenario *sc, const infl_trials *tr,
                           const infl_summary *sm, const infl_run_info *info, infl_error *err)
 {
-    writer w = {.err = err, .path = path, .rc = INFL_OK};
+    writer w = {.err = err, .path = path, .rc = INFL_OK, .threads = info->threads};
     char *tmp = NULL, *dir_copy = NULL, *base_copy = NULL, *resolved = NULL;
     const char *target = path;
     hid_t file = -1, fapl = -1;

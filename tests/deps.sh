@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   gcc make cmake git valgrind clang-format
-  libgsl-dev libhdf5-dev librandom123-dev libyaml-dev
+  libgsl-dev libhdf5-dev librandom123-dev libyaml-dev zlib1g-dev
   python3 python3-numpy python3-h5py
 )
 missing=()
