@@ -20,40 +20,6 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-/* log(k!) for k = 0..29, correctly rounded. */
-static const double log_factorial_table[30] = {
-    0x0.0p+0,
-    0x0.0p+0,
-    0x1.62e42fefa39efp-1,
-    0x1.cab0bfa2a2002p+0,
-    0x1.96ca77c922cf9p+1,
-    0x1.326643c4479c9p+2,
-    0x1.a51273acf01cap+2,
-    0x1.10ce1f32dcc30p+3,
-    0x1.5358e82fcb70dp+3,
-    0x1.99a8921a7f7cfp+3,
-    0x1.e357590954d15p+3,
-    0x1.180973f3a8d74p+4,
-    0x1.3fcba16d50143p+4,
-    0x1.68d5a9c3b32cep+4,
-    0x1.930f3df162a42p+4,
-    0x1.be636a63fd346p+4,
-    0x1.eabff061f1a84p+4,
-    0x1.0c0a63f2f353ap+5,
-    0x1.2329df2d5ee52p+5,
-    0x1.3ab8153363985p+5,
-    0x1.52af57aed77bep+5,
-    0x1.6b0a8643472a9p+5,
-    0x1.83c4faba84f06p+5,
-    0x1.9cda78b856a45p+5,
-    0x1.b6472034e8d14p+5,
-    0x1.d007622cd65e7p+5,
-    0x1.ea17f717c6794p+5,
-    0x1.023aeb67e4fefp+6,
-    0x1.0f8f18d330240p+6,
-    0x1.1d07353917231p+6,
-};
-
 #define HALF_LOG_2PI 0.91893853320467274178
 
 /* The tail of Stirling's series for log Gamma(n), n >= 31: 1/(12n) - 1/(360n^3)
@@ -64,10 +30,8 @@ static double stirling_tail(double n)
     return (1.0 / 12.0 - n2 * (1.0 / 360.0 - n2 * (1.0 / 1260.0 - n2 / 1680.0))) / n;
 }
 
-double infl_log_factorial(double k)
+double infl_log_factorial_stirling(double k)
 {
-    if (k < 30.0)
-        return log_factorial_table[(int)k];
     double n = k + 1.0;
     return (k + 0.5) * log(n) - n + HALF_LOG_2PI + stirling_tail(n);
 }
@@ -78,8 +42,8 @@ double infl_log_factorial_ratio(double a, double b)
         return 0.0;
     if (a < b)
         return -infl_log_factorial_ratio(b, a);
-    if (b < 30.0)
-        return infl_log_factorial(a) - log_factorial_table[(int)b];
+    if (b < 30.0 || a < INFL_LOG_FACTORIAL_TABLE)
+        return infl_log_factorial(a) - infl_log_factorial(b);
     /* (a+1/2) log(a+1) - (b+1/2) log(b+1) - (a-b) + tails, rewritten so the
      * two large logarithms never cancel: log(a+1) - log(b+1) = log1p(k/(b+1)). */
     double k = a - b, nb = b + 1.0;
@@ -377,7 +341,7 @@ uint32_t infl_sample_poisson(infl_rng *r, double mu)
             ready = true;
         }
         double log_pmf =
-            k < 30.0 ? -mu + k * loglam - log_factorial_table[(int)k] : poisson_log_pmf(k, mu);
+            k < 30.0 ? -mu + k * loglam - infl_log_factorial_table[(int)k] : poisson_log_pmf(k, mu);
         if (log(v) + log_invalpha - log(a / (us * us) + b) <= log_pmf)
             return (uint32_t)k;
     }
