@@ -172,19 +172,70 @@ static bool column(writer *w, hid_t loc, const char *name, hid_t file_type, cons
     return ok ? true : fail(w, "dataset", name);
 }
 
-/* As column(), from chunks compressed beforehand (column i of `set`). */
-static bool column_chunks(writer *w, hid_t loc, const char *name, hid_t file_type,
-                          const infl_chunk_set *set, size_t i, hsize_t n, const char *units,
-                          const char *long_name, hid_t scale)
+/*
+ * Writes every metric of strategy s as a per-trial dataset in group gt. The
+ * chunks are compressed on the run's threads a batch at a time, then written
+ * in order on this one, so the memory needed beyond the samples is bounded.
+ */
+static bool trial_columns(writer *w, hid_t gt, const infl_trials *tr, size_t s, hid_t scale)
 {
-    hid_t d = dataset_1d(w, loc, name, file_type, n, true);
-    if (d < 0)
+    const size_t nm = tr->n_metrics;
+    const uint64_t n = tr->n_trials;
+    bool ok = false;
+    infl_chunk_set *set = NULL;
+    infl_chunk_column *cols = malloc((nm ? nm : 1) * sizeof *cols);
+    hid_t *d = malloc((nm ? nm : 1) * sizeof *d);
+    if (cols == NULL || d == NULL) {
+        free(cols);
+        free(d);
+        w->rc = infl_error_add(w->err, INFL_ENOMEM, "out of memory");
         return false;
-    bool ok = (n == 0 || infl_chunk_set_write(set, i, d) >= 0) && label(w, d, units, long_name) &&
-              (scale < 0 || H5DSattach_scale(d, scale, 0) >= 0);
-    if (H5Dclose(d) < 0)
-        ok = false;
-    return ok ? true : fail(w, "dataset", name);
+    }
+    for (size_t m = 0; m < nm; m++)
+        d[m] = -1;
+    for (size_t m = 0; m < nm; m++) {
+        const infl_metric_info *mi = &tr->metrics[m];
+        cols[m] = (infl_chunk_column){
+            .values = infl_trials_column(tr, s, m), .n = n, .as_u64 = mi->integer};
+        d[m] = dataset_1d(w, gt, mi->name, mi->integer ? H5T_STD_U64LE : H5T_IEEE_F64LE, n, true);
+        if (d[m] < 0)
+            goto done;
+    }
+    set = infl_chunk_set_new(cols, nm, n < CHUNK_MAX ? n : CHUNK_MAX);
+    if (set == NULL) {
+        w->rc = infl_error_add(w->err, INFL_ENOMEM, "out of memory");
+        goto done;
+    }
+    const size_t total = infl_chunk_set_count(set), batch = infl_chunk_set_batch(set);
+    for (size_t first = 0; first < total; first += batch) {
+        size_t count = total - first < batch ? total - first : batch;
+        if (!infl_chunk_set_compress(set, first, count, DEFLATE_LEVEL, w->threads)) {
+            w->rc = infl_error_add(w->err, INFL_ENOMEM,
+                                   "out of memory compressing the trials of a strategy");
+            goto done;
+        }
+        if (infl_chunk_set_write(set, first, count, d) < 0) {
+            fail(w, "per-trial datasets of strategy", tr->strategy_names[s]);
+            goto done;
+        }
+    }
+    for (size_t m = 0; m < nm; m++) {
+        const infl_metric_info *mi = &tr->metrics[m];
+        if (!label(w, d[m], mi->units, mi->long_name) ||
+            (scale >= 0 && H5DSattach_scale(d[m], scale, 0) < 0)) {
+            fail(w, "dataset", mi->name);
+            goto done;
+        }
+    }
+    ok = true;
+done:
+    for (size_t m = 0; m < nm; m++)
+        if (d[m] >= 0 && H5Dclose(d[m]) < 0 && ok)
+            ok = fail(w, "dataset", tr->metrics[m].name);
+    infl_chunk_set_free(set);
+    free(cols);
+    free(d);
+    return ok;
 }
 
 static bool string_column(writer *w, hid_t loc, const char *name, char *const *v, hsize_t n,
@@ -256,7 +307,6 @@ static bool write_strategy(writer *w, hid_t strategies, const infl_scenario *sc,
     bool ok = false;
     hid_t g = -1, gt = -1, gs = -1, metric_scale = -1, trial_scale = -1;
     char *alloc = NULL;
-    infl_chunk_set *chunks = NULL;
 
     if ((g = group(w, strategies, sm->strategy_names[s])) < 0)
         goto done;
@@ -273,32 +323,8 @@ static bool write_strategy(writer *w, hid_t strategies, const infl_scenario *sc,
         if ((trial_scale = trial_index(w, g, index, tr->n_trials)) < 0 ||
             (gt = group(w, g, "trials")) < 0)
             goto done;
-        /* Every metric's chunks are compressed on the run's threads first,
-         * then written in order on this one. */
-        infl_chunk_column *cols = malloc((nm ? nm : 1) * sizeof *cols);
-        if (cols == NULL) {
-            w->rc = infl_error_add(w->err, INFL_ENOMEM, "out of memory");
+        if (!trial_columns(w, gt, tr, s, trial_scale))
             goto done;
-        }
-        for (size_t m = 0; m < nm; m++)
-            cols[m] = (infl_chunk_column){.values = infl_trials_column(tr, s, m),
-                                          .n = tr->n_trials,
-                                          .as_u64 = tr->metrics[m].integer};
-        uint64_t chunk = tr->n_trials < CHUNK_MAX ? tr->n_trials : CHUNK_MAX;
-        chunks = infl_chunk_set_compress(cols, nm, chunk ? chunk : 1, DEFLATE_LEVEL, w->threads);
-        free(cols);
-        if (chunks == NULL) {
-            w->rc = infl_error_add(w->err, INFL_ENOMEM,
-                                   "out of memory compressing the trials of strategy '%s'",
-                                   sm->strategy_names[s]);
-            goto done;
-        }
-        for (size_t m = 0; m < nm; m++) {
-            const infl_metric_info *mi = &tr->metrics[m];
-            if (!column_chunks(w, gt, mi->name, mi->integer ? H5T_STD_U64LE : H5T_IEEE_F64LE,
-                               chunks, m, tr->n_trials, mi->units, mi->long_name, trial_scale))
-                goto done;
-        }
     }
 
     /* The summary: one row per metric, one column per statistic. */
@@ -363,7 +389,6 @@ static bool write_strategy(writer *w, hid_t strategies, const infl_scenario *sc,
 #undef STAT_COLUMN
     ok = true;
 done:
-    infl_chunk_set_free(chunks);
     free(alloc);
     if (trial_scale >= 0)
         H5Dclose(trial_scale);
