@@ -21,6 +21,7 @@
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include <libgen.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -299,16 +300,16 @@ static hid_t trial_index(writer *w, hid_t loc, const double *index, uint64_t n)
     return d;
 }
 
-static bool write_strategy(writer *w, hid_t strategies, const infl_scenario *sc,
-                           const infl_trials *tr, const infl_summary *sm, size_t s,
-                           const double *index, double *buf)
+/* Creates strategy s's group with its attributes and, when tr holds them,
+ * its per-trial datasets. */
+static bool begin_strategy(writer *w, hid_t strategies, const infl_scenario *sc,
+                           const infl_trials *tr, size_t s, const double *index)
 {
-    const size_t nm = sm->n_metrics;
     bool ok = false;
-    hid_t g = -1, gt = -1, gs = -1, metric_scale = -1, trial_scale = -1;
+    hid_t g = -1, gt = -1, trial_scale = -1;
     char *alloc = NULL;
 
-    if ((g = group(w, strategies, sm->strategy_names[s])) < 0)
+    if ((g = group(w, strategies, sc->strategies[s].name)) < 0)
         goto done;
     if ((alloc = allocation_text(sc, s)) == NULL) {
         w->rc = infl_error_add(w->err, INFL_ENOMEM, "out of memory");
@@ -326,7 +327,30 @@ static bool write_strategy(writer *w, hid_t strategies, const infl_scenario *sc,
         if (!trial_columns(w, gt, tr, s, trial_scale))
             goto done;
     }
+    ok = true;
+done:
+    free(alloc);
+    if (trial_scale >= 0)
+        H5Dclose(trial_scale);
+    if (gt >= 0)
+        H5Gclose(gt);
+    if (g >= 0)
+        H5Gclose(g);
+    return ok;
+}
 
+/* Writes strategy s's summary table into its group (made by begin_strategy). */
+static bool summary_strategy(writer *w, hid_t strategies, const infl_summary *sm, size_t s,
+                             double *buf)
+{
+    const size_t nm = sm->n_metrics;
+    bool ok = false;
+    hid_t g = -1, gs = -1, metric_scale = -1;
+
+    if ((g = H5Gopen2(strategies, sm->strategy_names[s], H5P_DEFAULT)) < 0) {
+        fail(w, "group", sm->strategy_names[s]);
+        goto done;
+    }
     /* The summary: one row per metric, one column per statistic. */
     if ((gs = group(w, g, "summary")) < 0)
         goto done;
@@ -389,15 +413,10 @@ static bool write_strategy(writer *w, hid_t strategies, const infl_scenario *sc,
 #undef STAT_COLUMN
     ok = true;
 done:
-    free(alloc);
-    if (trial_scale >= 0)
-        H5Dclose(trial_scale);
     if (metric_scale >= 0)
         H5Dclose(metric_scale);
     if (gs >= 0)
         H5Gclose(gs);
-    if (gt >= 0)
-        H5Gclose(gt);
     if (g >= 0)
         H5Gclose(g);
     return ok;
@@ -492,8 +511,7 @@ done:
     return ok;
 }
 
-static bool write_root(writer *w, hid_t file, const infl_scenario *sc, const infl_run_info *info,
-                       bool trials_kept, bool complete)
+static bool write_root(writer *w, hid_t file, const infl_scenario *sc, bool trials_kept)
 {
     char created[32], hdf5v[32], gslv[32];
     time_t now = time(NULL);
@@ -513,60 +531,62 @@ static bool write_root(writer *w, hid_t file, const infl_scenario *sc, const inf
         w->rc = infl_error_add(w->err, INFL_ENOMEM, "out of memory");
         return false;
     }
-    bool ok =
-        attr_str(w, file, "format", INFL_H5_FORMAT) &&
-        attr_u64(w, file, "format_version", INFL_H5_FORMAT_VERSION) &&
-        attr_str(w, file, "program", "influsim") &&
-        attr_str(w, file, "program_version", infl_version()) &&
-        attr_str(w, file, "git_revision", infl_git_revision()) &&
-        attr_str(w, file, "created", created) && attr_str(w, file, "scenario_name", sc->name) &&
-        attr_str(w, file, "scenario_origin", origin) &&
-        attr_str(w, file, "scenario_text", sc->source_text) &&
-        attr_str(w, file, "scenario_overrides", infl_scenario_overrides(sc)) &&
-        attr_str(w, file, "scenario_resolved", resolved) &&
-        attr_str(w, file, "currency", sc->currency) && attr_f64(w, file, "budget", sc->budget) &&
-        attr_u64(w, file, "seed", sc->seed) && attr_u64(w, file, "trials", sc->trials) &&
-        attr_u64(w, file, "threads", info->threads) &&
-        attr_f64(w, file, "wall_time_s", info->wall_seconds) &&
-        attr_str(w, file, "hdf5_version", hdf5v) && attr_str(w, file, "gsl_version", gslv) &&
-        attr_str(w, file, "compiler", INFLUSIM_COMPILER) &&
-        attr_str(w, file, "rng",
-                 "Philox4x32-10 (Random123), streams keyed by "
-                 "(seed, trial, tier, candidate, purpose)") &&
-        attr_f64_array(w, file, "quantile_levels", infl_quantile_levels, INFL_N_QUANTILES) &&
-        attr_bool(w, file, "trials_kept", trials_kept) &&
-        attr_str(w, file, "quantile_method",
-                 trials_kept ? "exact: linear interpolation between order statistics"
-                             : "histogram: linear interpolation between order statistics "
-                               "read from log-linear buckets of relative width 2^-10; exact "
-                               "for integer metrics below 2048") &&
-        attr_bool(w, file, "complete", complete);
+    bool ok = attr_str(w, file, "format", INFL_H5_FORMAT) &&
+              attr_u64(w, file, "format_version", INFL_H5_FORMAT_VERSION) &&
+              attr_str(w, file, "program", "influsim") &&
+              attr_str(w, file, "program_version", infl_version()) &&
+              attr_str(w, file, "git_revision", infl_git_revision()) &&
+              attr_str(w, file, "created", created) &&
+              attr_str(w, file, "scenario_name", sc->name) &&
+              attr_str(w, file, "scenario_origin", origin) &&
+              attr_str(w, file, "scenario_text", sc->source_text) &&
+              attr_str(w, file, "scenario_overrides", infl_scenario_overrides(sc)) &&
+              attr_str(w, file, "scenario_resolved", resolved) &&
+              attr_str(w, file, "currency", sc->currency) &&
+              attr_f64(w, file, "budget", sc->budget) && attr_u64(w, file, "seed", sc->seed) &&
+              attr_u64(w, file, "trials", sc->trials) && attr_u64(w, file, "threads", w->threads) &&
+              attr_f64(w, file, "wall_time_s", NAN) && /* set when the file is finished */
+              attr_str(w, file, "hdf5_version", hdf5v) && attr_str(w, file, "gsl_version", gslv) &&
+              attr_str(w, file, "compiler", INFLUSIM_COMPILER) &&
+              attr_str(w, file, "rng",
+                       "Philox4x32-10 (Random123), streams keyed by "
+                       "(seed, trial, tier, candidate, purpose)") &&
+              attr_f64_array(w, file, "quantile_levels", infl_quantile_levels, INFL_N_QUANTILES) &&
+              attr_bool(w, file, "trials_kept", trials_kept) &&
+              attr_str(w, file, "quantile_method",
+                       trials_kept ? "exact: linear interpolation between order statistics"
+                                   : "histogram: linear interpolation between order statistics "
+                                     "read from log-linear buckets of relative width 2^-10; exact "
+                                     "for integer metrics below 2048") &&
+              attr_bool(w, file, "complete", false);
     free(resolved);
     free(origin);
     return ok;
 }
 
-static bool write_all(writer *w, hid_t file, const infl_scenario *sc, const infl_trials *tr,
-                      const infl_summary *sm, const infl_run_info *info)
+/* Writes everything that does not need the summary: root attributes
+ * (`complete` false), the strategy names, and the per-trial datasets. */
+static bool write_begin(writer *w, hid_t file, const infl_scenario *sc, const infl_trials *tr)
 {
     bool ok = false;
     hid_t trial_scale = -1, strategy_scale = -1, gtr = -1, gst = -1;
-    double *index = NULL, *buf = NULL;
-    size_t nbuf = sm->n_metrics > 16 ? sm->n_metrics : 16;
+    double *index = NULL;
+    char **names = NULL;
 
-    /* `complete` starts false and flips to true only as the last write. */
-    if (!write_root(w, file, sc, info, tr != NULL, false))
+    if (!write_root(w, file, sc, tr != NULL))
         goto done;
     const uint64_t n_index = tr ? tr->n_trials : 0;
     index = malloc((n_index ? n_index : 1) * sizeof *index);
-    buf = malloc(nbuf * sizeof *buf);
-    if (index == NULL || buf == NULL) {
+    names = malloc((sc->n_strategies ? sc->n_strategies : 1) * sizeof *names);
+    if (index == NULL || names == NULL) {
         w->rc = infl_error_add(w->err, INFL_ENOMEM, "out of memory");
         goto done;
     }
     for (uint64_t t = 0; t < n_index; t++)
         index[t] = (double)t;
-    if (!string_column(w, file, "strategy", sm->strategy_names, sm->n_strategies, "strategy name",
+    for (size_t k = 0; k < sc->n_strategies; k++)
+        names[k] = sc->strategies[k].name;
+    if (!string_column(w, file, "strategy", names, sc->n_strategies, "strategy name",
                        &strategy_scale) ||
         H5DSset_scale(strategy_scale, "strategy") < 0) {
         fail(w, "dataset", "strategy");
@@ -594,14 +614,62 @@ static bool write_all(writer *w, hid_t file, const infl_scenario *sc, const infl
 strategies:
     if ((gst = group(w, file, "strategies")) < 0)
         goto done;
-    for (size_t s = 0; s < sm->n_strategies; s++)
-        if (!write_strategy(w, gst, sc, tr, sm, s, index, buf))
+    for (size_t k = 0; k < sc->n_strategies; k++)
+        if (!begin_strategy(w, gst, sc, tr, k, index))
+            goto done;
+    ok = true;
+done:
+    free(index);
+    free(names);
+    if (gst >= 0)
+        H5Gclose(gst);
+    if (gtr >= 0)
+        H5Gclose(gtr);
+    if (strategy_scale >= 0)
+        H5Dclose(strategy_scale);
+    if (trial_scale >= 0)
+        H5Dclose(trial_scale);
+    return ok;
+}
+
+/* Rewrites a root attribute written earlier (same type). */
+static bool attr_update(writer *w, hid_t file, const char *name, hid_t mem_type, const void *v)
+{
+    hid_t a = H5Aopen(file, name, H5P_DEFAULT);
+    bool ok = a >= 0 && H5Awrite(a, mem_type, v) >= 0;
+    if (a >= 0 && H5Aclose(a) < 0)
+        ok = false;
+    return ok ? true : fail(w, "attribute", name);
+}
+
+/* Writes the summaries, the comparisons and the wall time, then sets
+ * `complete` as the very last write. */
+static bool write_finish(writer *w, hid_t file, const infl_summary *sm, double wall_seconds)
+{
+    bool ok = false;
+    hid_t gst = -1, strategy_scale = -1;
+    size_t nbuf = sm->n_metrics > 16 ? sm->n_metrics : 16;
+    double *buf = malloc(nbuf * sizeof *buf);
+    if (buf == NULL) {
+        w->rc = infl_error_add(w->err, INFL_ENOMEM, "out of memory");
+        goto done;
+    }
+    if ((gst = H5Gopen2(file, "strategies", H5P_DEFAULT)) < 0 ||
+        (strategy_scale = H5Dopen2(file, "strategy", H5P_DEFAULT)) < 0) {
+        fail(w, "group", "strategies");
+        goto done;
+    }
+    for (size_t k = 0; k < sm->n_strategies; k++)
+        if (!summary_strategy(w, gst, sm, k, buf))
             goto done;
     if (!write_comparisons(w, file, sm, strategy_scale))
         goto done;
-
-    hid_t a = H5Aopen(file, "complete", H5P_DEFAULT);
+    if (!attr_update(w, file, "wall_time_s", H5T_NATIVE_DOUBLE, &wall_seconds))
+        goto done;
+    /* The complete attribute is an enum (h5py's bool); write it with its
+     * own type. */
     signed char yes = 1;
+    hid_t a = H5Aopen(file, "complete", H5P_DEFAULT);
     hid_t t = a >= 0 ? H5Aget_type(a) : -1;
     bool flipped = a >= 0 && t >= 0 && H5Awrite(a, t, &yes) >= 0;
     if (t >= 0)
@@ -614,16 +682,11 @@ strategies:
     }
     ok = true;
 done:
-    free(index);
     free(buf);
     if (gst >= 0)
         H5Gclose(gst);
-    if (gtr >= 0)
-        H5Gclose(gtr);
     if (strategy_scale >= 0)
         H5Dclose(strategy_scale);
-    if (trial_scale >= 0)
-        H5Dclose(trial_scale);
     return ok;
 }
 
@@ -638,18 +701,65 @@ static int sync_path(const char *p, int flags)
     return rc;
 }
 
-infl_status infl_h5_write(const char *path, const infl_scenario *sc, const infl_trials *tr,
-                          const infl_summary *sm, const infl_run_info *info, infl_error *err)
+struct infl_h5_writer {
+    writer w;
+    char *path;     /* as given, for messages */
+    char *resolved; /* the symlink's target, or NULL */
+    char *tmp;      /* the temporary file */
+    char *dir;      /* its folder, for the final fsync */
+    hid_t file;
+};
+
+/* HDF5's automatic error printing, off while one of our calls runs. */
+typedef struct {
+    H5E_auto2_t func;
+    void *data;
+} quiet_hdf5;
+
+static quiet_hdf5 hdf5_quiet(void)
 {
-    writer w = {.err = err, .path = path, .rc = INFL_OK, .threads = info->threads};
-    char *tmp = NULL, *dir_copy = NULL, *base_copy = NULL, *resolved = NULL;
-    const char *target = path;
-    hid_t file = -1, fapl = -1;
-    bool tmp_exists = false;
-    H5E_auto2_t old_func = NULL;
-    void *old_data = NULL;
-    H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
+    quiet_hdf5 q = {NULL, NULL};
+    H5Eget_auto2(H5E_DEFAULT, &q.func, &q.data);
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    return q;
+}
+
+static void hdf5_restore(quiet_hdf5 q)
+{
+    H5Eset_auto2(H5E_DEFAULT, q.func, q.data);
+}
+
+void infl_h5_writer_abandon(infl_h5_writer *h)
+{
+    if (h == NULL)
+        return;
+    quiet_hdf5 q = hdf5_quiet();
+    if (h->file >= 0)
+        H5Fclose(h->file);
+    hdf5_restore(q);
+    if (h->tmp != NULL)
+        unlink(h->tmp);
+    free(h->path);
+    free(h->resolved);
+    free(h->tmp);
+    free(h->dir);
+    free(h);
+}
+
+infl_status infl_h5_writer_begin(const char *path, const infl_scenario *sc, const infl_trials *tr,
+                                 unsigned threads, infl_h5_writer **out, infl_error *err)
+{
+    *out = NULL;
+    infl_h5_writer *h = calloc(1, sizeof *h);
+    if (h == NULL)
+        return infl_error_add(err, INFL_ENOMEM, "out of memory");
+    h->file = -1;
+    h->w = (writer){.err = err, .path = path, .rc = INFL_OK, .threads = threads};
+    writer *w = &h->w;
+    quiet_hdf5 q = hdf5_quiet();
+    hid_t fapl = -1;
+    const char *target = path;
+    char *dir_copy = NULL, *base_copy = NULL;
 
     /* Only a regular file is ever replaced. A symlink is followed, so the file
      * it points to is replaced and the link kept; a FIFO, device or folder
@@ -657,16 +767,16 @@ infl_status infl_h5_write(const char *path, const infl_scenario *sc, const infl_
      * /dev/null). */
     struct stat st;
     if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
-        resolved = realpath(path, NULL);
-        if (resolved == NULL) {
-            w.rc = infl_error_add(err, INFL_EIO, "%s: a symbolic link to nothing (%s)", path,
-                                  strerror(errno));
+        h->resolved = realpath(path, NULL);
+        if (h->resolved == NULL) {
+            w->rc = infl_error_add(err, INFL_EIO, "%s: a symbolic link to nothing (%s)", path,
+                                   strerror(errno));
             goto done;
         }
-        target = resolved;
+        target = h->resolved;
     }
     if (stat(target, &st) == 0 && !S_ISREG(st.st_mode)) {
-        w.rc =
+        w->rc =
             infl_error_add(err, INFL_EIO, "%s: is %s, not a regular file; not replacing it", path,
                            S_ISDIR(st.st_mode)                          ? "a folder"
                            : S_ISFIFO(st.st_mode)                       ? "a named pipe"
@@ -674,15 +784,22 @@ infl_status infl_h5_write(const char *path, const infl_scenario *sc, const infl_
                                                                         : "a special file");
         goto done;
     }
+    h->path = strdup(path);
     dir_copy = strdup(target);
     base_copy = strdup(target);
     size_t tlen = strlen(target) + 64;
-    tmp = malloc(tlen);
-    if (!dir_copy || !base_copy || !tmp) {
-        w.rc = infl_error_add(err, INFL_ENOMEM, "out of memory");
+    char *tmp = malloc(tlen);
+    if (!h->path || !dir_copy || !base_copy || !tmp) {
+        free(tmp);
+        w->rc = infl_error_add(err, INFL_ENOMEM, "out of memory");
         goto done;
     }
     const char *dir = dirname(dir_copy), *base = basename(base_copy);
+    if ((h->dir = strdup(dir)) == NULL) {
+        free(tmp);
+        w->rc = infl_error_add(err, INFL_ENOMEM, "out of memory");
+        goto done;
+    }
     /* mkstemp would create the file 0600; results are ordinary files, so
      * create it 0666 less the umask, under a name no one else is using. */
     int fd = -1;
@@ -693,60 +810,89 @@ infl_status infl_h5_write(const char *path, const infl_scenario *sc, const infl_
             break;
     }
     if (fd < 0) {
-        w.rc = infl_error_add(err, INFL_EIO, "%s: cannot create a file in folder '%s': %s", path,
-                              dir, strerror(errno));
+        free(tmp);
+        w->rc = infl_error_add(err, INFL_EIO, "%s: cannot create a file in folder '%s': %s", path,
+                               dir, strerror(errno));
         goto done;
     }
     close(fd);
-    tmp_exists = true;
+    h->tmp = tmp;
     /* The 1.8 file format or later stores large attribute lists densely: the
      * /trial dimension scale is attached to every per-trial dataset, and its
      * back-references outgrow the 64 KiB object header of the oldest format
      * after about 4,000 datasets. */
     fapl = H5Pcreate(H5P_FILE_ACCESS);
     if (fapl < 0 || H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_LATEST) < 0) {
-        w.rc = infl_error_add(err, INFL_EHDF5, "%s: cannot set HDF5 file access properties", path);
+        w->rc = infl_error_add(err, INFL_EHDF5, "%s: cannot set HDF5 file access properties", path);
         goto done;
     }
-    file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
-    if (file < 0) {
-        w.rc = infl_error_add(err, INFL_EHDF5, "%s: cannot create HDF5 file '%s'", path, tmp);
+    h->file = H5Fcreate(h->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    if (h->file < 0) {
+        w->rc = infl_error_add(err, INFL_EHDF5, "%s: cannot create HDF5 file '%s'", path, h->tmp);
         goto done;
     }
-    if (!write_all(&w, file, sc, tr, sm, info))
-        goto done;
-    herr_t closed = H5Fclose(file);
-    file = -1;
-    if (closed < 0) {
-        w.rc = infl_error_add(err, INFL_EHDF5, "%s: cannot finish writing (disk full?)", path);
-        goto done;
-    }
-    int e = sync_path(tmp, O_RDONLY);
-    if (e != 0) {
-        w.rc = infl_error_add(err, INFL_EIO, "%s: cannot flush to disk: %s", path, strerror(e));
-        goto done;
-    }
-    if (rename(tmp, target) != 0) {
-        w.rc = infl_error_add(err, INFL_EIO, "%s: cannot move the finished file into place: %s",
-                              path, strerror(errno));
-        goto done;
-    }
-    tmp_exists = false;
-    /* Make the rename itself durable; a failure here loses nothing already
-     * written, so it is not reported as an error. */
-    (void)sync_path(dir, O_RDONLY | O_DIRECTORY);
+    write_begin(w, h->file, sc, tr);
 
 done:
-    if (file >= 0)
-        H5Fclose(file);
     if (fapl >= 0)
         H5Pclose(fapl);
-    if (tmp_exists)
-        unlink(tmp);
-    free(resolved);
-    free(tmp);
     free(dir_copy);
     free(base_copy);
-    H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
-    return w.rc;
+    hdf5_restore(q);
+    infl_status rc = w->rc;
+    if (rc != INFL_OK) {
+        infl_h5_writer_abandon(h);
+        return rc;
+    }
+    *out = h;
+    return INFL_OK;
+}
+
+infl_status infl_h5_writer_finish(infl_h5_writer *h, const infl_summary *sm, double wall_seconds,
+                                  infl_error *err)
+{
+    writer *w = &h->w;
+    w->err = err;
+    w->rc = INFL_OK;
+    const char *path = h->path;
+    const char *target = h->resolved ? h->resolved : h->path;
+    quiet_hdf5 q = hdf5_quiet();
+    if (!write_finish(w, h->file, sm, wall_seconds))
+        goto done;
+    herr_t closed = H5Fclose(h->file);
+    h->file = -1;
+    if (closed < 0) {
+        w->rc = infl_error_add(err, INFL_EHDF5, "%s: cannot finish writing (disk full?)", path);
+        goto done;
+    }
+    int e = sync_path(h->tmp, O_RDONLY);
+    if (e != 0) {
+        w->rc = infl_error_add(err, INFL_EIO, "%s: cannot flush to disk: %s", path, strerror(e));
+        goto done;
+    }
+    if (rename(h->tmp, target) != 0) {
+        w->rc = infl_error_add(err, INFL_EIO, "%s: cannot move the finished file into place: %s",
+                               path, strerror(errno));
+        goto done;
+    }
+    free(h->tmp);
+    h->tmp = NULL;
+    /* Make the rename itself durable; a failure here loses nothing already
+     * written, so it is not reported as an error. */
+    (void)sync_path(h->dir, O_RDONLY | O_DIRECTORY);
+done:
+    hdf5_restore(q);
+    infl_status rc = w->rc;
+    infl_h5_writer_abandon(h);
+    return rc;
+}
+
+infl_status infl_h5_write(const char *path, const infl_scenario *sc, const infl_trials *tr,
+                          const infl_summary *sm, const infl_run_info *info, infl_error *err)
+{
+    infl_h5_writer *h = NULL;
+    infl_status rc = infl_h5_writer_begin(path, sc, tr, info->threads, &h, err);
+    if (rc != INFL_OK)
+        return rc;
+    return infl_h5_writer_finish(h, sm, info->wall_seconds, err);
 }

@@ -1,12 +1,17 @@
 /*
- * tally.c — statistics of per-trial results (see infl_summary_compute in
- * include/influsim/results.h).
+ * tally.c — exact statistics of per-trial results (see infl_summary_compute
+ * in include/influsim/results.h).
  *
- * Every statistic is computed from the complete columns in trial order, so the
- * numbers depend only on the values, never on the thread count (cells are
- * spread over OpenMP threads, each computed whole by one of them). Quantiles
- * interpolate linearly between order statistics (numpy's default), so a
- * reader can check them with numpy.quantile on the per-trial datasets.
+ * Two phases. The first reads the columns in trial order: counts, mean and
+ * standard deviation (GSL's running formulas in long double, skipping NaN),
+ * the sums behind ratios of totals, and the pairwise comparisons. The second
+ * needs only the set of values: it sorts each column's defined values (in a
+ * per-thread copy, or in place for infl_summary_compute_inplace, which then
+ * needs no memory beyond the samples) for min, max and quantiles. Each cell is
+ * computed whole by one OpenMP thread, so the numbers depend only on the
+ * values, never on the thread count. Quantiles interpolate linearly between
+ * order statistics (numpy's default), so a reader can check them with
+ * numpy.quantile on the per-trial datasets.
  */
 #include "influsim/engine.h"
 #include "influsim/results.h"
@@ -19,34 +24,69 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void stat_of(const double *x, uint64_t n, double *scratch, infl_stat *st)
+/* Phase 1 for one column: n, missing, zeros, mean and sd, as gsl_stats_mean
+ * and gsl_stats_sd_m compute them over the defined values in order. */
+static void moments_of(const double *x, uint64_t n, infl_stat *st)
 {
-    size_t k = 0;
-    for (uint64_t t = 0; t < n; t++)
-        if (!isnan(x[t]))
-            scratch[k++] = x[t];
     memset(st, 0, sizeof *st);
+    st->ratio_of_totals = NAN;
+    long double mean = 0.0L;
+    uint64_t k = 0, zeros = 0;
+    for (uint64_t t = 0; t < n; t++) {
+        if (isnan(x[t]))
+            continue;
+        k++;
+        mean += (x[t] - mean) / (long double)k;
+        zeros += x[t] == 0.0;
+    }
     st->n = k;
     st->n_missing = n - k;
-    st->ratio_of_totals = NAN;
     if (k == 0) {
         st->mean = st->sd = st->se = st->min = st->max = st->p_zero = NAN;
         for (size_t i = 0; i < INFL_N_QUANTILES; i++)
             st->q[i] = NAN;
         return;
     }
-    st->mean = gsl_stats_mean(scratch, 1, k);
-    st->sd = k > 1 ? gsl_stats_sd_m(scratch, 1, k, st->mean) : NAN;
-    st->se = k > 1 ? st->sd / sqrt((double)k) : NAN;
-    size_t zeros = 0;
-    for (size_t i = 0; i < k; i++)
-        zeros += scratch[i] == 0.0;
+    st->mean = (double)mean;
     st->p_zero = (double)zeros / (double)k;
-    gsl_sort(scratch, 1, k);
-    st->min = scratch[0];
-    st->max = scratch[k - 1];
+    if (k > 1) {
+        long double variance = 0.0L, m = st->mean;
+        uint64_t i = 0;
+        for (uint64_t t = 0; t < n; t++) {
+            if (isnan(x[t]))
+                continue;
+            const long double delta = x[t] - m;
+            i++;
+            variance += (delta * delta - variance) / (long double)i;
+        }
+        st->sd = sqrt((double)variance * ((double)k / (double)(k - 1)));
+        st->se = st->sd / sqrt((double)k);
+    } else {
+        st->sd = st->se = NAN;
+    }
+}
+
+/* Phase 2 for one column: sorts the k defined values of `defined` (which it
+ * may reorder) for min, max and quantiles. */
+static void order_of(double *defined, uint64_t k, infl_stat *st)
+{
+    if (k == 0)
+        return;
+    gsl_sort(defined, 1, k);
+    st->min = defined[0];
+    st->max = defined[k - 1];
     for (size_t i = 0; i < INFL_N_QUANTILES; i++)
-        st->q[i] = gsl_stats_quantile_from_sorted_data(scratch, 1, k, infl_quantile_levels[i]);
+        st->q[i] = gsl_stats_quantile_from_sorted_data(defined, 1, k, infl_quantile_levels[i]);
+}
+
+/* Moves the defined values of x[0..n) to its front, in order; returns their count. */
+static uint64_t compact(double *x, uint64_t n)
+{
+    uint64_t k = 0;
+    for (uint64_t t = 0; t < n; t++)
+        if (!isnan(x[t]))
+            x[k++] = x[t];
+    return k;
 }
 
 static double column_sum(const double *x, uint64_t n)
@@ -57,8 +97,37 @@ static double column_sum(const double *x, uint64_t n)
     return s;
 }
 
-infl_status infl_summary_compute(const infl_trials *tr, unsigned threads, infl_summary **out,
-                                 infl_error *err)
+/* The comparison of strategies a and b on conversions, trial by trial. */
+static void compare(const double *xa, const double *xb, uint64_t n, infl_summary *sm, size_t a,
+                    size_t b)
+{
+    const size_t ns = sm->n_strategies;
+    uint64_t greater = 0, tie = 0;
+    long double mean = 0.0L;
+    for (uint64_t t = 0; t < n; t++) {
+        greater += xa[t] > xb[t];
+        tie += xa[t] == xb[t];
+        mean += ((xa[t] - xb[t]) - mean) / (long double)(t + 1);
+    }
+    double sd = NAN;
+    if (n > 1) {
+        long double variance = 0.0L, m = (double)mean;
+        for (uint64_t t = 0; t < n; t++) {
+            const long double delta = (xa[t] - xb[t]) - m;
+            variance += (delta * delta - variance) / (long double)(t + 1);
+        }
+        sd = sqrt((double)variance * ((double)n / (double)(n - 1)));
+    }
+    sm->p_greater[a * ns + b] = n ? (double)greater / (double)n : NAN;
+    sm->p_tie[a * ns + b] = n ? (double)tie / (double)n : NAN;
+    sm->mean_difference[a * ns + b] = n ? (double)mean : NAN;
+    sm->se_difference[a * ns + b] = n > 1 ? sd / sqrt((double)n) : NAN;
+}
+
+/* Both phases; `values` is tr->values when the columns may be reordered in
+ * place, else NULL (each thread sorts a copy). */
+static infl_status summarise(const infl_trials *tr, double *values, unsigned threads,
+                             infl_summary **out, infl_error *err)
 {
     *out = NULL;
     const size_t ns = tr->n_strategies, nm = tr->n_metrics;
@@ -80,25 +149,19 @@ infl_status infl_summary_compute(const infl_trials *tr, unsigned threads, infl_s
         !sm->mean_difference || !sm->se_difference)
         goto nomem;
 
-    /* Every cell (strategy, metric) and every pair is computed on its own
-     * from the complete columns, so the threads share nothing but the
-     * read-only input and the numbers do not depend on their count. */
     const long cells = (long)(ns * nm), rows = (long)ns;
+    const size_t conv = INFL_M_CONVERSIONS;
     int nomem = 0;
 #pragma omp parallel num_threads(threads ? (int)threads : (int)infl_engine_default_threads())      \
     reduction(|                                                                                    \
               : nomem)
     {
-        double *scratch = malloc((n ? n : 1) * sizeof *scratch);
-        if (scratch == NULL)
-            nomem = 1;
+        /* Phase 1: everything that depends on the order of the trials. */
 #pragma omp for schedule(dynamic, 1)
         for (long c = 0; c < cells; c++) {
-            if (scratch == NULL)
-                continue;
             size_t s = (size_t)c / nm, m = (size_t)c % nm;
             infl_stat *st = &sm->stats[c];
-            stat_of(infl_trials_column(tr, s, m), n, scratch, st);
+            moments_of(infl_trials_column(tr, s, m), n, st);
             size_t num, den;
             if (tr->metrics[m].ratio && infl_metric_ratio_parts(m, &num, &den)) {
                 double d = column_sum(infl_trials_column(tr, s, den), n);
@@ -106,27 +169,30 @@ infl_status infl_summary_compute(const infl_trials *tr, unsigned threads, infl_s
                     d > 0 ? column_sum(infl_trials_column(tr, s, num), n) / d : NAN;
             }
         }
-        const size_t conv = INFL_M_CONVERSIONS;
 #pragma omp for schedule(dynamic, 1)
-        for (long ai = 0; ai < rows; ai++) {
-            if (scratch == NULL)
-                continue;
-            size_t a = (size_t)ai;
-            const double *xa = infl_trials_column(tr, a, conv);
-            for (size_t b = 0; b < ns; b++) {
-                const double *xb = infl_trials_column(tr, b, conv);
-                uint64_t greater = 0, tie = 0;
-                for (uint64_t t = 0; t < n; t++) {
-                    scratch[t] = xa[t] - xb[t];
-                    greater += xa[t] > xb[t];
-                    tie += xa[t] == xb[t];
-                }
-                double mean = n ? gsl_stats_mean(scratch, 1, n) : NAN;
-                double sd = n > 1 ? gsl_stats_sd_m(scratch, 1, n, mean) : NAN;
-                sm->p_greater[a * ns + b] = n ? (double)greater / (double)n : NAN;
-                sm->p_tie[a * ns + b] = n ? (double)tie / (double)n : NAN;
-                sm->mean_difference[a * ns + b] = mean;
-                sm->se_difference[a * ns + b] = n > 1 ? sd / sqrt((double)n) : NAN;
+        for (long a = 0; a < rows; a++)
+            for (size_t b = 0; b < ns; b++)
+                compare(infl_trials_column(tr, (size_t)a, conv), infl_trials_column(tr, b, conv), n,
+                        sm, (size_t)a, b);
+        /* (the loop's barrier: no column is reordered before every reader is done) */
+
+        /* Phase 2: sorting, in place or in a copy. */
+        double *scratch = values ? NULL : malloc((n ? n : 1) * sizeof *scratch);
+        if (!values && scratch == NULL)
+            nomem = 1;
+#pragma omp for schedule(dynamic, 1)
+        for (long c = 0; c < cells; c++) {
+            size_t s = (size_t)c / nm, m = (size_t)c % nm;
+            const double *x = infl_trials_column(tr, s, m);
+            if (values != NULL) {
+                double *own = values + ((size_t)c) * n;
+                order_of(own, compact(own, n), &sm->stats[c]);
+            } else if (scratch != NULL) {
+                uint64_t k = 0;
+                for (uint64_t t = 0; t < n; t++)
+                    if (!isnan(x[t]))
+                        scratch[k++] = x[t];
+                order_of(scratch, k, &sm->stats[c]);
             }
         }
         free(scratch);
@@ -139,4 +205,16 @@ infl_status infl_summary_compute(const infl_trials *tr, unsigned threads, infl_s
 nomem:
     infl_summary_free(sm);
     return infl_error_add(err, INFL_ENOMEM, "out of memory computing the summary");
+}
+
+infl_status infl_summary_compute(const infl_trials *tr, unsigned threads, infl_summary **out,
+                                 infl_error *err)
+{
+    return summarise(tr, NULL, threads, out, err);
+}
+
+infl_status infl_summary_compute_inplace(infl_trials *tr, unsigned threads, infl_summary **out,
+                                         infl_error *err)
+{
+    return summarise(tr, tr->values, threads, out, err);
 }

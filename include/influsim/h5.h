@@ -31,6 +31,23 @@ typedef struct {
 infl_status infl_h5_write(const char *path, const infl_scenario *sc, const infl_trials *tr,
                           const infl_summary *sm, const infl_run_info *info, infl_error *err);
 
+/*
+ * The same in two steps, for a caller that computes the summary after the
+ * per-trial datasets are written (and may then reorder the trials' values,
+ * as infl_summary_compute_inplace does, without holding a copy):
+ * begin writes everything but the summaries (tr may be NULL: no per-trial
+ * datasets); finish writes the summaries, the comparisons and the wall time,
+ * then flushes and renames the file into place, and frees the writer whatever
+ * happens; abandon removes the unfinished file and frees the writer (NULL
+ * accepted). Until finish succeeds, `path` is untouched.
+ */
+typedef struct infl_h5_writer infl_h5_writer;
+infl_status infl_h5_writer_begin(const char *path, const infl_scenario *sc, const infl_trials *tr,
+                                 unsigned threads, infl_h5_writer **out, infl_error *err);
+infl_status infl_h5_writer_finish(infl_h5_writer *w, const infl_summary *sm, double wall_seconds,
+                                  infl_error *err);
+void infl_h5_writer_abandon(infl_h5_writer *w);
+
 /* What a results file says about the run that made it. Owned strings. */
 typedef struct {
     char *scenario_name;

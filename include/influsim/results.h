@@ -88,6 +88,12 @@ const infl_stat *infl_summary_stat(const infl_summary *sm, size_t s, const char 
 infl_status infl_summary_compute(const infl_trials *tr, unsigned threads, infl_summary **out,
                                  infl_error *err);
 
+/* The same numbers without a copy of any column: sorts each column's values
+ * in place, so afterwards tr->values no longer holds the trials in order (a
+ * caller writes them out first; see infl_h5_writer_begin). */
+infl_status infl_summary_compute_inplace(infl_trials *tr, unsigned threads, infl_summary **out,
+                                         infl_error *err);
+
 /* Frees a summary; accepts NULL. */
 void infl_summary_free(infl_summary *sm);
 

@@ -170,12 +170,22 @@ int infl_cmd_run(int argc, char **argv)
     infl_progress_finish(&progress);
     if (rc != INFL_OK)
         goto fail;
-    double t_summary = infl_now();
-    if (tr != NULL && (rc = infl_summary_compute(tr, stats.threads, &sm, &err)) != INFL_OK)
+    /* Per-trial datasets first; then the summary, sorting the columns in
+     * place (no copy), then the summaries. */
+    infl_h5_writer *writer = NULL;
+    double t_begin = infl_now();
+    if ((rc = infl_h5_writer_begin(output, sc, tr, stats.threads, &writer, &err)) != INFL_OK)
         goto fail;
-    double t_write = infl_now();
-    infl_run_info info = {.threads = stats.threads, .wall_seconds = t_write - t_simulate};
-    rc = infl_h5_write(output, sc, tr, sm, &info, &err);
+    double t_summary = infl_now();
+    if (tr != NULL &&
+        (rc = infl_summary_compute_inplace(tr, stats.threads, &sm, &err)) != INFL_OK) {
+        infl_h5_writer_abandon(writer);
+        goto fail;
+    }
+    double t_finish = infl_now();
+    infl_run_info info = {.threads = stats.threads,
+                          .wall_seconds = (t_begin - t_simulate) + (t_finish - t_summary)};
+    rc = infl_h5_writer_finish(writer, sm, info.wall_seconds, &err);
     if (rc != INFL_OK)
         goto fail;
     double t_end = infl_now();
@@ -184,8 +194,9 @@ int infl_cmd_run(int argc, char **argv)
                 "timings: load %.6f s, simulate %.6f s, statistics %.6f s, write %.6f s, "
                 "total %.6f s; threads %u; trials %llu; hires simulated %llu; "
                 "peak memory %.1f MiB\n",
-                t_simulate - t_load, t_summary - t_simulate, t_write - t_summary, t_end - t_write,
-                t_end - t_load, stats.threads, (unsigned long long)infl_scenario_trials(sc),
+                t_simulate - t_load, t_begin - t_simulate, t_finish - t_summary,
+                (t_summary - t_begin) + (t_end - t_finish), t_end - t_load, stats.threads,
+                (unsigned long long)infl_scenario_trials(sc),
                 (unsigned long long)stats.hires_simulated, infl_peak_rss_mib());
     if (!quiet) {
         infl_report_header h = {.scenario_name = infl_scenario_name(sc),
