@@ -6,4 +6,5 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$root/tests/deps.sh"
 cmake -S "$root" -B "$root/build" >/dev/null
 cmake --build "$root/build" -j"$(nproc)" >/dev/null
-"$root/build/influsim" run "$@"
+# --force: running the quick start again replaces its own results.h5.
+"$root/build/influsim" run --force "$@"

@@ -701,6 +701,80 @@ static int sync_path(const char *p, int flags)
     return rc;
 }
 
+/*
+ * Only a regular file is ever replaced, and only when `replace`. A symlink is
+ * followed, so the file it points to is replaced and the link kept (*resolved
+ * gets the target, owned); a FIFO, device or folder at the path is refused
+ * (run as root, `-o /dev/null` must not replace /dev/null).
+ */
+static infl_status check_target(const char *path, bool replace, char **resolved, infl_error *err)
+{
+    const char *target = path;
+    *resolved = NULL;
+    struct stat st;
+    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+        *resolved = realpath(path, NULL);
+        if (*resolved == NULL)
+            return infl_error_add(err, INFL_EIO, "%s: a symbolic link to nothing (%s)", path,
+                                  strerror(errno));
+        target = *resolved;
+    }
+    if (stat(target, &st) != 0)
+        return INFL_OK;
+    if (!S_ISREG(st.st_mode))
+        return infl_error_add(err, INFL_EIO, "%s: is %s, not a regular file; not replacing it",
+                              path,
+                              S_ISDIR(st.st_mode)                          ? "a folder"
+                              : S_ISFIFO(st.st_mode)                       ? "a named pipe"
+                              : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                                                                           : "a special file");
+    if (!replace)
+        return infl_error_add(err, INFL_EARG,
+                              "%s: already exists; not replacing it (use --force to replace it, "
+                              "or choose another file with -o)",
+                              path);
+    return INFL_OK;
+}
+
+infl_status infl_h5_check_target(const char *path, bool replace, infl_error *err)
+{
+    char *resolved = NULL;
+    infl_status rc = check_target(path, replace, &resolved, err);
+    free(resolved);
+    return rc;
+}
+
+/* Moves the finished file into place: replacing whatever is there, or, when
+ * !replace, only if nothing is (link() fails if the name exists, atomically;
+ * where hard links are not supported, a check just before rename()). */
+static infl_status put_in_place(const char *tmp, const char *target, const char *path, bool replace,
+                                infl_error *err)
+{
+    if (replace) {
+        if (rename(tmp, target) != 0)
+            return infl_error_add(err, INFL_EIO, "%s: cannot move the finished file into place: %s",
+                                  path, strerror(errno));
+        return INFL_OK;
+    }
+    if (link(tmp, target) == 0) {
+        unlink(tmp);
+        return INFL_OK;
+    }
+    if (errno == EEXIST)
+        return infl_error_add(err, INFL_EIO,
+                              "%s: a file appeared there during the run; not replacing it (use "
+                              "--force to replace it)",
+                              path);
+    struct stat st;
+    if (lstat(target, &st) == 0)
+        return infl_error_add(err, INFL_EIO,
+                              "%s: a file appeared there during the run; not replacing it", path);
+    if (rename(tmp, target) != 0)
+        return infl_error_add(err, INFL_EIO, "%s: cannot move the finished file into place: %s",
+                              path, strerror(errno));
+    return INFL_OK;
+}
+
 struct infl_h5_writer {
     writer w;
     char *path;     /* as given, for messages */
@@ -708,6 +782,7 @@ struct infl_h5_writer {
     char *tmp;      /* the temporary file */
     char *dir;      /* its folder, for the final fsync */
     hid_t file;
+    bool replace; /* an existing file at the target may be replaced */
 };
 
 /* HDF5's automatic error printing, off while one of our calls runs. */
@@ -747,13 +822,15 @@ void infl_h5_writer_abandon(infl_h5_writer *h)
 }
 
 infl_status infl_h5_writer_begin(const char *path, const infl_scenario *sc, const infl_trials *tr,
-                                 unsigned threads, infl_h5_writer **out, infl_error *err)
+                                 unsigned threads, bool replace, infl_h5_writer **out,
+                                 infl_error *err)
 {
     *out = NULL;
     infl_h5_writer *h = calloc(1, sizeof *h);
     if (h == NULL)
         return infl_error_add(err, INFL_ENOMEM, "out of memory");
     h->file = -1;
+    h->replace = replace;
     h->w = (writer){.err = err, .path = path, .rc = INFL_OK, .threads = threads};
     writer *w = &h->w;
     quiet_hdf5 q = hdf5_quiet();
@@ -761,29 +838,10 @@ infl_status infl_h5_writer_begin(const char *path, const infl_scenario *sc, cons
     const char *target = path;
     char *dir_copy = NULL, *base_copy = NULL;
 
-    /* Only a regular file is ever replaced. A symlink is followed, so the file
-     * it points to is replaced and the link kept; a FIFO, device or folder
-     * at the path is refused (run as root, `-o /dev/null` must not replace
-     * /dev/null). */
-    struct stat st;
-    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
-        h->resolved = realpath(path, NULL);
-        if (h->resolved == NULL) {
-            w->rc = infl_error_add(err, INFL_EIO, "%s: a symbolic link to nothing (%s)", path,
-                                   strerror(errno));
-            goto done;
-        }
-        target = h->resolved;
-    }
-    if (stat(target, &st) == 0 && !S_ISREG(st.st_mode)) {
-        w->rc =
-            infl_error_add(err, INFL_EIO, "%s: is %s, not a regular file; not replacing it", path,
-                           S_ISDIR(st.st_mode)                          ? "a folder"
-                           : S_ISFIFO(st.st_mode)                       ? "a named pipe"
-                           : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
-                                                                        : "a special file");
+    if ((w->rc = check_target(path, replace, &h->resolved, err)) != INFL_OK)
         goto done;
-    }
+    if (h->resolved != NULL)
+        target = h->resolved;
     h->path = strdup(path);
     dir_copy = strdup(target);
     base_copy = strdup(target);
@@ -870,11 +928,8 @@ infl_status infl_h5_writer_finish(infl_h5_writer *h, const infl_summary *sm, dou
         w->rc = infl_error_add(err, INFL_EIO, "%s: cannot flush to disk: %s", path, strerror(e));
         goto done;
     }
-    if (rename(h->tmp, target) != 0) {
-        w->rc = infl_error_add(err, INFL_EIO, "%s: cannot move the finished file into place: %s",
-                               path, strerror(errno));
+    if ((w->rc = put_in_place(h->tmp, target, path, h->replace, err)) != INFL_OK)
         goto done;
-    }
     free(h->tmp);
     h->tmp = NULL;
     /* Make the rename itself durable; a failure here loses nothing already
@@ -891,7 +946,7 @@ infl_status infl_h5_write(const char *path, const infl_scenario *sc, const infl_
                           const infl_summary *sm, const infl_run_info *info, infl_error *err)
 {
     infl_h5_writer *h = NULL;
-    infl_status rc = infl_h5_writer_begin(path, sc, tr, info->threads, &h, err);
+    infl_status rc = infl_h5_writer_begin(path, sc, tr, info->threads, true, &h, err);
     if (rc != INFL_OK)
         return rc;
     return infl_h5_writer_finish(h, sm, info->wall_seconds, err);

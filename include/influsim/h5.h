@@ -22,6 +22,13 @@ typedef struct {
 } infl_run_info;
 
 /*
+ * Checks, before a run, that a results file may be written at `path`: not a
+ * folder, pipe, device or dangling symlink (INFL_EIO), and, unless `replace`,
+ * no file there already (INFL_EARG, with a message suggesting --force).
+ */
+infl_status infl_h5_check_target(const char *path, bool replace, infl_error *err);
+
+/*
  * Writes a complete results file at `path`. The file is written under a
  * temporary name in the same folder, flushed to disk, and renamed into place
  * only when whole, so `path` never holds a half-written file; an existing file
@@ -35,15 +42,17 @@ infl_status infl_h5_write(const char *path, const infl_scenario *sc, const infl_
  * The same in two steps, for a caller that computes the summary after the
  * per-trial datasets are written (and may then reorder the trials' values,
  * as infl_summary_compute_inplace does, without holding a copy):
- * begin writes everything but the summaries (tr may be NULL: no per-trial
- * datasets); finish writes the summaries, the comparisons and the wall time,
- * then flushes and renames the file into place, and frees the writer whatever
- * happens; abandon removes the unfinished file and frees the writer (NULL
+ * begin checks the target as infl_h5_check_target does and writes everything
+ * but the summaries (tr may be NULL: no per-trial datasets); without
+ * `replace`, finish also refuses a file that appeared at `path` meanwhile; finish writes the
+ * summaries, the comparisons and the wall time, then flushes and renames the file into place, and
+ * frees the writer whatever happens; abandon removes the unfinished file and frees the writer (NULL
  * accepted). Until finish succeeds, `path` is untouched.
  */
 typedef struct infl_h5_writer infl_h5_writer;
 infl_status infl_h5_writer_begin(const char *path, const infl_scenario *sc, const infl_trials *tr,
-                                 unsigned threads, infl_h5_writer **out, infl_error *err);
+                                 unsigned threads, bool replace, infl_h5_writer **out,
+                                 infl_error *err);
 infl_status infl_h5_writer_finish(infl_h5_writer *w, const infl_summary *sm, double wall_seconds,
                                   infl_error *err);
 void infl_h5_writer_abandon(infl_h5_writer *w);

@@ -21,7 +21,9 @@ static void usage(FILE *out)
           "Without SCENARIO, runs the built-in default (the French designer brand,\n"
           "experiments/french-brand.yaml).\n"
           "\n"
-          "  -o, --output FILE    results file (default: results.h5; replaced if it exists)\n"
+          "  -o, --output FILE    results file (default: results.h5)\n"
+          "      --force          replace FILE if it exists (without it, an existing\n"
+          "                       file is an error and nothing is run)\n"
           "  -n, --trials N       number of trials (overrides the scenario's `trials`)\n"
           "      --seed S         random seed, 0 to 2^64-1 (overrides the scenario's `seed`)\n"
           "  -t, --threads T      threads (default: OMP_NUM_THREADS or all cores);\n"
@@ -59,7 +61,7 @@ static bool add_override(infl_cli_sets *sets, const char *key, const char *value
 
 int infl_cmd_run(int argc, char **argv)
 {
-    enum { OPT_SEED = 256, OPT_TIMINGS, OPT_NO_TRIALS };
+    enum { OPT_SEED = 256, OPT_TIMINGS, OPT_NO_TRIALS, OPT_FORCE };
     static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
                                          {"trials", required_argument, NULL, 'n'},
                                          {"seed", required_argument, NULL, OPT_SEED},
@@ -69,13 +71,14 @@ int infl_cmd_run(int argc, char **argv)
                                          {"metrics", no_argument, NULL, 'm'},
                                          {"timings", no_argument, NULL, OPT_TIMINGS},
                                          {"no-trials", no_argument, NULL, OPT_NO_TRIALS},
+                                         {"force", no_argument, NULL, OPT_FORCE},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     infl_cli_sets sets = {0};
     const char *output = "results.h5";
     const char *trials = NULL, *seed = NULL;
     uint64_t threads = 0, value = 0;
-    bool quiet = false, metrics = false, timings = false, no_trials = false;
+    bool quiet = false, metrics = false, timings = false, no_trials = false, force = false;
     int code = INFL_EXIT_OK, c;
     infl_error err;
     infl_error_init(&err);
@@ -115,6 +118,9 @@ int infl_cmd_run(int argc, char **argv)
             break;
         case OPT_NO_TRIALS:
             no_trials = true;
+            break;
+        case OPT_FORCE:
+            force = true;
             break;
         case 'h':
             usage(stdout);
@@ -157,6 +163,9 @@ int infl_cmd_run(int argc, char **argv)
                                INFL_DEFAULT_SCENARIO_ORIGIN, sets.items, sets.count, &sc, &err);
     if (rc != INFL_OK)
         goto fail;
+    /* Refuse a bad or existing output before spending the run on it. */
+    if ((rc = infl_h5_check_target(output, force, &err)) != INFL_OK)
+        goto fail;
 
     infl_progress progress;
     infl_progress_init(&progress, !quiet && isatty(STDERR_FILENO));
@@ -174,7 +183,7 @@ int infl_cmd_run(int argc, char **argv)
      * place (no copy), then the summaries. */
     infl_h5_writer *writer = NULL;
     double t_begin = infl_now();
-    if ((rc = infl_h5_writer_begin(output, sc, tr, stats.threads, &writer, &err)) != INFL_OK)
+    if ((rc = infl_h5_writer_begin(output, sc, tr, stats.threads, force, &writer, &err)) != INFL_OK)
         goto fail;
     double t_summary = infl_now();
     if (tr != NULL &&

@@ -874,10 +874,32 @@ def test_output_paths(tmp, src):
     open(real, "wb").close()
     link = os.path.join(tmp, "link.h5")
     os.symlink(real, link)
-    r = influsim("run", "-q", "--trials", "20", "-o", link, cwd=tmp)
-    C.check("-o a symlink: writes the file it points to and keeps the link",
+    r = influsim("run", "-q", "--trials", "20", "-o", link, "--force", cwd=tmp)
+    C.check("-o a symlink --force: writes the file it points to and keeps the link",
             r.returncode == 0 and os.path.islink(link) and h5py.is_hdf5(real),
             f"rc {r.returncode} {short(r.stderr)}")
+
+    # An existing file is replaced only with --force; without it nothing runs.
+    kept = os.path.join(tmp, "kept.h5")
+    r = influsim("run", "-q", "--trials", "20", "-o", kept, cwd=tmp)
+    C.check("-o a new file: written", r.returncode == 0 and h5py.is_hdf5(kept), short(r.stderr))
+    with open(kept, "rb") as fh:
+        before = fh.read()
+    r = influsim("run", "-q", "--trials", "30", "-o", kept, cwd=tmp)
+    with open(kept, "rb") as fh:
+        after = fh.read()
+    C.check("-o an existing file without --force: exit 2, says --force, file untouched",
+            r.returncode == 2 and "already exists" in r.stderr and "--force" in r.stderr and
+            before == after and not [n for n in os.listdir(tmp) if ".tmp." in n],
+            f"rc {r.returncode} {short(r.stderr)}")
+    r = influsim("run", "-q", "--trials", "30", "-o", kept, "--force", cwd=tmp)
+    with h5py.File(kept, "r") as f:
+        replaced = int(f.attrs["trials"]) == 30
+    C.check("-o an existing file with --force: replaced", r.returncode == 0 and replaced,
+            f"rc {r.returncode} {short(r.stderr)}")
+    r = influsim("run", "-q", "--trials", "20", "-o", link, cwd=tmp)
+    C.check("-o a symlink to an existing file without --force: exit 2",
+            r.returncode == 2 and "--force" in r.stderr, f"rc {r.returncode} {short(r.stderr)}")
     # 160 strategies x 26 metrics: more per-trial datasets than the oldest
     # HDF5 object header can list as attached to the /trial scale.
     with open(os.path.join(src, "tests/scenarios/small.yaml"), encoding="utf-8") as fh:

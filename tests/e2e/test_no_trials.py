@@ -110,7 +110,7 @@ def compare_summaries(kept, streamed):
 
 
 def peak(args):
-    p = influsim("run", *args, "--quiet", "--timings")
+    p = influsim("run", *args, "--quiet", "--timings", "--force")
     if not C.check(f"run {' '.join(args[-4:])} exits 0", p.returncode == 0, short(p.stderr)):
         return float("nan")
     m = TIMINGS.search(p.stderr)
