@@ -137,6 +137,8 @@ infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt
      * whatever the schedule. */
     uint64_t failed_block = UINT64_MAX;
     int team = 1;
+    int stop_now = 0;
+    uint64_t blocks_done = 0; /* blocks of the rounds finished */
 
 #pragma omp parallel num_threads(threads)
     {
@@ -217,12 +219,18 @@ infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt
 #pragma omp barrier
             if (lowest_failure != UINT64_MAX)
                 break;
-            if (streaming) {
-                /* Merge the round's moments in block order. */
+                /* Merge the round's moments in block order, and decide for every
+                 * thread whether to stop here (the single's barrier publishes it). */
 #pragma omp single
-                for (uint64_t b = round; b < round_end; b++)
-                    infl_block_moments_merge(&total, &slots[b - round]);
+            {
+                if (streaming)
+                    for (uint64_t b = round; b < round_end; b++)
+                        infl_block_moments_merge(&total, &slots[b - round]);
+                blocks_done = round_end;
+                stop_now = opt && opt->stop && *opt->stop && round_end < n_blocks;
             }
+            if (stop_now)
+                break;
         }
         free(rows);
         infl_model_ws_free(ws);
@@ -239,12 +247,22 @@ infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt
         rc = infl_error_merge(err, &first->err);
     for (int i = 0; i < threads; i++)
         infl_error_destroy(&state[i].err);
+    const uint64_t done_trials =
+        blocks_done * INFL_ENGINE_BLOCK < n_trials ? blocks_done * INFL_ENGINE_BLOCK : n_trials;
+    if (rc == INFL_OK && !streaming && done_trials < n_trials) {
+        /* Stopped early: the first done_trials of every column, packed. */
+        const size_t cells = n_strategies * n_metrics;
+        for (size_t c = 1; c < cells; c++)
+            memmove(tr->values + c * done_trials, tr->values + c * n_trials,
+                    done_trials * sizeof *tr->values);
+        tr->n_trials = done_trials;
+    }
     if (rc == INFL_OK && streaming) {
         for (int i = 1; i < threads && rc == INFL_OK; i++)
             if (!infl_tally_stream_merge(state[0].tally, state[i].tally))
                 rc = infl_error_add(err, INFL_ENOMEM, "out of memory merging the histograms");
         if (rc == INFL_OK)
-            rc = infl_tally_stream_summary(state[0].tally, &total, n_trials, tr->metrics,
+            rc = infl_tally_stream_summary(state[0].tally, &total, done_trials, tr->metrics,
                                            tr->strategy_names, summary_out, err);
     }
     if (rc != INFL_OK)
@@ -252,6 +270,8 @@ infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt
     if (stats) {
         stats->threads = (unsigned)team;
         stats->hires_simulated = hires;
+        stats->trials_done = done_trials;
+        stats->stopped = done_trials < n_trials;
     }
     if (!streaming) {
         *trials_out = tr;

@@ -405,13 +405,18 @@ infl_status infl_h5_read_summary(const char *path, infl_summary **out, infl_h5_m
         !read_attr_bool(&r, file, "complete", &meta->complete))
         goto done;
     meta->threads = threads;
+    /* Files from before trials_done was recorded hold all their trials. */
+    meta->trials_done = meta->trials;
+    if (H5Aexists(file, "trials_done") > 0 &&
+        !read_attr_num(&r, file, "trials_done", H5T_NATIVE_UINT64, &meta->trials_done))
+        goto done;
 
     sm = calloc(1, sizeof *sm);
     if (sm == NULL) {
         bad(&r, "out of memory");
         goto done;
     }
-    sm->n_trials = meta->trials;
+    sm->n_trials = meta->trials_done;
     hsize_t ns = 0;
     if (!read_strings(&r, file, "", "strategy", &ns, &sm->strategy_names))
         goto done;

@@ -544,7 +544,8 @@ static bool write_root(writer *w, hid_t file, const infl_scenario *sc, bool tria
               attr_str(w, file, "scenario_resolved", resolved) &&
               attr_str(w, file, "currency", sc->currency) &&
               attr_f64(w, file, "budget", sc->budget) && attr_u64(w, file, "seed", sc->seed) &&
-              attr_u64(w, file, "trials", sc->trials) && attr_u64(w, file, "threads", w->threads) &&
+              attr_u64(w, file, "trials", sc->trials) && attr_u64(w, file, "trials_done", 0) &&
+              /* set when the file is finished */ attr_u64(w, file, "threads", w->threads) &&
               attr_f64(w, file, "wall_time_s", NAN) && /* set when the file is finished */
               attr_str(w, file, "hdf5_version", hdf5v) && attr_str(w, file, "gsl_version", gslv) &&
               attr_str(w, file, "compiler", INFLUSIM_COMPILER) &&
@@ -642,9 +643,10 @@ static bool attr_update(writer *w, hid_t file, const char *name, hid_t mem_type,
     return ok ? true : fail(w, "attribute", name);
 }
 
-/* Writes the summaries, the comparisons and the wall time, then sets
- * `complete` as the very last write. */
-static bool write_finish(writer *w, hid_t file, const infl_summary *sm, double wall_seconds)
+/* Writes the summaries, the comparisons, the wall time and the trials done,
+ * then, for a run that finished, sets `complete` as the very last write. */
+static bool write_finish(writer *w, hid_t file, const infl_summary *sm, double wall_seconds,
+                         bool complete)
 {
     bool ok = false;
     hid_t gst = -1, strategy_scale = -1;
@@ -664,8 +666,14 @@ static bool write_finish(writer *w, hid_t file, const infl_summary *sm, double w
             goto done;
     if (!write_comparisons(w, file, sm, strategy_scale))
         goto done;
-    if (!attr_update(w, file, "wall_time_s", H5T_NATIVE_DOUBLE, &wall_seconds))
+    uint64_t done_trials = sm->n_trials;
+    if (!attr_update(w, file, "wall_time_s", H5T_NATIVE_DOUBLE, &wall_seconds) ||
+        !attr_update(w, file, "trials_done", H5T_NATIVE_UINT64, &done_trials))
         goto done;
+    if (!complete) {
+        ok = true;
+        goto done;
+    }
     /* The complete attribute is an enum (h5py's bool); write it with its
      * own type. */
     signed char yes = 1;
@@ -804,6 +812,11 @@ static void hdf5_restore(quiet_hdf5 q)
     H5Eset_auto2(H5E_DEFAULT, q.func, q.data);
 }
 
+const char *infl_h5_writer_temp_path(const infl_h5_writer *h)
+{
+    return h->tmp;
+}
+
 void infl_h5_writer_abandon(infl_h5_writer *h)
 {
     if (h == NULL)
@@ -907,7 +920,7 @@ done:
 }
 
 infl_status infl_h5_writer_finish(infl_h5_writer *h, const infl_summary *sm, double wall_seconds,
-                                  infl_error *err)
+                                  bool complete, infl_error *err)
 {
     writer *w = &h->w;
     w->err = err;
@@ -915,7 +928,7 @@ infl_status infl_h5_writer_finish(infl_h5_writer *h, const infl_summary *sm, dou
     const char *path = h->path;
     const char *target = h->resolved ? h->resolved : h->path;
     quiet_hdf5 q = hdf5_quiet();
-    if (!write_finish(w, h->file, sm, wall_seconds))
+    if (!write_finish(w, h->file, sm, wall_seconds, complete))
         goto done;
     herr_t closed = H5Fclose(h->file);
     h->file = -1;
@@ -949,5 +962,5 @@ infl_status infl_h5_write(const char *path, const infl_scenario *sc, const infl_
     infl_status rc = infl_h5_writer_begin(path, sc, tr, info->threads, true, &h, err);
     if (rc != INFL_OK)
         return rc;
-    return infl_h5_writer_finish(h, sm, info->wall_seconds, err);
+    return infl_h5_writer_finish(h, sm, info->wall_seconds, true, err);
 }

@@ -13,6 +13,8 @@
 #include "influsim/results.h"
 #include "influsim/scenario.h"
 
+#include <signal.h>
+
 /* Called after each finished block of trials, from one thread at a time.
  * Must be quick and must not call back into the engine. */
 typedef void (*infl_progress_fn)(void *user, uint64_t trials_done, uint64_t trials_total);
@@ -25,6 +27,10 @@ typedef struct {
     bool no_trials;
     infl_progress_fn progress; /* may be NULL */
     void *progress_user;
+    /* When not NULL and nonzero at a round's end (a round is 64 blocks per
+     * thread), the run stops there with the trials done so far: a signal
+     * handler's flag. */
+    const volatile sig_atomic_t *stop;
 } infl_run_options;
 
 /* Trials per block: the unit of work handed to a thread. Blocks run in
@@ -34,8 +40,10 @@ typedef struct {
 /* What a run did besides its results. */
 typedef struct {
     unsigned threads; /* threads that ran */
-    uint64_t
-        hires_simulated; /* funnels drawn: per trial and tier, the most hires any strategy makes */
+    /* Funnels drawn: per trial and tier, the most hires any strategy makes. */
+    uint64_t hires_simulated;
+    uint64_t trials_done; /* the scenario's trials, or fewer when stopped */
+    bool stopped;         /* opt->stop ended the run early */
 } infl_run_stats;
 
 /*
@@ -43,9 +51,11 @@ typedef struct {
  * opt->no_trials, *trials holds the per-trial results (the exact summary is
  * infl_summary_compute's) and *summary is NULL; with it, *trials is NULL and
  * *summary holds the streaming summary. The caller owns both. *stats, if not
- * NULL, says what the run did. On failure (out of memory, a limit exceeded by
- * a trial) both are NULL and err says which trial and why. Either way the
- * numbers are the same for any thread count.
+ * NULL, says what the run did. A run stopped by opt->stop returns the first
+ * stats->trials_done trials (the results and summary hold just those, the
+ * same numbers as a run of that many trials). On failure (out of memory, a
+ * limit exceeded by a trial) both are NULL and err says which trial and why.
+ * Either way the numbers are the same for any thread count.
  */
 infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt,
                             infl_trials **trials, infl_summary **summary, infl_run_stats *stats,

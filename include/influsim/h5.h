@@ -54,8 +54,10 @@ infl_status infl_h5_writer_begin(const char *path, const infl_scenario *sc, cons
                                  unsigned threads, bool replace, infl_h5_writer **out,
                                  infl_error *err);
 infl_status infl_h5_writer_finish(infl_h5_writer *w, const infl_summary *sm, double wall_seconds,
-                                  infl_error *err);
+                                  bool complete, infl_error *err);
 void infl_h5_writer_abandon(infl_h5_writer *w);
+/* The temporary file being written (to remove it from a signal handler). */
+const char *infl_h5_writer_temp_path(const infl_h5_writer *w);
 
 /* What a results file says about the run that made it. Owned strings. */
 typedef struct {
@@ -64,7 +66,8 @@ typedef struct {
     char *program_version;
     char *created;
     uint64_t seed;
-    uint64_t trials;
+    uint64_t trials;      /* asked for */
+    uint64_t trials_done; /* in the file: fewer than trials for a run stopped early */
     uint64_t threads;
     double wall_seconds;
     bool complete;

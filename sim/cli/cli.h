@@ -9,6 +9,7 @@
 #include "influsim/h5.h"
 #include "influsim/results.h"
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,8 +17,9 @@
 /* Exit codes, documented in `influsim --help` and README.md. */
 enum {
     INFL_EXIT_OK = 0,
-    INFL_EXIT_FAILURE = 1, /* the run or a file operation failed */
-    INFL_EXIT_USAGE = 2,   /* bad command line or invalid scenario */
+    INFL_EXIT_FAILURE = 1,       /* the run or a file operation failed */
+    INFL_EXIT_USAGE = 2,         /* bad command line or invalid scenario */
+    INFL_EXIT_INTERRUPTED = 130, /* stopped by SIGINT or SIGTERM (128 + SIGINT) */
 };
 
 int infl_cmd_run(int argc, char **argv);
@@ -54,6 +56,7 @@ typedef struct {
     const char *scenario_name;
     const char *currency;
     uint64_t trials, seed;
+    uint64_t trials_done; /* fewer than trials when the run was stopped early */
     unsigned threads;
     double wall_seconds;
     bool complete;
@@ -77,7 +80,18 @@ void infl_progress_init(infl_progress *p, bool enabled);
 void infl_progress_update(void *user, uint64_t done, uint64_t total);
 /* Clears the bar's line if it was drawn. */
 void infl_progress_finish(infl_progress *p);
-/* Peak resident memory of this process so far, in MiB (getrusage). */
+/*
+ * Ctrl-C and SIGTERM (interrupt.c). The first asks the run to stop at the end
+ * of the current round of trials (the engine reads the flag) and to write what
+ * it has; the second exits at once with status 130, removing the temporary
+ * file being written, so the target path is left as it was.
+ */
+bool infl_interrupt_install(void);
+const volatile sig_atomic_t *infl_interrupt_flag(void);
+/* The temporary file the second signal must remove (NULL: none). */
+void infl_interrupt_temp(const char *path);
+
+/* Peak resident memory of this process so far, in MiB (VmHWM). */
 double infl_peak_rss_mib(void);
 /* Monotonic clock in seconds. */
 double infl_now(void);

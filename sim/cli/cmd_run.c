@@ -39,8 +39,12 @@ static void usage(FILE *out)
           "                       write), hires simulated and peak memory on stderr\n"
           "  -h, --help           show this help\n"
           "\n"
+          "Ctrl-C (or SIGTERM) stops after the current round of trials and writes those\n"
+          "(the file says complete = false and trials_done); a second Ctrl-C aborts at\n"
+          "once and leaves FILE as it was.\n"
+          "\n"
           "Exit status: 0 done, 1 the run or writing failed, 2 bad command line or\n"
-          "invalid scenario (nothing is run and no file is written).\n",
+          "invalid scenario (nothing is run and no file is written), 130 interrupted.\n",
           out);
 }
 
@@ -167,34 +171,49 @@ int infl_cmd_run(int argc, char **argv)
     if ((rc = infl_h5_check_target(output, force, &err)) != INFL_OK)
         goto fail;
 
+    if (!infl_interrupt_install()) {
+        infl_cli_error("cannot install the Ctrl-C handler");
+        code = INFL_EXIT_FAILURE;
+        goto done;
+    }
     infl_progress progress;
     infl_progress_init(&progress, !quiet && isatty(STDERR_FILENO));
     infl_run_options ropt = {.threads = (unsigned)threads,
                              .no_trials = no_trials,
                              .progress = infl_progress_update,
-                             .progress_user = &progress};
+                             .progress_user = &progress,
+                             .stop = infl_interrupt_flag()};
     infl_run_stats stats = {0};
     double t_simulate = infl_now();
     rc = infl_engine_run(sc, &ropt, &tr, &sm, &stats, &err);
     infl_progress_finish(&progress);
     if (rc != INFL_OK)
         goto fail;
+    if (stats.stopped)
+        fprintf(stderr, "influsim: interrupted after %llu of %llu trials; writing those\n",
+                (unsigned long long)stats.trials_done,
+                (unsigned long long)infl_scenario_trials(sc));
     /* Per-trial datasets first; then the summary, sorting the columns in
      * place (no copy), then the summaries. */
     infl_h5_writer *writer = NULL;
     double t_begin = infl_now();
     if ((rc = infl_h5_writer_begin(output, sc, tr, stats.threads, force, &writer, &err)) != INFL_OK)
         goto fail;
+    infl_interrupt_temp(infl_h5_writer_temp_path(writer));
     double t_summary = infl_now();
     if (tr != NULL &&
         (rc = infl_summary_compute_inplace(tr, stats.threads, &sm, &err)) != INFL_OK) {
+        infl_interrupt_temp(NULL);
         infl_h5_writer_abandon(writer);
         goto fail;
     }
     double t_finish = infl_now();
     infl_run_info info = {.threads = stats.threads,
                           .wall_seconds = (t_begin - t_simulate) + (t_finish - t_summary)};
-    rc = infl_h5_writer_finish(writer, sm, info.wall_seconds, &err);
+    /* The temporary name is forgotten first: once renamed, the file at the
+     * target is the finished one and a second Ctrl-C must not matter. */
+    infl_interrupt_temp(NULL);
+    rc = infl_h5_writer_finish(writer, sm, info.wall_seconds, !stats.stopped, &err);
     if (rc != INFL_OK)
         goto fail;
     double t_end = infl_now();
@@ -211,15 +230,23 @@ int infl_cmd_run(int argc, char **argv)
         infl_report_header h = {.scenario_name = infl_scenario_name(sc),
                                 .currency = infl_scenario_currency(sc),
                                 .trials = infl_scenario_trials(sc),
+                                .trials_done = stats.trials_done,
                                 .seed = infl_scenario_seed(sc),
                                 .threads = stats.threads,
                                 .wall_seconds = info.wall_seconds,
-                                .complete = true};
+                                .complete = !stats.stopped};
         infl_report_print(stdout, &h, sm);
         if (metrics)
             infl_report_print_metrics(stdout, sm);
         printf("\nresults written to %s\n", output);
     }
+    if (stats.stopped)
+        fprintf(stderr,
+                "influsim: interrupted: %llu of %llu trials written to %s (complete = false)\n",
+                (unsigned long long)stats.trials_done, (unsigned long long)infl_scenario_trials(sc),
+                output);
+    if (*infl_interrupt_flag())
+        code = INFL_EXIT_INTERRUPTED;
     goto done;
 
 fail:

@@ -58,6 +58,7 @@ int infl_cmd_show(int argc, char **argv)
     infl_report_header h = {.scenario_name = meta.scenario_name,
                             .currency = meta.currency,
                             .trials = meta.trials,
+                            .trials_done = meta.trials_done,
                             .seed = meta.seed,
                             .threads = (unsigned)meta.threads,
                             .wall_seconds = meta.wall_seconds,

@@ -45,8 +45,12 @@ void infl_report_print(FILE *out, const infl_report_header *h, const infl_summar
     if (nw > 32)
         nw = 32;
 
-    fprintf(out, "%s: %llu trials, seed %llu, %u thread%s, %.2f s%s\n\n", h->scenario_name,
-            (unsigned long long)h->trials, (unsigned long long)h->seed, h->threads,
+    if (h->complete || h->trials_done == h->trials)
+        fprintf(out, "%s: %llu trials", h->scenario_name, (unsigned long long)h->trials);
+    else
+        fprintf(out, "%s: %llu of %llu trials", h->scenario_name,
+                (unsigned long long)h->trials_done, (unsigned long long)h->trials);
+    fprintf(out, ", seed %llu, %u thread%s, %.2f s%s\n\n", (unsigned long long)h->seed, h->threads,
             h->threads == 1 ? "" : "s", h->wall_seconds, h->complete ? "" : "  (INCOMPLETE)");
     /* The six conversions columns take 54 characters; one label spans them. */
     fprintf(out, "%-*s %s %11s %7s %7s %10s %7s\n", nw, "",
