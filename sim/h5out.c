@@ -42,7 +42,15 @@ typedef struct {
 /* Records the first failure; later ones add no noise. Returns false. */
 static bool fail(writer *w, const char *what, const char *name)
 {
-    if (w->rc == INFL_OK)
+    if (w->rc != INFL_OK)
+        return false;
+    /* HDF5 reports no cause; the system's, when it is about space, is the
+     * one a user can act on. (errno is cleared when writing starts.) */
+    int e = errno;
+    if (e == ENOSPC || e == EFBIG || e == EDQUOT || e == EIO)
+        w->rc = infl_error_add(w->err, INFL_EIO, "%s: cannot write %s '%s': %s", w->path, what,
+                               name, strerror(e));
+    else
         w->rc = infl_error_add(w->err, INFL_EHDF5, "%s: cannot write %s '%s'", w->path, what, name);
     return false;
 }
@@ -744,6 +752,11 @@ static infl_status check_target(const char *path, bool replace, char **resolved,
     return INFL_OK;
 }
 
+void infl_h5_process_init(void)
+{
+    H5dont_atexit();
+}
+
 infl_status infl_h5_check_target(const char *path, bool replace, infl_error *err)
 {
     char *resolved = NULL;
@@ -902,6 +915,7 @@ infl_status infl_h5_writer_begin(const char *path, const infl_scenario *sc, cons
         w->rc = infl_error_add(err, INFL_EHDF5, "%s: cannot create HDF5 file '%s'", path, h->tmp);
         goto done;
     }
+    errno = 0;
     write_begin(w, h->file, sc, tr);
 
 done:
@@ -928,12 +942,15 @@ infl_status infl_h5_writer_finish(infl_h5_writer *h, const infl_summary *sm, dou
     const char *path = h->path;
     const char *target = h->resolved ? h->resolved : h->path;
     quiet_hdf5 q = hdf5_quiet();
+    errno = 0;
     if (!write_finish(w, h->file, sm, wall_seconds, complete))
         goto done;
     herr_t closed = H5Fclose(h->file);
     h->file = -1;
     if (closed < 0) {
-        w->rc = infl_error_add(err, INFL_EHDF5, "%s: cannot finish writing (disk full?)", path);
+        int e = errno;
+        w->rc = infl_error_add(err, INFL_EIO, "%s: cannot finish writing: %s", path,
+                               e ? strerror(e) : "HDF5 could not close the file (disk full?)");
         goto done;
     }
     int e = sync_path(h->tmp, O_RDONLY);

@@ -22,6 +22,14 @@ typedef struct {
 } infl_run_info;
 
 /*
+ * For a program, once, before any other HDF5 use: tells HDF5 not to close
+ * files at exit. HDF5 1.10 crashes at exit when it retries closing a file
+ * whose close already failed (a full disk, a file-size limit); the writer
+ * removes such a file itself.
+ */
+void infl_h5_process_init(void);
+
+/*
  * Checks, before a run, that a results file may be written at `path`: not a
  * folder, pipe, device or dangling symlink (INFL_EIO), and, unless `replace`,
  * no file there already (INFL_EARG, with a message suggesting --force).

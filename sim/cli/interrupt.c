@@ -42,7 +42,15 @@ bool infl_interrupt_install(void)
     sigaddset(&sa.sa_mask, SIGINT);
     sigaddset(&sa.sa_mask, SIGTERM);
     sa.sa_flags = SA_RESTART;
-    return sigaction(SIGINT, &sa, NULL) == 0 && sigaction(SIGTERM, &sa, NULL) == 0;
+    /* Past a file-size limit (ulimit -f) a write should fail with EFBIG and
+     * be reported like a full disk, not kill the program (SIGXFSZ's default)
+     * and leave the temporary file behind. */
+    struct sigaction ignore;
+    memset(&ignore, 0, sizeof ignore);
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    return sigaction(SIGINT, &sa, NULL) == 0 && sigaction(SIGTERM, &sa, NULL) == 0 &&
+           sigaction(SIGXFSZ, &ignore, NULL) == 0;
 }
 
 const volatile sig_atomic_t *infl_interrupt_flag(void)

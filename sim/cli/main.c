@@ -30,6 +30,7 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    infl_h5_process_init();
     if (argc < 2) {
         usage(stderr);
         return INFL_EXIT_USAGE;
