@@ -61,6 +61,23 @@ infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt
                             infl_trials **trials, infl_summary **summary, infl_run_stats *stats,
                             infl_error *err);
 
+/* What a run will need, known before it starts (infl_engine_estimate). */
+typedef struct {
+    double hires_per_trial; /* funnels simulated per trial, from the mean post cost */
+    double sample_bytes;    /* the per-trial values kept (0 with no_trials) */
+    double bytes;           /* everything: samples, workspaces, tallies, writing */
+    double bytes_no_trials; /* the same run with no_trials */
+    uint64_t max_trials_in; /* most trials whose run fits in `limit` (with trials kept) */
+} infl_run_estimate;
+
+/*
+ * Estimates the memory a run of sc with opt will need (within a factor of
+ * about 1.5: hires are estimated from the mean cost of a post). `limit` is
+ * the memory available, used for max_trials_in (0: not computed).
+ */
+void infl_engine_estimate(const infl_scenario *sc, const infl_run_options *opt, double limit,
+                          infl_run_estimate *out);
+
 /* Returns the number of threads a run with opt->threads == 0 would use. */
 unsigned infl_engine_default_threads(void);
 

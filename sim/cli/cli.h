@@ -91,6 +91,13 @@ const volatile sig_atomic_t *infl_interrupt_flag(void);
 /* The temporary file the second signal must remove (NULL: none). */
 void infl_interrupt_temp(const char *path);
 
+/* Memory this process may still use, in bytes: MemAvailable, or less under
+ * a cgroup or RLIMIT_AS limit; -1 if unknown. */
+double infl_available_memory(void);
+/* Parses a size in bytes with an optional K, M, G or T suffix (binary);
+ * false (and a message naming `option`) if not one. */
+bool infl_cli_parse_size(const char *option, const char *text, double *out);
+
 /* Peak resident memory of this process so far, in MiB (VmHWM). */
 double infl_peak_rss_mib(void);
 /* Monotonic clock in seconds. */

@@ -35,6 +35,8 @@ static void usage(FILE *out)
           "      --no-trials      keep no per-trial values: the summary comes from\n"
           "                       streaming tallies (quantiles from fine histograms,\n"
           "                       exact for counts below 2048), memory stays constant\n"
+          "      --max-memory SIZE  refuse to start a run estimated to need more (e.g. 8G;\n"
+          "                       default: the memory available)\n"
           "      --timings        print where the time went (load, simulate, statistics,\n"
           "                       write), hires simulated and peak memory on stderr\n"
           "  -h, --help           show this help\n"
@@ -65,7 +67,7 @@ static bool add_override(infl_cli_sets *sets, const char *key, const char *value
 
 int infl_cmd_run(int argc, char **argv)
 {
-    enum { OPT_SEED = 256, OPT_TIMINGS, OPT_NO_TRIALS, OPT_FORCE };
+    enum { OPT_SEED = 256, OPT_TIMINGS, OPT_NO_TRIALS, OPT_FORCE, OPT_MAX_MEMORY };
     static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
                                          {"trials", required_argument, NULL, 'n'},
                                          {"seed", required_argument, NULL, OPT_SEED},
@@ -76,6 +78,7 @@ int infl_cmd_run(int argc, char **argv)
                                          {"timings", no_argument, NULL, OPT_TIMINGS},
                                          {"no-trials", no_argument, NULL, OPT_NO_TRIALS},
                                          {"force", no_argument, NULL, OPT_FORCE},
+                                         {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     infl_cli_sets sets = {0};
@@ -83,6 +86,7 @@ int infl_cmd_run(int argc, char **argv)
     const char *trials = NULL, *seed = NULL;
     uint64_t threads = 0, value = 0;
     bool quiet = false, metrics = false, timings = false, no_trials = false, force = false;
+    double max_memory = 0.0;
     int code = INFL_EXIT_OK, c;
     infl_error err;
     infl_error_init(&err);
@@ -125,6 +129,9 @@ int infl_cmd_run(int argc, char **argv)
             break;
         case OPT_FORCE:
             force = true;
+            break;
+        case OPT_MAX_MEMORY:
+            ok = infl_cli_parse_size("--max-memory", optarg, &max_memory);
             break;
         case 'h':
             usage(stdout);
@@ -171,6 +178,29 @@ int infl_cmd_run(int argc, char **argv)
     if ((rc = infl_h5_check_target(output, force, &err)) != INFL_OK)
         goto fail;
 
+    /* Refuse a run that cannot fit before it starts, saying what would. */
+    infl_run_options probe = {.threads = (unsigned)threads, .no_trials = no_trials};
+    double available = max_memory > 0 ? max_memory : infl_available_memory();
+    infl_run_estimate est;
+    infl_engine_estimate(sc, &probe, available, &est);
+    if (available > 0 && est.bytes > available) {
+        const double gib = 1073741824.0;
+        infl_cli_error("%s: this run needs about %.2f GiB (%.2f GiB of per-trial values for %llu "
+                       "trials, about %.0f hires a trial), more than the %.2f GiB %s",
+                       infl_scenario_name(sc), est.bytes / gib, est.sample_bytes / gib,
+                       (unsigned long long)infl_scenario_trials(sc), est.hires_per_trial,
+                       available / gib,
+                       max_memory > 0 ? "of --max-memory" : "this machine has available");
+        if (!no_trials && est.bytes_no_trials <= available)
+            fprintf(stderr,
+                    "influsim: run with --no-trials (summaries only, about %.0f MiB)%s%llu "
+                    "trials\n",
+                    est.bytes_no_trials / 1048576.0,
+                    est.max_trials_in > 0 ? ", or with at most " : "",
+                    (unsigned long long)(est.max_trials_in > 0 ? est.max_trials_in : 0));
+        code = INFL_EXIT_FAILURE;
+        goto done;
+    }
     if (!infl_interrupt_install()) {
         infl_cli_error("cannot install the Ctrl-C handler");
         code = INFL_EXIT_FAILURE;

@@ -13,6 +13,9 @@
   --force) byte-for-byte intact.
 - `influsim run -o` into a folder that cannot hold files (/proc) or does not
   exist: exit 1, a message, nothing left behind.
+- A run estimated to need more memory than --max-memory, or than an address
+  space limit (ulimit -v) allows: refused before it starts (exit 1) with what
+  it needs, suggesting --no-trials and the number of trials that would fit.
 
 Usage: /usr/bin/python3 tests/e2e/test_bad_files.py --influsim BUILD/influsim --source-dir SRC
 """
@@ -34,11 +37,14 @@ C = Checks()
 ARGS = None
 
 
-def influsim(*args, cwd=None, fsize=None):
+def influsim(*args, cwd=None, fsize=None, address_space=None):
     limit = None
-    if fsize is not None:
+    if fsize is not None or address_space is not None:
         def limit():
-            resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+            if fsize is not None:
+                resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+            if address_space is not None:
+                resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
     env = {k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}
     try:
         return subprocess.run([ARGS.influsim, *args], cwd=cwd, env=env, capture_output=True,
@@ -144,6 +150,31 @@ def main():
                     r.returncode == 1 and "cannot create a file in folder" in r.stderr,
                     f"rc {r.returncode} {short(r.stderr)}")
             C.check(f"-o into {label}: nothing created", not os.path.exists(target))
+        # Memory known before running: a run that cannot fit is refused with
+        # what it needs and what would fit; nothing is written.
+        target = os.path.join(out_dir, "big.h5")
+        r = influsim("run", "--trials", "10000000", "-q", "-o", target, "--max-memory", "1G")
+        C.check("--max-memory 1G, 10^7 trials: exit 1, the need, --no-trials and a trial count",
+                r.returncode == 1 and "needs about 6." in r.stderr and "--no-trials" in r.stderr
+                and "at most" in r.stderr and not os.path.exists(target),
+                f"rc {r.returncode} {short(r.stderr)}")
+        r = influsim("run", "--trials", "300", "-q", "-o", target, "--max-memory", "1G",
+                     "--no-trials")
+        C.check("--max-memory 1G, --no-trials: runs", r.returncode == 0, short(r.stderr))
+        r = influsim("run", "--trials", "300", "-q", "-o", target, "--max-memory", "lots")
+        C.check("--max-memory lots: exit 2", r.returncode == 2 and "--max-memory" in r.stderr,
+                f"rc {r.returncode} {short(r.stderr)}")
+        target = os.path.join(out_dir, "big2.h5")
+        with open(ARGS.influsim, "rb") as fh:
+            sanitized = b"__asan_init" in fh.read()
+        if sanitized:  # AddressSanitizer reserves terabytes of address space
+            print("SKIP ulimit -v: the binary is built with AddressSanitizer")
+            return C.finish()
+        r = influsim("run", "--trials", "10000000", "-q", "-o", target,
+                     address_space=3 * 2**30)
+        C.check("ulimit -v 3 GiB, 10^7 trials: refused before running (the limit is seen)",
+                r.returncode == 1 and "available" in r.stderr and not os.path.exists(target),
+                f"rc {r.returncode} {short(r.stderr)}")
     return C.finish()
 
 
