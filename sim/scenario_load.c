@@ -375,7 +375,10 @@ static bool parse_dist(loader *L, const infl_node *n, const char *path, const ra
     char patha[PATH_LEN], pathb[PATH_LEN];
     join(patha, dpath, pa);
     join(pathb, dpath, pb);
-    bool ok = parse_number(L, na, patha, &d.a) & parse_number(L, nb, pathb, &d.b);
+    /* Both parsed, so both faults are reported. */
+    bool ok_a = parse_number(L, na, patha, &d.a);
+    bool ok_b = parse_number(L, nb, pathb, &d.b);
+    bool ok = ok_a && ok_b;
     if (!ok)
         return false;
     switch (d.kind) {

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Builds influsim (warnings are errors) and runs the whole test suite; then
-# builds it again with AddressSanitizer and UndefinedBehaviorSanitizer and
-# runs the suite there too (all but the format check and valgrind, which a
-# sanitized binary cannot run under). Installs missing Debian packages first.
-# Idempotent; run from anywhere. Arguments go to both ctest runs.
+#  - the suite again under AddressSanitizer + UndefinedBehaviorSanitizer (all
+#    but the format check and valgrind, which a sanitized binary cannot run);
+#  - the parallel engine's tests under ThreadSanitizer (clang + Archer);
+#  - libFuzzer over the scenario loader for INFLUSIM_FUZZ_SECONDS (120).
+# Installs missing Debian packages first. Idempotent; run from anywhere.
+# Arguments go to the first two ctest runs.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jobs="$(nproc)"
@@ -22,3 +24,36 @@ cmake --build "$root/build-sanitize" -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir "$root/build-sanitize" --output-on-failure -j"$jobs" \
   -E '^(format|valgrind_default_run)$' "$@"
+
+echo "== the parallel engine's tests under ThreadSanitizer (clang, libomp, Archer) =="
+# Archer is LLVM OpenMP's tool that tells ThreadSanitizer about OpenMP's own
+# synchronisation (barriers, reductions), so only real races are reported.
+archer="$(ls /usr/lib/llvm-*/lib/libarcher.so 2>/dev/null | sort -V | tail -n 1)"
+CC=clang cmake -S "$root" -B "$root/build-tsan" -DINFLUSIM_WERROR=ON \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_FLAGS="-fsanitize=thread -fno-omit-frame-pointer" \
+  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" >/dev/null
+cmake --build "$root/build-tsan" -j"$jobs"
+OMP_TOOL_LIBRARIES="$archer" \
+  TSAN_OPTIONS="ignore_noninstrumented_modules=1 halt_on_error=1 exitcode=66" \
+  ctest --test-dir "$root/build-tsan" --output-on-failure -j"$jobs" \
+  -R '^(unit_engine_threads|unit_tally|unit_accum|unit_h5chunks|e2e_test_threads|e2e_test_no_trials|e2e_test_interrupt)$'
+
+seconds="${INFLUSIM_FUZZ_SECONDS:-120}"
+echo "== fuzzing the scenario loader for ${seconds} s (libFuzzer, ASan + UBSan) =="
+CC=clang cmake -S "$root" -B "$root/build-fuzz" -DINFLUSIM_WERROR=ON -DINFLUSIM_FUZZ=ON \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_C_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fsanitize=fuzzer-no-link" \
+  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
+cmake --build "$root/build-fuzz" -j"$jobs" --target fuzz_scenario
+mkdir -p "$root/build-fuzz/corpus" "$root/build-fuzz/artifacts"
+if ! "$root/build-fuzz/tests/fuzz_scenario" -max_total_time="$seconds" -timeout=10 \
+  -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$root/build-fuzz/artifacts/" \
+  "$root/build-fuzz/corpus" "$root/tests/fuzz/corpus" "$root/tests/scenarios/bad" \
+  "$root/experiments" 2>"$root/build-fuzz/fuzz.log"; then
+  tail -n 60 "$root/build-fuzz/fuzz.log"
+  echo "fuzzing found a failure: the input is in build-fuzz/artifacts/;" \
+    "fix it and copy the input into tests/fuzz/regressions/" >&2
+  exit 1
+fi
+grep -E '^stat::(number_of_executed_units|new_units_added)' "$root/build-fuzz/fuzz.log"
+echo "fuzzing: no crash, leak, hang or failed check"
