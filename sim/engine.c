@@ -22,6 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+unsigned long infl_engine_openmp_version(void)
+{
+    return (unsigned long)_OPENMP;
+}
+
 unsigned infl_engine_default_threads(void)
 {
     int n = omp_get_max_threads();

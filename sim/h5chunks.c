@@ -161,3 +161,8 @@ void infl_chunk_set_free(infl_chunk_set *set)
     free(set->chunks);
     free(set);
 }
+
+const char *infl_zlib_version(void)
+{
+    return zlibVersion();
+}

@@ -57,4 +57,7 @@ herr_t infl_chunk_set_write(const infl_chunk_set *set, size_t first, size_t coun
 
 void infl_chunk_set_free(infl_chunk_set *set);
 
+/* The version of zlib in use. */
+const char *infl_zlib_version(void);
+
 #endif

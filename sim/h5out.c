@@ -10,10 +10,12 @@
 #include "influsim/h5.h"
 
 #include "h5chunks.h"
+#include "influsim/engine.h"
 #include "influsim/version.h"
 
 #include "scenario_internal.h"
 #include "text.h"
+#include "yaml_tree.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -557,6 +559,10 @@ static bool write_root(writer *w, hid_t file, const infl_scenario *sc, bool tria
               attr_f64(w, file, "wall_time_s", NAN) && /* set when the file is finished */
               attr_str(w, file, "hdf5_version", hdf5v) && attr_str(w, file, "gsl_version", gslv) &&
               attr_str(w, file, "compiler", INFLUSIM_COMPILER) &&
+              attr_str(w, file, "build_flags", infl_build_flags()) &&
+              attr_str(w, file, "zlib_version", infl_zlib_version()) &&
+              attr_str(w, file, "libyaml_version", infl_yaml_version()) &&
+              attr_u64(w, file, "openmp_version", infl_engine_openmp_version()) &&
               attr_str(w, file, "rng",
                        "Philox4x32-10 (Random123), streams keyed by "
                        "(seed, trial, tier, candidate, purpose)") &&

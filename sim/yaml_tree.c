@@ -546,3 +546,8 @@ infl_status infl_node_set_path(infl_node *root, const char *path, const char *va
     *slot = replacement;
     return INFL_OK;
 }
+
+const char *infl_yaml_version(void)
+{
+    return yaml_get_version_string();
+}

@@ -69,4 +69,7 @@ infl_status infl_node_set_path(infl_node *root, const char *path, const char *va
  * "a list" or the quoted scalar text. Writes into buf (size n) and returns it. */
 const char *infl_node_describe(const infl_node *node, char *buf, size_t n);
 
+/* The version of libyaml in use ("0.2.5"). */
+const char *infl_yaml_version(void);
+
 #endif

@@ -78,6 +78,9 @@ typedef struct {
 void infl_engine_estimate(const infl_scenario *sc, const infl_run_options *opt, double limit,
                           infl_run_estimate *out);
 
+/* The OpenMP version the engine was built for (_OPENMP, e.g. 201511). */
+unsigned long infl_engine_openmp_version(void);
+
 /* Returns the number of threads a run with opt->threads == 0 would use. */
 unsigned infl_engine_default_threads(void);
 

@@ -9,4 +9,8 @@ const char *infl_version(void);
 /* Returns `git describe --always --dirty` at configure time, or "unknown". Static string. */
 const char *infl_git_revision(void);
 
+/* Returns the build type and the C compiler flags the library was built
+ * with (including the floating-point ones). Static string. */
+const char *infl_build_flags(void);
+
 #endif
