@@ -415,3 +415,78 @@ nomem:
     infl_summary_free(sm);
     return infl_error_add(err, INFL_ENOMEM, "out of memory computing the summary");
 }
+
+static bool side_save(const hist_side *h, infl_sink sink, void *ctx)
+{
+    int32_t range[3] = {h->counts != NULL, h->lo, h->hi};
+    if (!sink(ctx, range, sizeof range))
+        return false;
+    return h->counts == NULL ||
+           sink(ctx, h->counts, (size_t)(h->hi - h->lo + 1) * SUB * sizeof *h->counts);
+}
+
+static bool side_load(hist_side *h, infl_source src, void *ctx)
+{
+    int32_t range[3];
+    if (!src(ctx, range, sizeof range))
+        return false;
+    if (range[0] == 0)
+        return true;
+    /* Octaves are biased exponents of doubles, 0 .. 2047. */
+    if (range[0] != 1 || range[1] < 0 || range[2] < range[1] || range[2] > 2047)
+        return false;
+    h->lo = range[1];
+    h->hi = range[2];
+    size_t n = (size_t)(h->hi - h->lo + 1) * SUB;
+    h->counts = malloc(n * sizeof *h->counts);
+    return h->counts != NULL && src(ctx, h->counts, n * sizeof *h->counts);
+}
+
+bool infl_tally_stream_save(const infl_tally_stream *ts, infl_sink sink, void *ctx)
+{
+    const size_t cells = ts->ns * ts->nm, pairs = ts->ns * ts->ns;
+    if (!sink(ctx, ts->missing, cells * sizeof *ts->missing) ||
+        !sink(ctx, ts->zeros, cells * sizeof *ts->zeros) ||
+        !sink(ctx, ts->min, cells * sizeof *ts->min) ||
+        !sink(ctx, ts->max, cells * sizeof *ts->max) ||
+        !sink(ctx, ts->greater, pairs * sizeof *ts->greater) ||
+        !sink(ctx, ts->tie, pairs * sizeof *ts->tie))
+        return false;
+    for (size_t c = 0; c < cells; c++) {
+        const histogram *h = &ts->hist[c];
+        uint64_t counts[3] = {h->zeros, h->pos_inf, h->neg_inf};
+        if (!sink(ctx, counts, sizeof counts) || !side_save(&h->pos, sink, ctx) ||
+            !side_save(&h->neg, sink, ctx))
+            return false;
+    }
+    return true;
+}
+
+infl_tally_stream *infl_tally_stream_load(size_t n_strategies, size_t n_metrics, infl_source src,
+                                          void *ctx)
+{
+    infl_tally_stream *ts = infl_tally_stream_new(n_strategies, n_metrics);
+    if (ts == NULL)
+        return NULL;
+    const size_t cells = n_strategies * n_metrics, pairs = n_strategies * n_strategies;
+    bool ok = src(ctx, ts->missing, cells * sizeof *ts->missing) &&
+              src(ctx, ts->zeros, cells * sizeof *ts->zeros) &&
+              src(ctx, ts->min, cells * sizeof *ts->min) &&
+              src(ctx, ts->max, cells * sizeof *ts->max) &&
+              src(ctx, ts->greater, pairs * sizeof *ts->greater) &&
+              src(ctx, ts->tie, pairs * sizeof *ts->tie);
+    for (size_t c = 0; ok && c < cells; c++) {
+        histogram *h = &ts->hist[c];
+        uint64_t counts[3];
+        ok = src(ctx, counts, sizeof counts) && side_load(&h->pos, src, ctx) &&
+             side_load(&h->neg, src, ctx);
+        h->zeros = counts[0];
+        h->pos_inf = counts[1];
+        h->neg_inf = counts[2];
+    }
+    if (!ok) {
+        infl_tally_stream_free(ts);
+        return NULL;
+    }
+    return ts;
+}

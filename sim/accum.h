@@ -83,6 +83,17 @@ bool infl_tally_stream_add(infl_tally_stream *ts, infl_block_moments *b, const d
 /* Adds everything of `from` into `into`; false when out of memory. */
 bool infl_tally_stream_merge(infl_tally_stream *into, const infl_tally_stream *from);
 
+/* Byte sinks and sources for saving tallies in a checkpoint. */
+typedef bool (*infl_sink)(void *ctx, const void *data, size_t n);
+typedef bool (*infl_source)(void *ctx, void *data, size_t n);
+
+/* Writes ts (false if the sink fails). */
+bool infl_tally_stream_save(const infl_tally_stream *ts, infl_sink sink, void *ctx);
+/* Reads a stream saved for n_strategies x n_metrics; NULL if the source
+ * fails, the data is inconsistent, or memory runs out. */
+infl_tally_stream *infl_tally_stream_load(size_t n_strategies, size_t n_metrics, infl_source src,
+                                          void *ctx);
+
 /* Bytes the stream holds now (for memory estimates and tests). */
 size_t infl_tally_stream_bytes(const infl_tally_stream *ts);
 

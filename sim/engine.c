@@ -12,6 +12,7 @@
 #include "influsim/engine.h"
 
 #include "accum.h"
+#include "checkpoint_internal.h"
 #include "dist.h"
 #include "metrics.h"
 #include "model.h"
@@ -19,6 +20,7 @@
 
 #include <math.h>
 #include <omp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,6 +73,64 @@ fail:
     return NULL;
 }
 
+typedef struct {
+    uint64_t block; /* lowest failed block on this thread, UINT64_MAX if none */
+    uint64_t hires; /* funnels this thread simulated */
+    infl_status status;
+    infl_error err;
+    infl_tally_stream *tally; /* no_trials: this thread's order-free tallies */
+} thread_state;
+
+/* Saves the progress after the blocks before next_block (called between
+ * rounds, every other thread waiting). A failure is counted, not fatal: the
+ * run goes on and the caller warns. */
+static void save_checkpoint(const infl_scenario *sc, const infl_run_options *opt,
+                            const infl_trials *tr, const infl_block_moments *total,
+                            const thread_state *state, int threads, uint64_t next_block,
+                            infl_run_stats *stats)
+{
+    const bool streaming = opt->no_trials;
+    uint64_t hires = 0;
+    for (int i = 0; i < threads; i++)
+        hires += state[i].hires;
+    infl_tally_stream *merged = NULL;
+    infl_error err;
+    infl_error_init(&err);
+    infl_status rc = INFL_OK;
+    if (streaming) {
+        merged = infl_tally_stream_new(sc->n_strategies, infl_metric_count(sc));
+        for (int i = 0; merged && i < threads; i++)
+            if (!infl_tally_stream_merge(merged, state[i].tally)) {
+                infl_tally_stream_free(merged);
+                merged = NULL;
+            }
+        if (merged == NULL)
+            rc = infl_error_add(&err, INFL_ENOMEM, "out of memory saving a checkpoint");
+    }
+    uint64_t done = next_block * INFL_ENGINE_BLOCK;
+    infl_checkpoint_view v = {.source = opt->checkpoint_source,
+                              .seed = sc->seed,
+                              .trials = sc->trials,
+                              .no_trials = streaming,
+                              .n_strategies = sc->n_strategies,
+                              .n_metrics = infl_metric_count(sc),
+                              .next_block = next_block,
+                              .done_trials = done < sc->trials ? done : sc->trials,
+                              .hires = hires,
+                              .tr = tr,
+                              .moments = total,
+                              .tally = merged};
+    if (rc == INFL_OK)
+        rc = infl_checkpoint_save(opt->checkpoint_path, &v, &err);
+    if (stats && rc == INFL_OK)
+        stats->checkpoints++;
+    if (stats && rc != INFL_OK && stats->checkpoint_failures++ == 0)
+        snprintf(stats->checkpoint_error, sizeof stats->checkpoint_error, "%s",
+                 infl_error_message(&err));
+    infl_tally_stream_free(merged);
+    infl_error_destroy(&err);
+}
+
 /* Mean cost of one post of tier k: gifted posts cost the unit cost, others
  * the price (per post, or per 1,000 followers) plus the platform fee. */
 static double mean_post_cost(const infl_scenario *sc, size_t k)
@@ -120,14 +180,6 @@ void infl_engine_estimate(const infl_scenario *sc, const infl_run_options *opt, 
     if (limit > 0 && room > 0)
         out->max_trials_in = (uint64_t)(room / per_trial);
 }
-
-typedef struct {
-    uint64_t block; /* lowest failed block on this thread, UINT64_MAX if none */
-    uint64_t hires; /* funnels this thread simulated */
-    infl_status status;
-    infl_error err;
-    infl_tally_stream *tally; /* no_trials: this thread's order-free tallies */
-} thread_state;
 
 /* Blocks per round: enough for every thread to stay busy, few enough that the
  * per-block moments waiting to be merged stay small. The numbers do not
@@ -188,13 +240,53 @@ infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt
         infl_error_init(&state[i].err);
     }
     uint64_t done = 0;
+    uint64_t first_block = 0;
+    if (opt && opt->resume) {
+        /* Carry on from a checkpoint: its trials, tallies and hires as if
+         * this run had made them. */
+        const infl_checkpoint *cp = opt->resume;
+        if (cp->seed != sc->seed || cp->trials != n_trials || cp->no_trials != streaming ||
+            cp->n_strategies != n_strategies || cp->n_metrics != n_metrics ||
+            cp->next_block > n_blocks) {
+            for (int i = 0; i < threads; i++)
+                infl_error_destroy(&state[i].err);
+            rc = infl_error_add(err, INFL_EINVAL,
+                                "the checkpoint does not match this run (seed, trials, "
+                                "strategies, metrics or --no-trials differ)");
+            goto cleanup;
+        }
+        first_block = cp->next_block;
+        done = cp->done_trials;
+        state[0].hires = cp->hires;
+        if (streaming) {
+            infl_block_moments_merge(&total, &cp->moments);
+            if (!infl_tally_stream_merge(state[0].tally, cp->tally)) {
+                for (int i = 0; i < threads; i++)
+                    infl_error_destroy(&state[i].err);
+                rc = infl_error_add(err, INFL_ENOMEM, "out of memory resuming");
+                goto cleanup;
+            }
+        } else {
+            const size_t cells = n_strategies * n_metrics, d = (size_t)cp->done_trials;
+            for (size_t c = 0; c < cells; c++)
+                memcpy(tr->values + c * n_trials, cp->values + c * d, d * sizeof(double));
+            memcpy(tr->purchase_rate, cp->purchase_rate, d * sizeof(double));
+            memcpy(tr->wom_purchase_factor, cp->wom_purchase_factor, d * sizeof(double));
+            memcpy(tr->addressable, cp->addressable, d * sizeof(double));
+        }
+    }
+    double last_checkpoint = omp_get_wtime();
+    if (stats) {
+        stats->checkpoints = stats->checkpoint_failures = 0;
+        stats->checkpoint_error[0] = '\0';
+    }
     /* Lowest block known to have failed. Blocks above it are skipped; blocks
      * below it still run, so the error reported is the first in trial order
      * whatever the schedule. */
     uint64_t failed_block = UINT64_MAX;
     int team = 1;
     int stop_now = 0;
-    uint64_t blocks_done = 0; /* blocks of the rounds finished */
+    uint64_t blocks_done = first_block; /* blocks of the rounds finished */
 
 #pragma omp parallel num_threads(threads)
     {
@@ -214,7 +306,7 @@ infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt
                 failed_block = 0;
             }
         }
-        for (uint64_t round = 0; round < n_blocks; round += per_round) {
+        for (uint64_t round = first_block; round < n_blocks; round += per_round) {
             const uint64_t round_end = round + per_round < n_blocks ? round + per_round : n_blocks;
 #pragma omp for schedule(dynamic, 1)
             for (uint64_t b = round; b < round_end; b++) {
@@ -284,6 +376,12 @@ infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt
                         infl_block_moments_merge(&total, &slots[b - round]);
                 blocks_done = round_end;
                 stop_now = opt && opt->stop && *opt->stop && round_end < n_blocks;
+                /* Due, or stopping (so that the stopped run can be resumed). */
+                if (opt && opt->checkpoint_path && round_end < n_blocks &&
+                    (stop_now || omp_get_wtime() - last_checkpoint >= opt->checkpoint_seconds)) {
+                    save_checkpoint(sc, opt, tr, &total, state, threads, round_end, stats);
+                    last_checkpoint = omp_get_wtime();
+                }
             }
             if (stop_now)
                 break;

@@ -9,6 +9,7 @@
 #ifndef INFLUSIM_ENGINE_H
 #define INFLUSIM_ENGINE_H
 
+#include "influsim/checkpoint.h"
 #include "influsim/error.h"
 #include "influsim/results.h"
 #include "influsim/scenario.h"
@@ -31,6 +32,15 @@ typedef struct {
      * thread), the run stops there with the trials done so far: a signal
      * handler's flag. */
     const volatile sig_atomic_t *stop;
+    /* When checkpoint_path is set, the run's progress is saved there at the
+     * end of the first round after every checkpoint_seconds (and the file is
+     * the caller's to remove once the results are written); the scenario is
+     * recorded as checkpoint_source says it was loaded. */
+    const char *checkpoint_path;
+    double checkpoint_seconds;
+    const infl_checkpoint_source *checkpoint_source;
+    /* Continue from a checkpoint of this scenario instead of the start. */
+    const infl_checkpoint *resume;
 } infl_run_options;
 
 /* Trials per block: the unit of work handed to a thread. Blocks run in
@@ -44,6 +54,9 @@ typedef struct {
     uint64_t hires_simulated;
     uint64_t trials_done; /* the scenario's trials, or fewer when stopped */
     bool stopped;         /* opt->stop ended the run early */
+    unsigned checkpoints; /* saved */
+    unsigned checkpoint_failures;
+    char checkpoint_error[512]; /* the first failure's message, or "" */
 } infl_run_stats;
 
 /*

@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 
+#include "influsim/checkpoint.h"
 #include "influsim/engine.h"
 #include "influsim/scenario.h"
 
@@ -37,6 +38,12 @@ static void usage(FILE *out)
           "                       exact for counts below 2048), memory stays constant\n"
           "      --max-memory SIZE  refuse to start a run estimated to need more (e.g. 8G;\n"
           "                       default: the memory available)\n"
+          "      --checkpoint SECONDS  save progress to FILE.checkpoint every SECONDS, so a\n"
+          "                       run killed at any moment can be resumed; removed when\n"
+          "                       the results are written\n"
+          "      --resume         continue the run saved in FILE.checkpoint (no SCENARIO,\n"
+          "                       --set, --trials, --seed); the results are the same as\n"
+          "                       an uninterrupted run's, and FILE is replaced\n"
           "      --timings        print where the time went (load, simulate, statistics,\n"
           "                       write), hires simulated and peak memory on stderr\n"
           "  -h, --help           show this help\n"
@@ -67,7 +74,15 @@ static bool add_override(infl_cli_sets *sets, const char *key, const char *value
 
 int infl_cmd_run(int argc, char **argv)
 {
-    enum { OPT_SEED = 256, OPT_TIMINGS, OPT_NO_TRIALS, OPT_FORCE, OPT_MAX_MEMORY };
+    enum {
+        OPT_SEED = 256,
+        OPT_TIMINGS,
+        OPT_NO_TRIALS,
+        OPT_FORCE,
+        OPT_MAX_MEMORY,
+        OPT_CHECKPOINT,
+        OPT_RESUME
+    };
     static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
                                          {"trials", required_argument, NULL, 'n'},
                                          {"seed", required_argument, NULL, OPT_SEED},
@@ -79,6 +94,8 @@ int infl_cmd_run(int argc, char **argv)
                                          {"no-trials", no_argument, NULL, OPT_NO_TRIALS},
                                          {"force", no_argument, NULL, OPT_FORCE},
                                          {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
+                                         {"checkpoint", required_argument, NULL, OPT_CHECKPOINT},
+                                         {"resume", no_argument, NULL, OPT_RESUME},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     infl_cli_sets sets = {0};
@@ -87,6 +104,10 @@ int infl_cmd_run(int argc, char **argv)
     uint64_t threads = 0, value = 0;
     bool quiet = false, metrics = false, timings = false, no_trials = false, force = false;
     double max_memory = 0.0;
+    uint64_t checkpoint_seconds = 0;
+    bool resume = false;
+    char *checkpoint_path = NULL;
+    infl_checkpoint *cp = NULL;
     int code = INFL_EXIT_OK, c;
     infl_error err;
     infl_error_init(&err);
@@ -133,6 +154,13 @@ int infl_cmd_run(int argc, char **argv)
         case OPT_MAX_MEMORY:
             ok = infl_cli_parse_size("--max-memory", optarg, &max_memory);
             break;
+        case OPT_CHECKPOINT:
+            ok = infl_cli_parse_u64("--checkpoint", optarg, 1, UINT64_C(31536000),
+                                    &checkpoint_seconds);
+            break;
+        case OPT_RESUME:
+            resume = true;
+            break;
         case 'h':
             usage(stdout);
             goto done;
@@ -166,14 +194,41 @@ int infl_cmd_run(int argc, char **argv)
         goto done;
     }
 
+    size_t path_len = strlen(output) + sizeof ".checkpoint";
+    if ((checkpoint_path = malloc(path_len)) == NULL) {
+        infl_cli_error("out of memory");
+        code = INFL_EXIT_FAILURE;
+        goto done;
+    }
+    snprintf(checkpoint_path, path_len, "%s.checkpoint", output);
     double t_load = infl_now();
-    infl_status rc = optind < argc
-                         ? infl_scenario_load_file(argv[optind], sets.items, sets.count, &sc, &err)
-                         : infl_scenario_load_text(
-                               infl_default_scenario_yaml, infl_default_scenario_size,
-                               INFL_DEFAULT_SCENARIO_ORIGIN, sets.items, sets.count, &sc, &err);
-    if (rc != INFL_OK)
-        goto fail;
+    infl_status rc;
+    if (resume) {
+        if (optind < argc || sets.count > 0) {
+            infl_cli_error("--resume takes the scenario from %s; give no scenario, --set, "
+                           "--trials or --seed",
+                           checkpoint_path);
+            code = INFL_EXIT_USAGE;
+            goto done;
+        }
+        if ((rc = infl_checkpoint_load(checkpoint_path, &cp, &err)) != INFL_OK)
+            goto fail;
+        infl_checkpoint_source src = infl_checkpoint_scenario(cp);
+        rc = infl_scenario_load_text(src.text, strlen(src.text), src.origin, src.sets, src.n_sets,
+                                     &sc, &err);
+        if (rc != INFL_OK)
+            goto fail;
+        no_trials = infl_checkpoint_no_trials(cp);
+        force = true; /* the output holds at most this run's partial results */
+    } else {
+        rc = optind < argc
+                 ? infl_scenario_load_file(argv[optind], sets.items, sets.count, &sc, &err)
+                 : infl_scenario_load_text(infl_default_scenario_yaml, infl_default_scenario_size,
+                                           INFL_DEFAULT_SCENARIO_ORIGIN, sets.items, sets.count,
+                                           &sc, &err);
+        if (rc != INFL_OK)
+            goto fail;
+    }
     /* Refuse a bad or existing output before spending the run on it. */
     if ((rc = infl_h5_check_target(output, force, &err)) != INFL_OK)
         goto fail;
@@ -208,11 +263,23 @@ int infl_cmd_run(int argc, char **argv)
     }
     infl_progress progress;
     infl_progress_init(&progress, !quiet && isatty(STDERR_FILENO));
+    infl_checkpoint_source source = {.origin = infl_scenario_origin(sc),
+                                     .text = infl_scenario_source_text(sc),
+                                     .sets = sets.items,
+                                     .n_sets = sets.count};
+    if (cp != NULL)
+        source = infl_checkpoint_scenario(cp);
+    bool checkpointing = checkpoint_seconds > 0 || resume;
     infl_run_options ropt = {.threads = (unsigned)threads,
                              .no_trials = no_trials,
                              .progress = infl_progress_update,
                              .progress_user = &progress,
-                             .stop = infl_interrupt_flag()};
+                             .stop = infl_interrupt_flag(),
+                             .checkpoint_path = checkpointing ? checkpoint_path : NULL,
+                             .checkpoint_seconds =
+                                 checkpoint_seconds > 0 ? (double)checkpoint_seconds : 600.0,
+                             .checkpoint_source = &source,
+                             .resume = cp};
     infl_run_stats stats = {0};
     double t_simulate = infl_now();
     rc = infl_engine_run(sc, &ropt, &tr, &sm, &stats, &err);
@@ -275,6 +342,13 @@ int infl_cmd_run(int argc, char **argv)
                 "influsim: interrupted: %llu of %llu trials written to %s (complete = false)\n",
                 (unsigned long long)stats.trials_done, (unsigned long long)infl_scenario_trials(sc),
                 output);
+    if (stats.checkpoint_failures > 0)
+        fprintf(stderr, "influsim: warning: %u checkpoint(s) could not be saved: %s",
+                stats.checkpoint_failures, stats.checkpoint_error);
+    /* The results are written: the checkpoint has served (a stopped run
+     * keeps it, to be resumed). */
+    if (checkpointing && !stats.stopped)
+        unlink(checkpoint_path);
     if (*infl_interrupt_flag())
         code = INFL_EXIT_INTERRUPTED;
     goto done;
@@ -283,6 +357,8 @@ fail:
     infl_cli_print_error(&err);
     code = infl_cli_exit_code(rc);
 done:
+    infl_checkpoint_free(cp);
+    free(checkpoint_path);
     infl_summary_free(sm);
     infl_trials_free(tr);
     infl_scenario_free(sc);
