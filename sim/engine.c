@@ -81,6 +81,37 @@ typedef struct {
     infl_tally_stream *tally; /* no_trials: this thread's order-free tallies */
 } thread_state;
 
+/*
+ * The worst relative standard error of mean conversions over the strategies
+ * whose mean is not 0, after trials [lo, hi) are added to conv (with kept
+ * trials, in trial order) or, streaming, from the merged moments.
+ */
+static double relative_se(infl_moments *conv, const infl_block_moments *total,
+                          const infl_trials *tr, size_t n_metrics, size_t n_strategies, uint64_t lo,
+                          uint64_t hi)
+{
+    double worst = 0.0;
+    for (size_t s = 0; s < n_strategies; s++) {
+        const size_t c = s * n_metrics + INFL_M_CONVERSIONS;
+        if (total != NULL) {
+            conv[s] = total->cells[c];
+        } else {
+            const double *x = tr->values + c * tr->n_trials;
+            for (uint64_t t = lo; t < hi; t++)
+                infl_moments_add(&conv[s], x[t]);
+        }
+        const infl_moments *m = &conv[s];
+        if (m->n < 2)
+            return INFINITY;
+        if (m->mean == 0.0)
+            continue; /* never a conversion yet: no relative error to speak of */
+        double se = sqrt(m->m2 / (double)(m->n - 1)) / sqrt((double)m->n) / m->mean;
+        if (se > worst)
+            worst = se;
+    }
+    return worst;
+}
+
 /* Saves the progress after the blocks before next_block (called between
  * rounds, every other thread waiting). A failure is counted, not fatal: the
  * run goes on and the caller warns. */
@@ -216,10 +247,17 @@ infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt
     infl_status rc = INFL_OK;
     infl_trials *tr = trials_new(sc, !streaming);
     thread_state *state = calloc((size_t)threads, sizeof *state);
+    const double target_se = opt ? opt->target_se : 0.0;
     const uint64_t per_round =
-        round_blocks(threads, n_strategies * n_metrics + n_strategies * n_strategies);
+        target_se > 0
+            ? INFL_ENGINE_TARGET_BATCH
+            : round_blocks(threads, n_strategies * n_metrics + n_strategies * n_strategies);
+    /* With a target SE: conversions' moments per strategy, in trial order. */
+    infl_moments *conv = calloc(n_strategies ? n_strategies : 1, sizeof *conv);
+    double worst_se = NAN;
+    int target_met = 0;
     infl_block_moments total = {0}, *slots = NULL;
-    bool ready = tr != NULL && state != NULL;
+    bool ready = tr != NULL && state != NULL && conv != NULL;
     if (ready && streaming) {
         slots = calloc(per_round, sizeof *slots);
         ready = slots != NULL && infl_block_moments_init(&total, n_strategies, n_metrics);
@@ -376,6 +414,16 @@ infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt
                         infl_block_moments_merge(&total, &slots[b - round]);
                 blocks_done = round_end;
                 stop_now = opt && opt->stop && *opt->stop && round_end < n_blocks;
+                if (target_se > 0) {
+                    uint64_t lo = round * INFL_ENGINE_BLOCK;
+                    uint64_t hi = round_end * INFL_ENGINE_BLOCK < n_trials
+                                      ? round_end * INFL_ENGINE_BLOCK
+                                      : n_trials;
+                    worst_se = relative_se(conv, streaming ? &total : NULL, tr, n_metrics,
+                                           n_strategies, lo, hi);
+                    if (worst_se <= target_se && round_end < n_blocks)
+                        target_met = stop_now = 1;
+                }
                 /* Due, or stopping (so that the stopped run can be resumed). */
                 if (opt && opt->checkpoint_path && round_end < n_blocks &&
                     (stop_now || omp_get_wtime() - last_checkpoint >= opt->checkpoint_seconds)) {
@@ -403,6 +451,8 @@ infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt
         infl_error_destroy(&state[i].err);
     const uint64_t done_trials =
         blocks_done * INFL_ENGINE_BLOCK < n_trials ? blocks_done * INFL_ENGINE_BLOCK : n_trials;
+    if (target_se > 0 && !target_met && done_trials == n_trials)
+        target_met = worst_se <= target_se;
     if (rc == INFL_OK && !streaming && done_trials < n_trials) {
         /* Stopped early: the first done_trials of every column, packed. */
         const size_t cells = n_strategies * n_metrics;
@@ -425,13 +475,17 @@ infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt
         stats->threads = (unsigned)team;
         stats->hires_simulated = hires;
         stats->trials_done = done_trials;
-        stats->stopped = done_trials < n_trials;
+        stats->target_met = target_met;
+        stats->achieved_se = worst_se;
+        /* Stopped early by a signal, not by reaching the target. */
+        stats->stopped = done_trials < n_trials && !target_met;
     }
     if (!streaming) {
         *trials_out = tr;
         tr = NULL;
     }
 cleanup:
+    free(conv);
     for (uint64_t i = 0; slots && i < per_round; i++)
         infl_block_moments_destroy(&slots[i]);
     free(slots);

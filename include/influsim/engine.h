@@ -41,7 +41,16 @@ typedef struct {
     const infl_checkpoint_source *checkpoint_source;
     /* Continue from a checkpoint of this scenario instead of the start. */
     const infl_checkpoint *resume;
+    /* When > 0: run batches of INFL_ENGINE_TARGET_BATCH blocks, whatever the
+     * thread count, and stop after the first batch at which every strategy's
+     * mean conversions (those not 0) has a relative standard error at most
+     * target_se; the scenario's trials are then the most that may run. The
+     * trial count where it stops depends only on the scenario and seed. */
+    double target_se;
 } infl_run_options;
+
+/* Blocks per batch of a run with a target standard error (8,192 trials). */
+#define INFL_ENGINE_TARGET_BATCH 64
 
 /* Trials per block: the unit of work handed to a thread. Blocks run in
  * rounds; between rounds the streaming moments are merged in block order. */
@@ -54,6 +63,8 @@ typedef struct {
     uint64_t hires_simulated;
     uint64_t trials_done; /* the scenario's trials, or fewer when stopped */
     bool stopped;         /* opt->stop ended the run early */
+    bool target_met;      /* opt->target_se reached before the trials ran out */
+    double achieved_se;   /* with target_se: the worst relative SE when it stopped */
     unsigned checkpoints; /* saved */
     unsigned checkpoint_failures;
     char checkpoint_error[512]; /* the first failure's message, or "" */

@@ -38,6 +38,12 @@ static void usage(FILE *out)
           "                       exact for counts below 2048), memory stays constant\n"
           "      --max-memory SIZE  refuse to start a run estimated to need more (e.g. 8G;\n"
           "                       default: the memory available)\n"
+          "      --target-se X    run batches of 8,192 trials until every strategy's mean\n"
+          "                       conversions has a relative standard error of at most X\n"
+          "                       (e.g. 0.01); the same seed stops at the same trial count\n"
+          "                       whatever the threads\n"
+          "      --max-trials N   the most trials a --target-se run may take (default: the\n"
+          "                       scenario's trials)\n"
           "      --checkpoint SECONDS  save progress to FILE.checkpoint every SECONDS, so a\n"
           "                       run killed at any moment can be resumed; removed when\n"
           "                       the results are written\n"
@@ -81,7 +87,9 @@ int infl_cmd_run(int argc, char **argv)
         OPT_FORCE,
         OPT_MAX_MEMORY,
         OPT_CHECKPOINT,
-        OPT_RESUME
+        OPT_RESUME,
+        OPT_TARGET_SE,
+        OPT_MAX_TRIALS
     };
     static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
                                          {"trials", required_argument, NULL, 'n'},
@@ -96,6 +104,8 @@ int infl_cmd_run(int argc, char **argv)
                                          {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
                                          {"checkpoint", required_argument, NULL, OPT_CHECKPOINT},
                                          {"resume", no_argument, NULL, OPT_RESUME},
+                                         {"target-se", required_argument, NULL, OPT_TARGET_SE},
+                                         {"max-trials", required_argument, NULL, OPT_MAX_TRIALS},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     infl_cli_sets sets = {0};
@@ -106,6 +116,7 @@ int infl_cmd_run(int argc, char **argv)
     double max_memory = 0.0;
     uint64_t checkpoint_seconds = 0;
     bool resume = false;
+    double target_se = 0.0;
     char *checkpoint_path = NULL;
     infl_checkpoint *cp = NULL;
     int code = INFL_EXIT_OK, c;
@@ -161,6 +172,21 @@ int infl_cmd_run(int argc, char **argv)
         case OPT_RESUME:
             resume = true;
             break;
+        case OPT_TARGET_SE: {
+            char *end = NULL;
+            target_se = strtod(optarg, &end);
+            if (end == optarg || *end != '\0' || !(target_se > 0.0 && target_se < 1.0)) {
+                infl_cli_error("--target-se: expected a relative standard error between 0 and "
+                               "1, e.g. 0.01 for 1 %% (got '%s')",
+                               optarg);
+                ok = false;
+            }
+            break;
+        }
+        case OPT_MAX_TRIALS:
+            ok = infl_cli_parse_u64("--max-trials", optarg, 1, UINT64_C(1) << 48, &value);
+            trials = optarg;
+            break;
         case 'h':
             usage(stdout);
             goto done;
@@ -194,6 +220,11 @@ int infl_cmd_run(int argc, char **argv)
         goto done;
     }
 
+    if (target_se > 0 && (checkpoint_seconds > 0 || resume)) {
+        infl_cli_error("--target-se cannot be combined with --checkpoint or --resume yet");
+        code = INFL_EXIT_USAGE;
+        goto done;
+    }
     size_t path_len = strlen(output) + sizeof ".checkpoint";
     if ((checkpoint_path = malloc(path_len)) == NULL) {
         infl_cli_error("out of memory");
@@ -279,7 +310,8 @@ int infl_cmd_run(int argc, char **argv)
                              .checkpoint_seconds =
                                  checkpoint_seconds > 0 ? (double)checkpoint_seconds : 600.0,
                              .checkpoint_source = &source,
-                             .resume = cp};
+                             .resume = cp,
+                             .target_se = target_se};
     infl_run_stats stats = {0};
     double t_simulate = infl_now();
     rc = infl_engine_run(sc, &ropt, &tr, &sm, &stats, &err);
@@ -342,6 +374,11 @@ int infl_cmd_run(int argc, char **argv)
                 "influsim: interrupted: %llu of %llu trials written to %s (complete = false)\n",
                 (unsigned long long)stats.trials_done, (unsigned long long)infl_scenario_trials(sc),
                 output);
+    if (target_se > 0)
+        fprintf(stderr,
+                "influsim: target relative standard error %g %s after %llu trials (worst %.3g)\n",
+                target_se, stats.target_met ? "met" : "NOT met",
+                (unsigned long long)stats.trials_done, stats.achieved_se);
     if (stats.checkpoint_failures > 0)
         fprintf(stderr, "influsim: warning: %u checkpoint(s) could not be saved: %s",
                 stats.checkpoint_failures, stats.checkpoint_error);

@@ -45,7 +45,10 @@ void infl_report_print(FILE *out, const infl_report_header *h, const infl_summar
     if (nw > 32)
         nw = 32;
 
-    if (h->complete || h->trials_done == h->trials)
+    if (h->complete && h->trials_done > 0 && h->trials_done < h->trials)
+        fprintf(out, "%s: %llu trials (target standard error met; at most %llu)", h->scenario_name,
+                (unsigned long long)h->trials_done, (unsigned long long)h->trials);
+    else if (h->complete || h->trials_done == h->trials)
         fprintf(out, "%s: %llu trials", h->scenario_name, (unsigned long long)h->trials);
     else
         fprintf(out, "%s: %llu of %llu trials", h->scenario_name,
