@@ -17,7 +17,9 @@
 #include "text.h"
 #include "yaml_tree.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <gsl/gsl_version.h>
 #include <hdf5.h>
@@ -802,6 +804,37 @@ static infl_status put_in_place(const char *tmp, const char *target, const char 
     return INFL_OK;
 }
 
+/* Removes ".BASE.tmp.PID.N" files in dir whose writer PID no longer runs:
+ * what a run killed while writing (SIGKILL, a power cut) left behind. A
+ * file of a live process, or of a PID reused since, is left alone. */
+static void remove_stale_temporaries(const char *dir, const char *base)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return;
+    size_t blen = strlen(base);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        const char *n = e->d_name;
+        if (n[0] != '.' || strncmp(n + 1, base, blen) != 0 || strncmp(n + 1 + blen, ".tmp.", 5))
+            continue;
+        char *end = NULL;
+        long pid = strtol(n + 1 + blen + 5, &end, 10);
+        if (pid <= 0 || end == NULL || *end != '.' || pid == (long)getpid())
+            continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        size_t len = strlen(dir) + strlen(n) + 2;
+        char *path = malloc(len);
+        if (path != NULL) {
+            snprintf(path, len, "%s/%s", dir, n);
+            unlink(path);
+            free(path);
+        }
+    }
+    closedir(d);
+}
+
 struct infl_h5_writer {
     writer w;
     char *path;     /* as given, for messages */
@@ -890,6 +923,7 @@ infl_status infl_h5_writer_begin(const char *path, const infl_scenario *sc, cons
         w->rc = infl_error_add(err, INFL_ENOMEM, "out of memory");
         goto done;
     }
+    remove_stale_temporaries(dir, base);
     /* mkstemp would create the file 0600; results are ordinary files, so
      * create it 0666 less the umask, under a name no one else is using. */
     int fd = -1;

@@ -13,6 +13,8 @@
   --force) byte-for-byte intact.
 - `influsim run -o` into a folder that cannot hold files (/proc) or does not
   exist: exit 1, a message, nothing left behind.
+- A temporary file left by a run killed while writing is removed by the next
+  run into that folder (only if its process is gone).
 - A run estimated to need more memory than --max-memory, or than an address
   space limit (ulimit -v) allows: refused before it starts (exit 1) with what
   it needs, suggesting --no-trials and the number of trials that would fit.
@@ -150,6 +152,20 @@ def main():
                     r.returncode == 1 and "cannot create a file in folder" in r.stderr,
                     f"rc {r.returncode} {short(r.stderr)}")
             C.check(f"-o into {label}: nothing created", not os.path.exists(target))
+        # A run killed while writing leaves ".NAME.tmp.PID.N"; the next run
+        # into that folder removes it when PID is gone, never a live one's.
+        gone = subprocess.Popen(["true"])
+        gone.wait()
+        stale = os.path.join(out_dir, f".again.h5.tmp.{gone.pid}.0")
+        live = os.path.join(out_dir, f".again.h5.tmp.{os.getpid()}.0")
+        for path in (stale, live):
+            open(path, "wb").close()
+        r = influsim("run", "--trials", "20", "-q", "-o", os.path.join(out_dir, "again.h5"))
+        C.check("a dead run's temporary file is removed, a live one's kept",
+                r.returncode == 0 and not os.path.exists(stale) and os.path.exists(live),
+                f"rc {r.returncode} {os.listdir(out_dir)}")
+        os.remove(live)
+
         # Memory known before running: a run that cannot fit is refused with
         # what it needs and what would fit; nothing is written.
         target = os.path.join(out_dir, "big.h5")
