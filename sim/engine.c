@@ -195,12 +195,13 @@ void infl_engine_estimate(const infl_scenario *sc, const infl_run_options *opt, 
     }
     const double trials = (double)sc->trials;
     const double per_trial = (ns * nm + 3.0 + 1.0) * 8.0; /* values, market draws, index */
-    /* Code, libraries and HDF5's buffers; a batch of compressed chunks. */
-    const double base = 32.0 * 1048576.0, batch = fmin(32.0 * 1048576.0, trials * nm * 8.0);
-    /* Streaming: per thread a histogram set (about 64 KiB a cell), and the
+    /* Code, libraries and HDF5's buffers (about 24 MiB measured); a batch of
+     * compressed chunks. */
+    const double base = 24.0 * 1048576.0, batch = fmin(32.0 * 1048576.0, trials * nm * 8.0);
+    /* Streaming: per thread a histogram set (about 32 KiB a cell measured), and the
      * moments of a round of blocks. */
     const double tallies =
-        threads * ns * nm * 65536.0 + 64.0 * threads * (ns * nm + ns * ns) * sizeof(infl_moments);
+        threads * ns * nm * 32768.0 + 64.0 * threads * (ns * nm + ns * ns) * sizeof(infl_moments);
     out->hires_per_trial = hires;
     out->bytes_no_trials = base + threads * workspace + tallies;
     out->sample_bytes = opt && opt->no_trials ? 0.0 : trials * per_trial;

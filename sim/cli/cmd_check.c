@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 
+#include "influsim/engine.h"
 #include "influsim/scenario.h"
 
 #include <getopt.h>
@@ -74,6 +75,20 @@ int infl_cmd_check(int argc, char **argv)
         } else {
             fputs(text, stdout);
             free(text);
+            /* What a run of it will need, on stderr: stdout stays the
+             * resolved scenario, byte for byte. */
+            infl_run_estimate est, est_nt;
+            infl_engine_estimate(sc, &(infl_run_options){.no_trials = false}, 0, &est);
+            infl_engine_estimate(sc, &(infl_run_options){.no_trials = true}, 0, &est_nt);
+            double available = infl_available_memory();
+            fprintf(stderr,
+                    "influsim: estimate: about %.0f hires simulated a trial; a run of %llu trials "
+                    "needs about %.0f MiB (%.0f MiB with --no-trials)",
+                    est.hires_per_trial, (unsigned long long)infl_scenario_trials(sc),
+                    est.bytes / 1048576.0, est_nt.bytes / 1048576.0);
+            if (available > 0)
+                fprintf(stderr, "; %.0f MiB are available", available / 1048576.0);
+            fprintf(stderr, "\n");
         }
     }
     infl_scenario_free(sc);
