@@ -394,6 +394,16 @@ infl_status infl_h5_read_summary(const char *path, infl_summary **out, infl_h5_m
         goto done;
     }
     meta->format_version = (long)version;
+    if (H5Aexists(file, "kind") > 0) {
+        char *kind = NULL;
+        bool sweep = read_attr_str(&r, file, "kind", &kind) && strcmp(kind, "sweep") == 0;
+        free(kind);
+        if (sweep) {
+            bad(&r, "a sweep's results (influsim sweep): its summaries are the arrays in /sweep, "
+                    "over the grid, the strategies and the metrics (docs/output.md)");
+            goto done;
+        }
+    }
     if (!read_attr_str(&r, file, "scenario_name", &meta->scenario_name) ||
         !read_attr_str(&r, file, "currency", &meta->currency) ||
         !read_attr_str(&r, file, "program_version", &meta->program_version) ||

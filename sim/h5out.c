@@ -973,8 +973,27 @@ done:
     return INFL_OK;
 }
 
+static infl_status writer_close(infl_h5_writer *h, infl_error *err);
+
 infl_status infl_h5_writer_finish(infl_h5_writer *h, const infl_summary *sm, double wall_seconds,
                                   bool complete, infl_error *err)
+{
+    h->w.err = err;
+    h->w.rc = INFL_OK;
+    quiet_hdf5 q = hdf5_quiet();
+    errno = 0;
+    bool ok = write_finish(&h->w, h->file, sm, wall_seconds, complete);
+    hdf5_restore(q);
+    if (!ok) {
+        infl_status rc = h->w.rc;
+        infl_h5_writer_abandon(h);
+        return rc;
+    }
+    return writer_close(h, err);
+}
+
+/* Closes, flushes and moves the finished file into place; frees h. */
+static infl_status writer_close(infl_h5_writer *h, infl_error *err)
 {
     writer *w = &h->w;
     w->err = err;
@@ -983,8 +1002,6 @@ infl_status infl_h5_writer_finish(infl_h5_writer *h, const infl_summary *sm, dou
     const char *target = h->resolved ? h->resolved : h->path;
     quiet_hdf5 q = hdf5_quiet();
     errno = 0;
-    if (!write_finish(w, h->file, sm, wall_seconds, complete))
-        goto done;
     herr_t closed = H5Fclose(h->file);
     h->file = -1;
     if (closed < 0) {
@@ -1010,6 +1027,181 @@ done:
     infl_status rc = w->rc;
     infl_h5_writer_abandon(h);
     return rc;
+}
+
+/* An N-D float64 dataset (dims[0..rank)) labelled, with one scale per
+ * dimension. */
+static bool nd_array(writer *w, hid_t loc, const char *name, int rank, const hsize_t *dims,
+                     const double *v, const hid_t *scales, const char *units, const char *long_name)
+{
+    hid_t space = H5Screate_simple(rank, dims, NULL);
+    hid_t d = space < 0 ? -1
+                        : H5Dcreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT,
+                                     H5P_DEFAULT);
+    bool ok = d >= 0 && H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0 &&
+              label(w, d, units, long_name);
+    for (int k = 0; ok && k < rank; k++)
+        ok = H5DSattach_scale(d, scales[k], (unsigned)k) >= 0;
+    if (d >= 0 && H5Dclose(d) < 0)
+        ok = false;
+    if (space >= 0)
+        H5Sclose(space);
+    return ok ? true : fail(w, "dataset", name);
+}
+
+/* The /sweep group: per statistic an array (axis..., strategy, metric), per
+ * comparison an array (axis..., strategy, strategy_b), every dimension with
+ * its scale, so h5netcdf/xarray read labelled arrays. */
+static bool write_sweep(writer *w, hid_t file, const infl_sweep_axis *axes, size_t n_axes,
+                        infl_summary *const *points)
+{
+    const infl_summary *first = points[0];
+    const size_t ns = first->n_strategies, nm = first->n_metrics;
+    size_t n_points = 1;
+    for (size_t a = 0; a < n_axes; a++)
+        n_points *= axes[a].n;
+    bool ok = false;
+    hid_t g = -1, scales[6] = {-1, -1, -1, -1, -1, -1}, strategy = -1, strategy_b = -1, metric = -1;
+    char **metric_names = calloc(nm, sizeof *metric_names);
+    double *buf = malloc(n_points * (ns * nm > ns * ns ? ns * nm : ns * ns) * sizeof *buf);
+    if (metric_names == NULL || buf == NULL) {
+        w->rc = infl_error_add(w->err, INFL_ENOMEM, "out of memory");
+        goto done;
+    }
+    if ((g = group(w, file, "sweep")) < 0)
+        goto done;
+    char keys[1024] = "";
+    for (size_t a = 0; a < n_axes; a++) {
+        const infl_sweep_axis *ax = &axes[a];
+        scales[a] = dataset_1d(w, g, ax->name, H5T_IEEE_F64LE, ax->n, false);
+        if (scales[a] < 0 ||
+            H5Dwrite(scales[a], H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, ax->values) < 0 ||
+            !label(w, scales[a], "scenario units", ax->key) ||
+            !attr_str(w, scales[a], "key", ax->key) ||
+            !attr_str(w, scales[a], "spacing", ax->log ? "log" : "linear") ||
+            H5DSset_scale(scales[a], ax->name) < 0) {
+            fail(w, "sweep axis", ax->name);
+            goto done;
+        }
+        snprintf(keys + strlen(keys), sizeof keys - strlen(keys), "%s%s", a ? ", " : "", ax->key);
+    }
+    for (size_t m = 0; m < nm; m++)
+        metric_names[m] = first->metrics[m].name;
+    if (!string_column(w, g, "strategy", first->strategy_names, ns, "strategy name", &strategy) ||
+        H5DSset_scale(strategy, "strategy") < 0 ||
+        !string_column(w, g, "strategy_b", first->strategy_names, ns,
+                       "second strategy of a comparison", &strategy_b) ||
+        H5DSset_scale(strategy_b, "strategy_b") < 0 ||
+        !string_column(w, g, "metric", metric_names, nm, "metric name", &metric) ||
+        H5DSset_scale(metric, "metric") < 0 || !attr_str(w, g, "axes", keys) ||
+        !attr_u64(w, g, "points", n_points)) {
+        fail(w, "group", "sweep");
+        goto done;
+    }
+    hsize_t dims[6];
+    for (size_t a = 0; a < n_axes; a++)
+        dims[a] = axes[a].n;
+    const int rank = (int)n_axes + 2;
+    dims[n_axes] = ns;
+    dims[n_axes + 1] = nm;
+    scales[n_axes] = strategy;
+    scales[n_axes + 1] = metric;
+#define SWEEP_STAT(expr, cname, cunits, clong)                                                     \
+    do {                                                                                           \
+        for (size_t p = 0; p < n_points; p++)                                                      \
+            for (size_t c = 0; c < ns * nm; c++) {                                                 \
+                const infl_stat *st = &points[p]->stats[c];                                        \
+                buf[p * ns * nm + c] = (double)(expr);                                             \
+            }                                                                                      \
+        if (!nd_array(w, g, cname, rank, dims, buf, scales, cunits, clong))                        \
+            goto done;                                                                             \
+    } while (0)
+    SWEEP_STAT(st->mean, "mean", "metric units", "mean over trials");
+    SWEEP_STAT(st->sd, "sd", "metric units", "standard deviation over trials (n - 1)");
+    SWEEP_STAT(st->se, "se", "metric units", "Monte Carlo standard error of the mean");
+    SWEEP_STAT(st->min, "min", "metric units", "smallest value");
+    SWEEP_STAT(st->max, "max", "metric units", "largest value");
+    static const char *const qnames[INFL_N_QUANTILES] = {"q01", "q05", "q10", "q25", "q50",
+                                                         "q75", "q90", "q95", "q99"};
+    for (size_t i = 0; i < INFL_N_QUANTILES; i++)
+        SWEEP_STAT(st->q[i], qnames[i], "metric units", "quantile (linear interpolation)");
+    SWEEP_STAT(st->p_zero, "p_zero", "1", "share of trials with value 0");
+    SWEEP_STAT(st->ratio_of_totals, "ratio_of_totals", "metric units",
+               "ratios only: sum of numerators over sum of denominators across trials");
+    SWEEP_STAT(st->n, "n", "1", "trials where the metric is defined");
+#undef SWEEP_STAT
+    dims[n_axes + 1] = ns;
+    scales[n_axes + 1] = strategy_b;
+    struct {
+        const char *name, *units, *long_name;
+        size_t field;
+    } cmp[] = {
+        {"p_greater", "1", "P(conversions of strategy > conversions of strategy_b)", 0},
+        {"p_tie", "1", "P(conversions of strategy = conversions of strategy_b)", 1},
+        {"mean_difference", "conversions", "mean of strategy minus strategy_b", 2},
+        {"se_difference", "conversions", "standard error of mean_difference", 3},
+    };
+    for (size_t k = 0; k < sizeof cmp / sizeof cmp[0]; k++) {
+        for (size_t p = 0; p < n_points; p++) {
+            const infl_summary *sm = points[p];
+            const double *src = cmp[k].field == 0   ? sm->p_greater
+                                : cmp[k].field == 1 ? sm->p_tie
+                                : cmp[k].field == 2 ? sm->mean_difference
+                                                    : sm->se_difference;
+            memcpy(buf + p * ns * ns, src, ns * ns * sizeof *buf);
+        }
+        if (!nd_array(w, g, cmp[k].name, rank, dims, buf, scales, cmp[k].units, cmp[k].long_name))
+            goto done;
+    }
+    ok = true;
+done:
+    for (size_t a = 0; a < n_axes; a++)
+        if (scales[a] >= 0)
+            H5Dclose(scales[a]);
+    if (strategy >= 0)
+        H5Dclose(strategy);
+    if (strategy_b >= 0)
+        H5Dclose(strategy_b);
+    if (metric >= 0)
+        H5Dclose(metric);
+    if (g >= 0)
+        H5Gclose(g);
+    free(metric_names);
+    free(buf);
+    return ok;
+}
+
+infl_status infl_h5_writer_finish_sweep(infl_h5_writer *h, const infl_sweep_axis *axes,
+                                        size_t n_axes, infl_summary *const *points,
+                                        double wall_seconds, infl_error *err)
+{
+    h->w.err = err;
+    h->w.rc = INFL_OK;
+    quiet_hdf5 q = hdf5_quiet();
+    errno = 0;
+    signed char yes = 1;
+    bool ok = write_sweep(&h->w, h->file, axes, n_axes, points) &&
+              attr_update(&h->w, h->file, "wall_time_s", H5T_NATIVE_DOUBLE, &wall_seconds) &&
+              attr_str(&h->w, h->file, "kind", "sweep");
+    if (ok) {
+        hid_t a = H5Aopen(h->file, "complete", H5P_DEFAULT);
+        hid_t t = a >= 0 ? H5Aget_type(a) : -1;
+        ok = a >= 0 && t >= 0 && H5Awrite(a, t, &yes) >= 0;
+        if (t >= 0)
+            H5Tclose(t);
+        if (a >= 0 && H5Aclose(a) < 0)
+            ok = false;
+        if (!ok)
+            fail(&h->w, "attribute", "complete");
+    }
+    hdf5_restore(q);
+    if (!ok) {
+        infl_status rc = h->w.rc;
+        infl_h5_writer_abandon(h);
+        return rc;
+    }
+    /* Everything written; close, flush and move into place as a run's file. */
+    return writer_close(h, err);
 }
 
 infl_status infl_h5_write(const char *path, const infl_scenario *sc, const infl_trials *tr,

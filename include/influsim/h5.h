@@ -9,6 +9,7 @@
 #include "influsim/error.h"
 #include "influsim/results.h"
 #include "influsim/scenario.h"
+#include "influsim/sweep.h"
 
 #include <stdbool.h>
 
@@ -64,6 +65,12 @@ infl_status infl_h5_writer_begin(const char *path, const infl_scenario *sc, cons
 infl_status infl_h5_writer_finish(infl_h5_writer *w, const infl_summary *sm, double wall_seconds,
                                   bool complete, infl_error *err);
 void infl_h5_writer_abandon(infl_h5_writer *w);
+/* Finishes a sweep's file (begun without trials): the /sweep group with one
+ * summary per grid point (points in row-major order over the axes), then
+ * flushes and renames it into place; frees the writer. */
+infl_status infl_h5_writer_finish_sweep(infl_h5_writer *w, const infl_sweep_axis *axes,
+                                        size_t n_axes, infl_summary *const *points,
+                                        double wall_seconds, infl_error *err);
 /* The temporary file being written (to remove it from a signal handler). */
 const char *infl_h5_writer_temp_path(const infl_h5_writer *w);
 

@@ -1,0 +1,39 @@
+/*
+ * influsim/sweep.h — the grid of a parameter sweep: `--vary KEY=FROM:TO:POINTS[:log]`.
+ *
+ * Each axis names a scenario key (anything `--set` accepts that takes a
+ * number) and the values it takes, evenly spaced or, with `log`, evenly
+ * spaced in logarithm. A sweep runs the scenario once per grid point with the
+ * same seed, so every point sees the same simulated campaigns (common random
+ * numbers) and differences between points are not noise between runs.
+ */
+#ifndef INFLUSIM_SWEEP_H
+#define INFLUSIM_SWEEP_H
+
+#include "influsim/error.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Most points on one axis. */
+#define INFL_SWEEP_MAX_POINTS 10000
+
+typedef struct {
+    char *key;      /* the scenario key, as --set takes it ("budget", "tiers.macro.price") */
+    char *name;     /* the key as a dimension name: letters, digits and '_' */
+    double *values; /* n values, from FROM to TO */
+    size_t n;
+    bool log;
+} infl_sweep_axis;
+
+/* Parses "KEY=FROM:TO:POINTS[:log]" into *out (owned; infl_sweep_axis_destroy).
+ * INFL_EARG with a message naming `option` if malformed. */
+infl_status infl_sweep_axis_parse(const char *option, const char *spec, infl_sweep_axis *out,
+                                  infl_error *err);
+void infl_sweep_axis_destroy(infl_sweep_axis *a);
+
+/* Writes value i of the axis as a --set override "KEY=VALUE" (shortest text
+ * that reads back to the same double) into buf; false if it does not fit. */
+bool infl_sweep_axis_override(const infl_sweep_axis *a, size_t i, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,275 @@
+/*
+ * cmd_sweep.c — `influsim sweep`: run a scenario over a grid of values of one
+ * or two keys, with the same seed at every point (common random numbers), and
+ * write the summaries as labelled arrays in /sweep.
+ */
+#include "cli.h"
+
+#include "influsim/engine.h"
+#include "influsim/scenario.h"
+#include "influsim/sweep.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { MAX_AXES = 2 };
+
+static void usage(FILE *out)
+{
+    fputs("usage: influsim sweep [SCENARIO] --vary KEY=FROM:TO:POINTS[:log] [options]\n"
+          "\n"
+          "Runs the scenario (default: the built-in French brand) at every point of a grid\n"
+          "of one or two keys, with the same seed everywhere, so every point sees the same\n"
+          "simulated campaigns; prints mean conversions per point and strategy and writes\n"
+          "every point's summary to /sweep in the HDF5 file (arrays over the grid, the\n"
+          "strategies and the metrics, with the grid values as dimension scales).\n"
+          "\n"
+          "  --vary KEY=FROM:TO:POINTS[:log]  a key and its values (repeatable, at most 2),\n"
+          "                       e.g. --vary budget=1000:1000000:25:log or\n"
+          "                       --vary tiers.macro.price_per_1k_followers=5:20:4\n"
+          "  -o, --output FILE    results file (default: sweep.h5)\n"
+          "      --force          replace FILE if it exists\n"
+          "  -n, --trials N       trials per point (overrides the scenario's `trials`)\n"
+          "      --seed S         random seed (overrides the scenario's `seed`)\n"
+          "  -t, --threads T      threads (the results do not depend on it)\n"
+          "  -s, --set KEY=VALUE  override a scenario value at every point (repeatable)\n"
+          "      --no-trials      summaries from streaming tallies (as run --no-trials)\n"
+          "  -q, --quiet          no table\n"
+          "  -h, --help           show this help\n"
+          "\n"
+          "A point equals `influsim run` with the same --set KEY=VALUE and seed, number for\n"
+          "number. Exit status: 0 done, 1 a run or writing failed, 2 bad command line or\n"
+          "invalid scenario at some point (nothing is written).\n",
+          out);
+}
+
+static bool add_owned(infl_cli_sets *sets, const char *text)
+{
+    char *s = strdup(text);
+    if (s == NULL || !infl_cli_sets_add(sets, s, true)) {
+        free(s);
+        return false;
+    }
+    return true;
+}
+
+/* Loads the scenario with the base overrides, then `extra` (NULL-terminated). */
+static infl_status load(const char *path, const infl_cli_sets *base, const char *const *extra,
+                        infl_scenario **sc, infl_error *err)
+{
+    size_t n = base->count;
+    for (const char *const *e = extra; e && *e; e++)
+        n++;
+    const char **all = malloc((n ? n : 1) * sizeof *all);
+    if (all == NULL)
+        return infl_error_add(err, INFL_ENOMEM, "out of memory");
+    size_t k = 0;
+    for (size_t i = 0; i < base->count; i++)
+        all[k++] = base->items[i];
+    for (const char *const *e = extra; e && *e; e++)
+        all[k++] = *e;
+    infl_status rc =
+        path ? infl_scenario_load_file(path, all, n, sc, err)
+             : infl_scenario_load_text(infl_default_scenario_yaml, infl_default_scenario_size,
+                                       INFL_DEFAULT_SCENARIO_ORIGIN, all, n, sc, err);
+    free(all);
+    return rc;
+}
+
+int infl_cmd_sweep(int argc, char **argv)
+{
+    enum { OPT_SEED = 256, OPT_VARY, OPT_FORCE, OPT_NO_TRIALS };
+    static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
+                                         {"trials", required_argument, NULL, 'n'},
+                                         {"seed", required_argument, NULL, OPT_SEED},
+                                         {"threads", required_argument, NULL, 't'},
+                                         {"set", required_argument, NULL, 's'},
+                                         {"vary", required_argument, NULL, OPT_VARY},
+                                         {"force", no_argument, NULL, OPT_FORCE},
+                                         {"no-trials", no_argument, NULL, OPT_NO_TRIALS},
+                                         {"quiet", no_argument, NULL, 'q'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    infl_cli_sets sets = {0};
+    infl_sweep_axis axes[MAX_AXES];
+    size_t n_axes = 0;
+    const char *output = "sweep.h5", *trials = NULL, *seed = NULL;
+    uint64_t threads = 0, value = 0;
+    bool force = false, quiet = false, no_trials = false;
+    int code = INFL_EXIT_OK, c;
+    infl_error err;
+    infl_error_init(&err);
+    infl_scenario *base = NULL;
+    infl_summary **points = NULL;
+    size_t n_points = 1;
+    infl_status rc = INFL_OK;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:n:t:s:qh", opts, NULL)) != -1) {
+        bool ok = true;
+        switch (c) {
+        case 'o':
+            output = optarg;
+            break;
+        case 'n':
+            ok = infl_cli_parse_u64("--trials", optarg, 1, UINT64_C(1) << 48, &value);
+            trials = optarg;
+            break;
+        case OPT_SEED:
+            ok = infl_cli_parse_u64("--seed", optarg, 0, UINT64_MAX, &value);
+            seed = optarg;
+            break;
+        case 't':
+            ok = infl_cli_parse_u64("--threads", optarg, 1, 4096, &threads);
+            break;
+        case 's':
+            ok = infl_cli_sets_add(&sets, optarg, false);
+            break;
+        case OPT_VARY:
+            if (n_axes == MAX_AXES) {
+                infl_cli_error("--vary: at most %d keys (a 2-D grid)", MAX_AXES);
+                ok = false;
+            } else if ((rc = infl_sweep_axis_parse("--vary", optarg, &axes[n_axes], &err)) !=
+                       INFL_OK) {
+                infl_cli_print_error(&err);
+                ok = false;
+            } else {
+                n_axes++;
+            }
+            break;
+        case OPT_FORCE:
+            force = true;
+            break;
+        case OPT_NO_TRIALS:
+            no_trials = true;
+            break;
+        case 'q':
+            quiet = true;
+            break;
+        case 'h':
+            usage(stdout);
+            goto done;
+        default:
+            usage(stderr);
+            code = INFL_EXIT_USAGE;
+            goto done;
+        }
+        if (!ok) {
+            code = INFL_EXIT_USAGE;
+            goto done;
+        }
+    }
+    if (n_axes == 0 || argc - optind > 1) {
+        infl_cli_error(n_axes == 0 ? "sweep needs --vary KEY=FROM:TO:POINTS[:log]"
+                                   : "sweep takes one scenario");
+        code = INFL_EXIT_USAGE;
+        goto done;
+    }
+    if (n_axes == 2 && strcmp(axes[0].key, axes[1].key) == 0) {
+        infl_cli_error("--vary: '%s' twice", axes[0].key);
+        code = INFL_EXIT_USAGE;
+        goto done;
+    }
+    char buf[256];
+    if ((trials && (snprintf(buf, sizeof buf, "trials=%s", trials), !add_owned(&sets, buf))) ||
+        (seed && (snprintf(buf, sizeof buf, "seed=%s", seed), !add_owned(&sets, buf)))) {
+        infl_cli_error("out of memory");
+        code = INFL_EXIT_FAILURE;
+        goto done;
+    }
+    const char *path = optind < argc ? argv[optind] : NULL;
+    if ((rc = load(path, &sets, NULL, &base, &err)) != INFL_OK)
+        goto fail;
+    if ((rc = infl_h5_check_target(output, force, &err)) != INFL_OK)
+        goto fail;
+
+    for (size_t a = 0; a < n_axes; a++)
+        n_points *= axes[a].n;
+    points = calloc(n_points, sizeof *points);
+    if (points == NULL) {
+        infl_cli_error("out of memory");
+        code = INFL_EXIT_FAILURE;
+        goto done;
+    }
+    unsigned used = 0;
+    double start = infl_now();
+    if (!quiet) {
+        printf("%s: %llu trials a point, seed %llu, %zu points\n\n", infl_scenario_name(base),
+               (unsigned long long)infl_scenario_trials(base),
+               (unsigned long long)infl_scenario_seed(base), n_points);
+        for (size_t a = 0; a < n_axes; a++)
+            printf("%14.14s ", axes[a].key);
+        printf("  mean conversions per strategy; best\n");
+    }
+    for (size_t p = 0; p < n_points; p++) {
+        char over[MAX_AXES][512];
+        const char *extra[MAX_AXES + 1] = {NULL};
+        size_t rest = p;
+        for (size_t a = n_axes; a-- > 0;) {
+            size_t i = rest % axes[a].n;
+            rest /= axes[a].n;
+            if (!infl_sweep_axis_override(&axes[a], i, over[a], sizeof over[a])) {
+                infl_cli_error("--vary: key too long");
+                code = INFL_EXIT_USAGE;
+                goto done;
+            }
+            extra[a] = over[a];
+        }
+        infl_scenario *sc = NULL;
+        if ((rc = load(path, &sets, extra, &sc, &err)) != INFL_OK) {
+            infl_error_add(&err, rc, "at the sweep point %s%s%s", extra[0], n_axes > 1 ? ", " : "",
+                           n_axes > 1 ? extra[1] : "");
+            goto fail;
+        }
+        infl_run_options ropt = {.threads = (unsigned)threads, .no_trials = no_trials};
+        infl_run_stats stats = {0};
+        infl_trials *tr = NULL;
+        rc = infl_engine_run(sc, &ropt, &tr, &points[p], &stats, &err);
+        if (rc == INFL_OK && tr != NULL)
+            rc = infl_summary_compute_inplace(tr, stats.threads, &points[p], &err);
+        infl_trials_free(tr);
+        infl_scenario_free(sc);
+        if (rc != INFL_OK)
+            goto fail;
+        used = stats.threads;
+        if (!quiet) {
+            const infl_summary *sm = points[p];
+            for (size_t a = 0; a < n_axes; a++)
+                printf("%14.6g ", strtod(strchr(extra[a], '=') + 1, NULL));
+            size_t best = 0;
+            printf(" ");
+            for (size_t s = 0; s < sm->n_strategies; s++) {
+                const infl_stat *st = infl_summary_stat(sm, s, "conversions");
+                printf(" %10.2f", st->mean);
+                if (st->mean > infl_summary_stat(sm, best, "conversions")->mean)
+                    best = s;
+            }
+            printf("  %s\n", sm->strategy_names[best]);
+        }
+    }
+    infl_h5_writer *writer = NULL;
+    if ((rc = infl_h5_writer_begin(output, base, NULL, used, force, &writer, &err)) != INFL_OK)
+        goto fail;
+    rc = infl_h5_writer_finish_sweep(writer, axes, n_axes, points, infl_now() - start, &err);
+    if (rc != INFL_OK)
+        goto fail;
+    if (!quiet)
+        printf("\nsweep written to %s (/sweep)\n", output);
+    goto done;
+
+fail:
+    infl_cli_print_error(&err);
+    code = infl_cli_exit_code(rc);
+done:
+    for (size_t p = 0; points && p < n_points; p++)
+        infl_summary_free(points[p]);
+    free(points);
+    for (size_t a = 0; a < n_axes; a++)
+        infl_sweep_axis_destroy(&axes[a]);
+    infl_scenario_free(base);
+    infl_error_destroy(&err);
+    infl_cli_sets_destroy(&sets);
+    return code;
+}

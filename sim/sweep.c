@@ -1,0 +1,113 @@
+/*
+ * sweep.c — parsing a sweep axis and the grid values (see include/influsim/sweep.h).
+ */
+#include "influsim/sweep.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool parse_number(const char *text, size_t len, double *out)
+{
+    char buf[64];
+    if (len == 0 || len >= sizeof buf)
+        return false;
+    memcpy(buf, text, len);
+    buf[len] = '\0';
+    char *end = NULL;
+    errno = 0;
+    *out = strtod(buf, &end);
+    return end == buf + len && errno == 0 && isfinite(*out);
+}
+
+infl_status infl_sweep_axis_parse(const char *option, const char *spec, infl_sweep_axis *out,
+                                  infl_error *err)
+{
+    memset(out, 0, sizeof *out);
+    const char *eq = strchr(spec, '=');
+    if (eq == NULL || eq == spec)
+        return infl_error_add(err, INFL_EARG,
+                              "%s: expected KEY=FROM:TO:POINTS[:log], e.g. "
+                              "budget=1000:1000000:25:log (got '%s')",
+                              option, spec);
+    const char *parts[4] = {eq + 1, NULL, NULL, NULL};
+    size_t n_parts = 1;
+    for (const char *p = eq + 1; *p; p++)
+        if (*p == ':') {
+            if (n_parts == 4)
+                return infl_error_add(err, INFL_EARG,
+                                      "%s: too many ':' in '%s' (KEY=FROM:TO:POINTS[:log])", option,
+                                      spec);
+            parts[n_parts++] = p + 1;
+        }
+    if (n_parts < 3)
+        return infl_error_add(err, INFL_EARG, "%s: expected KEY=FROM:TO:POINTS[:log] (got '%s')",
+                              option, spec);
+    double from, to, points;
+    size_t len0 = (size_t)(parts[1] - parts[0] - 1), len1 = (size_t)(parts[2] - parts[1] - 1);
+    size_t len2 = n_parts > 3 ? (size_t)(parts[3] - parts[2] - 1) : strlen(parts[2]);
+    bool log_scale = n_parts == 4;
+    if (log_scale && strcmp(parts[3], "log") != 0)
+        return infl_error_add(err, INFL_EARG, "%s: the fourth part must be 'log' (got '%s')",
+                              option, parts[3]);
+    if (!parse_number(parts[0], len0, &from) || !parse_number(parts[1], len1, &to))
+        return infl_error_add(err, INFL_EARG, "%s: FROM and TO must be finite numbers (got '%s')",
+                              option, spec);
+    if (!parse_number(parts[2], len2, &points) || points != floor(points) || points < 1 ||
+        points > INFL_SWEEP_MAX_POINTS)
+        return infl_error_add(err, INFL_EARG,
+                              "%s: POINTS must be a whole number from 1 to %d (got '%.*s')", option,
+                              INFL_SWEEP_MAX_POINTS, (int)len2, parts[2]);
+    if (log_scale && !(from > 0 && to > 0))
+        return infl_error_add(err, INFL_EARG, "%s: a log axis needs FROM and TO above 0", option);
+    size_t n = (size_t)points;
+    if (n == 1 && from != to)
+        return infl_error_add(err, INFL_EARG, "%s: one point needs FROM = TO", option);
+    out->key = strndup(spec, (size_t)(eq - spec));
+    out->name = strdup(out->key);
+    out->values = malloc(n * sizeof *out->values);
+    if (!out->key || !out->name || !out->values) {
+        infl_sweep_axis_destroy(out);
+        return infl_error_add(err, INFL_ENOMEM, "out of memory");
+    }
+    for (char *c = out->name; *c; c++)
+        if (!isalnum((unsigned char)*c) && *c != '_')
+            *c = '_';
+    out->n = n;
+    out->log = log_scale;
+    for (size_t i = 0; i < n; i++) {
+        double f = n == 1 ? 0.0 : (double)i / (double)(n - 1);
+        out->values[i] =
+            log_scale ? exp(log(from) + f * (log(to) - log(from))) : from + f * (to - from);
+    }
+    /* The ends exactly as written, not as the formula rounds them. */
+    out->values[0] = from;
+    out->values[n - 1] = to;
+    return INFL_OK;
+}
+
+void infl_sweep_axis_destroy(infl_sweep_axis *a)
+{
+    if (a == NULL)
+        return;
+    free(a->key);
+    free(a->name);
+    free(a->values);
+    memset(a, 0, sizeof *a);
+}
+
+bool infl_sweep_axis_override(const infl_sweep_axis *a, size_t i, char *buf, size_t size)
+{
+    /* The shortest of %.15g .. %.17g that reads back to the same double. */
+    for (int digits = 15; digits <= 17; digits++) {
+        int k = snprintf(buf, size, "%s=%.*g", a->key, digits, a->values[i]);
+        if (k < 0 || (size_t)k >= size)
+            return false;
+        if (strtod(strchr(buf, '=') + 1, NULL) == a->values[i])
+            return true;
+    }
+    return true;
+}
