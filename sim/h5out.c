@@ -1049,6 +1049,57 @@ static bool nd_array(writer *w, hid_t loc, const char *name, int rank, const hsi
     return ok ? true : fail(w, "dataset", name);
 }
 
+/* /sweep/crossovers: one row per change of the best strategy along a 1-D
+ * sweep (see infl_sweep_crossovers). */
+static bool write_crossovers(writer *w, hid_t sweep, const infl_sweep_axis *axis,
+                             infl_summary *const *points)
+{
+    infl_crossover *cx = NULL;
+    size_t n = infl_sweep_crossovers(axis, points, &cx);
+    if (n == (size_t)-1) {
+        w->rc = infl_error_add(w->err, INFL_ENOMEM, "out of memory");
+        return false;
+    }
+    char *const *names = points[0]->strategy_names;
+    char **by = calloc(n ? n : 1, sizeof *by), **from = calloc(n ? n : 1, sizeof *from),
+         **to = calloc(n ? n : 1, sizeof *to);
+    double *col = calloc(n ? n : 1, sizeof *col);
+    hid_t g = -1;
+    bool ok = by && from && to && col && (g = group(w, sweep, "crossovers")) >= 0;
+    for (size_t i = 0; ok && i < n; i++) {
+        by[i] = cx[i].by_median ? "median" : "mean";
+        from[i] = names[cx[i].from];
+        to[i] = names[cx[i].to];
+    }
+    ok = ok && attr_str(w, g, "key", axis->key) &&
+         string_column(w, g, "by", by, n, "best by mean or by median conversions", NULL) &&
+         string_column(w, g, "from_strategy", from, n, "best strategy at lower", NULL) &&
+         string_column(w, g, "to_strategy", to, n, "best strategy at upper", NULL);
+#define CX_COLUMN(field, cname, cunits, clong)                                                     \
+    do {                                                                                           \
+        for (size_t i = 0; i < n; i++)                                                             \
+            col[i] = cx[i].field;                                                                  \
+        ok = ok && column(w, g, cname, H5T_IEEE_F64LE, col, n, false, cunits, clong, -1);          \
+    } while (0)
+    CX_COLUMN(lower, "lower", "scenario units", "grid value below the change");
+    CX_COLUMN(upper, "upper", "scenario units", "grid value above the change");
+    CX_COLUMN(p_to_upper, "p_to_greater_at_upper", "1",
+              "P(conversions of to_strategy > from_strategy) at upper");
+    CX_COLUMN(p_from_lower, "p_from_greater_at_lower", "1",
+              "P(conversions of from_strategy > to_strategy) at lower");
+#undef CX_COLUMN
+    if (!ok && w->rc == INFL_OK)
+        w->rc = infl_error_add(w->err, INFL_ENOMEM, "out of memory");
+    if (g >= 0)
+        H5Gclose(g);
+    free(by);
+    free(from);
+    free(to);
+    free(col);
+    free(cx);
+    return ok;
+}
+
 /* The /sweep group: per statistic an array (axis..., strategy, metric), per
  * comparison an array (axis..., strategy, strategy_b), every dimension with
  * its scale, so h5netcdf/xarray read labelled arrays. */
@@ -1153,6 +1204,8 @@ static bool write_sweep(writer *w, hid_t file, const infl_sweep_axis *axes, size
         if (!nd_array(w, g, cmp[k].name, rank, dims, buf, scales, cmp[k].units, cmp[k].long_name))
             goto done;
     }
+    if (n_axes == 1 && !write_crossovers(w, g, &axes[0], points))
+        goto done;
     ok = true;
 done:
     for (size_t a = 0; a < n_axes; a++)

@@ -111,3 +111,54 @@ bool infl_sweep_axis_override(const infl_sweep_axis *a, size_t i, char *buf, siz
     }
     return true;
 }
+
+/* The best strategy at one point: highest mean conversions, or highest
+ * median with ties broken by the mean; the first such strategy. */
+static size_t best_strategy(const infl_summary *sm, bool by_median)
+{
+    size_t best = 0;
+    for (size_t s = 1; s < sm->n_strategies; s++) {
+        const infl_stat *a = infl_summary_stat(sm, s, "conversions");
+        const infl_stat *b = infl_summary_stat(sm, best, "conversions");
+        double qa = a->q[4], qb = b->q[4]; /* q[4]: the 50 % level */
+        bool better = by_median ? (qa > qb || (qa == qb && a->mean > b->mean)) : a->mean > b->mean;
+        if (better)
+            best = s;
+    }
+    return best;
+}
+
+size_t infl_sweep_crossovers(const infl_sweep_axis *axis, infl_summary *const *points,
+                             infl_crossover **out)
+{
+    *out = NULL;
+    size_t n = 0, cap = 0;
+    for (int median = 0; median <= 1; median++) {
+        for (size_t i = 0; i + 1 < axis->n; i++) {
+            size_t from = best_strategy(points[i], median),
+                   to = best_strategy(points[i + 1], median);
+            if (from == to)
+                continue;
+            if (n == cap) {
+                size_t grown = cap ? 2 * cap : 8;
+                infl_crossover *more = realloc(*out, grown * sizeof *more);
+                if (more == NULL) {
+                    free(*out);
+                    *out = NULL;
+                    return (size_t)-1;
+                }
+                *out = more;
+                cap = grown;
+            }
+            const size_t ns = points[i]->n_strategies;
+            (*out)[n++] = (infl_crossover){.by_median = median,
+                                           .lower = axis->values[i],
+                                           .upper = axis->values[i + 1],
+                                           .from = from,
+                                           .to = to,
+                                           .p_to_upper = points[i + 1]->p_greater[to * ns + from],
+                                           .p_from_lower = points[i]->p_greater[from * ns + to]};
+        }
+    }
+    return n;
+}

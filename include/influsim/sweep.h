@@ -36,4 +36,23 @@ void infl_sweep_axis_destroy(infl_sweep_axis *a);
  * that reads back to the same double) into buf; false if it does not fit. */
 bool infl_sweep_axis_override(const infl_sweep_axis *a, size_t i, char *buf, size_t size);
 
+/* Where the best strategy changes along a 1-D sweep. */
+typedef struct {
+    bool by_median;      /* best by median conversions (ties: by mean); else by mean */
+    double lower, upper; /* the grid values around the change */
+    size_t from, to;     /* the best strategy at lower, and at upper */
+    double p_to_upper;   /* P(conversions of `to` > those of `from`) at upper */
+    double p_from_lower; /* P(conversions of `from` > those of `to`) at lower */
+} infl_crossover;
+
+/*
+ * Finds every change of the best strategy between consecutive points of a 1-D
+ * sweep (points[i] at axis->values[i]), by mean and by median conversions.
+ * *out (owned, free()) gets them in grid order, means first; returns how many,
+ * or (size_t)-1 when out of memory.
+ */
+#include "influsim/results.h"
+size_t infl_sweep_crossovers(const infl_sweep_axis *axis, infl_summary *const *points,
+                             infl_crossover **out);
+
 #endif

@@ -249,6 +249,26 @@ int infl_cmd_sweep(int argc, char **argv)
             printf("  %s\n", sm->strategy_names[best]);
         }
     }
+    if (!quiet && n_axes == 1) {
+        infl_crossover *cx = NULL;
+        size_t n_cx = infl_sweep_crossovers(&axes[0], points, &cx);
+        if (n_cx == (size_t)-1) {
+            infl_cli_error("out of memory");
+            code = INFL_EXIT_FAILURE;
+            goto done;
+        }
+        char *const *names = points[0]->strategy_names;
+        printf("\nwhere the best strategy changes (%s):\n",
+               n_cx ? "by mean, then by median" : "nowhere");
+        for (size_t i = 0; i < n_cx; i++)
+            printf("  by %-6s between %s %.6g and %.6g: %s -> %s; P(%s > %s) = %.3f at %.6g, "
+                   "P(%s > %s) = %.3f at %.6g\n",
+                   cx[i].by_median ? "median" : "mean", axes[0].key, cx[i].lower, cx[i].upper,
+                   names[cx[i].from], names[cx[i].to], names[cx[i].to], names[cx[i].from],
+                   cx[i].p_to_upper, cx[i].upper, names[cx[i].from], names[cx[i].to],
+                   cx[i].p_from_lower, cx[i].lower);
+        free(cx);
+    }
     infl_h5_writer *writer = NULL;
     if ((rc = infl_h5_writer_begin(output, base, NULL, used, force, &writer, &err)) != INFL_OK)
         goto fail;

@@ -8,6 +8,10 @@
 - A 2-D sweep: arrays over (key 1, key 2, strategy, metric), each dimension
   with its scale, the grid values as asked (log spacing included); the same
   numbers with 1 and 2 threads.
+- Crossovers: on tests/scenarios/crossover.yaml, whose best strategy changes at
+  a budget of exactly 10,000, one change by mean and one by median, in the grid
+  bracket around 10,000, in /sweep/crossovers and on screen; none when there is
+  none.
 - Bad --vary specifications and a grid point the scenario rejects: exit 2, a
   message, no file. `show` of a sweep file says where its results are.
 
@@ -122,6 +126,30 @@ def main():
             r = influsim("show", outs[0])
             C.check("show of a sweep: exit 1, points to /sweep",
                     r.returncode == 1 and "/sweep" in r.stderr, short(r.stderr))
+
+        # The crossover scenario: the best strategy changes at a budget of
+        # exactly 10,000 (see tests/scenarios/crossover.yaml).
+        cross = os.path.join(ARGS.source_dir, "tests", "scenarios", "crossover.yaml")
+        for grid, bracket in (("5000:15000:6", (9000, 11000)), ("9000:11000:3", (9000, 10000))):
+            out = os.path.join(tmp, f"cross-{grid.replace(':', '-')}.h5")
+            r = influsim("sweep", cross, "--vary", f"budget={grid}", "-o", out)
+            ok = r.returncode == 0
+            if ok:
+                with h5py.File(out, "r") as f:
+                    g = f["sweep/crossovers"]
+                    rows = list(zip(g["by"].asstr()[:], g["lower"][:], g["upper"][:],
+                                    g["from_strategy"].asstr()[:], g["to_strategy"].asstr()[:]))
+                want = [(by, *bracket, "small-only", "big-only") for by in ("mean", "median")]
+                ok = rows == want and "between budget" in r.stdout
+            C.check(f"crossover over {grid}: once by mean and once by median, in "
+                    f"[{bracket[0]}, {bracket[1]}], small-only -> big-only",
+                    ok, f"{short(r.stdout + r.stderr)}")
+        out = os.path.join(tmp, "cross-none.h5")
+        r = influsim("sweep", cross, "--vary", "budget=12000:30000:3", "-o", out)
+        with h5py.File(out, "r") as f:
+            empty = f["sweep/crossovers/lower"].shape == (0,)
+        C.check("no change along the grid: 'nowhere', an empty crossovers table",
+                r.returncode == 0 and "nowhere" in r.stdout and empty, short(r.stdout))
 
         nofile = os.path.join(tmp, "none.h5")
         for spec, words in (("budget", "KEY=FROM:TO:POINTS"), ("budget=1:2", "KEY=FROM:TO"),
