@@ -4,6 +4,8 @@
  */
 #include "cli.h"
 
+#include "influsim/scenario.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -93,4 +95,27 @@ void infl_cli_sets_destroy(infl_cli_sets *sets)
     free(sets->items);
     free(sets->owned);
     memset(sets, 0, sizeof *sets);
+}
+
+/* Loads the scenario with the base overrides, then `extra` (NULL-terminated). */
+infl_status infl_cli_load(const char *path, const infl_cli_sets *base, const char *const *extra,
+                          infl_scenario **sc, infl_error *err)
+{
+    size_t n = base->count;
+    for (const char *const *e = extra; e && *e; e++)
+        n++;
+    const char **all = malloc((n ? n : 1) * sizeof *all);
+    if (all == NULL)
+        return infl_error_add(err, INFL_ENOMEM, "out of memory");
+    size_t k = 0;
+    for (size_t i = 0; i < base->count; i++)
+        all[k++] = base->items[i];
+    for (const char *const *e = extra; e && *e; e++)
+        all[k++] = *e;
+    infl_status rc =
+        path ? infl_scenario_load_file(path, all, n, sc, err)
+             : infl_scenario_load_text(infl_default_scenario_yaml, infl_default_scenario_size,
+                                       INFL_DEFAULT_SCENARIO_ORIGIN, all, n, sc, err);
+    free(all);
+    return rc;
 }

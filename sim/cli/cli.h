@@ -26,6 +26,7 @@ int infl_cmd_run(int argc, char **argv);
 int infl_cmd_check(int argc, char **argv);
 int infl_cmd_show(int argc, char **argv);
 int infl_cmd_sweep(int argc, char **argv);
+int infl_cmd_plan(int argc, char **argv);
 
 /* The built-in default scenario (experiments/french-brand.yaml), embedded at build time. */
 extern const char infl_default_scenario_yaml[];
@@ -50,6 +51,11 @@ typedef struct {
     size_t count, capacity;
 } infl_cli_sets;
 bool infl_cli_sets_add(infl_cli_sets *sets, const char *item, bool owned);
+/* Loads the scenario at path (NULL: the built-in default) with the overrides
+ * of base, then those of extra (NULL-terminated; may be NULL). */
+struct infl_scenario;
+infl_status infl_cli_load(const char *path, const infl_cli_sets *base, const char *const *extra,
+                          struct infl_scenario **sc, infl_error *err);
 void infl_cli_sets_destroy(infl_cli_sets *sets);
 
 /* What the report says about the run beside the numbers. */

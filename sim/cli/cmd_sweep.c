@@ -55,29 +55,6 @@ static bool add_owned(infl_cli_sets *sets, const char *text)
     return true;
 }
 
-/* Loads the scenario with the base overrides, then `extra` (NULL-terminated). */
-static infl_status load(const char *path, const infl_cli_sets *base, const char *const *extra,
-                        infl_scenario **sc, infl_error *err)
-{
-    size_t n = base->count;
-    for (const char *const *e = extra; e && *e; e++)
-        n++;
-    const char **all = malloc((n ? n : 1) * sizeof *all);
-    if (all == NULL)
-        return infl_error_add(err, INFL_ENOMEM, "out of memory");
-    size_t k = 0;
-    for (size_t i = 0; i < base->count; i++)
-        all[k++] = base->items[i];
-    for (const char *const *e = extra; e && *e; e++)
-        all[k++] = *e;
-    infl_status rc =
-        path ? infl_scenario_load_file(path, all, n, sc, err)
-             : infl_scenario_load_text(infl_default_scenario_yaml, infl_default_scenario_size,
-                                       INFL_DEFAULT_SCENARIO_ORIGIN, all, n, sc, err);
-    free(all);
-    return rc;
-}
-
 int infl_cmd_sweep(int argc, char **argv)
 {
     enum { OPT_SEED = 256, OPT_VARY, OPT_FORCE, OPT_NO_TRIALS };
@@ -180,7 +157,7 @@ int infl_cmd_sweep(int argc, char **argv)
         goto done;
     }
     const char *path = optind < argc ? argv[optind] : NULL;
-    if ((rc = load(path, &sets, NULL, &base, &err)) != INFL_OK)
+    if ((rc = infl_cli_load(path, &sets, NULL, &base, &err)) != INFL_OK)
         goto fail;
     if ((rc = infl_h5_check_target(output, force, &err)) != INFL_OK)
         goto fail;
@@ -218,7 +195,7 @@ int infl_cmd_sweep(int argc, char **argv)
             extra[a] = over[a];
         }
         infl_scenario *sc = NULL;
-        if ((rc = load(path, &sets, extra, &sc, &err)) != INFL_OK) {
+        if ((rc = infl_cli_load(path, &sets, extra, &sc, &err)) != INFL_OK) {
             infl_error_add(&err, rc, "at the sweep point %s%s%s", extra[0], n_axes > 1 ? ", " : "",
                            n_axes > 1 ? extra[1] : "");
             goto fail;

@@ -20,6 +20,7 @@ static void usage(FILE *out)
           "  check [SCENARIO]   validate a scenario and print it resolved\n"
           "  show FILE.h5       print the summary stored in a results file\n"
           "  sweep [SCENARIO]   run a grid of values of one or two keys (--vary)\n"
+          "  plan [SCENARIO]    the smallest budget that reaches N conversions\n"
           "\n"
           "  influsim COMMAND --help   options of a command\n"
           "  influsim --version       version and git revision\n"
@@ -53,7 +54,9 @@ int main(int argc, char **argv)
         return infl_cmd_show(argc - 1, argv + 1);
     if (!strcmp(cmd, "sweep"))
         return infl_cmd_sweep(argc - 1, argv + 1);
-    infl_cli_error("unknown command '%s' (commands: run, check, show, sweep; see influsim --help)",
-                   cmd);
+    if (!strcmp(cmd, "plan"))
+        return infl_cmd_plan(argc - 1, argv + 1);
+    infl_cli_error(
+        "unknown command '%s' (commands: run, check, show, sweep, plan; see influsim --help)", cmd);
     return INFL_EXIT_USAGE;
 }
