@@ -649,6 +649,21 @@ done:
     return ok;
 }
 
+/* Sets the root attribute `complete` to true: the very last write of a file.
+ * It is an enum (h5py's bool), so it is written with its own type. */
+static bool mark_complete(writer *w, hid_t file)
+{
+    signed char yes = 1;
+    hid_t a = H5Aopen(file, "complete", H5P_DEFAULT);
+    hid_t t = a >= 0 ? H5Aget_type(a) : -1;
+    bool ok = a >= 0 && t >= 0 && H5Awrite(a, t, &yes) >= 0;
+    if (t >= 0)
+        H5Tclose(t);
+    if (a >= 0 && H5Aclose(a) < 0)
+        ok = false;
+    return ok ? true : fail(w, "attribute", "complete");
+}
+
 /* Rewrites a root attribute written earlier (same type). */
 static bool attr_update(writer *w, hid_t file, const char *name, hid_t mem_type, const void *v)
 {
@@ -686,25 +701,7 @@ static bool write_finish(writer *w, hid_t file, const infl_summary *sm, double w
     if (!attr_update(w, file, "wall_time_s", H5T_NATIVE_DOUBLE, &wall_seconds) ||
         !attr_update(w, file, "trials_done", H5T_NATIVE_UINT64, &done_trials))
         goto done;
-    if (!complete) {
-        ok = true;
-        goto done;
-    }
-    /* The complete attribute is an enum (h5py's bool); write it with its
-     * own type. */
-    signed char yes = 1;
-    hid_t a = H5Aopen(file, "complete", H5P_DEFAULT);
-    hid_t t = a >= 0 ? H5Aget_type(a) : -1;
-    bool flipped = a >= 0 && t >= 0 && H5Awrite(a, t, &yes) >= 0;
-    if (t >= 0)
-        H5Tclose(t);
-    if (a >= 0 && H5Aclose(a) < 0)
-        flipped = false;
-    if (!flipped) {
-        fail(w, "attribute", "complete");
-        goto done;
-    }
-    ok = true;
+    ok = !complete || mark_complete(w, file);
 done:
     free(buf);
     if (gst >= 0)
@@ -1232,21 +1229,9 @@ infl_status infl_h5_writer_finish_sweep(infl_h5_writer *h, const infl_sweep_axis
     h->w.rc = INFL_OK;
     quiet_hdf5 q = hdf5_quiet();
     errno = 0;
-    signed char yes = 1;
     bool ok = write_sweep(&h->w, h->file, axes, n_axes, points) &&
               attr_update(&h->w, h->file, "wall_time_s", H5T_NATIVE_DOUBLE, &wall_seconds) &&
-              attr_str(&h->w, h->file, "kind", "sweep");
-    if (ok) {
-        hid_t a = H5Aopen(h->file, "complete", H5P_DEFAULT);
-        hid_t t = a >= 0 ? H5Aget_type(a) : -1;
-        ok = a >= 0 && t >= 0 && H5Awrite(a, t, &yes) >= 0;
-        if (t >= 0)
-            H5Tclose(t);
-        if (a >= 0 && H5Aclose(a) < 0)
-            ok = false;
-        if (!ok)
-            fail(&h->w, "attribute", "complete");
-    }
+              attr_str(&h->w, h->file, "kind", "sweep") && mark_complete(&h->w, h->file);
     hdf5_restore(q);
     if (!ok) {
         infl_status rc = h->w.rc;

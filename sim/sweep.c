@@ -112,9 +112,7 @@ bool infl_sweep_axis_override(const infl_sweep_axis *a, size_t i, char *buf, siz
     return true;
 }
 
-/* The best strategy at one point: highest mean conversions, or highest
- * median with ties broken by the mean; the first such strategy. */
-static size_t best_strategy(const infl_summary *sm, bool by_median)
+size_t infl_sweep_best_strategy(const infl_summary *sm, bool by_median)
 {
     size_t best = 0;
     for (size_t s = 1; s < sm->n_strategies; s++) {
@@ -135,8 +133,8 @@ size_t infl_sweep_crossovers(const infl_sweep_axis *axis, infl_summary *const *p
     size_t n = 0, cap = 0;
     for (int median = 0; median <= 1; median++) {
         for (size_t i = 0; i + 1 < axis->n; i++) {
-            size_t from = best_strategy(points[i], median),
-                   to = best_strategy(points[i + 1], median);
+            size_t from = infl_sweep_best_strategy(points[i], median),
+                   to = infl_sweep_best_strategy(points[i + 1], median);
             if (from == to)
                 continue;
             if (n == cap) {

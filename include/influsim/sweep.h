@@ -11,6 +11,7 @@
 #define INFLUSIM_SWEEP_H
 
 #include "influsim/error.h"
+#include "influsim/results.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -45,13 +46,16 @@ typedef struct {
     double p_from_lower; /* P(conversions of `from` > those of `to`) at lower */
 } infl_crossover;
 
+/* The best strategy of a summary: highest mean conversions, or (by_median)
+ * highest median with ties broken by the mean; the first such strategy. */
+size_t infl_sweep_best_strategy(const infl_summary *sm, bool by_median);
+
 /*
  * Finds every change of the best strategy between consecutive points of a 1-D
  * sweep (points[i] at axis->values[i]), by mean and by median conversions.
  * *out (owned, free()) gets them in grid order, means first; returns how many,
  * or (size_t)-1 when out of memory.
  */
-#include "influsim/results.h"
 size_t infl_sweep_crossovers(const infl_sweep_axis *axis, infl_summary *const *points,
                              infl_crossover **out);
 

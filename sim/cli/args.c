@@ -119,3 +119,18 @@ infl_status infl_cli_load(const char *path, const infl_cli_sets *base, const cha
     free(all);
     return rc;
 }
+
+/* Builds an owned "key=value" override from an option's argument. */
+bool infl_cli_sets_add_override(infl_cli_sets *sets, const char *key, const char *value)
+{
+    size_t n = strlen(key) + strlen(value) + 2;
+    char *s = malloc(n);
+    if (s == NULL)
+        return false;
+    snprintf(s, n, "%s=%s", key, value);
+    if (!infl_cli_sets_add(sets, s, true)) {
+        free(s);
+        return false;
+    }
+    return true;
+}

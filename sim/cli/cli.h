@@ -51,6 +51,8 @@ typedef struct {
     size_t count, capacity;
 } infl_cli_sets;
 bool infl_cli_sets_add(infl_cli_sets *sets, const char *item, bool owned);
+/* Adds an owned "key=value" override (for --trials, --seed); false if out of memory. */
+bool infl_cli_sets_add_override(infl_cli_sets *sets, const char *key, const char *value);
 /* Loads the scenario at path (NULL: the built-in default) with the overrides
  * of base, then those of extra (NULL-terminated; may be NULL). */
 struct infl_scenario;

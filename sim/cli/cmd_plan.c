@@ -193,24 +193,11 @@ int infl_cmd_plan(int argc, char **argv)
         code = INFL_EXIT_USAGE;
         goto done;
     }
-    char buf[128];
-    if (trials) {
-        snprintf(buf, sizeof buf, "trials=%s", trials);
-        char *own = strdup(buf);
-        if (own == NULL || !infl_cli_sets_add(&sets, own, true)) {
-            free(own);
-            code = INFL_EXIT_FAILURE;
-            goto done;
-        }
-    }
-    if (seed) {
-        snprintf(buf, sizeof buf, "seed=%s", seed);
-        char *own = strdup(buf);
-        if (own == NULL || !infl_cli_sets_add(&sets, own, true)) {
-            free(own);
-            code = INFL_EXIT_FAILURE;
-            goto done;
-        }
+    if ((trials && !infl_cli_sets_add_override(&sets, "trials", trials)) ||
+        (seed && !infl_cli_sets_add_override(&sets, "seed", seed))) {
+        infl_cli_error("out of memory");
+        code = INFL_EXIT_FAILURE;
+        goto done;
     }
     p.path = optind < argc ? argv[optind] : NULL;
     p.sets = &sets;

@@ -63,21 +63,6 @@ static void usage(FILE *out)
           out);
 }
 
-/* Builds an owned "key=value" override from an option's argument. */
-static bool add_override(infl_cli_sets *sets, const char *key, const char *value)
-{
-    size_t n = strlen(key) + strlen(value) + 2;
-    char *s = malloc(n);
-    if (s == NULL)
-        return false;
-    snprintf(s, n, "%s=%s", key, value);
-    if (!infl_cli_sets_add(sets, s, true)) {
-        free(s);
-        return false;
-    }
-    return true;
-}
-
 int infl_cmd_run(int argc, char **argv)
 {
     enum {
@@ -208,8 +193,8 @@ int infl_cmd_run(int argc, char **argv)
     }
     /* --trials and --seed apply after every --set, so the positions in
      * messages about --set (--set:N:COLUMN) count only the user's --set options. */
-    if ((trials && !add_override(&sets, "trials", trials)) ||
-        (seed && !add_override(&sets, "seed", seed))) {
+    if ((trials && !infl_cli_sets_add_override(&sets, "trials", trials)) ||
+        (seed && !infl_cli_sets_add_override(&sets, "seed", seed))) {
         infl_cli_error("out of memory");
         code = INFL_EXIT_FAILURE;
         goto done;
@@ -252,11 +237,7 @@ int infl_cmd_run(int argc, char **argv)
         no_trials = infl_checkpoint_no_trials(cp);
         force = true; /* the output holds at most this run's partial results */
     } else {
-        rc = optind < argc
-                 ? infl_scenario_load_file(argv[optind], sets.items, sets.count, &sc, &err)
-                 : infl_scenario_load_text(infl_default_scenario_yaml, infl_default_scenario_size,
-                                           INFL_DEFAULT_SCENARIO_ORIGIN, sets.items, sets.count,
-                                           &sc, &err);
+        rc = infl_cli_load(optind < argc ? argv[optind] : NULL, &sets, NULL, &sc, &err);
         if (rc != INFL_OK)
             goto fail;
     }

@@ -45,16 +45,6 @@ static void usage(FILE *out)
           out);
 }
 
-static bool add_owned(infl_cli_sets *sets, const char *text)
-{
-    char *s = strdup(text);
-    if (s == NULL || !infl_cli_sets_add(sets, s, true)) {
-        free(s);
-        return false;
-    }
-    return true;
-}
-
 int infl_cmd_sweep(int argc, char **argv)
 {
     enum { OPT_SEED = 256, OPT_VARY, OPT_FORCE, OPT_NO_TRIALS };
@@ -149,9 +139,8 @@ int infl_cmd_sweep(int argc, char **argv)
         code = INFL_EXIT_USAGE;
         goto done;
     }
-    char buf[256];
-    if ((trials && (snprintf(buf, sizeof buf, "trials=%s", trials), !add_owned(&sets, buf))) ||
-        (seed && (snprintf(buf, sizeof buf, "seed=%s", seed), !add_owned(&sets, buf)))) {
+    if ((trials && !infl_cli_sets_add_override(&sets, "trials", trials)) ||
+        (seed && !infl_cli_sets_add_override(&sets, "seed", seed))) {
         infl_cli_error("out of memory");
         code = INFL_EXIT_FAILURE;
         goto done;
@@ -215,15 +204,10 @@ int infl_cmd_sweep(int argc, char **argv)
             const infl_summary *sm = points[p];
             for (size_t a = 0; a < n_axes; a++)
                 printf("%14.6g ", strtod(strchr(extra[a], '=') + 1, NULL));
-            size_t best = 0;
             printf(" ");
-            for (size_t s = 0; s < sm->n_strategies; s++) {
-                const infl_stat *st = infl_summary_stat(sm, s, "conversions");
-                printf(" %10.2f", st->mean);
-                if (st->mean > infl_summary_stat(sm, best, "conversions")->mean)
-                    best = s;
-            }
-            printf("  %s\n", sm->strategy_names[best]);
+            for (size_t s = 0; s < sm->n_strategies; s++)
+                printf(" %10.2f", infl_summary_stat(sm, s, "conversions")->mean);
+            printf("  %s\n", sm->strategy_names[infl_sweep_best_strategy(sm, false)]);
         }
     }
     if (!quiet && n_axes == 1) {

@@ -5,6 +5,9 @@ import os
 import subprocess
 import sys
 
+import h5py
+import numpy as np
+
 
 def run(program, *args, env=None, cwd=None, timeout=120, drop=()):
     """Runs program with args; env adds to (and `drop` removes from) the
@@ -20,6 +23,30 @@ def short(text, n=400):
     """text stripped and cut to n characters, for a failure message."""
     text = text.strip()
     return text if len(text) <= n else text[:n] + " ..."
+
+
+def datasets(path):
+    """Every dataset of an HDF5 file, {path inside the file: its values}."""
+    out = {}
+    with h5py.File(path, "r") as f:
+        f.visititems(lambda name, obj: out.__setitem__(name, obj[()])
+                     if isinstance(obj, h5py.Dataset) else None)
+    return out
+
+
+def same(a, b):
+    """Bit-identical arrays: same type, same shape, same values (NaN equal to NaN)."""
+    if a.dtype != b.dtype or a.shape != b.shape:
+        return False
+    return np.array_equal(a, b, equal_nan=a.dtype.kind == "f")
+
+
+def sanitized(binary):
+    """Whether a binary is built with AddressSanitizer or ThreadSanitizer (whose
+    memory use and address-space needs make memory checks meaningless)."""
+    with open(binary, "rb") as fh:
+        image = fh.read()
+    return b"__asan_init" in image or b"__tsan_init" in image
 
 
 class Checks:

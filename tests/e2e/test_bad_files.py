@@ -181,10 +181,8 @@ def main():
         C.check("--max-memory lots: exit 2", r.returncode == 2 and "--max-memory" in r.stderr,
                 f"rc {r.returncode} {short(r.stderr)}")
         target = os.path.join(out_dir, "big2.h5")
-        with open(ARGS.influsim, "rb") as fh:
-            sanitized = b"__asan_init" in fh.read()
-        if sanitized:  # AddressSanitizer reserves terabytes of address space
-            print("SKIP ulimit -v: the binary is built with AddressSanitizer")
+        if checks.sanitized(ARGS.influsim):  # sanitizers reserve terabytes of address space
+            print("SKIP ulimit -v: the binary is built with a sanitizer")
             return C.finish()
         r = influsim("run", "--trials", "10000000", "-q", "-o", target,
                      address_space=3 * 2**30)

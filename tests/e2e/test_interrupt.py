@@ -25,27 +25,11 @@ import h5py
 import numpy as np
 
 import checks
-from checks import Checks, short
+from checks import Checks, datasets, same, short
 
 C = Checks()
 ARGS = None
 MANY = "2000000"  # far more trials than run before the signal
-
-
-def datasets(path):
-    out = {}
-    with h5py.File(path, "r") as f:
-        f.visititems(lambda name, obj: out.__setitem__(name, obj[()])
-                     if isinstance(obj, h5py.Dataset) else None)
-    return out
-
-
-def same(a, b):
-    if a.dtype != b.dtype or a.shape != b.shape:
-        return False
-    if a.dtype.kind == "f":
-        return np.array_equal(a, b, equal_nan=True)
-    return np.array_equal(a, b)
 
 
 def start(*args):

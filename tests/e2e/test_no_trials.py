@@ -26,7 +26,7 @@ import h5py
 import numpy as np
 
 import checks
-from checks import Checks, short
+from checks import Checks, datasets, same, short
 
 C = Checks()
 ARGS = None
@@ -35,22 +35,6 @@ TIMINGS = re.compile(r"peak memory ([\d.]+) MiB")
 
 def influsim(*args):
     return checks.run(ARGS.influsim, *args, timeout=300, drop=("OMP_NUM_THREADS",))
-
-
-def datasets(path):
-    out = {}
-    with h5py.File(path, "r") as f:
-        f.visititems(lambda name, obj: out.__setitem__(name, obj[()])
-                     if isinstance(obj, h5py.Dataset) else None)
-    return out
-
-
-def same(a, b):
-    if a.dtype != b.dtype or a.shape != b.shape:
-        return False
-    if a.dtype.kind == "f":
-        return np.array_equal(a, b, equal_nan=True)
-    return np.array_equal(a, b)
 
 
 def close(a, b, rel):
@@ -148,10 +132,7 @@ def main():
                 not diff and len(files[0]) > 10, ", ".join(diff))
 
         out = os.path.join(tmp, "m.h5")
-        with open(ARGS.influsim, "rb") as f:
-            image = f.read()
-        sanitized = b"__asan_init" in image or b"__tsan_init" in image
-        if sanitized:
+        if checks.sanitized(ARGS.influsim):
             # A sanitizer's quarantine keeps freed memory: peaks say nothing.
             print("SKIP memory checks: the binary is built with a sanitizer")
             return C.finish()

@@ -24,27 +24,11 @@ import h5py
 import numpy as np
 
 import checks
-from checks import Checks, short
+from checks import Checks, datasets, same, short
 
 C = Checks()
 ARGS = None
 TRIALS = "100000"
-
-
-def datasets(path):
-    out = {}
-    with h5py.File(path, "r") as f:
-        f.visititems(lambda name, obj: out.__setitem__(name, obj[()])
-                     if isinstance(obj, h5py.Dataset) else None)
-    return out
-
-
-def same(a, b):
-    if a.dtype != b.dtype or a.shape != b.shape:
-        return False
-    if a.dtype.kind == "f":
-        return np.array_equal(a, b, equal_nan=True)
-    return np.array_equal(a, b)
 
 
 def influsim(*args):

@@ -20,7 +20,7 @@ import h5py
 import numpy as np
 
 import checks
-from checks import Checks, short
+from checks import Checks, datasets, same, short
 
 C = Checks()
 ARGS = None
@@ -29,20 +29,6 @@ BATCH = 8192
 
 def influsim(*args):
     return checks.run(ARGS.influsim, *args, timeout=600, drop=("OMP_NUM_THREADS",))
-
-
-def datasets(path):
-    out = {}
-    with h5py.File(path, "r") as f:
-        f.visititems(lambda name, obj: out.__setitem__(name, obj[()])
-                     if isinstance(obj, h5py.Dataset) else None)
-    return out
-
-
-def same(a, b):
-    if a.dtype != b.dtype or a.shape != b.shape:
-        return False
-    return np.array_equal(a, b, equal_nan=a.dtype.kind == "f")
 
 
 def worst_relative_se(path):
