@@ -593,6 +593,15 @@ def test_small(tmp, src):
                 decode(f.attrs["scenario_name"]) == "small-test")
         C.check("small: attr seed == 424242 and currency EUR",
                 f.attrs["seed"] == 424242 and decode(f.attrs["currency"]) == "EUR")
+        # Provenance: compiler, flags (the floating-point ones) and library versions.
+        flags = decode(f.attrs["build_flags"])
+        C.check("small: build_flags name the floating-point flags",
+                "-ffp-contract=off" in flags and "-fno-math-errno" in flags, flags)
+        C.check("small: compiler and library versions recorded",
+                all(re.search(r"\d+\.\d+", decode(f.attrs[k]))
+                    for k in ("compiler", "hdf5_version", "gsl_version", "zlib_version",
+                              "libyaml_version")) and int(f.attrs["openmp_version"]) >= 200805,
+                str({k: f.attrs[k] for k in ("compiler", "zlib_version", "openmp_version")}))
         # Overlap must bite in this small market: some trials lose interested people.
         ok = False
         for s in strings(f["strategy"]):
