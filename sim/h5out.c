@@ -11,6 +11,7 @@
 
 #include "h5chunks.h"
 #include "influsim/engine.h"
+#include "influsim/optimize.h"
 #include "influsim/version.h"
 
 #include "scenario_internal.h"
@@ -1239,6 +1240,136 @@ infl_status infl_h5_writer_finish_sweep(infl_h5_writer *h, const infl_sweep_axis
         return rc;
     }
     /* Everything written; close, flush and move into place as a run's file. */
+    return writer_close(h, err);
+}
+
+/* An int dataset of n values (the search stage of each point). */
+static bool int_column(writer *w, hid_t loc, const char *name, const int *v, hsize_t n,
+                       const char *long_name, hid_t scale)
+{
+    hid_t d = dataset_1d(w, loc, name, H5T_STD_I8LE, n, false);
+    bool ok = d >= 0 &&
+              (n == 0 || H5Dwrite(d, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0) &&
+              label(w, d, "1", long_name) && (scale < 0 || H5DSattach_scale(d, scale, 0) >= 0);
+    if (d >= 0 && H5Dclose(d) < 0)
+        ok = false;
+    return ok ? true : fail(w, "dataset", name);
+}
+
+/* /optimize: every point the search evaluated, the optimum and the profile
+ * around it (see influsim/optimize.h and docs/output.md). */
+static bool write_optimize(writer *w, hid_t file, const infl_h5_optimize *o)
+{
+    const infl_optimize_result *r = o->result;
+    bool ok = false;
+    hid_t g = -1, tier = -1, point = -1, ptier = -1, step = -1;
+    double *index = malloc((r->n_points ? r->n_points : 1) * sizeof *index);
+    char **profile_names = calloc(r->n_profile_tiers, sizeof *profile_names);
+    if (index == NULL || profile_names == NULL) {
+        w->rc = infl_error_add(w->err, INFL_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t p = 0; p < r->n_points; p++)
+        index[p] = (double)p;
+    for (size_t t = 0; t < r->n_profile_tiers; t++)
+        profile_names[t] = o->tier_names[t];
+    char objective_label[96];
+    infl_objective_describe(o->objective, objective_label, sizeof objective_label);
+    if ((g = group(w, file, "optimize")) < 0)
+        goto done;
+    if (!attr_str(w, g, "objective", o->objective->name) ||
+        !attr_str(w, g, "objective_long_name", objective_label) ||
+        !attr_str(w, g, "objective_units", o->objective_units) ||
+        !attr_str(w, g, "strategy", o->strategy) || !attr_str(w, g, "method", r->method) ||
+        !attr_u64(w, g, "iterations", r->iterations) ||
+        !attr_bool(w, g, "converged", r->converged) || !attr_f64(w, g, "tolerance", o->tolerance) ||
+        !attr_u64(w, g, "grid", o->grid) || !attr_f64(w, g, "value", r->value_at_optimum) ||
+        !attr_f64(w, g, "se", r->se_at_optimum) ||
+        !attr_str(w, g, "stages", "0 first grid or lattice, 1 minimiser, 2 profile")) {
+        fail(w, "group", "optimize");
+        goto done;
+    }
+    if (!string_column(w, g, "tier", o->tier_names, r->n_tiers, "tier whose budget share is chosen",
+                       &tier) ||
+        H5DSset_scale(tier, "tier") < 0) {
+        fail(w, "dataset", "tier");
+        goto done;
+    }
+    if ((point = dataset_1d(w, g, "point", H5T_STD_U64LE, r->n_points, false)) < 0 ||
+        (r->n_points &&
+         H5Dwrite(point, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, index) < 0) ||
+        !label(w, point, "1", "evaluated point, in the order the search evaluated them") ||
+        H5DSset_scale(point, "point") < 0) {
+        fail(w, "dataset", "point");
+        goto done;
+    }
+    hsize_t dims[2] = {r->n_points, r->n_tiers};
+    hid_t sc2[2] = {point, tier};
+    if (!nd_array(w, g, "shares", 2, dims, r->shares, sc2, "1", "budget share of each tier") ||
+        !column(w, g, "value", H5T_IEEE_F64LE, r->value, r->n_points, false, o->objective_units,
+                objective_label, point) ||
+        !column(w, g, "se", H5T_IEEE_F64LE, r->se, r->n_points, false, o->objective_units,
+                "Monte Carlo standard error of the objective", point) ||
+        !int_column(w, g, "stage", r->stage, r->n_points,
+                    "why evaluated: 0 first grid or lattice, 1 minimiser, 2 profile", point))
+        goto done;
+    dims[0] = r->n_tiers;
+    if (!nd_array(w, g, "optimum", 1, dims, r->optimum, &tier, "1",
+                  "budget shares that maximise the objective"))
+        goto done;
+    if (!string_column(w, g, "profile_tier", profile_names, r->n_profile_tiers,
+                       "tier whose share the profile moves (the others rescaled)", &ptier) ||
+        H5DSset_scale(ptier, "profile_tier") < 0) {
+        fail(w, "dataset", "profile_tier");
+        goto done;
+    }
+    if ((step = dataset_1d(w, g, "step", H5T_IEEE_F64LE, r->n_steps, false)) < 0 ||
+        H5Dwrite(step, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, r->steps) < 0 ||
+        !label(w, step, "1", "change of the tier's share from the optimum") ||
+        H5DSset_scale(step, "step") < 0) {
+        fail(w, "dataset", "step");
+        goto done;
+    }
+    dims[0] = r->n_profile_tiers;
+    dims[1] = r->n_steps;
+    hid_t sc3[2] = {ptier, step};
+    if (!nd_array(w, g, "difference", 2, dims, r->difference, sc3, o->objective_units,
+                  "objective there minus at the optimum (NaN: share outside 0..1)") ||
+        !nd_array(w, g, "difference_se", 2, dims, r->difference_se, sc3, o->objective_units,
+                  "standard error of the difference, from the same trials") ||
+        !nd_array(w, g, "flat_low", 1, dims, r->flat_low, &ptier, "1",
+                  "lowest share of the tier not worse than the optimum by 2 standard errors") ||
+        !nd_array(w, g, "flat_high", 1, dims, r->flat_high, &ptier, "1",
+                  "highest share of the tier not worse than the optimum by 2 standard errors"))
+        goto done;
+    ok = true;
+done:
+    free(index);
+    free(profile_names);
+    hid_t ids[] = {step, ptier, point, tier, g};
+    for (size_t i = 0; i < sizeof ids / sizeof *ids; i++)
+        if (ids[i] >= 0 && (i == 4 ? H5Gclose(ids[i]) : H5Dclose(ids[i])) < 0)
+            ok = ok ? fail(w, "group", "optimize") : false;
+    return ok;
+}
+
+infl_status infl_h5_writer_finish_optimize(infl_h5_writer *h, const infl_summary *sm,
+                                           double wall_seconds, const infl_h5_optimize *o,
+                                           infl_error *err)
+{
+    h->w.err = err;
+    h->w.rc = INFL_OK;
+    quiet_hdf5 q = hdf5_quiet();
+    errno = 0;
+    bool ok = write_finish(&h->w, h->file, sm, wall_seconds, false) &&
+              write_optimize(&h->w, h->file, o) && attr_str(&h->w, h->file, "kind", "optimize") &&
+              mark_complete(&h->w, h->file);
+    hdf5_restore(q);
+    if (!ok) {
+        infl_status rc = h->w.rc;
+        infl_h5_writer_abandon(h);
+        return rc;
+    }
     return writer_close(h, err);
 }
 

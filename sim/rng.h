@@ -31,6 +31,7 @@ typedef enum {
     INFL_STREAM_ATTRIBUTES = 1, /* per candidate: followers, gifted, price, platform fee */
     INFL_STREAM_FUNNEL = 2,     /* per hired candidate: rates and the audience funnel */
     INFL_STREAM_CONVERSION = 3, /* per hire and strategy: overlap draw and direct sales */
+    INFL_STREAM_BOOTSTRAP = 4,  /* the optimiser's bootstrap resamples (trial = resample) */
 } infl_stream_purpose;
 
 /* Largest trial index + 1 and tier count that fit the counter layout. */

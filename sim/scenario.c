@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,6 +77,10 @@ size_t infl_scenario_strategy_count(const infl_scenario *sc)
 const char *infl_scenario_strategy_name(const infl_scenario *sc, size_t i)
 {
     return i < sc->n_strategies ? sc->strategies[i].name : NULL;
+}
+double infl_scenario_strategy_share(const infl_scenario *sc, size_t s, size_t tier)
+{
+    return s < sc->n_strategies && tier < sc->n_tiers ? sc->strategies[s].share[tier] : NAN;
 }
 size_t infl_scenario_tier_count(const infl_scenario *sc)
 {

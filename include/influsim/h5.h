@@ -7,6 +7,7 @@
 #define INFLUSIM_H5_H
 
 #include "influsim/error.h"
+#include "influsim/optimize.h"
 #include "influsim/results.h"
 #include "influsim/scenario.h"
 #include "influsim/sweep.h"
@@ -71,6 +72,22 @@ void infl_h5_writer_abandon(infl_h5_writer *w);
 infl_status infl_h5_writer_finish_sweep(infl_h5_writer *w, const infl_sweep_axis *axes,
                                         size_t n_axes, infl_summary *const *points,
                                         double wall_seconds, infl_error *err);
+/* What an optimiser's file records beside the run at the optimum. */
+typedef struct {
+    const infl_optimize_result *result;
+    char *const *tier_names; /* result->n_tiers names, in the order of the shares */
+    const infl_objective *objective;
+    const char *objective_units; /* "conversions", "USD", "1" */
+    const char *strategy;        /* the strategy that holds the optimum in /strategies */
+    double tolerance;
+    unsigned grid;
+} infl_h5_optimize;
+/* Finishes the file of `influsim optimize` (begun with the trials of the
+ * scenario's strategies and the optimum): the summaries, as
+ * infl_h5_writer_finish, and the /optimize group; frees the writer. */
+infl_status infl_h5_writer_finish_optimize(infl_h5_writer *w, const infl_summary *sm,
+                                           double wall_seconds, const infl_h5_optimize *o,
+                                           infl_error *err);
 /* The temporary file being written (to remove it from a signal handler). */
 const char *infl_h5_writer_temp_path(const infl_h5_writer *w);
 

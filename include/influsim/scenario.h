@@ -59,6 +59,8 @@ uint64_t infl_scenario_trials(const infl_scenario *sc);
 double infl_scenario_budget(const infl_scenario *sc);
 size_t infl_scenario_strategy_count(const infl_scenario *sc);
 const char *infl_scenario_strategy_name(const infl_scenario *sc, size_t i);
+/* The budget share strategy s gives tier `tier` (NaN if either is out of range). */
+double infl_scenario_strategy_share(const infl_scenario *sc, size_t s, size_t tier);
 size_t infl_scenario_tier_count(const infl_scenario *sc);
 const char *infl_scenario_tier_name(const infl_scenario *sc, size_t i);
 size_t infl_scenario_region_count(const infl_scenario *sc);

@@ -6,6 +6,7 @@
 
 #include "influsim/version.h"
 
+#include <gsl/gsl_errno.h>
 #include <string.h>
 
 static void usage(FILE *out)
@@ -21,6 +22,7 @@ static void usage(FILE *out)
           "  show FILE.h5       print the summary stored in a results file\n"
           "  sweep [SCENARIO]   run a grid of values of one or two keys (--vary)\n"
           "  plan [SCENARIO]    the smallest budget that reaches N conversions\n"
+          "  optimize [SCENARIO] --tiers A,B   the budget split that maximises an objective\n"
           "\n"
           "  influsim COMMAND --help   options of a command\n"
           "  influsim --version       version and git revision\n"
@@ -33,6 +35,8 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
     infl_h5_process_init();
+    /* GSL's default on an error is abort(); influsim checks every status GSL returns. */
+    gsl_set_error_handler_off();
     if (argc < 2) {
         usage(stderr);
         return INFL_EXIT_USAGE;
@@ -56,7 +60,11 @@ int main(int argc, char **argv)
         return infl_cmd_sweep(argc - 1, argv + 1);
     if (!strcmp(cmd, "plan"))
         return infl_cmd_plan(argc - 1, argv + 1);
+    if (!strcmp(cmd, "optimize"))
+        return infl_cmd_optimize(argc - 1, argv + 1);
     infl_cli_error(
-        "unknown command '%s' (commands: run, check, show, sweep, plan; see influsim --help)", cmd);
+        "unknown command '%s' (commands: run, check, show, sweep, plan, optimize; see influsim "
+        "--help)",
+        cmd);
     return INFL_EXIT_USAGE;
 }

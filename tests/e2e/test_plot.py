@@ -1,0 +1,136 @@
+#!/usr/bin/python3
+"""End-to-end test of experiments/plot.py, and of the labelled arrays xarray
+reads from influsim's files.
+
+Makes one file of every kind with influsim (a run, a --no-trials run, a 1-D
+and a 2-D sweep, an optimisation over two and over three tiers), draws them
+with plot.py, and checks that every figure type is written as a PNG of the
+expected size that is not blank (its pixels vary). xarray with the h5netcdf
+engine opens /sweep with every dimension named by its scale and the grid
+values attached. A file that is not influsim's gives exit 1 with a message.
+
+Usage: /usr/bin/python3 tests/e2e/test_plot.py --influsim BUILD/influsim --source-dir SRC
+"""
+import argparse
+import os
+import sys
+import tempfile
+
+import numpy as np
+
+import checks
+from checks import Checks, short
+
+C = Checks()
+ARGS = None
+DUD = ("tiers.dud={followers: 100, price: 100, platform_fee: 0, reach_rate: 1, "
+       "engagement_rate: 0, audience: [1], interest_share: 1}")
+
+
+def influsim(*args):
+    return checks.run(ARGS.influsim, *args, timeout=600, drop=("OMP_NUM_THREADS",))
+
+
+def png_ok(path):
+    """Exists, is a PNG, at least 400x300 pixels, and not one flat colour."""
+    if not os.path.exists(path) or os.path.getsize(path) < 1000:
+        return False, "missing or tiny"
+    with open(path, "rb") as fh:
+        if fh.read(8) != b"\x89PNG\r\n\x1a\n":
+            return False, "not a PNG"
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.image as mpimg
+    img = mpimg.imread(path)
+    h, w = img.shape[:2]
+    if h < 300 or w < 400:
+        return False, f"{w}x{h}"
+    if float(np.std(img[..., :3])) < 0.02:
+        return False, "blank"
+    return True, f"{w}x{h}"
+
+
+def main():
+    global ARGS
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--influsim", required=True)
+    ap.add_argument("--source-dir", required=True)
+    ARGS = ap.parse_args()
+    plot = os.path.join(ARGS.source_dir, "experiments", "plot.py")
+    small = os.path.join(ARGS.source_dir, "tests", "scenarios", "small.yaml")
+    cross = os.path.join(ARGS.source_dir, "tests", "scenarios", "crossover.yaml")
+    optimum = os.path.join(ARGS.source_dir, "tests", "scenarios", "optimum.yaml")
+    with tempfile.TemporaryDirectory(prefix="influsim-e2e-plot-") as tmp:
+        def path(name):
+            return os.path.join(tmp, name)
+        made = {
+            "run": ["run", small, "-n", "500", "-q", "-o", path("run.h5")],
+            "summary": ["run", small, "-n", "500", "-q", "--no-trials", "-o",
+                        path("summary.h5")],
+            "sweep": ["sweep", cross, "--vary", "budget=1000:100000:7:log", "-n", "100", "-q",
+                      "-o", path("sweep.h5")],
+            "grid": ["sweep", cross, "--vary", "budget=1000:100000:5:log", "--vary",
+                     "tiers.small.engagement_rate=0.05:0.2:4", "-n", "100", "-q", "-o",
+                     path("grid.h5")],
+            "opt2": ["optimize", optimum, "--tiers", "talk,reach", "-n", "300", "-q", "-o",
+                     path("opt2.h5")],
+            "opt3": ["optimize", optimum, "--tiers", "talk,reach,dud", "--set", DUD, "-n", "300",
+                     "-q", "-o", path("opt3.h5")],
+        }
+        for name, args in made.items():
+            r = influsim(*args)
+            C.check(f"influsim makes the {name} file", r.returncode == 0,
+                    short(r.stdout + r.stderr))
+        figures = path("figures")
+        r = checks.run(sys.executable, plot, *[path(f"{n}.h5") for n in made], "-o", figures,
+                       timeout=300)
+        C.check("plot.py: exit 0", r.returncode == 0, short(r.stdout + r.stderr))
+        for png in ("run-conversions", "summary-conversions", "sweep-sweep", "grid-heatmap",
+                    "opt2-conversions", "opt2-objective", "opt3-objective"):
+            ok, detail = png_ok(os.path.join(figures, png + ".png"))
+            C.check(f"{png}.png: a PNG that is not blank ({detail})", ok, detail)
+        printed = set(os.path.basename(x) for x in r.stdout.split())
+        C.check("plot.py prints each PNG it writes",
+                {"run-conversions.png", "grid-heatmap.png", "opt3-objective.png"} <= printed,
+                short(r.stdout))
+        r = checks.run(sys.executable, plot, path("grid.h5"), "--pair", "big-only,small-only",
+                       "-o", path("pair"), timeout=300)
+        C.check("--pair picks the heat map's strategies",
+                r.returncode == 0 and png_ok(os.path.join(path("pair"), "grid-heatmap.png"))[0],
+                short(r.stdout + r.stderr))
+        r = checks.run(sys.executable, plot, path("grid.h5"), "--pair", "big-only,nobody",
+                       "-o", path("pair"), timeout=300)
+        C.check("--pair with an unknown strategy: exit 1, named",
+                r.returncode == 1 and "nobody" in r.stderr, short(r.stderr))
+        with open(path("not.h5"), "w") as fh:
+            fh.write("not hdf5\n")
+        r = checks.run(sys.executable, plot, path("not.h5"), "-o", figures, timeout=300)
+        C.check("a file that is not influsim's: exit 1 with a message naming it",
+                r.returncode == 1 and "not.h5" in r.stderr, short(r.stderr))
+
+        # xarray reads /sweep as labelled arrays through the dimension scales.
+        try:
+            import xarray as xr
+            ds = xr.open_dataset(path("grid.h5"), engine="h5netcdf", group="sweep")
+            mean = ds["mean"]
+            C.check("xarray: /sweep/mean has named dimensions",
+                    mean.dims == ("budget", "tiers_small_engagement_rate", "strategy", "metric"),
+                    str(mean.dims))
+            C.check("xarray: the grid values are its coordinates",
+                    np.allclose(ds["budget"].values, np.geomspace(1000, 100000, 5))
+                    and np.allclose(ds["tiers_small_engagement_rate"].values,
+                                    np.linspace(0.05, 0.2, 4)), str(ds.coords))
+            sel = mean.sel(strategy="small-only", metric="conversions").values
+            C.check("xarray: selection by strategy and metric names",
+                    sel.shape == (5, 4) and np.all(np.isfinite(sel)), str(sel.shape))
+            p = ds["p_greater"]
+            C.check("xarray: comparisons over (strategy, strategy_b)",
+                    p.dims[-2:] == ("strategy", "strategy_b"), str(p.dims))
+            ds.close()
+        except Exception as e:  # noqa: BLE001 - any failure here is a failed check
+            C.crash("xarray opens /sweep", e)
+    return C.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
