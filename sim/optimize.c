@@ -48,6 +48,7 @@ typedef struct {
     size_t k;           /* tiers */
     uint64_t n;         /* trials */
     size_t capacity;    /* of r's point arrays */
+    double *mean;       /* per point: the mean of its per-trial values, to break ties */
     double *batch;      /* EVAL_CHUNK x n per-trial values */
     double *best_trial; /* per-trial values of the best point */
     double *cand_trial; /* of the best profile point that beats it */
@@ -85,6 +86,10 @@ static bool grow(search *s, size_t more)
     if (st == NULL)
         return false;
     r->stage = st;
+    double *mn = realloc(s->mean, cap * sizeof *mn);
+    if (mn == NULL)
+        return false;
+    s->mean = mn;
     s->capacity = cap;
     return true;
 }
@@ -99,14 +104,27 @@ static size_t find_point(const search *s, const double *shares)
     return SIZE_MAX;
 }
 
+/* Whether point p beats point q: a higher objective or, on a tie (a
+ * quantile of whole counts is often flat over a range of splits), a higher
+ * mean of the same per-trial values, e.g. more conversions on average. */
+static bool better(const search *s, size_t p, size_t q)
+{
+    const double *v = s->r->value;
+    return v[p] > v[q] || (v[p] == v[q] && s->mean[p] > s->mean[q]);
+}
+
 /* Records the evaluated point p (per-trial values x): its value, and whether
  * it is the new best (grid and minimiser) or beats the optimum (profile). */
 static void record(search *s, size_t p, const double *x, size_t profile_slot)
 {
     infl_optimize_result *r = s->r;
     infl_objective_evaluate(&s->opt->objective, x, s->n, s->scratch, &r->value[p], &r->se[p]);
+    double m = 0.0;
+    for (uint64_t t = 0; t < s->n; t++)
+        m += (x[t] - m) / (double)(t + 1);
+    s->mean[p] = m;
     if (s->stage != INFL_STAGE_PROFILE) {
-        if (r->best == SIZE_MAX || r->value[p] > r->value[r->best]) {
+        if (r->best == SIZE_MAX || better(s, p, r->best)) {
             r->best = p;
             memcpy(s->best_trial, x, s->n * sizeof *x);
         }
@@ -228,7 +246,7 @@ static bool grid_1d(search *s, double a, double b, unsigned g, double *lo, doubl
     if (ok) {
         unsigned bi = 0;
         for (unsigned i = 1; i < g; i++)
-            if (s->r->value[idx[i]] > s->r->value[idx[bi]])
+            if (better(s, idx[i], idx[bi]))
                 bi = i;
         unsigned li = bi ? bi - 1 : bi, hi_i = bi + 1 < g ? bi + 1 : bi;
         *lo = sh[2 * li];
@@ -603,6 +621,7 @@ done:
     free(s.best_trial);
     free(s.cand_trial);
     free(s.scratch);
+    free(s.mean);
     if (rc != INFL_OK) {
         infl_optimize_result_free(r);
         return rc;

@@ -12,7 +12,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-typedef enum { QUADRATIC, LINEAR, QUANTILE_TRADEOFF, FAIL_LATER } shape;
+typedef enum { QUADRATIC, LINEAR, QUANTILE_TRADEOFF, PLATEAU, FAIL_LATER } shape;
 
 typedef struct {
     shape kind;
@@ -49,6 +49,9 @@ static infl_status eval(void *user, size_t m, const double *shares, double *valu
                 break;
             case LINEAR:
                 v = 10.0 * s[0] + f->z[t];
+                break;
+            case PLATEAU: /* 5 in 88 % of trials whatever the split: q10 is flat */
+                v = f->z[t] < 1.2 ? 5.0 : 5.0 + 100.0 * s[0];
                 break;
             default: /* q10 = 10 s - 20 s^2 |z_0.1|: a mean-risk trade-off */
                 v = 10.0 * s[0] + 20.0 * s[0] * s[0] * f->z[t];
@@ -208,6 +211,17 @@ int main(void)
         const double s_star = 10.0 / (40.0 * fabs(zq));
         const double want[2] = {s_star, 1.0 - s_star};
         check_result(r, want, 0.01);
+        infl_optimize_result_free(r);
+    }
+
+    /* A flat quantile: every split has q10 = 5; the tie goes to the split
+     * with the highest mean, all on the first tier. */
+    synthetic flat = {.kind = PLATEAU, .k = 2, .z = z, .n = n};
+    r = optimise(&flat, "q10", INFL_OK);
+    if (r) {
+        const double want[2] = {1.0, 0.0};
+        check_result(r, want, 1e-12);
+        CHECK(r->value_at_optimum == 5.0);
         infl_optimize_result_free(r);
     }
 
