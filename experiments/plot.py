@@ -215,10 +215,6 @@ def plot_objective(f, out):
         ax.axvspan(lo, hi, color="green", alpha=0.15,
                    label=f"within 2 s.e. of the optimum ({lo:.2f}-{hi:.2f})")
         ax.axvline(opt[0], color="green", linewidth=1)
-        ax.annotate(f"optimum: {tiers[0]} {opt[0]:.3f}, {tiers[1]} {opt[1]:.3f}\n"
-                    f"{label} {best:,.4g} ± {float(g.attrs['se']):.2g}",
-                    (opt[0], best), xytext=(10, -30), textcoords="offset points", fontsize=8,
-                    arrowprops={"arrowstyle": "->"})
         ax.set_xlabel(f"share of the budget on {tiers[0]} (the rest on {tiers[1]})")
         ax.set_xlim(-0.02, 1.02)
     else:
@@ -233,8 +229,9 @@ def plot_objective(f, out):
         ax.set_xlabel("change of one tier's share from the optimum (the others rescaled)")
     ax.set_ylabel(f"{label} ({units})")
     where = ", ".join(f"{n} {s:.3f}" for n, s in zip(tiers, opt))
-    ax.set_title(f"Best split by {label} ({text(g.attrs['method'])}): {scenario_title(f)}\n"
-                 f"optimum: {where}; {best:,.4g} ± {float(g.attrs['se']):.2g}", fontsize=10)
+    ax.set_title(f"Best split by {label}: {scenario_title(f)}\n"
+                 f"optimum ({text(g.attrs['method'])}): {where}; "
+                 f"{best:,.4g} ± {float(g.attrs['se']):.2g}", fontsize=9)
     ax.legend(fontsize=8, loc="best")
     ax.grid(alpha=0.3)
     return save(fig, out)
