@@ -436,7 +436,8 @@ done:
 }
 
 static bool matrix(writer *w, hid_t loc, const char *name, const double *v, size_t n,
-                   const char *units, const char *long_name, hid_t strategy_scale)
+                   const char *units, const char *long_name, hid_t strategy_scale,
+                   hid_t strategy_b_scale)
 {
     hsize_t dims[2] = {n, n};
     hid_t space = H5Screate_simple(2, dims, NULL);
@@ -445,7 +446,7 @@ static bool matrix(writer *w, hid_t loc, const char *name, const double *v, size
                                      H5P_DEFAULT);
     bool ok = d >= 0 && H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0 &&
               label(w, d, units, long_name) && H5DSattach_scale(d, strategy_scale, 0) >= 0 &&
-              H5DSattach_scale(d, strategy_scale, 1) >= 0;
+              H5DSattach_scale(d, strategy_b_scale, 1) >= 0;
     if (d >= 0 && H5Dclose(d) < 0)
         ok = false;
     if (space >= 0)
@@ -456,7 +457,7 @@ static bool matrix(writer *w, hid_t loc, const char *name, const double *v, size
 static bool write_comparisons(writer *w, hid_t file, const infl_summary *sm, hid_t strategy_scale)
 {
     const size_t n = sm->n_strategies;
-    hid_t g = group(w, file, "comparisons"), gp = -1;
+    hid_t g = group(w, file, "comparisons"), gp = -1, sb = -1;
     bool ok = false;
     size_t pairs = n * (n - 1);
     char **a = calloc(pairs ? pairs : 1, sizeof *a), **b = calloc(pairs ? pairs : 1, sizeof *b);
@@ -467,15 +468,23 @@ static bool write_comparisons(writer *w, hid_t file, const infl_summary *sm, hid
         w->rc = infl_error_add(w->err, INFL_ENOMEM, "out of memory");
         goto done;
     }
+    /* The second axis has its own scale (the same names): a dimension may
+     * appear once per array for netCDF readers such as xarray. */
+    if (!string_column(w, g, "strategy_b", sm->strategy_names, n,
+                       "second strategy of a comparison (b)", &sb) ||
+        H5DSset_scale(sb, "strategy_b") < 0) {
+        fail(w, "dataset", "strategy_b");
+        goto done;
+    }
     if (!attr_str(w, g, "metric", "conversions") ||
         !matrix(w, g, "p_greater", sm->p_greater, n, "1", "P(conversions of a > conversions of b)",
-                strategy_scale) ||
+                strategy_scale, sb) ||
         !matrix(w, g, "p_tie", sm->p_tie, n, "1", "P(conversions of a = conversions of b)",
-                strategy_scale) ||
+                strategy_scale, sb) ||
         !matrix(w, g, "mean_difference", sm->mean_difference, n, "conversions",
-                "mean of conversions of a minus conversions of b", strategy_scale) ||
+                "mean of conversions of a minus conversions of b", strategy_scale, sb) ||
         !matrix(w, g, "se_difference", sm->se_difference, n, "conversions",
-                "standard error of the mean difference (paired, same trials)", strategy_scale))
+                "standard error of the mean difference (paired, same trials)", strategy_scale, sb))
         goto done;
     if ((gp = group(w, g, "pairs")) < 0)
         goto done;
@@ -517,6 +526,8 @@ done:
     free(a);
     free(b);
     free(col);
+    if (sb >= 0 && H5Dclose(sb) < 0)
+        ok = false;
     if (gp >= 0)
         H5Gclose(gp);
     if (g >= 0)

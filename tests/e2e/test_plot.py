@@ -129,6 +129,16 @@ def main():
             ds.close()
         except Exception as e:  # noqa: BLE001 - any failure here is a failed check
             C.crash("xarray opens /sweep", e)
+        try:
+            import xarray as xr
+            ds = xr.open_dataset(path("run.h5"), engine="h5netcdf", group="comparisons")
+            p = ds["p_greater"]
+            n = len(ds["strategy_b"])
+            C.check("xarray: a run file's /comparisons over (strategy, strategy_b)",
+                    p.dims == ("strategy", "strategy_b") and p.shape == (n, n), str(p.dims))
+            ds.close()
+        except Exception as e:  # noqa: BLE001
+            C.crash("xarray opens /comparisons", e)
     return C.finish()
 
 
