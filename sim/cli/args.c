@@ -134,3 +134,29 @@ bool infl_cli_sets_add_override(infl_cli_sets *sets, const char *key, const char
     }
     return true;
 }
+
+int infl_cli_scenario_option(int opt, const char *arg, uint64_t min_trials, infl_cli_sets *sets,
+                             const char **trials, const char **seed, uint64_t *threads)
+{
+    uint64_t value;
+    switch (opt) {
+    case 'n':
+        *trials = arg;
+        return infl_cli_parse_u64("--trials", arg, min_trials, UINT64_C(1) << 48, &value);
+    case INFL_CLI_OPT_SEED:
+        *seed = arg;
+        return infl_cli_parse_u64("--seed", arg, 0, UINT64_MAX, &value);
+    case 't':
+        return infl_cli_parse_u64("--threads", arg, 1, 4096, threads);
+    case 's':
+        return infl_cli_sets_add(sets, arg, false);
+    default:
+        return -1;
+    }
+}
+
+bool infl_cli_sets_add_trials_seed(infl_cli_sets *sets, const char *trials, const char *seed)
+{
+    return (trials == NULL || infl_cli_sets_add_override(sets, "trials", trials)) &&
+           (seed == NULL || infl_cli_sets_add_override(sets, "seed", seed));
+}

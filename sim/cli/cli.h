@@ -41,12 +41,27 @@ void infl_cli_print_error(const infl_error *err);
 /* Exit code for a library status. */
 int infl_cli_exit_code(infl_status status);
 
+/*
+ * The options every command that simulates takes: -n/--trials (at least
+ * min_trials), --seed (getopt value INFL_CLI_OPT_SEED), -t/--threads and
+ * -s/--set. Returns 1 when opt was one of them, parsed; 0 when it was one but
+ * malformed (a message is printed); -1 when it is not one of them. --trials
+ * and --seed are kept in *trials and *seed, to be applied after every --set
+ * by infl_cli_sets_add_trials_seed, so they win over a --set of the same key.
+ * A command numbers its own long-only options from INFL_CLI_OPT_OWN.
+ */
+enum { INFL_CLI_OPT_SEED = 256, INFL_CLI_OPT_OWN };
+struct infl_cli_sets;
+int infl_cli_scenario_option(int opt, const char *arg, uint64_t min_trials,
+                             struct infl_cli_sets *sets, const char **trials, const char **seed,
+                             uint64_t *threads);
+
 /* Parses a whole number in [lo, hi]; false (and a message naming `option`) if not. */
 bool infl_cli_parse_u64(const char *option, const char *text, uint64_t lo, uint64_t hi,
                         uint64_t *out);
 
 /* A growable list of --set arguments; the strings are borrowed from argv or owned (owned[i]). */
-typedef struct {
+typedef struct infl_cli_sets {
     const char **items;
     bool *owned;
     size_t count, capacity;
@@ -54,6 +69,8 @@ typedef struct {
 bool infl_cli_sets_add(infl_cli_sets *sets, const char *item, bool owned);
 /* Adds an owned "key=value" override (for --trials, --seed); false if out of memory. */
 bool infl_cli_sets_add_override(infl_cli_sets *sets, const char *key, const char *value);
+/* Adds --trials and --seed (each when not NULL) as overrides; false if out of memory. */
+bool infl_cli_sets_add_trials_seed(infl_cli_sets *sets, const char *trials, const char *seed);
 /* Loads the scenario at path (NULL: the built-in default) with the overrides
  * of base, then those of extra (NULL-terminated; may be NULL). */
 struct infl_scenario;

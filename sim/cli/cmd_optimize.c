@@ -274,7 +274,7 @@ static void print_result(const optimize_ctx *c, const infl_optimize_result *r, c
 
 int infl_cmd_optimize(int argc, char **argv)
 {
-    enum { OPT_SEED = 256, OPT_TIERS, OPT_OBJECTIVE, OPT_GRID, OPT_TOL, OPT_FORCE };
+    enum { OPT_TIERS = INFL_CLI_OPT_OWN, OPT_OBJECTIVE, OPT_GRID, OPT_TOL, OPT_FORCE };
     static const struct option opts[] = {{"tiers", required_argument, NULL, OPT_TIERS},
                                          {"objective", required_argument, NULL, OPT_OBJECTIVE},
                                          {"grid", required_argument, NULL, OPT_GRID},
@@ -282,7 +282,7 @@ int infl_cmd_optimize(int argc, char **argv)
                                          {"output", required_argument, NULL, 'o'},
                                          {"force", no_argument, NULL, OPT_FORCE},
                                          {"trials", required_argument, NULL, 'n'},
-                                         {"seed", required_argument, NULL, OPT_SEED},
+                                         {"seed", required_argument, NULL, INFL_CLI_OPT_SEED},
                                          {"threads", required_argument, NULL, 't'},
                                          {"set", required_argument, NULL, 's'},
                                          {"quiet", no_argument, NULL, 'q'},
@@ -292,7 +292,7 @@ int infl_cmd_optimize(int argc, char **argv)
     optimize_ctx c = {0};
     infl_optimize_options o = {0};
     const char *objective = "mean", *output = "optimize.h5", *trials = NULL, *seed = NULL;
-    uint64_t threads = 0, value = 0, grid = 0;
+    uint64_t threads = 0, grid = 0;
     bool force = false, quiet = false, tiers_given = false;
     int code = INFL_EXIT_OK, ch;
     infl_error err;
@@ -308,6 +308,13 @@ int infl_cmd_optimize(int argc, char **argv)
 
     optind = 1;
     while ((ch = getopt_long(argc, argv, "o:n:t:s:qh", opts, NULL)) != -1) {
+        int shared = infl_cli_scenario_option(ch, optarg, 2, &sets, &trials, &seed, &threads);
+        if (shared == 0) {
+            code = INFL_EXIT_USAGE;
+            goto done;
+        }
+        if (shared == 1)
+            continue;
         bool ok = true;
         switch (ch) {
         case OPT_TIERS:
@@ -337,20 +344,6 @@ int infl_cmd_optimize(int argc, char **argv)
         case OPT_FORCE:
             force = true;
             break;
-        case 'n':
-            ok = infl_cli_parse_u64("--trials", optarg, 2, UINT64_C(1) << 48, &value);
-            trials = optarg;
-            break;
-        case OPT_SEED:
-            ok = infl_cli_parse_u64("--seed", optarg, 0, UINT64_MAX, &value);
-            seed = optarg;
-            break;
-        case 't':
-            ok = infl_cli_parse_u64("--threads", optarg, 1, 4096, &threads);
-            break;
-        case 's':
-            ok = infl_cli_sets_add(&sets, optarg, false);
-            break;
         case 'q':
             quiet = true;
             break;
@@ -374,8 +367,7 @@ int infl_cmd_optimize(int argc, char **argv)
     }
     if ((rc = infl_objective_parse(objective, &o.objective, &err)) != INFL_OK)
         goto fail;
-    if ((trials && !infl_cli_sets_add_override(&sets, "trials", trials)) ||
-        (seed && !infl_cli_sets_add_override(&sets, "seed", seed))) {
+    if (!infl_cli_sets_add_trials_seed(&sets, trials, seed)) {
         rc = infl_error_add(&err, INFL_ENOMEM, "out of memory");
         goto fail;
     }

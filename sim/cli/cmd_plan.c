@@ -104,14 +104,20 @@ static bool enough(const plan_ctx *p, double score)
 
 int infl_cmd_plan(int argc, char **argv)
 {
-    enum { OPT_SEED = 256, OPT_STRATEGY, OPT_CONVERSIONS, OPT_CONFIDENCE, OPT_EXPECTED, OPT_TOL };
+    enum {
+        OPT_STRATEGY = INFL_CLI_OPT_OWN,
+        OPT_CONVERSIONS,
+        OPT_CONFIDENCE,
+        OPT_EXPECTED,
+        OPT_TOL
+    };
     static const struct option opts[] = {{"strategy", required_argument, NULL, OPT_STRATEGY},
                                          {"conversions", required_argument, NULL, OPT_CONVERSIONS},
                                          {"confidence", required_argument, NULL, OPT_CONFIDENCE},
                                          {"expected", no_argument, NULL, OPT_EXPECTED},
                                          {"tolerance", required_argument, NULL, OPT_TOL},
                                          {"trials", required_argument, NULL, 'n'},
-                                         {"seed", required_argument, NULL, OPT_SEED},
+                                         {"seed", required_argument, NULL, INFL_CLI_OPT_SEED},
                                          {"threads", required_argument, NULL, 't'},
                                          {"set", required_argument, NULL, 's'},
                                          {"quiet", no_argument, NULL, 'q'},
@@ -120,7 +126,7 @@ int infl_cmd_plan(int argc, char **argv)
     infl_cli_sets sets = {0};
     plan_ctx p = {.confidence = 0.9};
     double tolerance = 0.005;
-    uint64_t conversions = 0, threads = 0, value = 0;
+    uint64_t conversions = 0, threads = 0;
     const char *trials = NULL, *seed = NULL;
     int code = INFL_EXIT_OK, c;
     infl_error err;
@@ -131,6 +137,13 @@ int infl_cmd_plan(int argc, char **argv)
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "n:t:s:qh", opts, NULL)) != -1) {
+        int shared = infl_cli_scenario_option(c, optarg, 1, &sets, &trials, &seed, &threads);
+        if (shared == 0) {
+            code = INFL_EXIT_USAGE;
+            goto done;
+        }
+        if (shared == 1)
+            continue;
         bool ok = true;
         switch (c) {
         case OPT_STRATEGY:
@@ -158,20 +171,6 @@ int infl_cmd_plan(int argc, char **argv)
                 ok = false;
             }
             break;
-        case 'n':
-            ok = infl_cli_parse_u64("--trials", optarg, 1, UINT64_C(1) << 48, &value);
-            trials = optarg;
-            break;
-        case OPT_SEED:
-            ok = infl_cli_parse_u64("--seed", optarg, 0, UINT64_MAX, &value);
-            seed = optarg;
-            break;
-        case 't':
-            ok = infl_cli_parse_u64("--threads", optarg, 1, 4096, &threads);
-            break;
-        case 's':
-            ok = infl_cli_sets_add(&sets, optarg, false);
-            break;
         case 'q':
             p.quiet = true;
             break;
@@ -193,8 +192,7 @@ int infl_cmd_plan(int argc, char **argv)
         code = INFL_EXIT_USAGE;
         goto done;
     }
-    if ((trials && !infl_cli_sets_add_override(&sets, "trials", trials)) ||
-        (seed && !infl_cli_sets_add_override(&sets, "seed", seed))) {
+    if (!infl_cli_sets_add_trials_seed(&sets, trials, seed)) {
         infl_cli_error("out of memory");
         code = INFL_EXIT_FAILURE;
         goto done;

@@ -66,8 +66,7 @@ static void usage(FILE *out)
 int infl_cmd_run(int argc, char **argv)
 {
     enum {
-        OPT_SEED = 256,
-        OPT_TIMINGS,
+        OPT_TIMINGS = INFL_CLI_OPT_OWN,
         OPT_NO_TRIALS,
         OPT_FORCE,
         OPT_MAX_MEMORY,
@@ -78,7 +77,7 @@ int infl_cmd_run(int argc, char **argv)
     };
     static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
                                          {"trials", required_argument, NULL, 'n'},
-                                         {"seed", required_argument, NULL, OPT_SEED},
+                                         {"seed", required_argument, NULL, INFL_CLI_OPT_SEED},
                                          {"threads", required_argument, NULL, 't'},
                                          {"set", required_argument, NULL, 's'},
                                          {"quiet", no_argument, NULL, 'q'},
@@ -113,24 +112,17 @@ int infl_cmd_run(int argc, char **argv)
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:n:t:s:qmh", opts, NULL)) != -1) {
+        int shared = infl_cli_scenario_option(c, optarg, 1, &sets, &trials, &seed, &threads);
+        if (shared == 0) {
+            code = INFL_EXIT_USAGE;
+            goto done;
+        }
+        if (shared == 1)
+            continue;
         bool ok = true;
         switch (c) {
         case 'o':
             output = optarg;
-            break;
-        case 'n':
-            ok = infl_cli_parse_u64("--trials", optarg, 1, UINT64_C(1) << 48, &value);
-            trials = optarg;
-            break;
-        case OPT_SEED:
-            ok = infl_cli_parse_u64("--seed", optarg, 0, UINT64_MAX, &value);
-            seed = optarg;
-            break;
-        case 't':
-            ok = infl_cli_parse_u64("--threads", optarg, 1, 4096, &threads);
-            break;
-        case 's':
-            ok = infl_cli_sets_add(&sets, optarg, false);
             break;
         case 'q':
             quiet = true;
@@ -193,8 +185,7 @@ int infl_cmd_run(int argc, char **argv)
     }
     /* --trials and --seed apply after every --set, so the positions in
      * messages about --set (--set:N:COLUMN) count only the user's --set options. */
-    if ((trials && !infl_cli_sets_add_override(&sets, "trials", trials)) ||
-        (seed && !infl_cli_sets_add_override(&sets, "seed", seed))) {
+    if (!infl_cli_sets_add_trials_seed(&sets, trials, seed)) {
         infl_cli_error("out of memory");
         code = INFL_EXIT_FAILURE;
         goto done;

@@ -47,10 +47,10 @@ static void usage(FILE *out)
 
 int infl_cmd_sweep(int argc, char **argv)
 {
-    enum { OPT_SEED = 256, OPT_VARY, OPT_FORCE, OPT_NO_TRIALS };
+    enum { OPT_VARY = INFL_CLI_OPT_OWN, OPT_FORCE, OPT_NO_TRIALS };
     static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
                                          {"trials", required_argument, NULL, 'n'},
-                                         {"seed", required_argument, NULL, OPT_SEED},
+                                         {"seed", required_argument, NULL, INFL_CLI_OPT_SEED},
                                          {"threads", required_argument, NULL, 't'},
                                          {"set", required_argument, NULL, 's'},
                                          {"vary", required_argument, NULL, OPT_VARY},
@@ -63,7 +63,7 @@ int infl_cmd_sweep(int argc, char **argv)
     infl_sweep_axis axes[MAX_AXES];
     size_t n_axes = 0;
     const char *output = "sweep.h5", *trials = NULL, *seed = NULL;
-    uint64_t threads = 0, value = 0;
+    uint64_t threads = 0;
     bool force = false, quiet = false, no_trials = false;
     int code = INFL_EXIT_OK, c;
     infl_error err;
@@ -75,24 +75,17 @@ int infl_cmd_sweep(int argc, char **argv)
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:n:t:s:qh", opts, NULL)) != -1) {
+        int shared = infl_cli_scenario_option(c, optarg, 1, &sets, &trials, &seed, &threads);
+        if (shared == 0) {
+            code = INFL_EXIT_USAGE;
+            goto done;
+        }
+        if (shared == 1)
+            continue;
         bool ok = true;
         switch (c) {
         case 'o':
             output = optarg;
-            break;
-        case 'n':
-            ok = infl_cli_parse_u64("--trials", optarg, 1, UINT64_C(1) << 48, &value);
-            trials = optarg;
-            break;
-        case OPT_SEED:
-            ok = infl_cli_parse_u64("--seed", optarg, 0, UINT64_MAX, &value);
-            seed = optarg;
-            break;
-        case 't':
-            ok = infl_cli_parse_u64("--threads", optarg, 1, 4096, &threads);
-            break;
-        case 's':
-            ok = infl_cli_sets_add(&sets, optarg, false);
             break;
         case OPT_VARY:
             if (n_axes == MAX_AXES) {
@@ -139,8 +132,7 @@ int infl_cmd_sweep(int argc, char **argv)
         code = INFL_EXIT_USAGE;
         goto done;
     }
-    if ((trials && !infl_cli_sets_add_override(&sets, "trials", trials)) ||
-        (seed && !infl_cli_sets_add_override(&sets, "seed", seed))) {
+    if (!infl_cli_sets_add_trials_seed(&sets, trials, seed)) {
         infl_cli_error("out of memory");
         code = INFL_EXIT_FAILURE;
         goto done;
