@@ -1293,8 +1293,8 @@ static bool write_optimize(writer *w, hid_t file, const infl_h5_optimize *o)
         !attr_str(w, g, "objective_units", o->objective_units) ||
         !attr_str(w, g, "strategy", o->strategy) || !attr_str(w, g, "method", r->method) ||
         !attr_u64(w, g, "iterations", r->iterations) ||
-        !attr_bool(w, g, "converged", r->converged) || !attr_f64(w, g, "tolerance", o->tolerance) ||
-        !attr_u64(w, g, "grid", o->grid) || !attr_f64(w, g, "value", r->value_at_optimum) ||
+        !attr_bool(w, g, "converged", r->converged) || !attr_f64(w, g, "tolerance", r->tolerance) ||
+        !attr_u64(w, g, "grid", r->grid) || !attr_f64(w, g, "value", r->value_at_optimum) ||
         !attr_f64(w, g, "se", r->se_at_optimum) ||
         !attr_str(w, g, "stages", "0 first grid or lattice, 1 minimiser, 2 profile")) {
         fail(w, "group", "optimize");

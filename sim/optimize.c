@@ -155,12 +155,9 @@ static bool evaluate(search *s, size_t m, const double *shares, size_t *index, c
     size_t pending[EVAL_CHUNK], pending_from[EVAL_CHUNK], n_pending = 0;
     for (size_t i = 0; i <= m; i++) {
         if (i < m) {
+            /* Points pending in this call are already recorded, so a repeat
+             * within the call is found too. */
             size_t p = s->stage == INFL_STAGE_PROFILE ? SIZE_MAX : find_point(s, shares + i * k);
-            /* a repeat within this call */
-            for (size_t j = 0; p == SIZE_MAX && j < n_pending; j++)
-                if (!memcmp(r->shares + pending[j] * k, shares + i * k, k * sizeof *shares) &&
-                    s->stage != INFL_STAGE_PROFILE)
-                    p = pending[j];
             if (p != SIZE_MAX) {
                 if (index)
                     index[i] = p;
@@ -587,6 +584,8 @@ infl_status infl_optimize_run(const infl_optimize_options *in, infl_optimize_res
     if (r == NULL)
         return infl_error_add(err, INFL_ENOMEM, "out of memory");
     r->n_tiers = opt.n_tiers;
+    r->grid = opt.grid;
+    r->tolerance = opt.tolerance;
     r->best = SIZE_MAX;
     r->n_profile_tiers = opt.n_tiers == 2 ? 1 : opt.n_tiers;
     r->n_steps = 2 * INFL_OPTIMIZE_STEPS;

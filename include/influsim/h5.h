@@ -79,8 +79,6 @@ typedef struct {
     const infl_objective *objective;
     const char *objective_units; /* "conversions", "USD", "1" */
     const char *strategy;        /* the strategy that holds the optimum in /strategies */
-    double tolerance;
-    unsigned grid;
 } infl_h5_optimize;
 /* Finishes the file of `influsim optimize` (begun with the trials of the
  * scenario's strategies and the optimum): the summaries, as

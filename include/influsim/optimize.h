@@ -105,7 +105,9 @@ typedef enum {
 
 typedef struct {
     size_t n_tiers;
-    /* Every point evaluated, in order (none twice). */
+    unsigned grid; /* the options as used, defaults filled in */
+    double tolerance;
+    /* Every point evaluated, in order (none twice outside the profile). */
     size_t n_points;
     double *shares; /* n_points x n_tiers */
     double *value;  /* the objective */

@@ -463,9 +463,7 @@ int infl_cmd_optimize(int argc, char **argv)
                                .tier_names = c.tiers,
                                .objective = &o.objective,
                                .objective_units = units,
-                               .strategy = optimum_name,
-                               .tolerance = o.tolerance ? o.tolerance : 0.005,
-                               .grid = o.grid ? o.grid : (c.n_tiers == 2 ? 11 : 4)};
+                               .strategy = optimum_name};
     if ((rc = infl_h5_writer_finish_optimize(writer, sm, wall, &record, &err)) != INFL_OK)
         goto fail;
 
