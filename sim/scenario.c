@@ -162,6 +162,37 @@ static const char *num(char buf[32], double v)
     return buf;
 }
 
+char *infl_scenario_strategies_override(size_t n, const char *const *names,
+                                        const char *const *tiers, size_t n_tiers,
+                                        const double *shares)
+{
+    strbuf b = {0};
+    char buf[32];
+    put(&b, "strategies=[");
+    for (size_t i = 0; i < n; i++) {
+        put(&b, "%s{name: ", i ? ", " : "");
+        put_quoted(&b, names[i]);
+        put(&b, ", allocation: {");
+        bool first = true;
+        for (size_t t = 0; t < n_tiers; t++) {
+            double v = shares[i * n_tiers + t];
+            if (v == 0.0)
+                continue;
+            put(&b, "%s", first ? "" : ", ");
+            put_quoted(&b, tiers[t]);
+            put(&b, ": %s", num(buf, v));
+            first = false;
+        }
+        put(&b, "}}");
+    }
+    put(&b, "]");
+    if (b.failed) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s;
+}
+
 static void put_dist(strbuf *b, const infl_dist *d)
 {
     char x[32], y[32];

@@ -48,6 +48,16 @@ void infl_scenario_free(infl_scenario *sc);
  */
 char *infl_scenario_resolved_yaml(const infl_scenario *sc);
 
+/*
+ * A --set override that replaces the strategies: "strategies=[{name: ...,
+ * allocation: {tier: share, ...}}, ...]" for n strategies named names[i] with
+ * shares[i * n_tiers + t] of tiers[t] (shares of 0 left out; every number
+ * written so that it reads back exactly). NULL if out of memory; free().
+ */
+char *infl_scenario_strategies_override(size_t n, const char *const *names,
+                                        const char *const *tiers, size_t n_tiers,
+                                        const double *shares);
+
 /* Accessors. Strings are owned by the scenario and live as long as it. */
 const char *infl_scenario_name(const infl_scenario *sc);
 const char *infl_scenario_origin(const infl_scenario *sc);      /* file path or origin */

@@ -67,59 +67,6 @@ typedef struct {
     uint64_t hires;
 } optimize_ctx;
 
-/* Appends text to a growing buffer; false when out of memory. */
-static bool append(char **buf, size_t *len, size_t *cap, const char *text)
-{
-    size_t n = strlen(text);
-    if (*len + n + 1 > *cap) {
-        size_t c = *cap ? *cap : 256;
-        while (*len + n + 1 > c)
-            c *= 2;
-        char *b = realloc(*buf, c);
-        if (b == NULL)
-            return false;
-        *buf = b;
-        *cap = c;
-    }
-    memcpy(*buf + *len, text, n + 1);
-    *len += n;
-    return true;
-}
-
-/* A YAML double-quoted scalar. */
-static bool append_quoted(char **buf, size_t *len, size_t *cap, const char *text)
-{
-    bool ok = append(buf, len, cap, "\"");
-    for (const char *c = text; ok && *c; c++) {
-        char one[3] = {*c, 0, 0};
-        if (*c == '"' || *c == '\\') {
-            one[0] = '\\';
-            one[1] = *c;
-        }
-        ok = append(buf, len, cap, one);
-    }
-    return ok && append(buf, len, cap, "\"");
-}
-
-/* Appends "{name: NAME, allocation: {tier: share, ...}}" (shares of 0 left out). */
-static bool append_strategy(char **buf, size_t *len, size_t *cap, const char *name,
-                            char *const *tiers, const double *shares, size_t k)
-{
-    bool ok = append(buf, len, cap, "{name: ") && append_quoted(buf, len, cap, name) &&
-              append(buf, len, cap, ", allocation: {");
-    bool first = true;
-    for (size_t t = 0; ok && t < k; t++) {
-        if (shares[t] == 0.0)
-            continue;
-        char num[40];
-        snprintf(num, sizeof num, ": %.17g", shares[t]);
-        ok = append(buf, len, cap, first ? "" : ", ") && append_quoted(buf, len, cap, tiers[t]) &&
-             append(buf, len, cap, num);
-        first = false;
-    }
-    return ok && append(buf, len, cap, "}}");
-}
-
 /* Runs the scenario with `strategies` (a --set override) and hands back its trials. */
 static infl_status run_with(optimize_ctx *c, const char *strategies, infl_scenario **sc_out,
                             infl_trials **out, infl_run_stats *stats, infl_error *err)
@@ -145,11 +92,14 @@ static infl_status run_with(optimize_ctx *c, const char *strategies, infl_scenar
 
 /* Most share vectors per engine run, so that a run's per-trial values
  * (every metric of every strategy) stay within about 512 MiB. */
+/* Most strategies one engine run of the search holds. */
+enum { MAX_POINTS_PER_RUN = 64 };
+
 static size_t points_per_run(const optimize_ctx *c)
 {
     double per_point = (double)c->n_trials * (double)(c->n_metrics ? c->n_metrics : 40) * 8.0;
     double n = floor(512.0 * 1048576.0 / per_point);
-    return n < 1 ? 1 : (size_t)fmin(n, 64);
+    return n < 1 ? 1 : (size_t)fmin(n, MAX_POINTS_PER_RUN);
 }
 
 /* The search's evaluation function (infl_optimize_eval_fn). */
@@ -160,20 +110,16 @@ static infl_status evaluate(void *user, size_t n_points, const double *shares, d
     const size_t k = c->n_tiers, per_run = points_per_run(c);
     for (size_t first = 0; first < n_points; first += per_run) {
         size_t m = n_points - first < per_run ? n_points - first : per_run;
-        char *buf = NULL;
-        size_t len = 0, cap = 0;
-        bool ok = append(&buf, &len, &cap, "strategies=[");
-        for (size_t p = 0; ok && p < m; p++) {
-            char name[32];
-            snprintf(name, sizeof name, "point-%zu", first + p);
-            ok = append(&buf, &len, &cap, p ? ", " : "") &&
-                 append_strategy(&buf, &len, &cap, name, c->tiers, shares + (first + p) * k, k);
+        char names[MAX_POINTS_PER_RUN][32];
+        const char *name_of[MAX_POINTS_PER_RUN];
+        for (size_t p = 0; p < m; p++) {
+            snprintf(names[p], sizeof names[p], "point-%zu", first + p);
+            name_of[p] = names[p];
         }
-        ok = ok && append(&buf, &len, &cap, "]");
-        if (!ok) {
-            free(buf);
+        char *buf = infl_scenario_strategies_override(m, name_of, (const char *const *)c->tiers, k,
+                                                      shares + first * k);
+        if (buf == NULL)
             return infl_error_add(err, INFL_ENOMEM, "out of memory");
-        }
         infl_trials *tr = NULL;
         infl_status rc = run_with(c, buf, NULL, &tr, NULL, err);
         free(buf);
@@ -419,32 +365,36 @@ int infl_cmd_optimize(int argc, char **argv)
     const double search_seconds = infl_now() - start;
 
     /* The file: the scenario's strategies and the optimum, on the same trials. */
-    size_t len = 0, cap = 0, n_strategies = infl_scenario_strategy_count(base);
-    size_t n_all = infl_scenario_tier_count(base);
-    char **all_tiers = calloc(n_all, sizeof *all_tiers);
-    double *shares = calloc(n_all, sizeof *shares);
-    bool ok = all_tiers && shares && append(&strategies, &len, &cap, "strategies=[");
-    for (size_t t = 0; ok && t < n_all; t++)
-        all_tiers[t] = (char *)infl_scenario_tier_name(base, t);
+    const size_t n_strategies = infl_scenario_strategy_count(base);
+    const size_t n_all = infl_scenario_tier_count(base);
     char optimum_name[64] = "optimum";
     for (size_t s = 0, clash = 1; s < n_strategies; s++)
         if (!strcmp(infl_scenario_strategy_name(base, s), optimum_name)) {
             snprintf(optimum_name, sizeof optimum_name, "optimum-%zu", ++clash);
             s = (size_t)-1; /* check the new name against them all */
         }
-    for (size_t s = 0; ok && s < n_strategies; s++) {
-        for (size_t t = 0; t < n_all; t++)
-            shares[t] = infl_scenario_strategy_share(base, s, t);
-        ok = append(&strategies, &len, &cap, s ? ", " : "") &&
-             append_strategy(&strategies, &len, &cap, infl_scenario_strategy_name(base, s),
-                             all_tiers, shares, n_all);
+    const char **all_tiers = calloc(n_all, sizeof *all_tiers);
+    const char **names = calloc(n_strategies + 1, sizeof *names);
+    double *shares = calloc((n_strategies + 1) * n_all, sizeof *shares);
+    if (all_tiers && names && shares) {
+        for (size_t t = 0; t < n_all; t++) {
+            all_tiers[t] = infl_scenario_tier_name(base, t);
+            for (size_t s = 0; s < n_strategies; s++)
+                shares[s * n_all + t] = infl_scenario_strategy_share(base, s, t);
+            for (size_t j = 0; j < c.n_tiers; j++)
+                if (!strcmp(all_tiers[t], c.tiers[j]))
+                    shares[n_strategies * n_all + t] = r->optimum[j];
+        }
+        for (size_t s = 0; s < n_strategies; s++)
+            names[s] = infl_scenario_strategy_name(base, s);
+        names[n_strategies] = optimum_name;
+        strategies =
+            infl_scenario_strategies_override(n_strategies + 1, names, all_tiers, n_all, shares);
     }
-    ok = ok && append(&strategies, &len, &cap, n_strategies ? ", " : "") &&
-         append_strategy(&strategies, &len, &cap, optimum_name, c.tiers, r->optimum, c.n_tiers) &&
-         append(&strategies, &len, &cap, "]");
     free(all_tiers);
+    free(names);
     free(shares);
-    if (!ok) {
+    if (strategies == NULL) {
         rc = infl_error_add(&err, INFL_ENOMEM, "out of memory");
         goto fail;
     }
