@@ -8,8 +8,8 @@
  * Every draw is summed into a checksum that is printed, so the compiler
  * cannot drop the work.
  */
-#include "rng.h"
-#include "sample.h"
+#include "random/rng.h"
+#include "random/sample.h"
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>

@@ -5,11 +5,11 @@
  * otherwise; tallies merged from parts equal one tally of the whole; NaN,
  * zeros, negatives and infinities are counted where they belong.
  */
-#include "accum.h"
+#include "stats/accum.h"
 #include "check.h"
-#include "metrics.h"
-#include "rng.h"
-#include "sample.h"
+#include "model/metrics.h"
+#include "random/rng.h"
+#include "random/sample.h"
 
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>

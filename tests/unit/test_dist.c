@@ -4,8 +4,8 @@
  * random numbers, and Dirichlet share vectors summing to 1 with the right means.
  */
 #include "check.h"
-#include "dist.h"
-#include "rng.h"
+#include "random/dist.h"
+#include "random/rng.h"
 
 static void check_mean(infl_rng *r, infl_dist d, const char *what)
 {

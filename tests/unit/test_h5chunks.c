@@ -7,7 +7,7 @@
  * the input; and both ways store the same number of bytes.
  */
 #include "check.h"
-#include "h5chunks.h"
+#include "h5/h5chunks.h"
 
 #include <hdf5.h>
 #include <unistd.h>

@@ -1,7 +1,7 @@
 /* Unit tests of the Philox streams: determinism, independence of streams,
  * the whole 64-bit seed used, a known answer, and uniformity. */
 #include "check.h"
-#include "rng.h"
+#include "random/rng.h"
 
 #include <gsl/gsl_cdf.h>
 

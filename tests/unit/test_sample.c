@@ -13,8 +13,8 @@
  * The streams are fixed, so the outcome never changes from run to run.
  */
 #include "check.h"
-#include "rng.h"
-#include "sample.h"
+#include "random/rng.h"
+#include "random/sample.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>

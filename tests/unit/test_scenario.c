@@ -5,7 +5,7 @@
  */
 #include "check.h"
 #include "influsim/scenario.h"
-#include "scenario_internal.h"
+#include "scenario/scenario_internal.h"
 
 static const char *BASE = "name: base\n"
                           "budget: 1000\n"

@@ -1,6 +1,6 @@
 /* Unit tests of edit distance and "did you mean" suggestions. */
 #include "check.h"
-#include "suggest.h"
+#include "base/suggest.h"
 
 int main(void)
 {

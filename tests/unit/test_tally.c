@@ -5,7 +5,7 @@
  */
 #include "check.h"
 #include "influsim/results.h"
-#include "metrics.h"
+#include "model/metrics.h"
 
 #include <stdbool.h>
 

@@ -1,7 +1,7 @@
 /* Unit tests of the UTF-8 and control-character checks for text that enters
  * the results file from the command line. */
 #include "check.h"
-#include "text.h"
+#include "base/text.h"
 
 int main(void)
 {

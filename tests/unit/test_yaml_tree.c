@@ -4,7 +4,7 @@
  * editing by key path (create, replace, list index, errors).
  */
 #include "check.h"
-#include "yaml_tree.h"
+#include "scenario/yaml_tree.h"
 
 static infl_node *parse(const char *text, infl_error *err)
 {

@@ -1,0 +1,320 @@
+/*
+ * checkpoint.c — saving and loading a run's progress (see
+ * include/influsim/checkpoint.h).
+ *
+ * Layout: the magic "INFLCKP1", then the payload's length (u64) and CRC-32
+ * (u32), then the payload: counts and sizes, the scenario source, then either
+ * the per-trial values or the tallies. Integers and doubles are stored as in
+ * memory; the magic includes a byte-order and size probe.
+ */
+#include "engine/checkpoint_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+static const char MAGIC[8] = {'I', 'N', 'F', 'L', 'C', 'K', 'P', '1'};
+/* Written after the magic: reads back differently on another byte order. */
+static const uint64_t PROBE = UINT64_C(0x0102030405060708);
+
+typedef struct {
+    FILE *f;
+    uLong crc;
+    uint64_t bytes;
+} out_stream;
+
+static bool sink(void *ctx, const void *data, size_t n)
+{
+    out_stream *o = ctx;
+    if (n == 0)
+        return true;
+    o->crc = crc32(o->crc, data, (uInt)n); /* n fits: callers write at most a column */
+    o->bytes += n;
+    return fwrite(data, 1, n, o->f) == n;
+}
+
+/* Writes a large array in pieces (crc32 takes 32-bit lengths). */
+static bool sink_big(out_stream *o, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    while (n > 0) {
+        size_t part = n > (1u << 30) ? (1u << 30) : n;
+        if (!sink(o, p, part))
+            return false;
+        p += part;
+        n -= part;
+    }
+    return true;
+}
+
+static bool sink_u64(out_stream *o, uint64_t v)
+{
+    return sink(o, &v, sizeof v);
+}
+
+static bool sink_str(out_stream *o, const char *s)
+{
+    uint64_t n = s ? strlen(s) : 0;
+    return sink_u64(o, n) && sink(o, s, (size_t)n);
+}
+
+infl_status infl_checkpoint_save(const char *path, const infl_checkpoint_view *v, infl_error *err)
+{
+    size_t len = strlen(path) + 32;
+    char *tmp = malloc(len), *dir_copy = strdup(path);
+    if (tmp == NULL || dir_copy == NULL) {
+        free(tmp);
+        free(dir_copy);
+        return infl_error_add(err, INFL_ENOMEM, "out of memory saving a checkpoint");
+    }
+    snprintf(tmp, len, "%s.tmp.%ld", path, (long)getpid());
+    out_stream o = {.f = fopen(tmp, "wb"), .crc = crc32(0L, Z_NULL, 0)};
+    infl_status rc = INFL_OK;
+    if (o.f == NULL) {
+        rc = infl_error_add(err, INFL_EIO, "%s: cannot write a checkpoint: %s", tmp,
+                            strerror(errno));
+        goto done;
+    }
+    uint64_t header[2] = {0, 0};
+    bool ok = fwrite(MAGIC, 1, sizeof MAGIC, o.f) == sizeof MAGIC &&
+              fwrite(&PROBE, sizeof PROBE, 1, o.f) == 1 &&
+              fwrite(header, sizeof header, 1, o.f) == 1;
+    /* The payload. */
+    ok = ok && sink_u64(&o, v->seed) && sink_u64(&o, v->trials) && sink_u64(&o, v->no_trials) &&
+         sink_u64(&o, v->n_strategies) && sink_u64(&o, v->n_metrics) &&
+         sink_u64(&o, v->next_block) && sink_u64(&o, v->done_trials) && sink_u64(&o, v->hires) &&
+         sink_str(&o, v->source->origin) && sink_str(&o, v->source->text) &&
+         sink_u64(&o, v->source->n_sets);
+    for (size_t i = 0; ok && i < v->source->n_sets; i++)
+        ok = sink_str(&o, v->source->sets[i]);
+    const size_t cells = (size_t)(v->n_strategies * v->n_metrics);
+    const size_t done = (size_t)v->done_trials;
+    if (ok && !v->no_trials) {
+        const infl_trials *tr = v->tr;
+        for (size_t c = 0; ok && c < cells; c++)
+            ok = sink_big(&o, tr->values + c * tr->n_trials, done * sizeof(double));
+        ok = ok && sink_big(&o, tr->purchase_rate, done * sizeof(double)) &&
+             sink_big(&o, tr->wom_purchase_factor, done * sizeof(double)) &&
+             sink_big(&o, tr->addressable, done * sizeof(double));
+    } else if (ok) {
+        ok = sink_big(&o, v->moments->cells, v->moments->n_cells * sizeof(infl_moments)) &&
+             sink_big(&o, v->moments->pairs, v->moments->n_pairs * sizeof(infl_moments)) &&
+             infl_tally_stream_save(v->tally, sink, &o);
+    }
+    /* Length and CRC into the header. */
+    header[0] = o.bytes;
+    header[1] = o.crc;
+    ok = ok && fseek(o.f, (long)(sizeof MAGIC + sizeof PROBE), SEEK_SET) == 0 &&
+         fwrite(header, sizeof header, 1, o.f) == 1 && fflush(o.f) == 0 && fsync(fileno(o.f)) == 0;
+    int e = errno;
+    if (fclose(o.f) != 0 && ok) {
+        ok = false;
+        e = errno;
+    }
+    if (!ok || rename(tmp, path) != 0) {
+        if (ok)
+            e = errno;
+        unlink(tmp);
+        rc = infl_error_add(err, INFL_EIO, "%s: cannot save the checkpoint: %s", path, strerror(e));
+        goto done;
+    }
+    int fd = open(dirname(dir_copy), O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        (void)fsync(fd);
+        close(fd);
+    }
+done:
+    free(tmp);
+    free(dir_copy);
+    return rc;
+}
+
+typedef struct {
+    FILE *f;
+    uLong crc;
+    uint64_t left; /* payload bytes not read yet */
+} in_stream;
+
+static bool source(void *ctx, void *data, size_t n)
+{
+    in_stream *in = ctx;
+    if (n == 0)
+        return true;
+    if (n > in->left || fread(data, 1, n, in->f) != n)
+        return false;
+    in->left -= n;
+    in->crc = crc32(in->crc, data, (uInt)n);
+    return true;
+}
+
+static bool source_big(in_stream *in, void *data, size_t n)
+{
+    unsigned char *p = data;
+    while (n > 0) {
+        size_t part = n > (1u << 30) ? (1u << 30) : n;
+        if (!source(in, p, part))
+            return false;
+        p += part;
+        n -= part;
+    }
+    return true;
+}
+
+static bool source_u64(in_stream *in, uint64_t *v)
+{
+    return source(in, v, sizeof *v);
+}
+
+static bool source_str(in_stream *in, char **out)
+{
+    uint64_t n;
+    if (!source_u64(in, &n) || n > in->left)
+        return false;
+    *out = malloc((size_t)n + 1);
+    if (*out == NULL || !source(in, *out, (size_t)n))
+        return false;
+    (*out)[n] = '\0';
+    return true;
+}
+
+void infl_checkpoint_free(infl_checkpoint *cp)
+{
+    if (cp == NULL)
+        return;
+    free(cp->origin);
+    free(cp->text);
+    for (size_t i = 0; cp->sets && i < cp->n_sets; i++)
+        free(cp->sets[i]);
+    free(cp->sets);
+    free(cp->values);
+    free(cp->purchase_rate);
+    free(cp->wom_purchase_factor);
+    free(cp->addressable);
+    infl_block_moments_destroy(&cp->moments);
+    infl_tally_stream_free(cp->tally);
+    free(cp);
+}
+
+infl_status infl_checkpoint_load(const char *path, infl_checkpoint **out, infl_error *err)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return infl_error_add(err, INFL_EIO, "%s: cannot open the checkpoint: %s", path,
+                              strerror(errno));
+    infl_checkpoint *cp = calloc(1, sizeof *cp);
+    char magic[8];
+    uint64_t probe = 0, header[2];
+    struct stat st;
+    infl_status rc = INFL_OK;
+    if (cp == NULL) {
+        rc = infl_error_add(err, INFL_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (fread(magic, 1, sizeof magic, f) != sizeof magic || memcmp(magic, MAGIC, sizeof magic) ||
+        fread(&probe, sizeof probe, 1, f) != 1 || fread(header, sizeof header, 1, f) != 1) {
+        rc = infl_error_add(err, INFL_EFORMAT, "%s: not an influsim checkpoint (or cut short)",
+                            path);
+        goto done;
+    }
+    if (probe != PROBE) {
+        rc = infl_error_add(err, INFL_EFORMAT,
+                            "%s: a checkpoint from a machine with another byte order", path);
+        goto done;
+    }
+    if (fstat(fileno(f), &st) != 0 ||
+        header[0] != (uint64_t)st.st_size - sizeof magic - sizeof probe - sizeof header) {
+        rc = infl_error_add(err, INFL_EFORMAT,
+                            "%s: the checkpoint is cut short or has bytes added (%llu bytes of "
+                            "payload announced)",
+                            path, (unsigned long long)header[0]);
+        goto done;
+    }
+    in_stream in = {.f = f, .crc = crc32(0L, Z_NULL, 0), .left = header[0]};
+    uint64_t no_trials = 0, n_sets = 0;
+    bool ok = source_u64(&in, &cp->seed) && source_u64(&in, &cp->trials) &&
+              source_u64(&in, &no_trials) && source_u64(&in, &cp->n_strategies) &&
+              source_u64(&in, &cp->n_metrics) && source_u64(&in, &cp->next_block) &&
+              source_u64(&in, &cp->done_trials) && source_u64(&in, &cp->hires) &&
+              source_str(&in, &cp->origin) && source_str(&in, &cp->text) &&
+              source_u64(&in, &n_sets);
+    cp->no_trials = no_trials != 0;
+    /* Sizes checked against what the payload can hold before allocating. */
+    const uint64_t cells = cp->n_strategies * cp->n_metrics;
+    ok = ok && no_trials <= 1 && n_sets <= in.left / 8 && cp->n_strategies > 0 &&
+         cp->n_metrics > 0 && cp->n_strategies < (1u << 20) && cp->n_metrics < (1u << 20) &&
+         cp->done_trials <= cp->trials && cp->next_block * 128 >= cp->done_trials;
+    if (ok) {
+        cp->n_sets = (size_t)n_sets;
+        cp->sets = calloc(n_sets ? (size_t)n_sets : 1, sizeof *cp->sets);
+        ok = cp->sets != NULL;
+    }
+    for (size_t i = 0; ok && i < cp->n_sets; i++)
+        ok = source_str(&in, &cp->sets[i]);
+    if (ok && !cp->no_trials) {
+        const uint64_t done = cp->done_trials;
+        ok = done <= in.left / 8 / (cells + 3);
+        if (ok) {
+            size_t n = (size_t)done;
+            cp->values = malloc((n ? n : 1) * (size_t)cells * sizeof(double));
+            cp->purchase_rate = malloc((n ? n : 1) * sizeof(double));
+            cp->wom_purchase_factor = malloc((n ? n : 1) * sizeof(double));
+            cp->addressable = malloc((n ? n : 1) * sizeof(double));
+            ok = cp->values && cp->purchase_rate && cp->wom_purchase_factor && cp->addressable &&
+                 source_big(&in, cp->values, n * (size_t)cells * sizeof(double)) &&
+                 source_big(&in, cp->purchase_rate, n * sizeof(double)) &&
+                 source_big(&in, cp->wom_purchase_factor, n * sizeof(double)) &&
+                 source_big(&in, cp->addressable, n * sizeof(double));
+        }
+    } else if (ok) {
+        ok = cells * sizeof(infl_moments) <= in.left &&
+             infl_block_moments_init(&cp->moments, (size_t)cp->n_strategies,
+                                     (size_t)cp->n_metrics) &&
+             source_big(&in, cp->moments.cells, cp->moments.n_cells * sizeof(infl_moments)) &&
+             source_big(&in, cp->moments.pairs, cp->moments.n_pairs * sizeof(infl_moments)) &&
+             (cp->tally = infl_tally_stream_load((size_t)cp->n_strategies, (size_t)cp->n_metrics,
+                                                 source, &in)) != NULL;
+    }
+    if (!ok || in.left != 0) {
+        rc = infl_error_add(err, INFL_EFORMAT, "%s: the checkpoint is damaged (inconsistent data)",
+                            path);
+        goto done;
+    }
+    if (in.crc != header[1]) {
+        rc = infl_error_add(err, INFL_EFORMAT,
+                            "%s: the checkpoint is damaged (its checksum does not match)", path);
+        goto done;
+    }
+done:
+    fclose(f);
+    if (rc != INFL_OK) {
+        infl_checkpoint_free(cp);
+        return rc;
+    }
+    *out = cp;
+    return INFL_OK;
+}
+
+infl_checkpoint_source infl_checkpoint_scenario(const infl_checkpoint *cp)
+{
+    return (infl_checkpoint_source){.origin = cp->origin,
+                                    .text = cp->text,
+                                    .sets = (const char *const *)cp->sets,
+                                    .n_sets = cp->n_sets};
+}
+
+uint64_t infl_checkpoint_trials_done(const infl_checkpoint *cp)
+{
+    return cp->done_trials;
+}
+
+int infl_checkpoint_no_trials(const infl_checkpoint *cp)
+{
+    return cp->no_trials;
+}

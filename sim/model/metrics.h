@@ -1,0 +1,59 @@
+/*
+ * metrics.h — the list of per-trial metrics a scenario produces: a fixed set
+ * (hires, spend, reach, conversions, ...) followed by hires per tier and
+ * engagements per region. The model writes one row of these per strategy and
+ * trial; the writer and the summary label them from the same table.
+ */
+#ifndef INFL_SIM_METRICS_H
+#define INFL_SIM_METRICS_H
+
+#include "influsim/results.h"
+#include "scenario/scenario_internal.h"
+
+typedef enum {
+    INFL_M_HIRES,
+    INFL_M_GIFTED_HIRES,
+    INFL_M_SPEND,
+    INFL_M_UNSPENT,
+    INFL_M_REACH,
+    INFL_M_ENGAGEMENTS,
+    INFL_M_SHIPPABLE_ENGAGEMENTS,
+    INFL_M_INTERESTED,
+    INFL_M_DISTINCT_INTERESTED,
+    INFL_M_CONVERSATIONS,
+    INFL_M_WOM_PROSPECTS,
+    INFL_M_CONVERSIONS_DIRECT,
+    INFL_M_CONVERSIONS_WOM,
+    INFL_M_CONVERSIONS,
+    INFL_M_LOST_CONVERSIONS,
+    INFL_M_REVENUE,
+    INFL_M_PROFIT,
+    INFL_M_ROI,
+    INFL_M_COST_PER_ENGAGEMENT,
+    INFL_M_COST_PER_ACQUISITION,
+    INFL_M_FIXED_COUNT /* then n_tiers of hires_<tier>, then n_regions of engagements_<region> */
+} infl_metric_id;
+
+/* Index of hires_<tier k> and engagements_<region r>. */
+static inline size_t infl_metric_tier_hires(size_t k)
+{
+    return INFL_M_FIXED_COUNT + k;
+}
+static inline size_t infl_metric_region_engagements(const infl_scenario *sc, size_t r)
+{
+    return INFL_M_FIXED_COUNT + sc->n_tiers + r;
+}
+static inline size_t infl_metric_count(const infl_scenario *sc)
+{
+    return INFL_M_FIXED_COUNT + sc->n_tiers + sc->n_regions;
+}
+
+/* Builds the metric descriptions for a scenario (n = infl_metric_count).
+ * Returns NULL when out of memory; free with infl_metric_info_free. */
+infl_metric_info *infl_metrics_new(const infl_scenario *sc);
+
+/* For ratio metrics, the numerator and denominator metrics of the ratio of
+ * totals; returns false for other metrics. */
+bool infl_metric_ratio_parts(size_t m, size_t *numerator, size_t *denominator);
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * model.h — one trial of the campaign model: the market draw, each tier's
+ * candidates, hiring under every strategy's budget shares, the audience funnel
+ * of every hire, overlap, and conversions. Writes one row of metrics per
+ * strategy. The workspace holds everything a trial needs, so the trial itself
+ * allocates nothing once the workspace has grown to the scenario's size.
+ */
+#ifndef INFL_SIM_MODEL_H
+#define INFL_SIM_MODEL_H
+
+#include "influsim/error.h"
+#include "scenario/scenario_internal.h"
+
+#include <stdint.h>
+
+/* Most hires one tier may make in one trial (a guard against a budget that is
+ * enormous next to a post's price, which would exhaust memory). */
+#define INFL_MODEL_MAX_HIRES_PER_TIER UINT64_C(10000000)
+/* Largest mean number of word-of-mouth conversations one post may start: GSL's
+ * Poisson sampler returns 32-bit counts and misbehaves beyond about 2^31. */
+#define INFL_MODEL_MAX_CONVERSATIONS 2.0e9
+
+typedef struct infl_model_ws infl_model_ws;
+
+/* Market draws of one trial, shared by every strategy. */
+typedef struct {
+    double purchase_rate;
+    double wom_purchase_factor;
+    double addressable; /* NaN when the market is unlimited */
+} infl_market_draw;
+
+/* Returns a workspace for scenario sc (which must outlive it), or NULL if out
+ * of memory. Free with infl_model_ws_free. One per thread. */
+infl_model_ws *infl_model_ws_new(const infl_scenario *sc);
+void infl_model_ws_free(infl_model_ws *ws);
+
+/*
+ * Simulates trial t. rows receives n_strategies rows of infl_metric_count(sc)
+ * values (strategy-major). On failure (a tier would exceed
+ * INFL_MODEL_MAX_HIRES_PER_TIER, or out of memory) returns the status with a
+ * message naming the trial and tier.
+ */
+infl_status infl_model_trial(infl_model_ws *ws, uint64_t t, double *rows, infl_market_draw *market,
+                             infl_error *err);
+
+/* Returns the number of funnels (hires) the last trial simulated: per tier,
+ * the most hires any strategy made. */
+uint64_t infl_model_funnels(const infl_model_ws *ws);
+
+#endif

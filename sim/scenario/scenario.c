@@ -1,0 +1,305 @@
+/*
+ * scenario.c — lifetime, accessors and the resolved-YAML rendering of a
+ * scenario (loading and validation live in scenario_load.c).
+ */
+#include "scenario/scenario_internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void infl_scenario_free(infl_scenario *sc)
+{
+    if (sc == NULL)
+        return;
+    free(sc->origin);
+    free(sc->source_text);
+    free(sc->overrides);
+    free(sc->name);
+    free(sc->description);
+    free(sc->currency);
+    for (size_t i = 0; i < sc->n_regions; i++) {
+        free(sc->regions[i].name);
+        free(sc->regions[i].slug);
+    }
+    free(sc->regions);
+    for (size_t k = 0; k < sc->n_tiers; k++) {
+        free(sc->tiers[k].name);
+        infl_share_dist_destroy(&sc->tiers[k].audience);
+    }
+    free(sc->tiers);
+    for (size_t s = 0; s < sc->n_strategies; s++) {
+        free(sc->strategies[s].name);
+        free(sc->strategies[s].share);
+    }
+    free(sc->strategies);
+    free(sc);
+}
+
+const char *infl_scenario_name(const infl_scenario *sc)
+{
+    return sc->name;
+}
+const char *infl_scenario_origin(const infl_scenario *sc)
+{
+    return sc->origin;
+}
+const char *infl_scenario_source_text(const infl_scenario *sc)
+{
+    return sc->source_text;
+}
+const char *infl_scenario_overrides(const infl_scenario *sc)
+{
+    return sc->overrides ? sc->overrides : "";
+}
+const char *infl_scenario_currency(const infl_scenario *sc)
+{
+    return sc->currency;
+}
+uint64_t infl_scenario_seed(const infl_scenario *sc)
+{
+    return sc->seed;
+}
+uint64_t infl_scenario_trials(const infl_scenario *sc)
+{
+    return sc->trials;
+}
+double infl_scenario_budget(const infl_scenario *sc)
+{
+    return sc->budget;
+}
+size_t infl_scenario_strategy_count(const infl_scenario *sc)
+{
+    return sc->n_strategies;
+}
+const char *infl_scenario_strategy_name(const infl_scenario *sc, size_t i)
+{
+    return i < sc->n_strategies ? sc->strategies[i].name : NULL;
+}
+double infl_scenario_strategy_share(const infl_scenario *sc, size_t s, size_t tier)
+{
+    return s < sc->n_strategies && tier < sc->n_tiers ? sc->strategies[s].share[tier] : NAN;
+}
+size_t infl_scenario_tier_count(const infl_scenario *sc)
+{
+    return sc->n_tiers;
+}
+const char *infl_scenario_tier_name(const infl_scenario *sc, size_t i)
+{
+    return i < sc->n_tiers ? sc->tiers[i].name : NULL;
+}
+size_t infl_scenario_region_count(const infl_scenario *sc)
+{
+    return sc->n_regions;
+}
+const char *infl_scenario_region_name(const infl_scenario *sc, size_t i)
+{
+    return i < sc->n_regions ? sc->regions[i].name : NULL;
+}
+
+/* A growable string for rendering; on allocation failure it stays failed. */
+typedef struct {
+    char *s;
+    size_t len, cap;
+    bool failed;
+} strbuf;
+
+__attribute__((format(printf, 2, 3))) static void put(strbuf *b, const char *fmt, ...)
+{
+    if (b->failed)
+        return;
+    va_list ap, ap2;
+    va_start(ap, fmt);
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0 || b->len + (size_t)n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 1024;
+        while (n >= 0 && cap < b->len + (size_t)n + 1)
+            cap *= 2;
+        char *g = n < 0 ? NULL : realloc(b->s, cap);
+        if (g == NULL) {
+            b->failed = true;
+            va_end(ap);
+            return;
+        }
+        b->s = g;
+        b->cap = cap;
+    }
+    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+    va_end(ap);
+}
+
+/* A YAML double-quoted string, escaping what needs it. */
+static void put_quoted(strbuf *b, const char *s)
+{
+    put(b, "\"");
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            put(b, "\\%c", c);
+        else if (c == '\n')
+            put(b, "\\n");
+        else if (c < 0x20)
+            put(b, "\\x%02x", c);
+        else
+            put(b, "%c", c);
+    }
+    put(b, "\"");
+}
+
+/* The shortest decimal that reads back as exactly v (0.3, not 0.29999999999999999). */
+static const char *num(char buf[32], double v)
+{
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, 32, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    return buf;
+}
+
+char *infl_scenario_strategies_override(size_t n, const char *const *names,
+                                        const char *const *tiers, size_t n_tiers,
+                                        const double *shares)
+{
+    strbuf b = {0};
+    char buf[32];
+    put(&b, "strategies=[");
+    for (size_t i = 0; i < n; i++) {
+        put(&b, "%s{name: ", i ? ", " : "");
+        put_quoted(&b, names[i]);
+        put(&b, ", allocation: {");
+        bool first = true;
+        for (size_t t = 0; t < n_tiers; t++) {
+            double v = shares[i * n_tiers + t];
+            if (v == 0.0)
+                continue;
+            put(&b, "%s", first ? "" : ", ");
+            put_quoted(&b, tiers[t]);
+            put(&b, ": %s", num(buf, v));
+            first = false;
+        }
+        put(&b, "}}");
+    }
+    put(&b, "]");
+    if (b.failed) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s;
+}
+
+static void put_dist(strbuf *b, const infl_dist *d)
+{
+    char x[32], y[32];
+    switch (d->kind) {
+    case INFL_DIST_CONSTANT:
+        put(b, "%s", num(x, d->a));
+        break;
+    case INFL_DIST_BETA:
+        put(b, "{beta: {mean: %s, kappa: %s}}", num(x, d->a), num(y, d->b));
+        break;
+    case INFL_DIST_LOGNORMAL:
+        put(b, "{lognormal: {median: %s, sigma: %s}}", num(x, d->a), num(y, d->b));
+        break;
+    case INFL_DIST_LOGUNIFORM:
+        put(b, "{loguniform: {min: %s, max: %s}}", num(x, d->a), num(y, d->b));
+        break;
+    case INFL_DIST_UNIFORM:
+        put(b, "{uniform: {min: %s, max: %s}}", num(x, d->a), num(y, d->b));
+        break;
+    }
+}
+
+static void put_vector(strbuf *b, const double *v, size_t n)
+{
+    char x[32];
+    put(b, "[");
+    for (size_t i = 0; i < n; i++)
+        put(b, "%s%s", i ? ", " : "", num(x, v[i]));
+    put(b, "]");
+}
+
+char *infl_scenario_resolved_yaml(const infl_scenario *sc)
+{
+    strbuf b = {0};
+    put(&b, "# resolved scenario: every key, defaults filled in\nname: ");
+    put_quoted(&b, sc->name);
+    put(&b, "\ndescription: ");
+    put_quoted(&b, sc->description);
+    put(&b, "\nseed: %llu\ntrials: %llu\ncurrency: ", (unsigned long long)sc->seed,
+        (unsigned long long)sc->trials);
+    put_quoted(&b, sc->currency);
+    char x[32], y[32];
+    put(&b, "\nbudget: %s\nregions:\n", num(x, sc->budget));
+    for (size_t i = 0; i < sc->n_regions; i++) {
+        put(&b, "  - {name: ");
+        put_quoted(&b, sc->regions[i].name);
+        put(&b, ", shippable: %s}\n", sc->regions[i].shippable ? "true" : "false");
+    }
+    put(&b, "product:\n  price: %s\n  unit_cost: %s\n", num(x, sc->price), num(y, sc->unit_cost));
+    put(&b, "market:\n  purchase_rate: ");
+    put_dist(&b, &sc->purchase_rate);
+    put(&b, "\n");
+    if (sc->has_addressable) {
+        put(&b, "  addressable: ");
+        put_dist(&b, &sc->addressable);
+        put(&b, "\n");
+    } else {
+        put(&b, "  # addressable: not set (unlimited market, no audience overlap)\n");
+    }
+    put(&b, "  wom_purchase_factor: ");
+    put_dist(&b, &sc->wom_purchase_factor);
+    put(&b, "\ntiers:\n");
+    for (size_t k = 0; k < sc->n_tiers; k++) {
+        const infl_tier *t = &sc->tiers[k];
+        struct {
+            const char *key;
+            const infl_dist *d;
+        } f[] = {
+            {"followers", &t->followers},
+            {t->price_per_1k ? "price_per_1k_followers" : "price", &t->price},
+            {"platform_fee", &t->platform_fee},
+            {"gifted_share", &t->gifted_share},
+            {"real_share", &t->real_share},
+            {"reach_rate", &t->reach_rate},
+            {"engagement_rate", &t->engagement_rate},
+            {"interest_share", &t->interest_share},
+            {"conversations_per_engagement", &t->conversations_per_engagement},
+        };
+        put(&b, "  %s:\n", t->name);
+        for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+            put(&b, "    %s: ", f[i].key);
+            put_dist(&b, f[i].d);
+            put(&b, "\n");
+        }
+        put(&b, "    audience: ");
+        if (t->audience.dirichlet) {
+            put(&b, "{dirichlet: {mean: ");
+            put_vector(&b, t->audience.mean, t->audience.n);
+            put(&b, ", kappa: %s}}\n", num(x, t->audience.kappa));
+        } else {
+            put_vector(&b, t->audience.mean, t->audience.n);
+            put(&b, "\n");
+        }
+    }
+    put(&b, "strategies:\n");
+    for (size_t s = 0; s < sc->n_strategies; s++) {
+        put(&b, "  - name: ");
+        put_quoted(&b, sc->strategies[s].name);
+        put(&b, "\n    allocation: {");
+        for (size_t k = 0; k < sc->n_tiers; k++)
+            put(&b, "%s%s: %s", k ? ", " : "", sc->tiers[k].name,
+                num(x, sc->strategies[s].share[k]));
+        put(&b, "}\n");
+    }
+    if (b.failed) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s;
+}

@@ -1,0 +1,64 @@
+/*
+ * scenario_internal.h — the resolved scenario as the library's modules see it.
+ * Built only by scenario_load.c; read-only everywhere else.
+ */
+#ifndef INFL_SIM_SCENARIO_INTERNAL_H
+#define INFL_SIM_SCENARIO_INTERNAL_H
+
+#include "random/dist.h"
+#include "influsim/scenario.h"
+
+#include <stdbool.h>
+
+typedef struct {
+    char *name;
+    char *slug; /* name in snake_case, for metric names (engagements_<slug>) */
+    bool shippable;
+} infl_region;
+
+typedef struct {
+    char *name;
+    infl_dist followers;
+    infl_dist price; /* per post, or per 1,000 followers if price_per_1k */
+    bool price_per_1k;
+    infl_dist platform_fee;
+    infl_dist gifted_share;
+    infl_dist real_share;
+    infl_dist reach_rate;
+    infl_dist engagement_rate;
+    infl_share_dist audience; /* n = number of regions */
+    infl_dist interest_share;
+    infl_dist conversations_per_engagement;
+} infl_tier;
+
+typedef struct {
+    char *name;
+    double *share;      /* per tier, in tier order, as written; >= 0, sum 1 within 1e-6 */
+    double share_total; /* their exact sum: tier k gets budget * share[k] / share_total */
+} infl_strategy;
+
+struct infl_scenario {
+    char *origin;
+    char *source_text;
+    char *overrides;
+    char *name;
+    char *description;
+    char *currency;
+    uint64_t seed;
+    uint64_t trials;
+    double budget;
+    size_t n_regions;
+    infl_region *regions;
+    double price;
+    double unit_cost;
+    infl_dist purchase_rate;
+    infl_dist wom_purchase_factor;
+    bool has_addressable;
+    infl_dist addressable;
+    size_t n_tiers;
+    infl_tier *tiers;
+    size_t n_strategies;
+    infl_strategy *strategies;
+};
+
+#endif

@@ -1,0 +1,1045 @@
+/*
+ * scenario_load.c — from a YAML tree to a validated, fully resolved
+ * infl_scenario (see include/influsim/scenario.h).
+ *
+ * Validation does not stop at the first fault: every value is checked and each
+ * fault is reported with its position and key path, so a strategist fixes the
+ * whole file in one pass. Cross-checks (audience length against regions, tiers
+ * named in allocations) run only once the parts they compare are valid, so one
+ * mistake does not cascade into many messages.
+ */
+#include "scenario/scenario_internal.h"
+#include "random/rng.h"
+#include "base/suggest.h"
+#include "scenario/yaml_tree.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define PATH_LEN 512
+#define MAX_MESSAGES 50
+/* Smallest Beta or Dirichlet shape parameter (mean x kappa): below it GSL's
+ * gamma sampler underflows and draws NaN. Real scenarios use shapes near 1
+ * and above. */
+#define MIN_SHAPE 1e-3
+/* Shares (audience, allocation) must sum to 1 within this. */
+#define SHARE_TOLERANCE 1e-6
+#define MAX_BUDGET 1e15
+
+typedef struct {
+    infl_error *err;
+    size_t faults;
+} loader;
+
+/* A closed or open interval that a parameter's values must lie in. */
+typedef struct {
+    double lo, hi;
+    bool lo_open, hi_open;
+    const char *text; /* "in [0, 1]", "> 0", ... for messages */
+} range;
+
+static const range RATE = {0.0, 1.0, false, false, "in [0, 1]"};
+static const range POSITIVE = {0.0, INFINITY, true, true, "> 0"};
+static const range NONNEGATIVE = {0.0, INFINITY, false, true, ">= 0"};
+static const range FEE = {0.0, 1.0, false, false, "in [0, 1]"};
+/* Counts are floored, at least 1, and capped at 4294967295 when drawn (docs/model.md). */
+static const range COUNT = {0.0, INFINITY, true, true, "> 0"};
+
+__attribute__((format(printf, 4, 5))) static void fault(loader *L, const infl_node *at,
+                                                        const char *path, const char *fmt, ...)
+{
+    char raw[512], msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    va_end(ap);
+    /* A value quoted in a message may hold line breaks; each message stays
+     * on one line, so escape them. */
+    size_t j = 0;
+    for (const char *c = raw; *c && j + 5 < sizeof msg; c++) {
+        unsigned char ch = (unsigned char)*c;
+        if (ch == '\n' || ch == '\r' || ch == '\t') {
+            msg[j++] = '\\';
+            msg[j++] = ch == '\n' ? 'n' : ch == '\r' ? 'r' : 't';
+        } else {
+            msg[j++] = (char)(ch < 0x20 ? '?' : ch);
+        }
+    }
+    msg[j] = '\0';
+    /* Past this many, further faults are counted but not listed: a file
+     * that wrong needs its first screenful fixed, not a flood. */
+    if (L->faults++ >= MAX_MESSAGES) {
+        if (L->faults == MAX_MESSAGES + 1)
+            infl_error_add(L->err, INFL_EINVAL,
+                           "%s:%zu:%zu: %s: more faults from here on; fix these first", at->origin,
+                           at->line, at->column, path);
+        return;
+    }
+    infl_error_add(L->err, INFL_EINVAL, "%s:%zu:%zu: %s: %s", at->origin, at->line, at->column,
+                   path, msg);
+}
+
+/* Formats a key path into out[PATH_LEN]; a path too long is cut, never overrun. */
+__attribute__((format(printf, 2, 3))) static void pathf(char *out, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(out, PATH_LEN, fmt, ap);
+    va_end(ap);
+}
+
+static void join(char *out, const char *path, const char *key)
+{
+    if (*path)
+        pathf(out, "%s.%s", path, key);
+    else
+        pathf(out, "%s", key);
+}
+
+/* Reports keys of `map` not in `allowed` (NULL-terminated), with suggestions. */
+static void check_keys(loader *L, const infl_node *map, const char *path,
+                       const char *const *allowed)
+{
+    size_t n = 0;
+    while (allowed[n] != NULL)
+        n++;
+    for (size_t i = 0; i < map->count; i++) {
+        const infl_node_pair *p = &map->pairs[i];
+        bool known = false;
+        for (size_t j = 0; j < n && !known; j++)
+            known = strcmp(p->key, allowed[j]) == 0;
+        if (known)
+            continue;
+        char full[PATH_LEN];
+        join(full, path, p->key);
+        infl_node at = {.origin = p->value->origin, .line = p->line, .column = p->column};
+        const char *hint = infl_suggest(p->key, allowed, n);
+        if (hint)
+            fault(L, &at, full, "unknown key; did you mean '%s'?", hint);
+        else {
+            char list[256] = "";
+            for (size_t j = 0; j < n; j++) {
+                if (j)
+                    strncat(list, ", ", sizeof list - strlen(list) - 1);
+                strncat(list, allowed[j], sizeof list - strlen(list) - 1);
+            }
+            fault(L, &at, full, "unknown key (known here: %s)", list);
+        }
+    }
+}
+
+/* True if `map` has a key that is a likely misspelling of `key`: the unknown-key
+ * message already says "did you mean", so "missing" would only repeat it. */
+static bool misspelt(const infl_node *map, const char *key)
+{
+    for (size_t i = 0; i < map->count; i++)
+        if (strcmp(map->pairs[i].key, key) != 0 && infl_suggest(map->pairs[i].key, &key, 1))
+            return true;
+    return false;
+}
+
+/* Returns the value of a required key, or reports it missing and returns NULL. */
+static const infl_node *require(loader *L, const infl_node *map, const char *path, const char *key)
+{
+    const infl_node *v = infl_node_get(map, key);
+    if (v == NULL && misspelt(map, key)) {
+        L->faults++; /* reported as an unknown key */
+        return NULL;
+    }
+    if (v == NULL) {
+        char full[PATH_LEN];
+        join(full, path, key);
+        fault(L, map, full, "required key is missing");
+    }
+    return v;
+}
+
+static bool expect_kind(loader *L, const infl_node *n, const char *path, infl_node_kind kind)
+{
+    if (n->kind == kind)
+        return true;
+    char buf[96];
+    const char *want = kind == INFL_NODE_MAP   ? "a mapping"
+                       : kind == INFL_NODE_SEQ ? "a list"
+                                               : "a value";
+    fault(L, n, path, "expected %s (got %s)", want, infl_node_describe(n, buf, sizeof buf));
+    return false;
+}
+
+static bool parse_number(loader *L, const infl_node *n, const char *path, double *out)
+{
+    char buf[96];
+    if (n->kind == INFL_NODE_SCALAR && n->quoted) {
+        fault(L, n, path, "expected a number, not quoted text (got \"%s\"; remove the quotes)",
+              n->text);
+        return false;
+    }
+    if (n->kind != INFL_NODE_SCALAR) {
+        fault(L, n, path, "expected a number (got %s)", infl_node_describe(n, buf, sizeof buf));
+        return false;
+    }
+    const char *s = n->text;
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end != '\0' || isspace((unsigned char)*s)) {
+        /* YAML spells infinity and NaN with a dot; name them rather than call them text. */
+        if (strcasecmp(s, ".inf") == 0 || strcasecmp(s, "-.inf") == 0 ||
+            strcasecmp(s, "+.inf") == 0 || strcasecmp(s, ".nan") == 0)
+            fault(L, n, path, "must be a finite number (got %s)", s);
+        else
+            fault(L, n, path, "expected a number (got \"%s\")", s);
+        return false;
+    }
+    if (!isfinite(v)) {
+        fault(L, n, path, "must be a finite number (got %s)", s);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+static bool in_range(double v, const range *r)
+{
+    bool lo_ok = r->lo_open ? v > r->lo : v >= r->lo;
+    bool hi_ok = r->hi_open ? v < r->hi : v <= r->hi;
+    return lo_ok && hi_ok;
+}
+
+static bool parse_ranged(loader *L, const infl_node *n, const char *path, const range *r,
+                         double *out)
+{
+    double v;
+    if (!parse_number(L, n, path, &v))
+        return false;
+    if (!in_range(v, r)) {
+        fault(L, n, path, "must be %s (got %s)", r->text, n->text);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+static bool parse_uint64(loader *L, const infl_node *n, const char *path, uint64_t lo, uint64_t hi,
+                         uint64_t *out)
+{
+    char buf[96];
+    if (n->kind != INFL_NODE_SCALAR || n->quoted) {
+        fault(L, n, path, "expected a whole number (got %s)",
+              infl_node_describe(n, buf, sizeof buf));
+        return false;
+    }
+    const char *s = n->text;
+    char *end = NULL;
+    errno = 0;
+    if (!isdigit((unsigned char)s[0])) {
+        fault(L, n, path, "expected a whole number >= %llu (got \"%s\")", (unsigned long long)lo,
+              s);
+        return false;
+    }
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end != '\0') {
+        fault(L, n, path, "expected a whole number (got \"%s\")", s);
+        return false;
+    }
+    if (errno == ERANGE || v < lo || v > hi) {
+        fault(L, n, path, "must be between %llu and %llu (got %s)", (unsigned long long)lo,
+              (unsigned long long)hi, s);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+static bool parse_bool(loader *L, const infl_node *n, const char *path, bool *out)
+{
+    char buf[96];
+    if (n->kind == INFL_NODE_SCALAR && !n->quoted) {
+        const char *s = n->text;
+        if (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "yes") || !strcmp(s, "on")) {
+            *out = true;
+            return true;
+        }
+        if (!strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "no") || !strcmp(s, "off")) {
+            *out = false;
+            return true;
+        }
+    }
+    fault(L, n, path, "expected true or false (got %s)", infl_node_describe(n, buf, sizeof buf));
+    return false;
+}
+
+static bool parse_string(loader *L, const infl_node *n, const char *path, char **out)
+{
+    char buf[96];
+    if (n->kind != INFL_NODE_SCALAR) {
+        fault(L, n, path, "expected text (got %s)", infl_node_describe(n, buf, sizeof buf));
+        return false;
+    }
+    char *s = strdup(n->text);
+    if (s == NULL) {
+        fault(L, n, path, "out of memory");
+        return false;
+    }
+    free(*out);
+    *out = s;
+    return true;
+}
+
+/* Support of a distribution as an interval with open/closed ends. */
+static void support_of(const infl_dist *d, range *s)
+{
+    infl_dist_support(d, &s->lo, &s->hi);
+    s->lo_open = s->hi_open = false;
+    if (d->kind == INFL_DIST_BETA)
+        s->lo_open = s->hi_open = true;
+    if (d->kind == INFL_DIST_LOGNORMAL && d->b > 0)
+        s->lo_open = s->hi_open = true;
+}
+
+static bool support_within(const range *s, const range *r)
+{
+    bool lo_ok = s->lo > r->lo || (s->lo == r->lo && (!r->lo_open || s->lo_open));
+    bool hi_ok = s->hi < r->hi || (s->hi == r->hi && (!r->hi_open || s->hi_open));
+    return lo_ok && hi_ok;
+}
+
+static const char *const DIST_NAMES[] = {"beta", "lognormal", "loguniform", "uniform", NULL};
+
+/* Parses a constant or a named distribution whose values must lie in r. */
+static bool parse_dist(loader *L, const infl_node *n, const char *path, const range *r,
+                       infl_dist *out)
+{
+    char buf[96];
+    if (n->kind == INFL_NODE_SCALAR) {
+        double v;
+        if (!parse_ranged(L, n, path, r, &v))
+            return false;
+        *out = infl_dist_constant(v);
+        return true;
+    }
+    if (n->kind != INFL_NODE_MAP || n->count != 1) {
+        fault(L, n, path,
+              "expected a number or one distribution such as {beta: {mean: M, kappa: K}} (got "
+              "%s)",
+              n->kind == INFL_NODE_MAP ? "a mapping with several keys"
+                                       : infl_node_describe(n, buf, sizeof buf));
+        return false;
+    }
+    const infl_node_pair *p = &n->pairs[0];
+    char dpath[PATH_LEN];
+    join(dpath, path, p->key);
+    infl_node at = {.origin = p->value->origin, .line = p->line, .column = p->column};
+    const infl_node *params = p->value;
+    const char *pa = NULL, *pb = NULL;
+    infl_dist d = {0};
+    if (!strcmp(p->key, "beta")) {
+        d.kind = INFL_DIST_BETA;
+        pa = "mean";
+        pb = "kappa";
+    } else if (!strcmp(p->key, "lognormal")) {
+        d.kind = INFL_DIST_LOGNORMAL;
+        pa = "median";
+        pb = "sigma";
+    } else if (!strcmp(p->key, "loguniform") || !strcmp(p->key, "uniform")) {
+        d.kind = p->key[0] == 'l' ? INFL_DIST_LOGUNIFORM : INFL_DIST_UNIFORM;
+        pa = "min";
+        pb = "max";
+    } else if (!strcmp(p->key, "dirichlet")) {
+        fault(L, &at, dpath, "a Dirichlet is for share vectors (audience), not a single value");
+        return false;
+    } else {
+        const char *hint = infl_suggest(p->key, DIST_NAMES, 4);
+        if (hint)
+            fault(L, &at, dpath, "unknown distribution; did you mean '%s'?", hint);
+        else
+            fault(L, &at, dpath,
+                  "unknown distribution (known: beta, lognormal, loguniform, uniform)");
+        return false;
+    }
+    if (!expect_kind(L, params, dpath, INFL_NODE_MAP))
+        return false;
+    const char *allowed[] = {pa, pb, NULL};
+    size_t before = L->faults;
+    check_keys(L, params, dpath, allowed);
+    const infl_node *na = require(L, params, dpath, pa);
+    const infl_node *nb = require(L, params, dpath, pb);
+    if (L->faults != before)
+        return false;
+    char patha[PATH_LEN], pathb[PATH_LEN];
+    join(patha, dpath, pa);
+    join(pathb, dpath, pb);
+    /* Both parsed, so both faults are reported. */
+    bool ok_a = parse_number(L, na, patha, &d.a);
+    bool ok_b = parse_number(L, nb, pathb, &d.b);
+    bool ok = ok_a && ok_b;
+    if (!ok)
+        return false;
+    switch (d.kind) {
+    case INFL_DIST_BETA:
+        if (!(d.a > 0 && d.a < 1)) {
+            fault(L, na, patha, "must be in (0, 1) (got %s)", na->text);
+            ok = false;
+        }
+        if (!(d.b > 0)) {
+            fault(L, nb, pathb, "must be > 0 (got %s)", nb->text);
+            ok = false;
+        } else if (ok && !(d.a * d.b >= MIN_SHAPE && (1 - d.a) * d.b >= MIN_SHAPE)) {
+            /* Shapes this small underflow even the gamma sampler's logarithms. */
+            fault(L, nb, pathb,
+                  "too small: mean x kappa and (1 - mean) x kappa must be at least %g (got %s)",
+                  MIN_SHAPE, nb->text);
+            ok = false;
+        }
+        break;
+    case INFL_DIST_LOGNORMAL:
+        if (!(d.a > 0)) {
+            fault(L, na, patha, "must be > 0 (got %s)", na->text);
+            ok = false;
+        }
+        if (!(d.b >= 0)) {
+            fault(L, nb, pathb, "must be >= 0 (got %s)", nb->text);
+            ok = false;
+        }
+        break;
+    case INFL_DIST_LOGUNIFORM:
+        if (!(d.a > 0)) {
+            fault(L, na, patha, "must be > 0 (got %s)", na->text);
+            ok = false;
+        }
+        __attribute__((fallthrough)); /* max >= min as for uniform */
+    case INFL_DIST_UNIFORM:
+        if (ok && !(d.b >= d.a)) {
+            fault(L, nb, pathb, "must be >= min (%s) (got %s)", na->text, nb->text);
+            ok = false;
+        }
+        break;
+    case INFL_DIST_CONSTANT:
+        break;
+    }
+    if (!ok)
+        return false;
+    range s;
+    support_of(&d, &s);
+    if (!support_within(&s, r)) {
+        if (d.kind == INFL_DIST_LOGNORMAL && isinf(r->hi) == 0 && s.hi > r->hi)
+            fault(L, &at, dpath,
+                  "a lognormal can exceed %g; this value must be %s (use beta "
+                  "or uniform)",
+                  r->hi, r->text);
+        else
+            fault(L, &at, dpath,
+                  "draws must be %s, but this distribution gives values in %s%g, "
+                  "%g%s",
+                  r->text, s.lo_open ? "(" : "[", s.lo, s.hi, s.hi_open ? ")" : "]");
+        return false;
+    }
+    infl_dist_prepare(&d);
+    *out = d;
+    return true;
+}
+
+/* Parses a list of n numbers into a new array; each must be in r. */
+static bool parse_vector(loader *L, const infl_node *n, const char *path, size_t expect,
+                         const range *r, double **out)
+{
+    if (!expect_kind(L, n, path, INFL_NODE_SEQ))
+        return false;
+    if (expect != 0 && n->count != expect) {
+        fault(L, n, path, "expected %zu shares, one per region in `regions` order (got %zu)",
+              expect, n->count);
+        return false;
+    }
+    double *v = calloc(n->count ? n->count : 1, sizeof *v);
+    if (v == NULL) {
+        fault(L, n, path, "out of memory");
+        return false;
+    }
+    bool ok = true;
+    for (size_t i = 0; i < n->count; i++) {
+        char ipath[PATH_LEN];
+        pathf(ipath, "%s[%zu]", path, i);
+        ok &= parse_ranged(L, n->items[i], ipath, r, &v[i]);
+    }
+    if (!ok) {
+        free(v);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+static bool check_sum_one(loader *L, const infl_node *at, const char *path, double *v, size_t n)
+{
+    double sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += v[i];
+    if (fabs(sum - 1.0) > SHARE_TOLERANCE) {
+        fault(L, at, path, "shares must sum to 1 (got a sum of %.9g)", sum);
+        return false;
+    }
+    /* The values are kept as written (not rescaled), so the resolved scenario
+     * prints them back exactly and loading it again gives the same numbers. */
+    return true;
+}
+
+/* Audience: a list of shares, or {dirichlet: {mean: [...], kappa: K}}. */
+static bool parse_share_dist(loader *L, const infl_node *n, const char *path, size_t n_regions,
+                             infl_share_dist *out)
+{
+    infl_share_dist d = {0};
+    if (n->kind == INFL_NODE_SEQ) {
+        if (!parse_vector(L, n, path, n_regions, &RATE, &d.mean))
+            return false;
+        d.n = n->count;
+        if (!check_sum_one(L, n, path, d.mean, d.n)) {
+            infl_share_dist_destroy(&d);
+            return false;
+        }
+        *out = d;
+        return true;
+    }
+    const infl_node *dn = infl_node_get(n, "dirichlet");
+    if (n->kind != INFL_NODE_MAP || n->count != 1 || dn == NULL) {
+        char buf[96];
+        fault(L, n, path,
+              "expected a list of shares or {dirichlet: {mean: [...], kappa: K}} (got %s)",
+              infl_node_describe(n, buf, sizeof buf));
+        return false;
+    }
+    char dpath[PATH_LEN], mpath[PATH_LEN], kpath[PATH_LEN];
+    join(dpath, path, "dirichlet");
+    if (!expect_kind(L, dn, dpath, INFL_NODE_MAP))
+        return false;
+    static const char *const allowed[] = {"mean", "kappa", NULL};
+    size_t before = L->faults;
+    check_keys(L, dn, dpath, allowed);
+    const infl_node *mn = require(L, dn, dpath, "mean");
+    const infl_node *kn = require(L, dn, dpath, "kappa");
+    if (L->faults != before)
+        return false;
+    join(mpath, dpath, "mean");
+    join(kpath, dpath, "kappa");
+    bool ok = parse_ranged(L, kn, kpath, &POSITIVE, &d.kappa);
+    static const range open_rate = {0.0, 1.0, true, false, "in (0, 1]"};
+    if (!parse_vector(L, mn, mpath, n_regions, &open_rate, &d.mean))
+        return false;
+    d.n = mn->count;
+    d.dirichlet = true;
+    ok = ok && check_sum_one(L, mn, mpath, d.mean, d.n);
+    for (size_t i = 0; ok && i < d.n; i++) {
+        if (!(d.mean[i] * d.kappa >= MIN_SHAPE)) {
+            fault(L, kn, kpath,
+                  "too small: every mean x kappa must be at least %g (mean[%zu] x kappa is %g)",
+                  MIN_SHAPE, i, d.mean[i] * d.kappa);
+            ok = false;
+        }
+    }
+    if (ok) {
+        d.alpha = calloc(d.n, sizeof *d.alpha);
+        if (d.alpha == NULL) {
+            fault(L, n, path, "out of memory");
+            ok = false;
+        } else {
+            for (size_t i = 0; i < d.n; i++)
+                d.alpha[i] = d.mean[i] * d.kappa;
+            if (!infl_share_dist_prepare(&d)) {
+                fault(L, n, path, "out of memory");
+                ok = false;
+            }
+        }
+    }
+    if (!ok) {
+        infl_share_dist_destroy(&d);
+        return false;
+    }
+    *out = d;
+    return true;
+}
+
+static bool valid_tier_name(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 64)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-')
+            return false;
+    return true;
+}
+
+static char *slug_of(const char *name)
+{
+    size_t n = strlen(name);
+    char *s = malloc(n + 1);
+    if (s == NULL)
+        return NULL;
+    size_t j = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)name[i];
+        /* ASCII letters are lowercased; letters beyond ASCII (UTF-8 bytes)
+         * are kept as they are, so Österreich stays recognisable. */
+        if (c >= 0x80)
+            s[j++] = (char)c;
+        else if (isalnum(c))
+            s[j++] = (char)tolower(c);
+        else if (j > 0 && s[j - 1] != '_')
+            s[j++] = '_';
+    }
+    while (j > 0 && s[j - 1] == '_')
+        j--;
+    s[j] = '\0';
+    return s;
+}
+
+static void parse_regions(loader *L, const infl_node *n, infl_scenario *sc)
+{
+    if (!expect_kind(L, n, "regions", INFL_NODE_SEQ))
+        return;
+    if (n->count == 0) {
+        fault(L, n, "regions", "at least one region is required");
+        return;
+    }
+    sc->regions = calloc(n->count, sizeof *sc->regions);
+    if (sc->regions == NULL) {
+        fault(L, n, "regions", "out of memory");
+        return;
+    }
+    size_t before = L->faults;
+    bool any_shippable = false;
+    for (size_t i = 0; i < n->count; i++) {
+        const infl_node *r = n->items[i];
+        char path[PATH_LEN], sub[PATH_LEN];
+        pathf(path, "regions[%zu]", i);
+        if (!expect_kind(L, r, path, INFL_NODE_MAP))
+            continue;
+        static const char *const allowed[] = {"name", "shippable", NULL};
+        check_keys(L, r, path, allowed);
+        infl_region *reg = &sc->regions[i];
+        const infl_node *nn = require(L, r, path, "name");
+        const infl_node *sn = require(L, r, path, "shippable");
+        if (nn) {
+            join(sub, path, "name");
+            if (parse_string(L, nn, sub, &reg->name)) {
+                reg->slug = slug_of(reg->name);
+                if (reg->slug == NULL || reg->slug[0] == '\0') {
+                    fault(L, nn, sub, "a region needs a name with letters or digits (got \"%s\")",
+                          nn->text);
+                } else {
+                    for (size_t j = 0; j < i; j++)
+                        if (sc->regions[j].slug && !strcmp(sc->regions[j].slug, reg->slug))
+                            fault(L, nn, sub,
+                                  "region names must differ (\"%s\" repeats \"%s\" of "
+                                  "regions[%zu])",
+                                  reg->name, sc->regions[j].name, j);
+                }
+            }
+        }
+        if (sn) {
+            join(sub, path, "shippable");
+            if (parse_bool(L, sn, sub, &reg->shippable) && reg->shippable)
+                any_shippable = true;
+        }
+    }
+    sc->n_regions = n->count;
+    if (L->faults == before && !any_shippable)
+        fault(L, n, "regions", "at least one region must be shippable (got none)");
+}
+
+static void parse_tier(loader *L, const infl_node_pair *p, infl_tier *t, const infl_scenario *sc,
+                       bool regions_ok)
+{
+    char path[PATH_LEN], sub[PATH_LEN];
+    pathf(path, "tiers.%s", p->key);
+    t->name = strdup(p->key);
+    if (t->name == NULL) {
+        fault(L, p->value, path, "out of memory");
+        return;
+    }
+    infl_node at = {.origin = p->value->origin, .line = p->line, .column = p->column};
+    if (!valid_tier_name(p->key))
+        fault(L, &at, path,
+              "a tier name may use only letters, digits, '_' and '-' (at most 64 characters)");
+    const infl_node *n = p->value;
+    if (!expect_kind(L, n, path, INFL_NODE_MAP))
+        return;
+    static const char *const allowed[] = {"followers",
+                                          "price",
+                                          "price_per_1k_followers",
+                                          "platform_fee",
+                                          "gifted_share",
+                                          "real_share",
+                                          "reach_rate",
+                                          "engagement_rate",
+                                          "audience",
+                                          "interest_share",
+                                          "conversations_per_engagement",
+                                          NULL};
+    check_keys(L, n, path, allowed);
+
+    struct {
+        const char *key;
+        infl_dist *dst;
+        const range *r;
+        bool required;
+        double fallback;
+    } fields[] = {
+        {"followers", &t->followers, &COUNT, true, 0},
+        {"platform_fee", &t->platform_fee, &FEE, false, 0.0},
+        {"gifted_share", &t->gifted_share, &RATE, false, 0.0},
+        {"real_share", &t->real_share, &RATE, false, 1.0},
+        {"reach_rate", &t->reach_rate, &RATE, true, 0},
+        {"engagement_rate", &t->engagement_rate, &RATE, true, 0},
+        {"interest_share", &t->interest_share, &RATE, true, 0},
+        {"conversations_per_engagement", &t->conversations_per_engagement, &NONNEGATIVE, false,
+         0.0},
+    };
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        const infl_node *v = infl_node_get(n, fields[i].key);
+        join(sub, path, fields[i].key);
+        if (v == NULL) {
+            if (fields[i].required && misspelt(n, fields[i].key))
+                L->faults++; /* reported as an unknown key with a suggestion */
+            else if (fields[i].required)
+                fault(L, n, sub, "required key is missing");
+            else
+                *fields[i].dst = infl_dist_constant(fields[i].fallback);
+            continue;
+        }
+        parse_dist(L, v, sub, fields[i].r, fields[i].dst);
+    }
+
+    const infl_node *price = infl_node_get(n, "price");
+    const infl_node *per1k = infl_node_get(n, "price_per_1k_followers");
+    if (price && per1k) {
+        join(sub, path, "price_per_1k_followers");
+        fault(L, per1k, sub, "give either price or price_per_1k_followers, not both");
+    } else if (!price && !per1k) {
+        join(sub, path, "price");
+        fault(L, n, sub, "required key is missing (or give price_per_1k_followers)");
+    } else {
+        join(sub, path, price ? "price" : "price_per_1k_followers");
+        t->price_per_1k = per1k != NULL;
+        parse_dist(L, price ? price : per1k, sub, &POSITIVE, &t->price);
+    }
+
+    const infl_node *aud = infl_node_get(n, "audience");
+    join(sub, path, "audience");
+    if (aud == NULL)
+        fault(L, n, sub, "required key is missing");
+    else if (regions_ok)
+        parse_share_dist(L, aud, sub, sc->n_regions, &t->audience);
+}
+
+static void parse_tiers(loader *L, const infl_node *n, infl_scenario *sc, bool regions_ok)
+{
+    if (!expect_kind(L, n, "tiers", INFL_NODE_MAP))
+        return;
+    if (n->count == 0) {
+        fault(L, n, "tiers", "at least one tier is required");
+        return;
+    }
+    if (n->count >= INFL_RNG_MAX_TIERS) {
+        fault(L, n, "tiers", "at most %u tiers are supported (got %zu)", INFL_RNG_MAX_TIERS - 1,
+              n->count);
+        return;
+    }
+    sc->tiers = calloc(n->count, sizeof *sc->tiers);
+    if (sc->tiers == NULL) {
+        fault(L, n, "tiers", "out of memory");
+        return;
+    }
+    sc->n_tiers = n->count;
+    for (size_t i = 0; i < n->count; i++)
+        parse_tier(L, &n->pairs[i], &sc->tiers[i], sc, regions_ok);
+}
+
+static void parse_strategies(loader *L, const infl_node *n, infl_scenario *sc, bool tiers_ok)
+{
+    if (!expect_kind(L, n, "strategies", INFL_NODE_SEQ))
+        return;
+    if (n->count == 0) {
+        fault(L, n, "strategies", "at least one strategy is required");
+        return;
+    }
+    sc->strategies = calloc(n->count, sizeof *sc->strategies);
+    if (sc->strategies == NULL) {
+        fault(L, n, "strategies", "out of memory");
+        return;
+    }
+    sc->n_strategies = n->count;
+    const char **tier_names = calloc(sc->n_tiers + 1, sizeof *tier_names);
+    if (tier_names == NULL) {
+        fault(L, n, "strategies", "out of memory");
+        return;
+    }
+    for (size_t k = 0; k < sc->n_tiers; k++)
+        tier_names[k] = sc->tiers[k].name;
+
+    for (size_t i = 0; i < n->count; i++) {
+        const infl_node *s = n->items[i];
+        infl_strategy *st = &sc->strategies[i];
+        char path[PATH_LEN], sub[PATH_LEN];
+        pathf(path, "strategies[%zu]", i);
+        if (!expect_kind(L, s, path, INFL_NODE_MAP))
+            continue;
+        static const char *const allowed[] = {"name", "allocation", NULL};
+        check_keys(L, s, path, allowed);
+        const infl_node *nn = require(L, s, path, "name");
+        const infl_node *an = require(L, s, path, "allocation");
+        if (nn) {
+            join(sub, path, "name");
+            if (parse_string(L, nn, sub, &st->name)) {
+                if (st->name[0] == '\0' || strchr(st->name, '/') || !strcmp(st->name, ".") ||
+                    strlen(st->name) > 64)
+                    fault(L, nn, sub,
+                          "a strategy name must be 1-64 characters without '/' (got \"%s\")",
+                          st->name);
+                for (size_t j = 0; j < i; j++)
+                    if (sc->strategies[j].name && !strcmp(sc->strategies[j].name, st->name))
+                        fault(L, nn, sub,
+                              "strategy names must differ (\"%s\" is also "
+                              "strategies[%zu])",
+                              st->name, j);
+            }
+        }
+        if (an == NULL || !tiers_ok)
+            continue;
+        join(sub, path, "allocation");
+        if (!expect_kind(L, an, sub, INFL_NODE_MAP))
+            continue;
+        if (an->count == 0) {
+            fault(L, an, sub, "an allocation needs at least one tier");
+            continue;
+        }
+        st->share = calloc(sc->n_tiers, sizeof *st->share);
+        if (st->share == NULL) {
+            fault(L, an, sub, "out of memory");
+            continue;
+        }
+        bool ok = true;
+        for (size_t j = 0; j < an->count; j++) {
+            const infl_node_pair *p = &an->pairs[j];
+            char tpath[PATH_LEN];
+            join(tpath, sub, p->key);
+            size_t k = 0;
+            while (k < sc->n_tiers && strcmp(sc->tiers[k].name, p->key) != 0)
+                k++;
+            if (k == sc->n_tiers) {
+                infl_node at = {.origin = p->value->origin, .line = p->line, .column = p->column};
+                const char *hint = infl_suggest(p->key, tier_names, sc->n_tiers);
+                if (hint)
+                    fault(L, &at, tpath, "no tier of that name; did you mean '%s'?", hint);
+                else
+                    fault(L, &at, tpath, "no tier of that name is defined under `tiers`");
+                ok = false;
+                continue;
+            }
+            ok &= parse_ranged(L, p->value, tpath, &RATE, &st->share[k]);
+        }
+        if (ok && check_sum_one(L, an, sub, st->share, sc->n_tiers)) {
+            st->share_total = 0;
+            for (size_t k = 0; k < sc->n_tiers; k++)
+                st->share_total += st->share[k];
+        }
+    }
+    free(tier_names);
+}
+
+static infl_status resolve(loader *L, const infl_node *root, infl_scenario *sc)
+{
+    if (!expect_kind(L, root, "(top level)", INFL_NODE_MAP))
+        return INFL_EINVAL;
+    static const char *const top[] = {"name",     "description", "seed",       "trials",
+                                      "currency", "budget",      "regions",    "product",
+                                      "market",   "tiers",       "strategies", NULL};
+    check_keys(L, root, "", top);
+    const infl_node *n;
+
+    if ((n = require(L, root, "", "name")) != NULL && parse_string(L, n, "name", &sc->name) &&
+        sc->name[0] == '\0')
+        fault(L, n, "name", "must not be empty (got %s)", infl_node_describe(n, (char[32]){0}, 32));
+    if ((n = infl_node_get(root, "description")) != NULL)
+        parse_string(L, n, "description", &sc->description);
+    sc->seed = INFL_DEFAULT_SEED;
+    if ((n = infl_node_get(root, "seed")) != NULL)
+        parse_uint64(L, n, "seed", 0, UINT64_MAX, &sc->seed);
+    sc->trials = INFL_DEFAULT_TRIALS;
+    if ((n = infl_node_get(root, "trials")) != NULL)
+        parse_uint64(L, n, "trials", 1, INFL_RNG_MAX_TRIALS, &sc->trials);
+    if ((n = infl_node_get(root, "currency")) != NULL)
+        parse_string(L, n, "currency", &sc->currency);
+    if (sc->currency == NULL && (sc->currency = strdup("USD")) == NULL)
+        return infl_error_add(L->err, INFL_ENOMEM, "out of memory");
+    if (sc->description == NULL && (sc->description = strdup("")) == NULL)
+        return infl_error_add(L->err, INFL_ENOMEM, "out of memory");
+
+    static const range BUDGET = {0.0, MAX_BUDGET, true, false, "in (0, 1e15]"};
+    if ((n = require(L, root, "", "budget")) != NULL)
+        parse_ranged(L, n, "budget", &BUDGET, &sc->budget);
+
+    /* Later checks need only the number of regions and the tier names, so a
+     * fault inside a region or a tier does not silence them. */
+    if ((n = require(L, root, "", "regions")) != NULL)
+        parse_regions(L, n, sc);
+    bool regions_ok = sc->n_regions > 0;
+
+    if ((n = require(L, root, "", "product")) != NULL &&
+        expect_kind(L, n, "product", INFL_NODE_MAP)) {
+        static const char *const allowed[] = {"price", "unit_cost", NULL};
+        check_keys(L, n, "product", allowed);
+        const infl_node *v;
+        if ((v = require(L, n, "product", "price")) != NULL)
+            parse_ranged(L, v, "product.price", &POSITIVE, &sc->price);
+        if ((v = require(L, n, "product", "unit_cost")) != NULL)
+            parse_ranged(L, v, "product.unit_cost", &POSITIVE, &sc->unit_cost);
+    }
+
+    sc->wom_purchase_factor = infl_dist_constant(0.5);
+    if ((n = require(L, root, "", "market")) != NULL &&
+        expect_kind(L, n, "market", INFL_NODE_MAP)) {
+        static const char *const allowed[] = {"purchase_rate", "addressable", "wom_purchase_factor",
+                                              NULL};
+        check_keys(L, n, "market", allowed);
+        const infl_node *v;
+        if ((v = require(L, n, "market", "purchase_rate")) != NULL)
+            parse_dist(L, v, "market.purchase_rate", &RATE, &sc->purchase_rate);
+        if ((v = infl_node_get(n, "wom_purchase_factor")) != NULL)
+            parse_dist(L, v, "market.wom_purchase_factor", &NONNEGATIVE, &sc->wom_purchase_factor);
+        if ((v = infl_node_get(n, "addressable")) != NULL) {
+            sc->has_addressable = true;
+            parse_dist(L, v, "market.addressable", &COUNT, &sc->addressable);
+        }
+    }
+
+    if ((n = require(L, root, "", "tiers")) != NULL)
+        parse_tiers(L, n, sc, regions_ok);
+    bool tiers_ok = sc->n_tiers > 0;
+
+    if ((n = require(L, root, "", "strategies")) != NULL)
+        parse_strategies(L, n, sc, tiers_ok);
+
+    return L->faults ? INFL_EINVAL : INFL_OK;
+}
+
+/* Applies "key.path=value" overrides to the tree, recording them in sc. */
+static infl_status apply_sets(infl_node *root, const char *const *sets, size_t n_sets,
+                              infl_scenario *sc, infl_error *err)
+{
+    size_t total = 1;
+    for (size_t i = 0; i < n_sets; i++)
+        total += strlen(sets[i]) + 7;
+    sc->overrides = calloc(total, 1);
+    if (sc->overrides == NULL)
+        return infl_error_add(err, INFL_ENOMEM, "out of memory");
+    infl_status rc = INFL_OK;
+    for (size_t i = 0; i < n_sets; i++) {
+        const char *eq = strchr(sets[i], '=');
+        strcat(sc->overrides, "--set ");
+        strcat(sc->overrides, sets[i]);
+        strcat(sc->overrides, "\n");
+        if (eq == NULL) {
+            rc = infl_error_add(err, INFL_EARG,
+                                "--set:%zu:1: %s: expected key.path=value (no '=' found)", i + 1,
+                                sets[i]);
+            continue;
+        }
+        char path[PATH_LEN];
+        size_t len = (size_t)(eq - sets[i]);
+        if (len >= sizeof path) {
+            rc = infl_error_add(err, INFL_EARG, "--set:%zu:1: key path too long", i + 1);
+            continue;
+        }
+        memcpy(path, sets[i], len);
+        path[len] = '\0';
+        /* The value's column in the --set argument, so messages point at it. */
+        infl_status r = infl_node_set_path(root, path, eq + 1, "--set", i + 1, len + 2, err);
+        if (r != INFL_OK)
+            rc = r;
+    }
+    return rc;
+}
+
+infl_status infl_scenario_load_text(const char *text, size_t length, const char *origin,
+                                    const char *const *sets, size_t n_sets, infl_scenario **out,
+                                    infl_error *err)
+{
+    *out = NULL;
+    infl_node *root = NULL;
+    infl_status rc = INFL_OK;
+    infl_scenario *sc = calloc(1, sizeof *sc);
+    if (sc == NULL)
+        return infl_error_add(err, INFL_ENOMEM, "out of memory");
+    sc->origin = strdup(origin);
+    sc->source_text = malloc(length + 1);
+    if (sc->origin == NULL || sc->source_text == NULL) {
+        rc = infl_error_add(err, INFL_ENOMEM, "out of memory");
+        goto done;
+    }
+    memcpy(sc->source_text, text, length);
+    sc->source_text[length] = '\0';
+
+    rc = infl_yaml_parse(text, length, sc->origin, &root, err);
+    if (rc != INFL_OK)
+        goto done;
+    rc = apply_sets(root, sets, n_sets, sc, err);
+    if (rc != INFL_OK)
+        goto done;
+    loader L = {.err = err, .faults = 0};
+    rc = resolve(&L, root, sc);
+
+done:
+    infl_node_free(root);
+    if (rc != INFL_OK) {
+        infl_scenario_free(sc);
+        return rc;
+    }
+    *out = sc;
+    return INFL_OK;
+}
+
+infl_status infl_scenario_load_file(const char *path, const char *const *sets, size_t n_sets,
+                                    infl_scenario **out, infl_error *err)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return infl_error_add(err, INFL_EIO, "%s: cannot open scenario: %s", path, strerror(errno));
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    infl_status rc = INFL_OK;
+    for (;;) {
+        if (len + 4096 > cap) {
+            cap = cap ? cap * 2 : 8192;
+            if (cap > (64u << 20)) {
+                rc = infl_error_add(err, INFL_ELIMIT, "%s: scenario larger than 64 MiB", path);
+                goto done;
+            }
+            char *grown = realloc(buf, cap);
+            if (grown == NULL) {
+                rc = infl_error_add(err, INFL_ENOMEM, "%s: out of memory", path);
+                goto done;
+            }
+            buf = grown;
+        }
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(f)) {
+        rc = infl_error_add(err, INFL_EIO, "%s: cannot read scenario: %s", path, strerror(errno));
+        goto done;
+    }
+    rc = infl_scenario_load_text(buf ? buf : "", len, path, sets, n_sets, out, err);
+done:
+    free(buf);
+    fclose(f);
+    return rc;
+}

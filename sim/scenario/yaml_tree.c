@@ -1,0 +1,553 @@
+/*
+ * yaml_tree.c — libyaml's document loader turned into an infl_node tree with
+ * source positions, and editing of that tree by key path (see yaml_tree.h).
+ */
+#include "scenario/yaml_tree.h"
+
+#include "base/text.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+/* Deeper nesting than this is no scenario; it also bounds recursion on
+ * pathological input (aliases that expand into deep trees). */
+#define INFL_YAML_MAX_DEPTH 64
+/* Aliases may repeat subtrees; bound the nodes built so a "billion laughs"
+ * document cannot exhaust memory. */
+#define INFL_YAML_MAX_NODES 1000000
+/* Aliases copy text; cap the bytes copied at this multiple of the input (plus
+ * a floor), so a small file cannot expand into gigabytes. */
+#define INFL_YAML_EXPANSION 16
+#define INFL_YAML_EXPANSION_FLOOR (1u << 20)
+/* Duplicate keys are found by comparing each key with those before it; no
+ * scenario has a mapping anywhere near this large. */
+#define INFL_YAML_MAX_KEYS 10000
+
+typedef struct {
+    yaml_document_t *doc;
+    const char *origin;
+    infl_error *err;
+    size_t built;
+    size_t bytes; /* scalar text copied so far */
+    size_t max_bytes;
+} tree_builder;
+
+static infl_node *node_new(infl_node_kind kind, const char *origin, size_t line, size_t column)
+{
+    infl_node *n = calloc(1, sizeof *n);
+    if (n == NULL)
+        return NULL;
+    n->kind = kind;
+    n->origin = origin;
+    n->line = line;
+    n->column = column;
+    return n;
+}
+
+void infl_node_free(infl_node *node)
+{
+    if (node == NULL)
+        return;
+    free(node->text);
+    for (size_t i = 0; i < node->count; i++) {
+        if (node->kind == INFL_NODE_MAP) {
+            free(node->pairs[i].key);
+            infl_node_free(node->pairs[i].value);
+        } else if (node->kind == INFL_NODE_SEQ) {
+            infl_node_free(node->items[i]);
+        }
+    }
+    free(node->pairs);
+    free(node->items);
+    free(node);
+}
+
+/* True if the node has no tag or one of YAML's core tags for its kind.
+ * Other tags (!!binary, !!timestamp, !custom) would be silently ignored by
+ * validation, which reads values as text, so they are refused. */
+static bool plain_tag(const yaml_node_t *yn)
+{
+    const char *tag = (const char *)yn->tag;
+    if (tag == NULL)
+        return true;
+    static const char *const scalar[] = {YAML_STR_TAG, YAML_INT_TAG, YAML_FLOAT_TAG, YAML_BOOL_TAG,
+                                         YAML_NULL_TAG};
+    switch (yn->type) {
+    case YAML_SCALAR_NODE:
+        for (size_t i = 0; i < sizeof scalar / sizeof scalar[0]; i++)
+            if (strcmp(tag, scalar[i]) == 0)
+                return true;
+        return false;
+    case YAML_SEQUENCE_NODE:
+        return strcmp(tag, YAML_SEQ_TAG) == 0;
+    case YAML_MAPPING_NODE:
+        return strcmp(tag, YAML_MAP_TAG) == 0;
+    default:
+        return false;
+    }
+}
+
+static infl_status build(tree_builder *b, yaml_node_t *yn, int depth, infl_node **out)
+{
+    *out = NULL;
+    size_t line = yn->start_mark.line + 1, column = yn->start_mark.column + 1;
+    if (depth > INFL_YAML_MAX_DEPTH)
+        return infl_error_add(b->err, INFL_ESYNTAX,
+                              "%s:%zu:%zu: syntax error: nesting deeper than %d levels", b->origin,
+                              line, column, INFL_YAML_MAX_DEPTH);
+    if (++b->built > INFL_YAML_MAX_NODES)
+        return infl_error_add(b->err, INFL_ESYNTAX,
+                              "%s:%zu:%zu: syntax error: document expands to more than %d nodes",
+                              b->origin, line, column, INFL_YAML_MAX_NODES);
+
+    infl_status rc = INFL_OK;
+    infl_node *n = NULL;
+    if (!plain_tag(yn)) {
+        return infl_error_add(b->err, INFL_ESYNTAX,
+                              "%s:%zu:%zu: syntax error: YAML tag '%s' is not supported; write "
+                              "the value without a tag",
+                              b->origin, line, column, (const char *)yn->tag);
+    }
+    switch (yn->type) {
+    case YAML_SCALAR_NODE:
+        n = node_new(INFL_NODE_SCALAR, b->origin, line, column);
+        if (n == NULL)
+            goto nomem;
+        b->bytes += yn->data.scalar.length;
+        if (b->bytes > b->max_bytes) {
+            rc = infl_error_add(b->err, INFL_ESYNTAX,
+                                "%s:%zu:%zu: syntax error: aliases expand the document to more "
+                                "than %zu bytes of text",
+                                b->origin, line, column, b->max_bytes);
+            goto fail;
+        }
+        n->text = malloc(yn->data.scalar.length + 1);
+        if (n->text == NULL)
+            goto nomem;
+        memcpy(n->text, yn->data.scalar.value, yn->data.scalar.length);
+        n->text[yn->data.scalar.length] = '\0';
+        if (strlen(n->text) != yn->data.scalar.length) {
+            rc = infl_error_add(b->err, INFL_ESYNTAX,
+                                "%s:%zu:%zu: syntax error: NUL character in a value", b->origin,
+                                line, column);
+            goto fail;
+        }
+        n->quoted = yn->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+                    yn->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+        break;
+    case YAML_SEQUENCE_NODE: {
+        n = node_new(INFL_NODE_SEQ, b->origin, line, column);
+        if (n == NULL)
+            goto nomem;
+        size_t count = (size_t)(yn->data.sequence.items.top - yn->data.sequence.items.start);
+        n->items = calloc(count ? count : 1, sizeof *n->items);
+        if (n->items == NULL)
+            goto nomem;
+        for (size_t i = 0; i < count; i++) {
+            yaml_node_t *child = yaml_document_get_node(b->doc, yn->data.sequence.items.start[i]);
+            if (child == NULL)
+                goto internal;
+            rc = build(b, child, depth + 1, &n->items[i]);
+            n->count = i + 1;
+            if (rc != INFL_OK)
+                goto fail;
+        }
+        break;
+    }
+    case YAML_MAPPING_NODE: {
+        n = node_new(INFL_NODE_MAP, b->origin, line, column);
+        if (n == NULL)
+            goto nomem;
+        size_t count = (size_t)(yn->data.mapping.pairs.top - yn->data.mapping.pairs.start);
+        if (count > INFL_YAML_MAX_KEYS) {
+            rc = infl_error_add(b->err, INFL_ESYNTAX,
+                                "%s:%zu:%zu: syntax error: a mapping with %zu keys (at most %d)",
+                                b->origin, line, column, count, INFL_YAML_MAX_KEYS);
+            goto fail;
+        }
+        n->pairs = calloc(count ? count : 1, sizeof *n->pairs);
+        if (n->pairs == NULL)
+            goto nomem;
+        for (size_t i = 0; i < count; i++) {
+            yaml_node_pair_t *p = &yn->data.mapping.pairs.start[i];
+            yaml_node_t *k = yaml_document_get_node(b->doc, p->key);
+            yaml_node_t *v = yaml_document_get_node(b->doc, p->value);
+            if (k == NULL || v == NULL)
+                goto internal;
+            size_t kl = k->start_mark.line + 1, kc = k->start_mark.column + 1;
+            if (k->type != YAML_SCALAR_NODE) {
+                rc = infl_error_add(b->err, INFL_ESYNTAX,
+                                    "%s:%zu:%zu: syntax error: a key must be a plain name, not a "
+                                    "%s",
+                                    b->origin, kl, kc,
+                                    k->type == YAML_MAPPING_NODE ? "mapping" : "list");
+                goto fail;
+            }
+            const char *key = (const char *)k->data.scalar.value;
+            for (size_t j = 0; j < n->count; j++) {
+                if (strcmp(n->pairs[j].key, key) == 0) {
+                    rc = infl_error_add(b->err, INFL_ESYNTAX,
+                                        "%s:%zu:%zu: syntax error: duplicate key '%s' (first "
+                                        "at line %zu)",
+                                        b->origin, kl, kc, key, n->pairs[j].line);
+                    goto fail;
+                }
+            }
+            infl_node_pair *pair = &n->pairs[n->count];
+            pair->key = strdup(key);
+            if (pair->key == NULL)
+                goto nomem;
+            pair->line = kl;
+            pair->column = kc;
+            n->count++;
+            rc = build(b, v, depth + 1, &pair->value);
+            if (rc != INFL_OK)
+                goto fail;
+        }
+        break;
+    }
+    default:
+        goto internal;
+    }
+    *out = n;
+    return INFL_OK;
+
+nomem:
+    rc = infl_error_add(b->err, INFL_ENOMEM, "%s: out of memory while reading the scenario",
+                        b->origin);
+    goto fail;
+internal:
+    rc = infl_error_add(b->err, INFL_EINTERNAL, "%s:%zu:%zu: unexpected YAML node", b->origin, line,
+                        column);
+fail:
+    infl_node_free(n);
+    return rc;
+}
+
+/* Reports libyaml's failure with the position of the fault. Reader errors
+ * (bad UTF-8, control characters) carry a byte offset instead of a mark, so
+ * the line and column are counted from the text; a tab where YAML expects
+ * indentation is named, since libyaml's own words do not say "tab". */
+static infl_status syntax_error(const yaml_parser_t *parser, const char *text, size_t length,
+                                const char *origin, infl_error *err)
+{
+    size_t line, column, offset;
+    if (parser->error == YAML_READER_ERROR) {
+        offset = parser->problem_offset < length ? parser->problem_offset : length;
+        line = 1;
+        column = 1;
+        for (size_t i = 0; i < offset; i++) {
+            if (text[i] == '\n') {
+                line++;
+                column = 1;
+            } else if (((unsigned char)text[i] & 0xc0) != 0x80) {
+                column++; /* count characters, not UTF-8 continuation bytes */
+            }
+        }
+    } else {
+        line = parser->problem_mark.line + 1;
+        column = parser->problem_mark.column + 1;
+        offset = parser->problem_mark.index;
+    }
+    const char *problem = parser->problem ? parser->problem : "malformed YAML";
+    const char *context = parser->context ? parser->context : "";
+    const char *hint = "";
+    if (offset < length && text[offset] == '\t')
+        hint = " (a tab character: YAML indents with spaces only)";
+    return infl_error_add(err, INFL_ESYNTAX, "%s:%zu:%zu: syntax error: %s%s%s%s", origin, line,
+                          column, problem, *context ? " " : "", context, hint);
+}
+
+/* Checks the nesting of flow collections ([ and {) with libyaml's scanner
+ * before the document is loaded: loading slows to minutes on hundreds of
+ * thousands of nested brackets, long before our own depth limit could apply,
+ * while the scanner reports them one token at a time and can stop at the
+ * limit. Returns false (with the position of the first bracket too deep)
+ * only for too deep a nesting; a scanning error is left for the loader to
+ * report in full. */
+static bool flow_depth_ok(const char *text, size_t length, size_t limit, size_t *line,
+                          size_t *column)
+{
+    yaml_parser_t scanner;
+    if (!yaml_parser_initialize(&scanner))
+        return true; /* the loader will report the lack of memory */
+    yaml_parser_set_input_string(&scanner, (const unsigned char *)text, length);
+    size_t depth = 0;
+    bool ok = true, more = true;
+    while (more) {
+        yaml_token_t token;
+        if (!yaml_parser_scan(&scanner, &token))
+            break;
+        switch (token.type) {
+        case YAML_FLOW_SEQUENCE_START_TOKEN:
+        case YAML_FLOW_MAPPING_START_TOKEN:
+            if (++depth > limit) {
+                ok = more = false;
+                *line = token.start_mark.line + 1;
+                *column = token.start_mark.column + 1;
+            }
+            break;
+        case YAML_FLOW_SEQUENCE_END_TOKEN:
+        case YAML_FLOW_MAPPING_END_TOKEN:
+            depth -= depth > 0;
+            break;
+        case YAML_STREAM_END_TOKEN:
+            more = false;
+            break;
+        default:
+            break;
+        }
+        yaml_token_delete(&token);
+    }
+    yaml_parser_delete(&scanner);
+    return ok;
+}
+
+infl_status infl_yaml_parse(const char *text, size_t length, const char *origin, infl_node **out,
+                            infl_error *err)
+{
+    size_t bad_line = 0, bad_column = 0;
+    if (!flow_depth_ok(text, length, INFL_YAML_MAX_DEPTH, &bad_line, &bad_column)) {
+        *out = NULL;
+        return infl_error_add(err, INFL_ESYNTAX,
+                              "%s:%zu:%zu: syntax error: brackets nested deeper than %d levels",
+                              origin, bad_line, bad_column, INFL_YAML_MAX_DEPTH);
+    }
+
+    *out = NULL;
+    yaml_parser_t parser;
+    yaml_document_t doc;
+    bool parser_ok = false, doc_ok = false;
+    infl_status rc = INFL_OK;
+
+    if (!yaml_parser_initialize(&parser))
+        return infl_error_add(err, INFL_ENOMEM, "%s: cannot start the YAML parser", origin);
+    parser_ok = true;
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, length);
+
+    if (!yaml_parser_load(&parser, &doc)) {
+        rc = syntax_error(&parser, text, length, origin, err);
+        goto done;
+    }
+    doc_ok = true;
+
+    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    if (root == NULL) {
+        *out = node_new(INFL_NODE_MAP, origin, 1, 1);
+        if (*out == NULL)
+            rc = infl_error_add(err, INFL_ENOMEM, "%s: out of memory", origin);
+        goto done;
+    }
+    tree_builder b = {.doc = &doc,
+                      .origin = origin,
+                      .err = err,
+                      .max_bytes = INFL_YAML_EXPANSION * length + INFL_YAML_EXPANSION_FLOOR};
+    rc = build(&b, root, 0, out);
+    if (rc != INFL_OK)
+        goto done;
+
+    /* One scenario per file: a second document is a mistake worth naming. */
+    yaml_document_delete(&doc);
+    doc_ok = false;
+    if (!yaml_parser_load(&parser, &doc)) {
+        rc = syntax_error(&parser, text, length, origin, err);
+        goto done;
+    }
+    doc_ok = true;
+    yaml_node_t *second = yaml_document_get_root_node(&doc);
+    if (second != NULL) {
+        rc = infl_error_add(err, INFL_ESYNTAX,
+                            "%s:%zu:%zu: syntax error: a second YAML document ('---'); a "
+                            "scenario file holds one",
+                            origin, second->start_mark.line + 1, second->start_mark.column + 1);
+        goto done;
+    }
+
+done:
+    if (doc_ok)
+        yaml_document_delete(&doc);
+    if (parser_ok)
+        yaml_parser_delete(&parser);
+    if (rc != INFL_OK) {
+        infl_node_free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+infl_node_pair *infl_node_get_pair(const infl_node *map, const char *key)
+{
+    if (map == NULL || map->kind != INFL_NODE_MAP)
+        return NULL;
+    for (size_t i = 0; i < map->count; i++)
+        if (strcmp(map->pairs[i].key, key) == 0)
+            return &map->pairs[i];
+    return NULL;
+}
+
+infl_node *infl_node_get(const infl_node *map, const char *key)
+{
+    infl_node_pair *p = infl_node_get_pair(map, key);
+    return p ? p->value : NULL;
+}
+
+const char *infl_node_describe(const infl_node *node, char *buf, size_t n)
+{
+    if (node == NULL)
+        snprintf(buf, n, "nothing");
+    else if (node->kind == INFL_NODE_MAP)
+        snprintf(buf, n, "a mapping");
+    else if (node->kind == INFL_NODE_SEQ)
+        snprintf(buf, n, "a list");
+    else if (node->text[0] == '\0' && !node->quoted)
+        snprintf(buf, n, "an empty value");
+    else if (strlen(node->text) > 60)
+        snprintf(buf, n, "\"%.57s...\"", node->text);
+    else
+        snprintf(buf, n, "\"%s\"", node->text);
+    return buf;
+}
+
+/* Appends a new pair to a MAP node; returns its value slot or NULL. */
+static infl_node_pair *map_add(infl_node *map, const char *key, size_t line, size_t column)
+{
+    infl_node_pair *grown = realloc(map->pairs, (map->count + 1) * sizeof *grown);
+    if (grown == NULL)
+        return NULL;
+    map->pairs = grown;
+    infl_node_pair *p = &map->pairs[map->count];
+    memset(p, 0, sizeof *p);
+    p->key = strdup(key);
+    if (p->key == NULL)
+        return NULL;
+    p->line = line;
+    p->column = column;
+    map->count++;
+    return p;
+}
+
+/* Moves a tree parsed from a --set value to where that value sits on the
+ * command line: every node on `line`, columns offset by `offset`. */
+static void shift_positions(infl_node *n, size_t line, size_t offset)
+{
+    n->line = line;
+    n->column += offset;
+    for (size_t i = 0; i < n->count; i++) {
+        if (n->kind == INFL_NODE_MAP) {
+            n->pairs[i].line = line;
+            n->pairs[i].column += offset;
+            shift_positions(n->pairs[i].value, line, offset);
+        } else if (n->kind == INFL_NODE_SEQ) {
+            shift_positions(n->items[i], line, offset);
+        }
+    }
+}
+
+infl_status infl_node_set_path(infl_node *root, const char *path, const char *value,
+                               const char *origin, size_t line, size_t column, infl_error *err)
+{
+    infl_node **slot = &root;
+    const char *p = path;
+    char key[256];
+
+    if (*path == '\0')
+        return infl_error_add(err, INFL_EARG, "%s:%zu:%zu: empty key path", origin, line, column);
+    while (*p != '\0') {
+        /* One segment: a key up to '.', '[' or the end, then any [i] indices. */
+        size_t len = strcspn(p, ".[");
+        if (len == 0 || len >= sizeof key)
+            return infl_error_add(err, INFL_EARG, "%s:%zu:%zu: %s: malformed key path", origin,
+                                  line, column, path);
+        memcpy(key, p, len);
+        key[len] = '\0';
+        p += len;
+        infl_node *node = *slot;
+        if (node->kind != INFL_NODE_MAP) {
+            char buf[80];
+            return infl_error_add(
+                err, INFL_EARG, "%s:%zu:%zu: %s: cannot set '%s' inside %s (%s:%zu:%zu)", origin,
+                line, column, path, key, infl_node_describe(node, buf, sizeof buf), node->origin,
+                node->line, node->column);
+        }
+        infl_node_pair *pair = infl_node_get_pair(node, key);
+        if (pair == NULL) {
+            pair = map_add(node, key, line, column);
+            if (pair == NULL)
+                return infl_error_add(err, INFL_ENOMEM, "out of memory");
+            /* A created key holds a mapping until the path says otherwise. */
+            pair->value = node_new(INFL_NODE_MAP, origin, line, column);
+            if (pair->value == NULL)
+                return infl_error_add(err, INFL_ENOMEM, "out of memory");
+        }
+        slot = &pair->value;
+        while (*p == '[') {
+            char *end = NULL;
+            unsigned long long idx = strtoull(p + 1, &end, 10);
+            if (end == p + 1 || *end != ']')
+                return infl_error_add(err, INFL_EARG,
+                                      "%s:%zu:%zu: %s: malformed list index (write it as [N])",
+                                      origin, line, column, path);
+            if ((*slot)->kind != INFL_NODE_SEQ || idx >= (*slot)->count) {
+                char buf[80];
+                return infl_error_add(
+                    err, INFL_EARG, "%s:%zu:%zu: %s: no item [%llu] in %s (%s:%zu:%zu)", origin,
+                    line, column, path, idx,
+                    (*slot)->kind == INFL_NODE_SEQ ? "a list that short"
+                                                   : infl_node_describe(*slot, buf, sizeof buf),
+                    (*slot)->origin, (*slot)->line, (*slot)->column);
+            }
+            slot = &(*slot)->items[idx];
+            p = end + 1;
+        }
+        if (*p == '.')
+            p++;
+        else if (*p != '\0')
+            return infl_error_add(err, INFL_EARG, "%s:%zu:%zu: %s: malformed key path", origin,
+                                  line, column, path);
+    }
+    infl_node *replacement = NULL;
+    if (value[0] != '\0' && strchr("{[\"'", value[0]) != NULL) {
+        /* A flow mapping, list or quoted string: parse it as YAML, so that
+         * --set can also put a distribution where a constant was. */
+        infl_error inner;
+        infl_error_init(&inner);
+        infl_status rc = infl_yaml_parse(value, strlen(value), origin, &replacement, &inner);
+        if (rc != INFL_OK) {
+            /* The inner message starts "ORIGIN:1:COL: "; the position that
+             * matters is this --set's, so report the words after it. */
+            const char *words = strstr(infl_error_message(&inner), "syntax error: ");
+            words = words ? words + strlen("syntax error: ") : infl_error_message(&inner);
+            int len = (int)strcspn(words, "\n");
+            infl_error_add(err, rc, "%s:%zu:%zu: %s: cannot read the value as YAML: %.*s", origin,
+                           line, column, path, len, words);
+            infl_error_destroy(&inner);
+            return rc;
+        }
+        infl_error_destroy(&inner);
+        shift_positions(replacement, line, column - 1);
+    } else {
+        size_t bad = infl_text_check(value);
+        if (bad != (size_t)-1)
+            return infl_error_add(err, INFL_EARG,
+                                  "%s:%zu:%zu: %s: the value has %s at character %zu", origin, line,
+                                  column + bad, path,
+                                  (unsigned char)value[bad] < 0x80 ? "a control character"
+                                                                   : "bytes that are not UTF-8",
+                                  bad + 1);
+        replacement = node_new(INFL_NODE_SCALAR, origin, line, column);
+        if (replacement == NULL || (replacement->text = strdup(value)) == NULL) {
+            infl_node_free(replacement);
+            return infl_error_add(err, INFL_ENOMEM, "out of memory");
+        }
+    }
+    infl_node_free(*slot);
+    *slot = replacement;
+    return INFL_OK;
+}
+
+const char *infl_yaml_version(void)
+{
+    return yaml_get_version_string();
+}
