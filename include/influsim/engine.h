@@ -47,6 +47,10 @@ typedef struct {
      * target_se; the scenario's trials are then the most that may run. The
      * trial count where it stops depends only on the scenario and seed. */
     double target_se;
+    /* Problems that do not stop the run are appended here (may be NULL):
+     * the first checkpoint that could not be saved, with its reason (later
+     * failures are only counted in infl_run_stats). */
+    infl_error *warnings;
 } infl_run_options;
 
 /* Blocks per batch of a run with a target standard error (8,192 trials). */
@@ -67,7 +71,6 @@ typedef struct {
     double achieved_se;   /* with target_se: the worst relative SE when it stopped */
     unsigned checkpoints; /* saved */
     unsigned checkpoint_failures;
-    char checkpoint_error[512]; /* the first failure's message, or "" */
 } infl_run_stats;
 
 /*

@@ -53,10 +53,10 @@ size_t infl_sweep_best_strategy(const infl_summary *sm, bool by_median);
 /*
  * Finds every change of the best strategy between consecutive points of a 1-D
  * sweep (points[i] at axis->values[i]), by mean and by median conversions.
- * *out (owned, free()) gets them in grid order, means first; returns how many,
- * or (size_t)-1 when out of memory.
+ * *out (owned, free()) gets them in grid order, means first, and *n_out how
+ * many; INFL_ENOMEM (with *out NULL) when out of memory.
  */
-size_t infl_sweep_crossovers(const infl_sweep_axis *axis, infl_summary *const *points,
-                             infl_crossover **out);
+infl_status infl_sweep_crossovers(const infl_sweep_axis *axis, infl_summary *const *points,
+                                  infl_crossover **out, size_t *n_out, infl_error *err);
 
 #endif

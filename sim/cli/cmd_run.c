@@ -104,8 +104,9 @@ int infl_cmd_run(int argc, char **argv)
     char *checkpoint_path = NULL;
     infl_checkpoint *cp = NULL;
     int code = INFL_EXIT_OK, c;
-    infl_error err;
+    infl_error err, warnings;
     infl_error_init(&err);
+    infl_error_init(&warnings);
     infl_scenario *sc = NULL;
     infl_trials *tr = NULL;
     infl_summary *sm = NULL;
@@ -283,7 +284,8 @@ int infl_cmd_run(int argc, char **argv)
                                  checkpoint_seconds > 0 ? (double)checkpoint_seconds : 600.0,
                              .checkpoint_source = &source,
                              .resume = cp,
-                             .target_se = target_se};
+                             .target_se = target_se,
+                             .warnings = &warnings};
     infl_run_stats stats = {0};
     double t_simulate = infl_now();
     rc = infl_engine_run(sc, &ropt, &tr, &sm, &stats, &err);
@@ -353,7 +355,7 @@ int infl_cmd_run(int argc, char **argv)
                 (unsigned long long)stats.trials_done, stats.achieved_se);
     if (stats.checkpoint_failures > 0)
         fprintf(stderr, "influsim: warning: %u checkpoint(s) could not be saved: %s",
-                stats.checkpoint_failures, stats.checkpoint_error);
+                stats.checkpoint_failures, infl_error_message(&warnings));
     /* The results are written: the checkpoint has served (a stopped run
      * keeps it, to be resumed). */
     if (checkpointing && !stats.stopped)
@@ -371,6 +373,7 @@ done:
     infl_summary_free(sm);
     infl_trials_free(tr);
     infl_scenario_free(sc);
+    infl_error_destroy(&warnings);
     infl_error_destroy(&err);
     infl_cli_sets_destroy(&sets);
     return code;

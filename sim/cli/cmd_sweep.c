@@ -204,12 +204,9 @@ int infl_cmd_sweep(int argc, char **argv)
     }
     if (!quiet && n_axes == 1) {
         infl_crossover *cx = NULL;
-        size_t n_cx = infl_sweep_crossovers(&axes[0], points, &cx);
-        if (n_cx == (size_t)-1) {
-            infl_cli_error("out of memory");
-            code = INFL_EXIT_FAILURE;
-            goto done;
-        }
+        size_t n_cx = 0;
+        if ((rc = infl_sweep_crossovers(&axes[0], points, &cx, &n_cx, &err)) != INFL_OK)
+            goto fail;
         char *const *names = points[0]->strategy_names;
         printf("\nwhere the best strategy changes (%s):\n",
                n_cx ? "by mean, then by median" : "nowhere");

@@ -155,9 +155,10 @@ static void save_checkpoint(const infl_scenario *sc, const infl_run_options *opt
         rc = infl_checkpoint_save(opt->checkpoint_path, &v, &err);
     if (stats && rc == INFL_OK)
         stats->checkpoints++;
-    if (stats && rc != INFL_OK && stats->checkpoint_failures++ == 0)
-        snprintf(stats->checkpoint_error, sizeof stats->checkpoint_error, "%s",
-                 infl_error_message(&err));
+    /* The first failure's messages go to the caller's warnings; later ones
+     * are only counted. */
+    if (rc != INFL_OK && (stats == NULL || stats->checkpoint_failures++ == 0))
+        infl_error_merge(opt->warnings, &err);
     infl_tally_stream_free(merged);
     infl_error_destroy(&err);
 }
@@ -317,7 +318,6 @@ infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt
     double last_checkpoint = omp_get_wtime();
     if (stats) {
         stats->checkpoints = stats->checkpoint_failures = 0;
-        stats->checkpoint_error[0] = '\0';
     }
     /* Lowest block known to have failed. Blocks above it are skipped; blocks
      * below it still run, so the error reported is the first in trial order

@@ -1064,11 +1064,9 @@ static bool write_crossovers(writer *w, hid_t sweep, const infl_sweep_axis *axis
                              infl_summary *const *points)
 {
     infl_crossover *cx = NULL;
-    size_t n = infl_sweep_crossovers(axis, points, &cx);
-    if (n == (size_t)-1) {
-        w->rc = infl_error_add(w->err, INFL_ENOMEM, "out of memory");
+    size_t n = 0;
+    if ((w->rc = infl_sweep_crossovers(axis, points, &cx, &n, w->err)) != INFL_OK)
         return false;
-    }
     char *const *names = points[0]->strategy_names;
     char **by = calloc(n ? n : 1, sizeof *by), **from = calloc(n ? n : 1, sizeof *from),
          **to = calloc(n ? n : 1, sizeof *to);

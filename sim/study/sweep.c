@@ -126,10 +126,11 @@ size_t infl_sweep_best_strategy(const infl_summary *sm, bool by_median)
     return best;
 }
 
-size_t infl_sweep_crossovers(const infl_sweep_axis *axis, infl_summary *const *points,
-                             infl_crossover **out)
+infl_status infl_sweep_crossovers(const infl_sweep_axis *axis, infl_summary *const *points,
+                                  infl_crossover **out, size_t *n_out, infl_error *err)
 {
     *out = NULL;
+    *n_out = 0;
     size_t n = 0, cap = 0;
     for (int median = 0; median <= 1; median++) {
         for (size_t i = 0; i + 1 < axis->n; i++) {
@@ -143,7 +144,7 @@ size_t infl_sweep_crossovers(const infl_sweep_axis *axis, infl_summary *const *p
                 if (more == NULL) {
                     free(*out);
                     *out = NULL;
-                    return (size_t)-1;
+                    return infl_error_add(err, INFL_ENOMEM, "out of memory listing crossovers");
                 }
                 *out = more;
                 cap = grown;
@@ -158,5 +159,6 @@ size_t infl_sweep_crossovers(const infl_sweep_axis *axis, infl_summary *const *p
                                            .p_from_lower = points[i]->p_greater[from * ns + to]};
         }
     }
-    return n;
+    *n_out = n;
+    return INFL_OK;
 }
