@@ -1,0 +1,19 @@
+/*
+ * influsim/influsim.h — the whole public API in one include, for programs
+ * that link the library (examples/minimal.c). Each header also compiles on
+ * its own; tests/layering.py checks that every one of them is listed here.
+ */
+#ifndef INFLUSIM_INFLUSIM_H
+#define INFLUSIM_INFLUSIM_H
+
+#include "influsim/error.h"
+#include "influsim/version.h"
+#include "influsim/scenario.h"
+#include "influsim/results.h"
+#include "influsim/checkpoint.h"
+#include "influsim/engine.h"
+#include "influsim/sweep.h"
+#include "influsim/optimize.h"
+#include "influsim/h5.h"
+
+#endif
