@@ -83,21 +83,26 @@ pc=$(find "$prefix" -name influsim.pc -print -quit)
 export PKG_CONFIG_PATH=${pc%/*}
 flags=$(pkg-config --static --cflags --libs influsim)
 echo "pkg-config --static --cflags --libs influsim: $flags"
-# shellcheck disable=SC2086 # the flags are words
-run "$cc" -std=c17 -o "$tmp/minimal-pc" "$src/examples/minimal.c" $flags
+read -ra flags <<<"$flags"
+read -ra cflags <<<"$(pkg-config --cflags influsim)"
+run "$cc" -std=c17 -o "$tmp/minimal-pc" "$src/examples/minimal.c" "${flags[@]}"
+# A shared libinflusim in a prefix off the loader's path is found this way
+# (the static one needs nothing at run time).
+libdir=$(pkg-config --variable=libdir influsim)
+export LD_LIBRARY_PATH=$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 got=$(run "$tmp/minimal-pc" "$tmp/small.yaml")
 echo "pkg-config build: $got"
 same "$got" "$expected" || fail "pkg-config build printed '$got', influsim run wrote '$expected'"
 
 # Every installed header compiles on its own, warning-free.
-for header in "$prefix"/include/influsim/*.h; do
+headers=("$prefix"/include/influsim/*.h)
+for header in "${headers[@]}"; do
     name=influsim/${header##*/}
-    # shellcheck disable=SC2086
     printf '#include <%s>\n' "$name" |
-        "$cc" -std=c17 -Wall -Wextra -Werror -fsyntax-only -x c - $(pkg-config --cflags influsim) ||
+        "$cc" -std=c17 -Wall -Wextra -Werror -fsyntax-only -x c - "${cflags[@]}" ||
         fail "$name does not compile on its own"
 done
-echo "headers: each of $(ls "$prefix"/include/influsim/*.h | wc -l) compiles alone"
+echo "headers: each of ${#headers[@]} compiles alone"
 
 # Errors reach the caller's main as a message and a non-zero exit.
 if "$tmp/minimal-pc" "$tmp/missing.yaml" 2>"$tmp/err.txt"; then
