@@ -9,6 +9,7 @@
 #include "influsim/error.h"
 #include "influsim/version.h"
 #include "influsim/scenario.h"
+#include "influsim/metric.h"
 #include "influsim/results.h"
 #include "influsim/checkpoint.h"
 #include "influsim/engine.h"

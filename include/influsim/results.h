@@ -7,19 +7,11 @@
 #define INFLUSIM_RESULTS_H
 
 #include "influsim/error.h"
+#include "influsim/metric.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-/* What one metric is, for labels and units in the output. */
-typedef struct {
-    char *name;      /* snake_case, e.g. "conversions", "hires_micro" */
-    char *long_name; /* a sentence fragment for plots and tables */
-    char *units;     /* "1" (a count), "USD", "USD per conversion", ... */
-    bool integer;    /* whole counts, written as 64-bit integers */
-    bool ratio;      /* a ratio that is NaN where its denominator is zero */
-} infl_metric_info;
 
 /* Per-trial values. values[(s * n_metrics + m) * n_trials + t]. */
 typedef struct {
@@ -97,10 +89,8 @@ infl_status infl_summary_compute_inplace(infl_trials *tr, unsigned threads, infl
 /* Frees a summary; accepts NULL. */
 void infl_summary_free(infl_summary *sm);
 
-/* Deep-copies metric descriptions and names (helpers for builders of either struct).
- * Return NULL when out of memory. */
-infl_metric_info *infl_metric_info_copy(const infl_metric_info *src, size_t n);
-void infl_metric_info_free(infl_metric_info *m, size_t n);
+/* Deep-copies names (a helper for builders of either struct); NULL when out
+ * of memory. */
 char **infl_names_copy(char *const *src, size_t n);
 void infl_names_free(char **names, size_t n);
 

@@ -7,7 +7,7 @@
 #ifndef INFL_SIM_METRICS_H
 #define INFL_SIM_METRICS_H
 
-#include "influsim/results.h"
+#include "influsim/metric.h"
 #include "scenario/scenario_internal.h"
 
 typedef enum {

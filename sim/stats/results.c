@@ -1,6 +1,6 @@
 /*
  * results.c — lifetime helpers for per-trial results and summaries, and the
- * deep copies of names and metric descriptions they share.
+ * deep copy of names they share.
  */
 #include "influsim/results.h"
 
@@ -9,36 +9,6 @@
 
 const double infl_quantile_levels[INFL_N_QUANTILES] = {0.01, 0.05, 0.10, 0.25, 0.50,
                                                        0.75, 0.90, 0.95, 0.99};
-
-void infl_metric_info_free(infl_metric_info *m, size_t n)
-{
-    if (m == NULL)
-        return;
-    for (size_t i = 0; i < n; i++) {
-        free(m[i].name);
-        free(m[i].long_name);
-        free(m[i].units);
-    }
-    free(m);
-}
-
-infl_metric_info *infl_metric_info_copy(const infl_metric_info *src, size_t n)
-{
-    infl_metric_info *m = calloc(n ? n : 1, sizeof *m);
-    if (m == NULL)
-        return NULL;
-    for (size_t i = 0; i < n; i++) {
-        m[i] = src[i];
-        m[i].name = strdup(src[i].name);
-        m[i].long_name = strdup(src[i].long_name);
-        m[i].units = strdup(src[i].units);
-        if (!m[i].name || !m[i].long_name || !m[i].units) {
-            infl_metric_info_free(m, i + 1);
-            return NULL;
-        }
-    }
-    return m;
-}
 
 void infl_names_free(char **names, size_t n)
 {
