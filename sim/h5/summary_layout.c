@@ -14,6 +14,31 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* The rows of a summary table: `metric` (kept open as *metric_scale, a
+ * dimension scale, for the caller to close), its units and long names. */
+static bool metric_rows(infl__h5_io *io, hid_t gs, const infl_summary *sm, hid_t *metric_scale)
+{
+    const size_t nm = sm->n_metrics;
+    char **names = malloc(nm * sizeof *names), **units = malloc(nm * sizeof *units),
+         **longs = malloc(nm * sizeof *longs);
+    bool ok = names && units && longs;
+    if (ok) {
+        for (size_t m = 0; m < nm; m++) {
+            names[m] = sm->metrics[m].name;
+            units[m] = sm->metrics[m].units;
+            longs[m] = sm->metrics[m].long_name;
+        }
+        ok = infl__h5_string_column(io, gs, "metric", names, nm, "metric name", metric_scale) &&
+             H5DSset_scale(*metric_scale, "metric") >= 0 &&
+             infl__h5_string_column(io, gs, "units", units, nm, "units of the metric", NULL) &&
+             infl__h5_string_column(io, gs, "long_name", longs, nm, "what the metric counts", NULL);
+    }
+    free(names);
+    free(units);
+    free(longs);
+    return ok;
+}
+
 /* Writes strategy s's summary table into its group (made by begin_strategy). */
 static bool summary_strategy(infl__h5_io *io, hid_t strategies, const infl_summary *sm, size_t s,
                              double *buf)
@@ -29,25 +54,7 @@ static bool summary_strategy(infl__h5_io *io, hid_t strategies, const infl_summa
     /* The summary: one row per metric, one column per statistic. */
     if ((gs = infl__h5_group(io, g, "summary")) < 0)
         goto done;
-    char **names = malloc(nm * sizeof *names), **units = malloc(nm * sizeof *units),
-         **longs = malloc(nm * sizeof *longs);
-    bool lists = names && units && longs;
-    if (lists) {
-        for (size_t m = 0; m < nm; m++) {
-            names[m] = sm->metrics[m].name;
-            units[m] = sm->metrics[m].units;
-            longs[m] = sm->metrics[m].long_name;
-        }
-        lists =
-            infl__h5_string_column(io, gs, "metric", names, nm, "metric name", &metric_scale) &&
-            H5DSset_scale(metric_scale, "metric") >= 0 &&
-            infl__h5_string_column(io, gs, "units", units, nm, "units of the metric", NULL) &&
-            infl__h5_string_column(io, gs, "long_name", longs, nm, "what the metric counts", NULL);
-    }
-    free(names);
-    free(units);
-    free(longs);
-    if (!lists) {
+    if (!metric_rows(io, gs, sm, &metric_scale)) {
         infl__h5_fail(io, "summary of strategy", sm->strategy_names[s]);
         goto done;
     }
@@ -109,41 +116,20 @@ static bool matrix(infl__h5_io *io, hid_t loc, const char *name, const double *v
     return infl__h5_nd_array(io, loc, name, 2, dims, v, scales, units, long_name);
 }
 
-/* The /comparisons group: the paired comparisons of conversions between
- * strategies, as matrices over (strategy, strategy_b) and as a table of pairs. */
-static bool write_comparisons(infl__h5_io *io, hid_t file, const infl_summary *sm,
-                              hid_t strategy_scale)
+/* /comparisons/pairs: the comparisons as a table, one row per ordered pair
+ * of different strategies (a, b). */
+static bool comparison_pairs(infl__h5_io *io, hid_t g, const infl_summary *sm)
 {
     const size_t n = sm->n_strategies;
-    hid_t g = infl__h5_group(io, file, "comparisons"), gp = -1, sb = -1;
+    const size_t pairs = n * (n - 1);
     bool ok = false;
-    size_t pairs = n * (n - 1);
+    hid_t gp = -1;
     char **a = calloc(pairs ? pairs : 1, sizeof *a), **b = calloc(pairs ? pairs : 1, sizeof *b);
     double *col = calloc(pairs ? pairs : 1, sizeof *col);
-    if (g < 0)
-        goto done;
     if (!a || !b || !col) {
         io->rc = infl_error_add(io->err, INFL_ENOMEM, "out of memory");
         goto done;
     }
-    /* The second axis has its own scale (the same names): a dimension may
-     * appear once per array for netCDF readers such as xarray. */
-    if (!infl__h5_string_column(io, g, "strategy_b", sm->strategy_names, n,
-                                "second strategy of a comparison (b)", &sb) ||
-        H5DSset_scale(sb, "strategy_b") < 0) {
-        infl__h5_fail(io, "dataset", "strategy_b");
-        goto done;
-    }
-    if (!infl__h5_attr_str(io, g, "metric", "conversions") ||
-        !matrix(io, g, "p_greater", sm->p_greater, n, "1", "P(conversions of a > conversions of b)",
-                strategy_scale, sb) ||
-        !matrix(io, g, "p_tie", sm->p_tie, n, "1", "P(conversions of a = conversions of b)",
-                strategy_scale, sb) ||
-        !matrix(io, g, "mean_difference", sm->mean_difference, n, "conversions",
-                "mean of conversions of a minus conversions of b", strategy_scale, sb) ||
-        !matrix(io, g, "se_difference", sm->se_difference, n, "conversions",
-                "standard error of the mean difference (paired, same trials)", strategy_scale, sb))
-        goto done;
     if ((gp = infl__h5_group(io, g, "pairs")) < 0)
         goto done;
     size_t i = 0;
@@ -159,24 +145,25 @@ static bool write_comparisons(infl__h5_io *io, hid_t file, const infl_summary *s
         !infl__h5_string_column(io, gp, "strategy_b", b, pairs, "second strategy of the pair",
                                 NULL))
         goto done;
-    struct {
+    const struct {
         const char *name;
         const double *m;
-        int op; /* 0: m[a,b]; 2: m[b,a] (the transpose, for "b greater") */
+        bool transpose; /* m[b,a], for "b greater"; else m[a,b] */
         const char *units, *long_name;
     } cols[] = {
-        {"p_a_greater", sm->p_greater, 0, "1", "P(conversions of a > conversions of b)"},
-        {"p_tie", sm->p_tie, 0, "1", "P(conversions of a = conversions of b)"},
-        {"p_b_greater", sm->p_greater, 2, "1", "P(conversions of b > conversions of a)"},
-        {"mean_difference", sm->mean_difference, 0, "conversions", "mean of a minus b"},
-        {"se_difference", sm->se_difference, 0, "conversions", "standard error of mean_difference"},
+        {"p_a_greater", sm->p_greater, false, "1", "P(conversions of a > conversions of b)"},
+        {"p_tie", sm->p_tie, false, "1", "P(conversions of a = conversions of b)"},
+        {"p_b_greater", sm->p_greater, true, "1", "P(conversions of b > conversions of a)"},
+        {"mean_difference", sm->mean_difference, false, "conversions", "mean of a minus b"},
+        {"se_difference", sm->se_difference, false, "conversions",
+         "standard error of mean_difference"},
     };
     for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
         i = 0;
         for (size_t x = 0; x < n; x++)
             for (size_t y = 0; y < n; y++)
                 if (x != y)
-                    col[i++] = cols[c].op == 2 ? cols[c].m[y * n + x] : cols[c].m[x * n + y];
+                    col[i++] = cols[c].transpose ? cols[c].m[y * n + x] : cols[c].m[x * n + y];
         if (!infl__h5_column(io, gp, cols[c].name, H5T_IEEE_F64LE, col, pairs, false, cols[c].units,
                              cols[c].long_name, -1))
             goto done;
@@ -186,10 +173,43 @@ done:
     free(a);
     free(b);
     free(col);
-    if (sb >= 0 && H5Dclose(sb) < 0)
-        ok = false;
     if (gp >= 0)
         H5Gclose(gp);
+    return ok;
+}
+
+/* The /comparisons group: the paired comparisons of conversions between
+ * strategies, as matrices over (strategy, strategy_b) and as a table of pairs. */
+static bool write_comparisons(infl__h5_io *io, hid_t file, const infl_summary *sm,
+                              hid_t strategy_scale)
+{
+    const size_t n = sm->n_strategies;
+    hid_t g = infl__h5_group(io, file, "comparisons"), sb = -1;
+    bool ok = false;
+    if (g < 0)
+        goto done;
+    /* The second axis has its own scale (the same names): a dimension may
+     * appear once per array for netCDF readers such as xarray. */
+    if (!infl__h5_string_column(io, g, "strategy_b", sm->strategy_names, n,
+                                "second strategy of a comparison (b)", &sb) ||
+        H5DSset_scale(sb, "strategy_b") < 0) {
+        infl__h5_fail(io, "dataset", "strategy_b");
+        goto done;
+    }
+    ok =
+        infl__h5_attr_str(io, g, "metric", "conversions") &&
+        matrix(io, g, "p_greater", sm->p_greater, n, "1", "P(conversions of a > conversions of b)",
+               strategy_scale, sb) &&
+        matrix(io, g, "p_tie", sm->p_tie, n, "1", "P(conversions of a = conversions of b)",
+               strategy_scale, sb) &&
+        matrix(io, g, "mean_difference", sm->mean_difference, n, "conversions",
+               "mean of conversions of a minus conversions of b", strategy_scale, sb) &&
+        matrix(io, g, "se_difference", sm->se_difference, n, "conversions",
+               "standard error of the mean difference (paired, same trials)", strategy_scale, sb) &&
+        comparison_pairs(io, g, sm);
+done:
+    if (sb >= 0 && H5Dclose(sb) < 0 && ok)
+        ok = infl__h5_fail(io, "dataset", "strategy_b");
     if (g >= 0)
         H5Gclose(g);
     return ok;
