@@ -67,8 +67,9 @@ infl_status infl_h5_writer_finish(infl_h5_writer *w, const infl_summary *sm, dou
                                   bool complete, infl_error *err);
 void infl_h5_writer_abandon(infl_h5_writer *w);
 /* Finishes a sweep's file (begun without trials): the /sweep group with one
- * summary per grid point (points in row-major order over the axes), then
- * flushes and renames it into place; frees the writer. */
+ * summary per grid point (points in row-major order over the axes, at most 4
+ * axes: more give INFL_ELIMIT), then flushes and renames it into place; frees
+ * the writer whatever happens. */
 infl_status infl_h5_writer_finish_sweep(infl_h5_writer *w, const infl_sweep_axis *axes,
                                         size_t n_axes, infl_summary *const *points,
                                         double wall_seconds, infl_error *err);
@@ -82,11 +83,14 @@ typedef struct {
 } infl_h5_optimize;
 /* Finishes the file of `influsim optimize` (begun with the trials of the
  * scenario's strategies and the optimum): the summaries, as
- * infl_h5_writer_finish, and the /optimize group; frees the writer. */
+ * infl_h5_writer_finish, and the /optimize group; frees the writer whatever
+ * happens. */
 infl_status infl_h5_writer_finish_optimize(infl_h5_writer *w, const infl_summary *sm,
                                            double wall_seconds, const infl_h5_optimize *o,
                                            infl_error *err);
-/* The temporary file being written (to remove it from a signal handler). */
+/* The temporary file being written, beside the target and named
+ * ".NAME.tmp.PID.N" (to remove it from a signal handler). Owned by the
+ * writer: valid until finish or abandon. */
 const char *infl_h5_writer_temp_path(const infl_h5_writer *w);
 
 /* What a results file says about the run that made it. Owned strings. */

@@ -2,7 +2,10 @@
  * Unit tests of the results file: a run written and its summary read back
  * equal to the one computed; the write is atomic (no temporary left, an
  * existing file replaced, an unwritable folder reported with nothing left);
- * files that are not influsim results are refused with a clear message.
+ * the two-step writer keeps the target untouched until finish, refuses a
+ * file that appeared meanwhile unless replacing, and abandon leaves nothing;
+ * a symbolic link is followed and kept; files that are not influsim results
+ * are refused with a clear message.
  */
 #include "check.h"
 #include "influsim/engine.h"
@@ -113,6 +116,67 @@ int main(void)
     snprintf(other, sizeof other, "%s/missing/out.h5", dir);
     CHECK_INT(infl_h5_write(other, sc, tr, sm, &info, &err), INFL_EIO);
     CHECK_CONTAINS(infl_error_message(&err), "cannot create a file in folder");
+    CHECK_INT(count_entries(dir), 1);
+
+    /* Two steps: the target untouched until finish; the temporary beside it. */
+    infl_error_clear(&err);
+    snprintf(other, sizeof other, "%s/steps.h5", dir);
+    infl_h5_writer *w = NULL;
+    CHECK_INT(infl_h5_writer_begin(other, sc, tr, 2, false, &w, &err), INFL_OK);
+    if (w != NULL) {
+        const char *tmp = infl_h5_writer_temp_path(w);
+        CHECK(tmp != NULL && strstr(tmp, "/.steps.h5.tmp.") != NULL);
+        CHECK(access(other, F_OK) != 0);
+        CHECK_INT(count_entries(dir), 2);
+        CHECK_INT(infl_h5_writer_finish(w, sm, 0.25, true, &err), INFL_OK);
+        CHECK_INT(access(other, F_OK), 0);
+        CHECK_INT(count_entries(dir), 2); /* out.h5 and steps.h5 */
+    }
+    /* Without --force an existing file is refused at begin... */
+    w = NULL;
+    CHECK_INT(infl_h5_writer_begin(other, sc, tr, 2, false, &w, &err), INFL_EARG);
+    CHECK(w == NULL);
+    CHECK_CONTAINS(infl_error_message(&err), "already exists; not replacing it");
+    unlink(other);
+    /* ...and at finish, when one appeared during the run: left as it was. */
+    infl_error_clear(&err);
+    CHECK_INT(infl_h5_writer_begin(other, sc, NULL, 2, false, &w, &err), INFL_OK);
+    write_text(other, "appeared", 8);
+    if (w != NULL) {
+        CHECK_INT(infl_h5_writer_finish(w, sm, 0.25, true, &err), INFL_EIO);
+        CHECK_CONTAINS(infl_error_message(&err), "a file appeared there during the run");
+        CHECK(stat(other, &st) == 0 && st.st_size == 8);
+        CHECK_INT(count_entries(dir), 2);
+    }
+    unlink(other);
+    /* Abandon removes the unfinished file; NULL is accepted. */
+    infl_error_clear(&err);
+    CHECK_INT(infl_h5_writer_begin(other, sc, tr, 2, true, &w, &err), INFL_OK);
+    CHECK_INT(count_entries(dir), 2);
+    infl_h5_writer_abandon(w);
+    infl_h5_writer_abandon(NULL);
+    CHECK_INT(count_entries(dir), 1);
+    CHECK(access(other, F_OK) != 0);
+
+    /* A symbolic link is followed: the file it names is replaced, the link kept. */
+    char link_path[300];
+    snprintf(other, sizeof other, "%s/real.h5", dir);
+    snprintf(link_path, sizeof link_path, "%s/link.h5", dir);
+    write_text(other, "old", 3);
+    CHECK_INT(symlink(other, link_path), 0);
+    CHECK_INT(infl_h5_write(link_path, sc, tr, sm, &info, &err), INFL_OK);
+    CHECK(lstat(link_path, &st) == 0 && S_ISLNK(st.st_mode));
+    CHECK(stat(other, &st) == 0 && st.st_size > 1000);
+    CHECK_INT(count_entries(dir), 3);
+    unlink(link_path);
+    unlink(other);
+    /* A folder at the target is never replaced. */
+    infl_error_clear(&err);
+    snprintf(other, sizeof other, "%s/folder.h5", dir);
+    CHECK_INT(mkdir(other, 0700), 0);
+    CHECK_INT(infl_h5_write(other, sc, tr, sm, &info, &err), INFL_EIO);
+    CHECK_CONTAINS(infl_error_message(&err), "is a folder, not a regular file");
+    rmdir(other);
     CHECK_INT(count_entries(dir), 1);
 
     /* Files that are not influsim results. */

@@ -1,5 +1,5 @@
 /*
- * h5in.c — reads the summary and run metadata back from a results file
+ * reader.c — reads the summary and run metadata back from a results file
  * (see infl_h5_read_summary in include/influsim/h5.h), for `influsim show`.
  *
  * Anything may arrive here: an empty file, a text file, a truncated or
@@ -8,34 +8,22 @@
  */
 #include "influsim/h5.h"
 
-#include <hdf5.h>
+#include "h5/h5io.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-    infl_error *err;
-    const char *path;
-    infl_status rc;
-} reader;
+typedef infl__h5_io reader;
 
+/* Records the first failure: the file is not what it should be. False. */
 static bool bad(reader *r, const char *what)
 {
     if (r->rc == INFL_OK)
         r->rc = infl_error_add(r->err, INFL_EFORMAT, "%s: %s", r->path, what);
     return false;
-}
-
-static hid_t vstr_type(void)
-{
-    hid_t t = H5Tcopy(H5T_C_S1);
-    if (t >= 0 && (H5Tset_size(t, H5T_VARIABLE) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0)) {
-        H5Tclose(t);
-        return -1;
-    }
-    return t;
 }
 
 /* Reads a scalar variable-length string attribute into a new string. */
@@ -47,7 +35,7 @@ static bool read_attr_str(reader *r, hid_t loc, const char *name, char **out)
         return bad(r, msg);
     hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
     hid_t ft = a >= 0 ? H5Aget_type(a) : -1;
-    hid_t t = vstr_type();
+    hid_t t = infl__h5_str_type();
     char *v = NULL;
     bool ok = a >= 0 && ft >= 0 && t >= 0 && H5Tget_class(ft) == H5T_STRING &&
               H5Tis_variable_str(ft) > 0 && H5Aread(a, t, &v) >= 0 && v != NULL;
@@ -175,7 +163,7 @@ static bool read_strings(reader *r, hid_t loc, const char *group, const char *na
         return false;
     char msg[512];
     snprintf(msg, sizeof msg, "cannot read string dataset '%s/%s'", group, name);
-    hid_t t = vstr_type(), ft = H5Dget_type(d), s = H5Dget_space(d);
+    hid_t t = infl__h5_str_type(), ft = H5Dget_type(d), s = H5Dget_space(d);
     char **raw = calloc(*n ? *n : 1, sizeof *raw);
     char **copy = calloc(*n ? *n : 1, sizeof *copy);
     bool ok = t >= 0 && ft >= 0 && s >= 0 && raw && copy && H5Tget_class(ft) == H5T_STRING &&
@@ -340,107 +328,115 @@ void infl_h5_meta_destroy(infl_h5_meta *meta)
     memset(meta, 0, sizeof *meta);
 }
 
-infl_status infl_h5_read_summary(const char *path, infl_summary **out, infl_h5_meta *meta,
-                                 infl_error *err)
+/* Opens the file at r->path, checking that it is an influsim results file
+ * of a version this program reads and not a sweep's (meta->format_version
+ * set); the file (the caller closes it), or negative (failure recorded). */
+static hid_t open_results(reader *r, infl_h5_meta *meta)
 {
-    *out = NULL;
-    memset(meta, 0, sizeof *meta);
-    reader r = {.err = err, .path = path, .rc = INFL_OK};
-    hid_t file = -1, strategies = -1, comparisons = -1;
-    infl_summary *sm = NULL;
+    hid_t file = -1;
     char *format = NULL;
-    double *col = NULL;
-    H5E_auto2_t old_func = NULL;
-    void *old_data = NULL;
-    H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-
-    FILE *probe = fopen(path, "rb");
+    bool ok = false;
+    FILE *probe = fopen(r->path, "rb");
     if (probe == NULL) {
-        r.rc = infl_error_add(err, INFL_EIO, "%s: cannot open: %s", path, strerror(errno));
+        r->rc = infl_error_add(r->err, INFL_EIO, "%s: cannot open: %s", r->path, strerror(errno));
         goto done;
     }
     fclose(probe);
-    if (H5Fis_hdf5(path) <= 0) {
-        bad(&r, "not an HDF5 file (empty, truncated, or another format)");
+    if (H5Fis_hdf5(r->path) <= 0) {
+        bad(r, "not an HDF5 file (empty, truncated, or another format)");
         goto done;
     }
-    file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    file = H5Fopen(r->path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (file < 0) {
-        bad(&r, "cannot open as HDF5 (truncated or damaged file?)");
+        bad(r, "cannot open as HDF5 (truncated or damaged file?)");
         goto done;
     }
     if (H5Aexists(file, "format") <= 0) {
-        bad(&r, "an HDF5 file, but not an influsim results file (no 'format' attribute)");
+        bad(r, "an HDF5 file, but not an influsim results file (no 'format' attribute)");
         goto done;
     }
-    if (!read_attr_str(&r, file, "format", &format))
+    if (!read_attr_str(r, file, "format", &format))
         goto done;
     if (strcmp(format, INFL_H5_FORMAT) != 0) {
         char msg[256];
         snprintf(msg, sizeof msg, "not an influsim results file (format is \"%.100s\")", format);
-        bad(&r, msg);
+        bad(r, msg);
         goto done;
     }
-    uint64_t version = 0, threads = 0;
-    if (!read_attr_num(&r, file, "format_version", H5T_NATIVE_UINT64, &version))
+    uint64_t version = 0;
+    if (!read_attr_num(r, file, "format_version", H5T_NATIVE_UINT64, &version))
         goto done;
     if (version > INFL_H5_FORMAT_VERSION || version == 0) {
         char msg[160];
         snprintf(msg, sizeof msg,
                  "results format version %llu; this influsim reads version %d (upgrade influsim)",
                  (unsigned long long)version, INFL_H5_FORMAT_VERSION);
-        bad(&r, msg);
+        bad(r, msg);
         goto done;
     }
     meta->format_version = (long)version;
     if (H5Aexists(file, "kind") > 0) {
         char *kind = NULL;
-        bool sweep = read_attr_str(&r, file, "kind", &kind) && strcmp(kind, "sweep") == 0;
+        bool sweep = read_attr_str(r, file, "kind", &kind) && strcmp(kind, "sweep") == 0;
         free(kind);
         if (sweep) {
-            bad(&r, "a sweep's results (influsim sweep): its summaries are the arrays in /sweep, "
-                    "over the grid, the strategies and the metrics (docs/output.md)");
+            bad(r, "a sweep's results (influsim sweep): its summaries are the arrays in /sweep, "
+                   "over the grid, the strategies and the metrics (docs/output.md)");
             goto done;
         }
     }
-    if (!read_attr_str(&r, file, "scenario_name", &meta->scenario_name) ||
-        !read_attr_str(&r, file, "currency", &meta->currency) ||
-        !read_attr_str(&r, file, "program_version", &meta->program_version) ||
-        !read_attr_str(&r, file, "created", &meta->created) ||
-        !read_attr_num(&r, file, "seed", H5T_NATIVE_UINT64, &meta->seed) ||
-        !read_attr_num(&r, file, "trials", H5T_NATIVE_UINT64, &meta->trials) ||
-        !read_attr_num(&r, file, "threads", H5T_NATIVE_UINT64, &threads) ||
-        !read_attr_num(&r, file, "wall_time_s", H5T_NATIVE_DOUBLE, &meta->wall_seconds) ||
-        !read_attr_bool(&r, file, "complete", &meta->complete))
-        goto done;
+    ok = true;
+done:
+    free(format);
+    if (!ok && file >= 0) {
+        H5Fclose(file);
+        file = -1;
+    }
+    return file;
+}
+
+/* Reads the root attributes that describe the run into meta. */
+static bool read_meta(reader *r, hid_t file, infl_h5_meta *meta)
+{
+    uint64_t threads = 0;
+    if (!read_attr_str(r, file, "scenario_name", &meta->scenario_name) ||
+        !read_attr_str(r, file, "currency", &meta->currency) ||
+        !read_attr_str(r, file, "program_version", &meta->program_version) ||
+        !read_attr_str(r, file, "created", &meta->created) ||
+        !read_attr_num(r, file, "seed", H5T_NATIVE_UINT64, &meta->seed) ||
+        !read_attr_num(r, file, "trials", H5T_NATIVE_UINT64, &meta->trials) ||
+        !read_attr_num(r, file, "threads", H5T_NATIVE_UINT64, &threads) ||
+        !read_attr_num(r, file, "wall_time_s", H5T_NATIVE_DOUBLE, &meta->wall_seconds) ||
+        !read_attr_bool(r, file, "complete", &meta->complete))
+        return false;
     meta->threads = threads;
     /* Files from before trials_done was recorded hold all their trials. */
     meta->trials_done = meta->trials;
-    if (H5Aexists(file, "trials_done") > 0 &&
-        !read_attr_num(&r, file, "trials_done", H5T_NATIVE_UINT64, &meta->trials_done))
-        goto done;
+    return H5Aexists(file, "trials_done") <= 0 ||
+           read_attr_num(r, file, "trials_done", H5T_NATIVE_UINT64, &meta->trials_done);
+}
 
-    sm = calloc(1, sizeof *sm);
-    if (sm == NULL) {
-        bad(&r, "out of memory");
-        goto done;
-    }
-    sm->n_trials = meta->trials_done;
+/* Reads into sm (n_trials set) the strategies, the metrics, each strategy's
+ * summary and the comparisons. */
+static bool read_tables(reader *r, hid_t file, infl_summary *sm)
+{
+    hid_t strategies = -1, comparisons = -1;
+    double *col = NULL;
+    bool ok = false;
     hsize_t ns = 0;
-    if (!read_strings(&r, file, "", "strategy", &ns, &sm->strategy_names))
+    if (!read_strings(r, file, "", "strategy", &ns, &sm->strategy_names))
         goto done;
     sm->n_strategies = ns;
     if (ns == 0) {
-        bad(&r, "the file lists no strategies");
+        bad(r, "the file lists no strategies");
         goto done;
     }
     if (H5Lexists(file, "strategies", H5P_DEFAULT) <= 0 ||
         (strategies = H5Gopen2(file, "strategies", H5P_DEFAULT)) < 0) {
-        bad(&r, "missing group 'strategies'");
+        bad(r, "missing group 'strategies'");
         goto done;
     }
-    if (!read_metric_info(&r, strategies, sm))
+    if (!read_metric_info(r, strategies, sm))
         goto done;
     sm->stats = calloc(ns * sm->n_metrics, sizeof *sm->stats);
     col = malloc(sm->n_metrics * sizeof *col);
@@ -450,33 +446,49 @@ infl_status infl_h5_read_summary(const char *path, infl_summary **out, infl_h5_m
     sm->se_difference = calloc(ns * ns, sizeof(double));
     if (!sm->stats || !col || !sm->p_greater || !sm->p_tie || !sm->mean_difference ||
         !sm->se_difference) {
-        bad(&r, "out of memory");
+        bad(r, "out of memory");
         goto done;
     }
     for (size_t s = 0; s < ns; s++)
-        if (!read_strategy(&r, strategies, sm, s, col))
+        if (!read_strategy(r, strategies, sm, s, col))
             goto done;
     if (H5Lexists(file, "comparisons", H5P_DEFAULT) <= 0 ||
         (comparisons = H5Gopen2(file, "comparisons", H5P_DEFAULT)) < 0) {
-        bad(&r, "missing group 'comparisons'");
+        bad(r, "missing group 'comparisons'");
         goto done;
     }
-    if (!read_matrix(&r, comparisons, "p_greater", ns, sm->p_greater) ||
-        !read_matrix(&r, comparisons, "p_tie", ns, sm->p_tie) ||
-        !read_matrix(&r, comparisons, "mean_difference", ns, sm->mean_difference) ||
-        !read_matrix(&r, comparisons, "se_difference", ns, sm->se_difference))
-        goto done;
-
+    ok = read_matrix(r, comparisons, "p_greater", ns, sm->p_greater) &&
+         read_matrix(r, comparisons, "p_tie", ns, sm->p_tie) &&
+         read_matrix(r, comparisons, "mean_difference", ns, sm->mean_difference) &&
+         read_matrix(r, comparisons, "se_difference", ns, sm->se_difference);
 done:
-    free(format);
     free(col);
     if (comparisons >= 0)
         H5Gclose(comparisons);
     if (strategies >= 0)
         H5Gclose(strategies);
+    return ok;
+}
+
+infl_status infl_h5_read_summary(const char *path, infl_summary **out, infl_h5_meta *meta,
+                                 infl_error *err)
+{
+    *out = NULL;
+    memset(meta, 0, sizeof *meta);
+    reader r = {.err = err, .path = path, .rc = INFL_OK};
+    infl_summary *sm = NULL;
+    infl__h5_quiet_state q = infl__h5_quiet();
+    hid_t file = open_results(&r, meta);
+    bool ok = file >= 0 && read_meta(&r, file, meta);
+    if (ok && (sm = calloc(1, sizeof *sm)) == NULL)
+        ok = bad(&r, "out of memory");
+    if (ok) {
+        sm->n_trials = meta->trials_done;
+        read_tables(&r, file, sm);
+    }
     if (file >= 0)
         H5Fclose(file);
-    H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
+    infl__h5_restore(q);
     if (r.rc != INFL_OK) {
         infl_summary_free(sm);
         infl_h5_meta_destroy(meta);
