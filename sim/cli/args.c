@@ -97,27 +97,15 @@ void infl_cli_sets_destroy(infl_cli_sets *sets)
     memset(sets, 0, sizeof *sets);
 }
 
-/* Loads the scenario with the base overrides, then `extra` (NULL-terminated). */
-infl_status infl_cli_load(const char *path, const infl_cli_sets *base, const char *const *extra,
-                          infl_scenario **sc, infl_error *err)
+/* Loads the scenario once; every study derives its points from it
+ * (infl_scenario_derive), so the file is read only here. */
+infl_status infl_cli_load(const char *path, const infl_cli_sets *sets, infl_scenario **sc,
+                          infl_error *err)
 {
-    size_t n = base->count;
-    for (const char *const *e = extra; e && *e; e++)
-        n++;
-    const char **all = malloc((n ? n : 1) * sizeof *all);
-    if (all == NULL)
-        return infl_error_add(err, INFL_ENOMEM, "out of memory");
-    size_t k = 0;
-    for (size_t i = 0; i < base->count; i++)
-        all[k++] = base->items[i];
-    for (const char *const *e = extra; e && *e; e++)
-        all[k++] = *e;
-    infl_status rc =
-        path ? infl_scenario_load_file(path, all, n, sc, err)
-             : infl_scenario_load_text(infl_default_scenario_yaml, infl_default_scenario_size,
-                                       INFL_DEFAULT_SCENARIO_ORIGIN, all, n, sc, err);
-    free(all);
-    return rc;
+    return path ? infl_scenario_load_file(path, sets->items, sets->count, sc, err)
+                : infl_scenario_load_text(infl_default_scenario_yaml, infl_default_scenario_size,
+                                          INFL_DEFAULT_SCENARIO_ORIGIN, sets->items, sets->count,
+                                          sc, err);
 }
 
 /* Builds an owned "key=value" override from an option's argument. */

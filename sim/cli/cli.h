@@ -72,10 +72,11 @@ bool infl_cli_sets_add_override(infl_cli_sets *sets, const char *key, const char
 /* Adds --trials and --seed (each when not NULL) as overrides; false if out of memory. */
 bool infl_cli_sets_add_trials_seed(infl_cli_sets *sets, const char *trials, const char *seed);
 /* Loads the scenario at path (NULL: the built-in default) with the overrides
- * of base, then those of extra (NULL-terminated; may be NULL). */
+ * of sets, once: a study derives every point from it (infl_scenario_derive)
+ * and never reads the file again. */
 struct infl_scenario;
-infl_status infl_cli_load(const char *path, const infl_cli_sets *base, const char *const *extra,
-                          struct infl_scenario **sc, infl_error *err);
+infl_status infl_cli_load(const char *path, const infl_cli_sets *sets, struct infl_scenario **sc,
+                          infl_error *err);
 void infl_cli_sets_destroy(infl_cli_sets *sets);
 
 /* What the report says about the run beside the numbers. */

@@ -56,8 +56,7 @@ static void usage(FILE *out)
 }
 
 typedef struct {
-    const char *path;
-    const infl_cli_sets *sets;
+    const infl_scenario *base; /* every run is derived from it */
     size_t n_tiers;
     char *tiers[INFL_OPTIMIZE_MAX_TIERS];
     const char *metric;
@@ -71,9 +70,9 @@ typedef struct {
 static infl_status run_with(optimize_ctx *c, const char *strategies, infl_scenario **sc_out,
                             infl_trials **out, infl_run_stats *stats, infl_error *err)
 {
-    const char *extra[2] = {strategies, NULL};
+    const char *extra[1] = {strategies};
     infl_scenario *sc = NULL;
-    infl_status rc = infl_cli_load(c->path, c->sets, extra, &sc, err);
+    infl_status rc = infl_scenario_derive(c->base, extra, 1, &sc, err);
     if (rc != INFL_OK)
         return rc;
     infl_run_options opt = {.threads = c->threads};
@@ -317,12 +316,11 @@ int infl_cmd_optimize(int argc, char **argv)
         rc = infl_error_add(&err, INFL_ENOMEM, "out of memory");
         goto fail;
     }
-    c.path = optind < argc ? argv[optind] : NULL;
-    c.sets = &sets;
     c.threads = (unsigned)threads;
     c.metric = infl_objective_metric(&o.objective);
-    if ((rc = infl_cli_load(c.path, &sets, NULL, &base, &err)) != INFL_OK)
+    if ((rc = infl_cli_load(optind < argc ? argv[optind] : NULL, &sets, &base, &err)) != INFL_OK)
         goto fail;
+    c.base = base;
     for (size_t t = 0; t < c.n_tiers; t++) {
         size_t i = 0, n = infl_scenario_tier_count(base);
         while (i < n && strcmp(infl_scenario_tier_name(base, i), c.tiers[t]) != 0)

@@ -48,8 +48,7 @@ static void usage(FILE *out)
 }
 
 typedef struct {
-    const char *path;
-    const infl_cli_sets *sets;
+    const infl_scenario *base; /* every budget is derived from it */
     const char *strategy;
     double conversions, confidence;
     bool expected;
@@ -63,9 +62,9 @@ static infl_status evaluate(plan_ctx *p, double b, double *score, infl_error *er
 {
     char over[64];
     snprintf(over, sizeof over, "budget=%.17g", b);
-    const char *extra[2] = {over, NULL};
+    const char *extra[1] = {over};
     infl_scenario *sc = NULL;
-    infl_status rc = infl_cli_load(p->path, p->sets, extra, &sc, err);
+    infl_status rc = infl_scenario_derive(p->base, extra, 1, &sc, err);
     if (rc != INFL_OK)
         return rc;
     infl_trials *tr = NULL;
@@ -94,6 +93,7 @@ static infl_status evaluate(plan_ctx *p, double b, double *score, infl_error *er
     if (!p->quiet)
         printf("  budget %14.2f: %s %.4f\n", b, p->expected ? "mean conversions" : "P(reach)",
                *score);
+    fflush(stdout); /* a line per budget as it is tried, also into a pipe */
     return INFL_OK;
 }
 
@@ -197,12 +197,11 @@ int infl_cmd_plan(int argc, char **argv)
         code = INFL_EXIT_FAILURE;
         goto done;
     }
-    p.path = optind < argc ? argv[optind] : NULL;
-    p.sets = &sets;
     p.conversions = (double)conversions;
     p.threads = (unsigned)threads;
-    if ((rc = infl_cli_load(p.path, &sets, NULL, &base, &err)) != INFL_OK)
+    if ((rc = infl_cli_load(optind < argc ? argv[optind] : NULL, &sets, &base, &err)) != INFL_OK)
         goto fail;
+    p.base = base;
     if (!p.quiet)
         printf("%s: smallest budget for %s to make %llu conversions %s\n", infl_scenario_name(base),
                p.strategy, (unsigned long long)conversions,

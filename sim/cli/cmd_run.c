@@ -229,7 +229,7 @@ int infl_cmd_run(int argc, char **argv)
         no_trials = infl_checkpoint_no_trials(cp);
         force = true; /* the output holds at most this run's partial results */
     } else {
-        rc = infl_cli_load(optind < argc ? argv[optind] : NULL, &sets, NULL, &sc, &err);
+        rc = infl_cli_load(optind < argc ? argv[optind] : NULL, &sets, &sc, &err);
         if (rc != INFL_OK)
             goto fail;
     }

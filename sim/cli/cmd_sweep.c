@@ -138,7 +138,7 @@ int infl_cmd_sweep(int argc, char **argv)
         goto done;
     }
     const char *path = optind < argc ? argv[optind] : NULL;
-    if ((rc = infl_cli_load(path, &sets, NULL, &base, &err)) != INFL_OK)
+    if ((rc = infl_cli_load(path, &sets, &base, &err)) != INFL_OK)
         goto fail;
     if ((rc = infl_h5_check_target(output, force, &err)) != INFL_OK)
         goto fail;
@@ -176,7 +176,7 @@ int infl_cmd_sweep(int argc, char **argv)
             extra[a] = over[a];
         }
         infl_scenario *sc = NULL;
-        if ((rc = infl_cli_load(path, &sets, extra, &sc, &err)) != INFL_OK) {
+        if ((rc = infl_scenario_derive(base, extra, n_axes, &sc, &err)) != INFL_OK) {
             infl_error_add(&err, rc, "at the sweep point %s%s%s", extra[0], n_axes > 1 ? ", " : "",
                            n_axes > 1 ? extra[1] : "");
             goto fail;
@@ -200,6 +200,7 @@ int infl_cmd_sweep(int argc, char **argv)
             for (size_t s = 0; s < sm->n_strategies; s++)
                 printf(" %10.2f", infl_summary_stat(sm, s, "conversions")->mean);
             printf("  %s\n", sm->strategy_names[infl_sweep_best_strategy(sm, false)]);
+            fflush(stdout); /* a line per point as it is done, also into a pipe */
         }
     }
     if (!quiet && n_axes == 1) {
