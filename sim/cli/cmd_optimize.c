@@ -13,6 +13,7 @@
 
 #include "influsim/engine.h"
 #include "influsim/optimize.h"
+#include "influsim/pipeline.h"
 #include "influsim/scenario.h"
 
 #include <getopt.h>
@@ -66,9 +67,9 @@ typedef struct {
     uint64_t hires;
 } optimize_ctx;
 
-/* Runs the scenario with `strategies` (a --set override) and hands back its trials. */
-static infl_status run_with(optimize_ctx *c, const char *strategies, infl_scenario **sc_out,
-                            infl_trials **out, infl_run_stats *stats, infl_error *err)
+/* Runs the base scenario with `strategies` (a --set override) and hands back its trials. */
+static infl_status run_with(optimize_ctx *c, const char *strategies, infl_trials **out,
+                            infl_error *err)
 {
     const char *extra[1] = {strategies};
     infl_scenario *sc = NULL;
@@ -80,12 +81,7 @@ static infl_status run_with(optimize_ctx *c, const char *strategies, infl_scenar
     rc = infl_engine_run(sc, &opt, out, NULL, &st, err);
     c->runs++;
     c->hires += st.hires_simulated;
-    if (stats)
-        *stats = st;
-    if (sc_out != NULL && rc == INFL_OK)
-        *sc_out = sc;
-    else
-        infl_scenario_free(sc);
+    infl_scenario_free(sc);
     return rc;
 }
 
@@ -120,7 +116,7 @@ static infl_status evaluate(void *user, size_t n_points, const double *shares, d
         if (buf == NULL)
             return infl_error_add(err, INFL_ENOMEM, "out of memory");
         infl_trials *tr = NULL;
-        infl_status rc = run_with(c, buf, NULL, &tr, NULL, err);
+        infl_status rc = run_with(c, buf, &tr, err);
         free(buf);
         if (rc != INFL_OK)
             return rc;
@@ -244,9 +240,7 @@ int infl_cmd_optimize(int argc, char **argv)
     infl_error_init(&err);
     infl_scenario *base = NULL, *final_sc = NULL;
     infl_optimize_result *r = NULL;
-    infl_trials *tr = NULL;
-    infl_summary *sm = NULL;
-    infl_h5_writer *writer = NULL;
+    infl_pipeline_result result = {0};
     char *strategies = NULL;
     infl_status rc = INFL_OK;
     char *end = NULL;
@@ -396,28 +390,29 @@ int infl_cmd_optimize(int argc, char **argv)
         rc = infl_error_add(&err, INFL_ENOMEM, "out of memory");
         goto fail;
     }
-    infl_run_stats stats = {0};
-    if ((rc = run_with(&c, strategies, &final_sc, &tr, &stats, &err)) != INFL_OK)
-        goto fail;
-    const double wall = infl_now() - start;
-    if ((rc = infl_h5_writer_begin(output, final_sc, tr, stats.threads, force, &writer, &err)) !=
+    if ((rc = infl_scenario_derive(base, (const char *const *)&strategies, 1, &final_sc, &err)) !=
         INFL_OK)
         goto fail;
-    if ((rc = infl_summary_compute_inplace(tr, stats.threads, &sm, &err)) != INFL_OK) {
-        infl_h5_writer_abandon(writer);
-        goto fail;
-    }
     infl_h5_optimize record = {.result = r,
                                .tier_names = c.tiers,
                                .objective = &o.objective,
                                .objective_units = units,
                                .strategy = optimum_name};
-    if ((rc = infl_h5_writer_finish_optimize(writer, sm, wall, &record, &err)) != INFL_OK)
+    infl_pipeline_options popt = {.output = output,
+                                  .replace = force,
+                                  .run = {.threads = c.threads},
+                                  .earlier_seconds = search_seconds,
+                                  .optimize = &record};
+    if ((rc = infl_pipeline_run(final_sc, &popt, &result, &err)) != INFL_OK)
         goto fail;
+    const infl_run_stats stats = result.stats;
+    const infl_summary *sm = result.summary;
+    const double wall = result.wall_seconds;
+    c.hires += stats.hires_simulated;
 
     if (!quiet) {
         printf("searched %zu splits in %u runs (%.1f s, %.3g hires simulated)\n", r->n_points,
-               c.runs - 1, search_seconds, (double)c.hires);
+               c.runs, search_seconds, (double)c.hires);
         print_result(&c, r, label, units);
         infl_report_header h = {.scenario_name = infl_scenario_name(final_sc),
                                 .currency = infl_scenario_currency(final_sc),
@@ -442,8 +437,7 @@ fail:
     code = infl_cli_exit_code(rc);
 done:
     free(strategies);
-    infl_summary_free(sm);
-    infl_trials_free(tr);
+    infl_pipeline_result_destroy(&result);
     infl_optimize_result_free(r);
     infl_scenario_free(final_sc);
     infl_scenario_free(base);

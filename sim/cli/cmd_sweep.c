@@ -6,6 +6,7 @@
 #include "cli.h"
 
 #include "influsim/engine.h"
+#include "influsim/pipeline.h"
 #include "influsim/scenario.h"
 #include "influsim/sweep.h"
 
@@ -220,10 +221,8 @@ int infl_cmd_sweep(int argc, char **argv)
                    cx[i].p_from_lower, cx[i].lower);
         free(cx);
     }
-    infl_h5_writer *writer = NULL;
-    if ((rc = infl_h5_writer_begin(output, base, NULL, used, force, &writer, &err)) != INFL_OK)
-        goto fail;
-    rc = infl_h5_writer_finish_sweep(writer, axes, n_axes, points, infl_now() - start, &err);
+    rc = infl_pipeline_write_sweep(output, force, base, used, axes, n_axes, points,
+                                   infl_now() - start, &err);
     if (rc != INFL_OK)
         goto fail;
     if (!quiet)
