@@ -153,15 +153,17 @@ int infl_cmd_run(int argc, char **argv)
     infl_error_init(&warnings);
     infl_scenario *sc = NULL;
     infl_pipeline_result result = {0};
+    infl_status rc = INFL_OK;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:n:t:s:qmh", opts, NULL)) != -1) {
-        int shared = infl_cli_scenario_option(c, optarg, 1, &sets, &trials, &seed, &threads);
-        if (shared == 0) {
-            code = INFL_EXIT_USAGE;
-            goto done;
+        infl_cli_option shared =
+            infl_cli_scenario_option(c, optarg, 1, &sets, &trials, &seed, &threads, &err);
+        if (shared == INFL_CLI_OPTION_BAD) {
+            rc = err.status;
+            goto fail;
         }
-        if (shared == 1)
+        if (shared == INFL_CLI_OPTION_TAKEN)
             continue;
         bool ok = true;
         switch (c) {
@@ -253,7 +255,6 @@ int infl_cmd_run(int argc, char **argv)
     }
     snprintf(checkpoint_path, path_len, "%s.checkpoint", output);
     double t_load = infl_now();
-    infl_status rc;
     if (resume) {
         if (optind < argc || sets.count > 0) {
             infl_cli_error("--resume takes the scenario from %s; give no scenario, --set, "
