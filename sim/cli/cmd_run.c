@@ -284,12 +284,11 @@ int infl_cmd_run(int argc, char **argv)
     }
     infl_progress progress;
     infl_progress_init(&progress, !quiet && isatty(STDERR_FILENO));
+    /* As the scenario was loaded (a resumed one from its checkpoint's source). */
     infl_checkpoint_source source = {.origin = infl_scenario_origin(sc),
                                      .text = infl_scenario_source_text(sc),
-                                     .sets = sets.items,
-                                     .n_sets = sets.count};
-    if (cp != NULL)
-        source = infl_checkpoint_scenario(cp);
+                                     .sets = infl_scenario_sets(sc),
+                                     .n_sets = infl_scenario_set_count(sc)};
     bool checkpointing = checkpoint_seconds > 0 || resume;
     double available = max_memory > 0 ? max_memory : infl_available_memory();
     run_ctx ctx = {.progress = &progress, .trials = infl_scenario_trials(sc)};

@@ -1,11 +1,13 @@
 /*
- * Unit tests of the sweep module without a simulation: where the best
- * strategy changes along a 1-D grid, from synthetic summaries (a change by
- * mean and a different one by median, each with its P(A > B) from
- * p_greater; no change, no crossover), the best strategy's tie rules, and
- * the errors of parsing an axis.
+ * Unit tests of the sweep module: where the best strategy changes along a
+ * 1-D grid, from synthetic summaries (a change by mean and a different one
+ * by median, each with its P(A > B) from p_greater; no change, no
+ * crossover), the best strategy's tie rules, the errors of parsing an axis,
+ * and a small sweep of tests/scenarios/small.yaml (a point equals a run of
+ * the scenario derived with its value; a rejected point is named).
  */
 #include "check.h"
+#include "influsim/study.h"
 #include "influsim/sweep.h"
 
 enum { N_STRATEGIES = 2, N_POINTS = 4 };
@@ -152,9 +154,73 @@ static void test_axes(void)
     bad_axis("budget=1:2:1", "one point needs FROM = TO");
 }
 
+typedef struct {
+    size_t calls;
+    double values[8];
+} point_trace;
+
+static void on_point(void *user, size_t point, const double *values, const infl_summary *sm)
+{
+    point_trace *t = user;
+    CHECK_INT(point, t->calls);
+    CHECK(sm != NULL);
+    if (t->calls < 8)
+        t->values[t->calls] = values[0];
+    t->calls++;
+}
+
+/* A small sweep: a point equals a run of the scenario derived with its value. */
+static void test_run(void)
+{
+    const char *src = getenv("INFLUSIM_SOURCE_DIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tests/scenarios/small.yaml", src ? src : ".");
+    const char *sets[] = {"trials=200"};
+    infl_scenario *base = NULL;
+    infl_error err;
+    infl_error_init(&err);
+    CHECK_INT(infl_scenario_load_file(path, sets, 1, &base, &err), INFL_OK);
+    if (base == NULL)
+        return;
+    infl_sweep_axis axis;
+    CHECK_INT(infl_sweep_axis_parse("--vary", "budget=2000:8000:3", &axis, &err), INFL_OK);
+    point_trace t = {0};
+    infl_sweep_options o = {.threads = 2, .point = on_point, .user = &t};
+    infl_sweep_result r = {0};
+    CHECK_INT(infl_sweep_run(base, &axis, 1, &o, &r, &err), INFL_OK);
+    CHECK_INT(r.n_points, 3);
+    CHECK_INT(t.calls, 3);
+    CHECK_NEAR(t.values[1], 5000, 0);
+    const char *at[] = {"budget=5000"};
+    infl_scenario *sc = NULL;
+    infl_summary *sm = NULL;
+    CHECK_INT(infl_scenario_derive(base, at, 1, &sc, &err), INFL_OK);
+    CHECK_INT(infl_study_summary(sc, 1, false, &sm, NULL, &err), INFL_OK);
+    if (sm != NULL && r.n_points == 3)
+        for (size_t s = 0; s < sm->n_strategies; s++)
+            CHECK_NEAR(infl_summary_stat(r.points[1], s, "conversions")->mean,
+                       infl_summary_stat(sm, s, "conversions")->mean, 0);
+    infl_summary_free(sm);
+    infl_scenario_free(sc);
+    infl_sweep_result_destroy(&r);
+    infl_sweep_axis_destroy(&axis);
+
+    /* A point the scenario rejects: its messages, then which point. */
+    CHECK_INT(infl_sweep_axis_parse("--vary", "budget=-5:100:2", &axis, &err), INFL_OK);
+    infl_error_clear(&err);
+    CHECK_INT(infl_sweep_run(base, &axis, 1, &o, &r, &err), INFL_EINVAL);
+    CHECK_CONTAINS(infl_error_message(&err), "--set:2:8: budget: must be in (0, 1e15] (got -5)\n"
+                                             "at the sweep point budget=-5\n");
+    infl_sweep_result_destroy(&r);
+    infl_sweep_axis_destroy(&axis);
+    infl_scenario_free(base);
+    infl_error_destroy(&err);
+}
+
 int main(void)
 {
     test_crossovers();
     test_axes();
+    test_run();
     return check_exit();
 }
