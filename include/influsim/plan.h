@@ -37,7 +37,8 @@ typedef struct {
 
 typedef struct {
     double budget;  /* the smallest budget found enough */
-    double lower;   /* the largest found not enough (0 if none tried) */
+    double lower;   /* the largest found not enough (if every budget tried was enough:
+                       the bracket's end below 0.01, untried, with p_lower 0) */
     double p;       /* the score at budget */
     double p_lower; /* the score at lower */
 } infl_plan_result;
