@@ -1,8 +1,8 @@
 /*
  * influsim/optimize.h — the best split of the budget across tiers.
  *
- * An objective (mean conversions, a quantile of conversions, mean profit or
- * P(ROI > 0)) is a function of the budget shares of the tiers named. Every
+ * An objective (influsim/objective.h) is a function of the budget shares of
+ * the tiers named. Every
  * share vector is evaluated on the same simulated trials (common random
  * numbers), so the objective is a deterministic function of the shares and
  * the difference between two share vectors is known far more precisely than
@@ -26,6 +26,8 @@
 #define INFLUSIM_OPTIMIZE_H
 
 #include "influsim/error.h"
+#include "influsim/objective.h"
+#include "influsim/scenario.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -35,47 +37,6 @@
 #define INFL_OPTIMIZE_MAX_TIERS 8
 /* Share changes of the profile, per side. */
 #define INFL_OPTIMIZE_STEPS 5
-
-typedef enum {
-    INFL_OBJECTIVE_MEAN,     /* mean conversions */
-    INFL_OBJECTIVE_QUANTILE, /* a quantile of conversions (q10: the 10 % quantile) */
-    INFL_OBJECTIVE_PROFIT,   /* mean profit */
-    INFL_OBJECTIVE_P_ROI,    /* P(ROI > 0): the chance that the campaign pays for itself */
-} infl_objective_kind;
-
-typedef struct {
-    infl_objective_kind kind;
-    double level;  /* QUANTILE: the level, in (0, 1) */
-    char name[16]; /* as written: "mean", "q10", "profit", "p-roi" */
-} infl_objective;
-
-/* Parses "mean", "qNN" (a percentage: q10, q2.5), "q0.NNN" (the level
- * itself: q0.025), "profit" or "p-roi". INFL_EARG with a message naming the choices if not. */
-infl_status infl_objective_parse(const char *text, infl_objective *out, infl_error *err);
-/* The per-trial metric the objective reads ("conversions", "profit", "roi"). */
-const char *infl_objective_metric(const infl_objective *o);
-/* A label for tables and plots: "mean conversions", "10 % quantile of conversions". */
-void infl_objective_describe(const infl_objective *o, char *buf, size_t size);
-
-/*
- * The objective of per-trial values x[0..n) (the metric above; NaN where a
- * ratio is undefined, which P(ROI > 0) counts as not positive) and its Monte
- * Carlo standard error: sd / sqrt(n) for a mean or probability; for a
- * quantile, a quarter of the spread between the order statistics two binomial
- * standard deviations either side of its rank. scratch holds n doubles.
- * Quantiles interpolate linearly between order statistics, as the summary's do.
- */
-void infl_objective_evaluate(const infl_objective *o, const double *x, uint64_t n, double *scratch,
-                             double *value, double *se);
-/*
- * value(x) - value(y) for paired trials (the same trials under two share
- * vectors) and its standard error: that of the per-trial differences for a
- * mean or probability; for a quantile, from 200 paired bootstrap resamples
- * drawn from a stream keyed by `seed` (deterministic). scratch holds 2n doubles.
- */
-void infl_objective_difference(const infl_objective *o, const double *x, const double *y,
-                               uint64_t n, uint64_t seed, double *scratch, double *diff,
-                               double *se);
 
 /*
  * Evaluates n_points share vectors (shares[p * n_tiers + t], each summing to 1)
@@ -138,5 +99,56 @@ typedef struct {
 infl_status infl_optimize_run(const infl_optimize_options *opt, infl_optimize_result **out,
                               infl_error *err);
 void infl_optimize_result_free(infl_optimize_result *r);
+
+/*
+ * On a scenario (sim/study/optimize_scenario.c): the search above with every
+ * evaluation a run of the scenario. Each batch of share vectors the search
+ * asks for runs as one scenario derived from the base whose strategies are
+ * those vectors (at most INFL_OPTIMIZE_POINTS_PER_RUN, and fewer when their
+ * per-trial values would pass about 512 MiB), with the base's seed: every
+ * vector sees the same simulated influencers (common random numbers) and the
+ * funnels are drawn once per batch for all its strategies.
+ */
+#define INFL_OPTIMIZE_POINTS_PER_RUN 64
+
+typedef struct {
+    const char *const *tiers; /* n_tiers names of tiers of the scenario */
+    size_t n_tiers;           /* 2 .. INFL_OPTIMIZE_MAX_TIERS */
+    infl_objective objective;
+    unsigned grid;    /* as infl_optimize_options (0: the default) */
+    double tolerance; /* as infl_optimize_options (0: the default) */
+    unsigned threads; /* 0: the default */
+} infl_optimize_scenario_options;
+
+typedef struct {
+    infl_optimize_result *search; /* the search, on the base's trials and seed */
+    /* The base with one more strategy, the optimum's shares, called
+     * `strategy`: "optimum", or "optimum-2", "optimum-3", ... when the base
+     * has a strategy of that name. */
+    infl_scenario *scenario;
+    char strategy[64];
+    unsigned runs;  /* engine runs the search made */
+    uint64_t hires; /* funnels those runs drew */
+} infl_optimize_scenario_result;
+
+/*
+ * Checks that every tier named is one of sc's; INFL_EARG ("--tiers: no tier
+ * 'NAME' in the scenario (it has A, B, ...)") if not.
+ */
+infl_status infl_optimize_scenario_check_tiers(const infl_scenario *sc, const char *const *tiers,
+                                               size_t n_tiers, infl_error *err);
+
+/*
+ * Checks the tiers, runs the search on base's trials (its trials per split,
+ * its seed for the bootstrap) and derives the scenario with the optimum. On
+ * success *out owns the search and that scenario
+ * (infl_optimize_scenario_result_destroy); on failure the status is the
+ * check's, the search's or a run's, and *out holds nothing (destroy it all
+ * the same).
+ */
+infl_status infl_optimize_scenario_run(const infl_scenario *base,
+                                       const infl_optimize_scenario_options *opt,
+                                       infl_optimize_scenario_result *out, infl_error *err);
+void infl_optimize_scenario_result_destroy(infl_optimize_scenario_result *r);
 
 #endif

@@ -38,6 +38,18 @@ infl_status infl_scenario_load_text(const char *text, size_t length, const char 
 infl_status infl_scenario_load_file(const char *path, const char *const *sets, size_t n_sets,
                                     infl_scenario **out, infl_error *err);
 
+/*
+ * A new scenario from base's own source: the text and origin it was loaded
+ * from and its overrides, then `sets` (n_sets more, applied after base's), as
+ * if loaded from that text with every override at once, so the numbers and the
+ * messages (a bad override's --set:N position counts base's overrides first)
+ * are those of such a load. The file base came from is not read again. On
+ * success *out is owned by the caller; on failure *out is NULL and the status
+ * is one of infl_scenario_load_text's. base is not changed.
+ */
+infl_status infl_scenario_derive(const infl_scenario *base, const char *const *sets, size_t n_sets,
+                                 infl_scenario **out, infl_error *err);
+
 /* Frees a scenario; accepts NULL. */
 void infl_scenario_free(infl_scenario *sc);
 
@@ -63,6 +75,9 @@ const char *infl_scenario_name(const infl_scenario *sc);
 const char *infl_scenario_origin(const infl_scenario *sc);      /* file path or origin */
 const char *infl_scenario_source_text(const infl_scenario *sc); /* the YAML as given */
 const char *infl_scenario_overrides(const infl_scenario *sc);   /* "--set" lines, or "" */
+/* The overrides it was loaded with, as given ("key.path=value"), in order. */
+size_t infl_scenario_set_count(const infl_scenario *sc);
+const char *const *infl_scenario_sets(const infl_scenario *sc);
 const char *infl_scenario_currency(const infl_scenario *sc);
 uint64_t infl_scenario_seed(const infl_scenario *sc);
 uint64_t infl_scenario_trials(const infl_scenario *sc);

@@ -12,12 +12,14 @@
 
 #include "influsim/error.h"
 #include "influsim/results.h"
+#include "influsim/scenario.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Most points on one axis. */
+/* Most points on one axis, and most axes (a 2-D grid). */
 #define INFL_SWEEP_MAX_POINTS 10000
+#define INFL_SWEEP_MAX_AXES 2
 
 typedef struct {
     char *key;      /* the scenario key, as --set takes it ("budget", "tiers.macro.price") */
@@ -36,6 +38,39 @@ void infl_sweep_axis_destroy(infl_sweep_axis *a);
 /* Writes value i of the axis as a --set override "KEY=VALUE" (shortest text
  * that reads back to the same double) into buf; false if it does not fit. */
 bool infl_sweep_axis_override(const infl_sweep_axis *a, size_t i, char *buf, size_t size);
+
+/* Called after each point, in grid order: values[a] is the point's value
+ * on axis a, sm its summary (owned by the sweep). */
+typedef void (*infl_sweep_point_fn)(void *user, size_t point, const double *values,
+                                    const infl_summary *sm);
+
+typedef struct {
+    unsigned threads;          /* 0: the default */
+    bool no_trials;            /* streaming summaries, as infl_run_options.no_trials */
+    infl_sweep_point_fn point; /* may be NULL */
+    void *user;
+} infl_sweep_options;
+
+typedef struct {
+    size_t n_points;       /* the product of the axes' sizes */
+    infl_summary **points; /* row-major over the axes (the last axis varies fastest) */
+    unsigned threads;      /* threads the runs used */
+} infl_sweep_result;
+
+/*
+ * Runs base at every point of the grid of n_axes axes (1 to
+ * INFL_SWEEP_MAX_AXES), each point derived from base with the axes' values
+ * as overrides after base's own (infl_scenario_derive), so a point equals a
+ * run of base with those --set overrides, number for number, and base's file
+ * is never read again. On success *out holds every point's summary
+ * (infl_sweep_result_destroy). On failure err says which point failed ("at
+ * the sweep point KEY=VALUE[, KEY=VALUE]" after the scenario's messages), the
+ * status is the failing run's (INFL_EARG for bad axes), and *out holds
+ * nothing to use (destroy it all the same).
+ */
+infl_status infl_sweep_run(const infl_scenario *base, const infl_sweep_axis *axes, size_t n_axes,
+                           const infl_sweep_options *opt, infl_sweep_result *out, infl_error *err);
+void infl_sweep_result_destroy(infl_sweep_result *r);
 
 /* Where the best strategy changes along a 1-D sweep. */
 typedef struct {

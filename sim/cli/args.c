@@ -48,23 +48,38 @@ int infl_cli_exit_code(infl_status status)
     }
 }
 
-bool infl_cli_parse_u64(const char *option, const char *text, uint64_t lo, uint64_t hi,
-                        uint64_t *out)
+/* Parses a whole number in [lo, hi]; false, with the message in err, if not. */
+static bool parse_u64(const char *option, const char *text, uint64_t lo, uint64_t hi, uint64_t *out,
+                      infl_error *err)
 {
     char *end = NULL;
     errno = 0;
     if (text == NULL || !isdigit((unsigned char)text[0])) {
-        infl_cli_error("%s: expected a whole number (got '%s')", option, text ? text : "");
+        infl_error_add(err, INFL_EARG, "influsim: error: %s: expected a whole number (got '%s')",
+                       option, text ? text : "");
         return false;
     }
     unsigned long long v = strtoull(text, &end, 10);
     if (*end != '\0' || errno == ERANGE || v < lo || v > hi) {
-        infl_cli_error("%s: expected a whole number from %llu to %llu (got '%s')", option,
-                       (unsigned long long)lo, (unsigned long long)hi, text);
+        infl_error_add(err, INFL_EARG,
+                       "influsim: error: %s: expected a whole number from %llu to %llu (got '%s')",
+                       option, (unsigned long long)lo, (unsigned long long)hi, text);
         return false;
     }
     *out = v;
     return true;
+}
+
+bool infl_cli_parse_u64(const char *option, const char *text, uint64_t lo, uint64_t hi,
+                        uint64_t *out)
+{
+    infl_error err;
+    infl_error_init(&err);
+    bool ok = parse_u64(option, text, lo, hi, out, &err);
+    if (!ok)
+        infl_cli_print_error(&err);
+    infl_error_destroy(&err);
+    return ok;
 }
 
 bool infl_cli_sets_add(infl_cli_sets *sets, const char *item, bool owned)
@@ -97,27 +112,15 @@ void infl_cli_sets_destroy(infl_cli_sets *sets)
     memset(sets, 0, sizeof *sets);
 }
 
-/* Loads the scenario with the base overrides, then `extra` (NULL-terminated). */
-infl_status infl_cli_load(const char *path, const infl_cli_sets *base, const char *const *extra,
-                          infl_scenario **sc, infl_error *err)
+/* Loads the scenario once; every study derives its points from it
+ * (infl_scenario_derive), so the file is read only here. */
+infl_status infl_cli_load(const char *path, const infl_cli_sets *sets, infl_scenario **sc,
+                          infl_error *err)
 {
-    size_t n = base->count;
-    for (const char *const *e = extra; e && *e; e++)
-        n++;
-    const char **all = malloc((n ? n : 1) * sizeof *all);
-    if (all == NULL)
-        return infl_error_add(err, INFL_ENOMEM, "out of memory");
-    size_t k = 0;
-    for (size_t i = 0; i < base->count; i++)
-        all[k++] = base->items[i];
-    for (const char *const *e = extra; e && *e; e++)
-        all[k++] = *e;
-    infl_status rc =
-        path ? infl_scenario_load_file(path, all, n, sc, err)
-             : infl_scenario_load_text(infl_default_scenario_yaml, infl_default_scenario_size,
-                                       INFL_DEFAULT_SCENARIO_ORIGIN, all, n, sc, err);
-    free(all);
-    return rc;
+    return path ? infl_scenario_load_file(path, sets->items, sets->count, sc, err)
+                : infl_scenario_load_text(infl_default_scenario_yaml, infl_default_scenario_size,
+                                          INFL_DEFAULT_SCENARIO_ORIGIN, sets->items, sets->count,
+                                          sc, err);
 }
 
 /* Builds an owned "key=value" override from an option's argument. */
@@ -135,24 +138,33 @@ bool infl_cli_sets_add_override(infl_cli_sets *sets, const char *key, const char
     return true;
 }
 
-int infl_cli_scenario_option(int opt, const char *arg, uint64_t min_trials, infl_cli_sets *sets,
-                             const char **trials, const char **seed, uint64_t *threads)
+infl_cli_option infl_cli_scenario_option(int opt, const char *arg, uint64_t min_trials,
+                                         infl_cli_sets *sets, const char **trials,
+                                         const char **seed, uint64_t *threads, infl_error *err)
 {
     uint64_t value;
+    bool ok;
     switch (opt) {
     case 'n':
         *trials = arg;
-        return infl_cli_parse_u64("--trials", arg, min_trials, UINT64_C(1) << 48, &value);
+        ok = parse_u64("--trials", arg, min_trials, UINT64_C(1) << 48, &value, err);
+        break;
     case INFL_CLI_OPT_SEED:
         *seed = arg;
-        return infl_cli_parse_u64("--seed", arg, 0, UINT64_MAX, &value);
+        ok = parse_u64("--seed", arg, 0, UINT64_MAX, &value, err);
+        break;
     case 't':
-        return infl_cli_parse_u64("--threads", arg, 1, 4096, threads);
+        ok = parse_u64("--threads", arg, 1, 4096, threads, err);
+        break;
     case 's':
-        return infl_cli_sets_add(sets, arg, false);
+        ok = infl_cli_sets_add(sets, arg, false);
+        if (!ok)
+            infl_error_add(err, INFL_ENOMEM, "influsim: error: out of memory");
+        break;
     default:
-        return -1;
+        return INFL_CLI_OPTION_OTHER;
     }
+    return ok ? INFL_CLI_OPTION_TAKEN : INFL_CLI_OPTION_BAD;
 }
 
 bool infl_cli_sets_add_trials_seed(infl_cli_sets *sets, const char *trials, const char *seed)

@@ -1,7 +1,11 @@
 /*
  * cli.h — the pieces of the influsim command-line program: subcommands,
- * argument helpers, the summary report and the progress bar. Only main()
- * prints errors and chooses exit codes; subcommands return an exit code.
+ * argument helpers, the summary report and the progress bar. The library
+ * never prints: its errors come back as values. Each subcommand parses its
+ * options, calls the library, prints its output and every message (its own
+ * and the library's, through infl_cli_print_error) and returns the exit code,
+ * which main returns; main itself prints only for a missing or unknown
+ * subcommand.
  */
 #ifndef INFL_CLI_H
 #define INFL_CLI_H
@@ -44,17 +48,23 @@ int infl_cli_exit_code(infl_status status);
 /*
  * The options every command that simulates takes: -n/--trials (at least
  * min_trials), --seed (getopt value INFL_CLI_OPT_SEED), -t/--threads and
- * -s/--set. Returns 1 when opt was one of them, parsed; 0 when it was one but
- * malformed (a message is printed); -1 when it is not one of them. --trials
- * and --seed are kept in *trials and *seed, to be applied after every --set
- * by infl_cli_sets_add_trials_seed, so they win over a --set of the same key.
- * A command numbers its own long-only options from INFL_CLI_OPT_OWN.
+ * -s/--set. Prints nothing: a malformed one gives INFL_CLI_OPTION_BAD with
+ * the message, ready to print, in err (status INFL_EARG, or INFL_ENOMEM).
+ * --trials and --seed are kept in *trials and *seed, to be applied after
+ * every --set by infl_cli_sets_add_trials_seed, so they win over a --set of
+ * the same key. A command numbers its own long-only options from
+ * INFL_CLI_OPT_OWN.
  */
 enum { INFL_CLI_OPT_SEED = 256, INFL_CLI_OPT_OWN };
+typedef enum {
+    INFL_CLI_OPTION_OTHER, /* not one of them: the command's own */
+    INFL_CLI_OPTION_TAKEN, /* one of them, parsed */
+    INFL_CLI_OPTION_BAD,   /* one of them, malformed: err says why */
+} infl_cli_option;
 struct infl_cli_sets;
-int infl_cli_scenario_option(int opt, const char *arg, uint64_t min_trials,
-                             struct infl_cli_sets *sets, const char **trials, const char **seed,
-                             uint64_t *threads);
+infl_cli_option infl_cli_scenario_option(int opt, const char *arg, uint64_t min_trials,
+                                         struct infl_cli_sets *sets, const char **trials,
+                                         const char **seed, uint64_t *threads, infl_error *err);
 
 /* Parses a whole number in [lo, hi]; false (and a message naming `option`) if not. */
 bool infl_cli_parse_u64(const char *option, const char *text, uint64_t lo, uint64_t hi,
@@ -72,10 +82,11 @@ bool infl_cli_sets_add_override(infl_cli_sets *sets, const char *key, const char
 /* Adds --trials and --seed (each when not NULL) as overrides; false if out of memory. */
 bool infl_cli_sets_add_trials_seed(infl_cli_sets *sets, const char *trials, const char *seed);
 /* Loads the scenario at path (NULL: the built-in default) with the overrides
- * of base, then those of extra (NULL-terminated; may be NULL). */
+ * of sets, once: a study derives every point from it (infl_scenario_derive)
+ * and never reads the file again. */
 struct infl_scenario;
-infl_status infl_cli_load(const char *path, const infl_cli_sets *base, const char *const *extra,
-                          struct infl_scenario **sc, infl_error *err);
+infl_status infl_cli_load(const char *path, const infl_cli_sets *sets, struct infl_scenario **sc,
+                          infl_error *err);
 void infl_cli_sets_destroy(infl_cli_sets *sets);
 
 /* What the report says about the run beside the numbers. */

@@ -1,18 +1,14 @@
 /*
  * cmd_optimize.c — `influsim optimize`: the budget shares across the tiers
- * named that maximise an objective (sim/optimize.c does the search).
- *
- * Each batch of share vectors the search asks for runs as one scenario whose
- * strategies are those vectors, with the scenario's seed: every vector sees
- * the same simulated influencers (common random numbers), and the funnels
- * are drawn once per batch and shared by its strategies. The file written
- * is a run of the scenario's own strategies plus the optimum, on the same
- * trials, with the search in /optimize.
+ * named that maximise an objective. The options and the printing; the search
+ * on the scenario is infl_optimize_scenario_run's (sim/study/), and the file
+ * (the scenario's own strategies plus the optimum, on the same trials, with
+ * the search in /optimize) is written through the pipeline.
  */
 #include "cli.h"
 
-#include "influsim/engine.h"
 #include "influsim/optimize.h"
+#include "influsim/pipeline.h"
 #include "influsim/scenario.h"
 
 #include <getopt.h>
@@ -55,88 +51,14 @@ static void usage(FILE *out)
           out);
 }
 
+/* The tiers named by --tiers, owned. */
 typedef struct {
-    const char *path;
-    const infl_cli_sets *sets;
     size_t n_tiers;
     char *tiers[INFL_OPTIMIZE_MAX_TIERS];
-    const char *metric;
-    unsigned threads;
-    uint64_t n_trials, n_metrics;
-    unsigned runs;
-    uint64_t hires;
-} optimize_ctx;
-
-/* Runs the scenario with `strategies` (a --set override) and hands back its trials. */
-static infl_status run_with(optimize_ctx *c, const char *strategies, infl_scenario **sc_out,
-                            infl_trials **out, infl_run_stats *stats, infl_error *err)
-{
-    const char *extra[2] = {strategies, NULL};
-    infl_scenario *sc = NULL;
-    infl_status rc = infl_cli_load(c->path, c->sets, extra, &sc, err);
-    if (rc != INFL_OK)
-        return rc;
-    infl_run_options opt = {.threads = c->threads};
-    infl_run_stats st = {0};
-    rc = infl_engine_run(sc, &opt, out, NULL, &st, err);
-    c->runs++;
-    c->hires += st.hires_simulated;
-    if (stats)
-        *stats = st;
-    if (sc_out != NULL && rc == INFL_OK)
-        *sc_out = sc;
-    else
-        infl_scenario_free(sc);
-    return rc;
-}
-
-/* Most share vectors per engine run, so that a run's per-trial values
- * (every metric of every strategy) stay within about 512 MiB. */
-/* Most strategies one engine run of the search holds. */
-enum { MAX_POINTS_PER_RUN = 64 };
-
-static size_t points_per_run(const optimize_ctx *c)
-{
-    double per_point = (double)c->n_trials * (double)(c->n_metrics ? c->n_metrics : 40) * 8.0;
-    double n = floor(512.0 * 1048576.0 / per_point);
-    return n < 1 ? 1 : (size_t)fmin(n, MAX_POINTS_PER_RUN);
-}
-
-/* The search's evaluation function (infl_optimize_eval_fn). */
-static infl_status evaluate(void *user, size_t n_points, const double *shares, double *values,
-                            infl_error *err)
-{
-    optimize_ctx *c = user;
-    const size_t k = c->n_tiers, per_run = points_per_run(c);
-    for (size_t first = 0; first < n_points; first += per_run) {
-        size_t m = n_points - first < per_run ? n_points - first : per_run;
-        char names[MAX_POINTS_PER_RUN][32];
-        const char *name_of[MAX_POINTS_PER_RUN];
-        for (size_t p = 0; p < m; p++) {
-            snprintf(names[p], sizeof names[p], "point-%zu", first + p);
-            name_of[p] = names[p];
-        }
-        char *buf = infl_scenario_strategies_override(m, name_of, (const char *const *)c->tiers, k,
-                                                      shares + first * k);
-        if (buf == NULL)
-            return infl_error_add(err, INFL_ENOMEM, "out of memory");
-        infl_trials *tr = NULL;
-        infl_status rc = run_with(c, buf, NULL, &tr, NULL, err);
-        free(buf);
-        if (rc != INFL_OK)
-            return rc;
-        size_t metric = infl_trials_metric_index(tr, c->metric);
-        c->n_metrics = tr->n_metrics;
-        for (size_t p = 0; p < m; p++)
-            memcpy(values + (first + p) * c->n_trials, infl_trials_column(tr, p, metric),
-                   c->n_trials * sizeof *values);
-        infl_trials_free(tr);
-    }
-    return INFL_OK;
-}
+} tier_list;
 
 /* Splits "a,b,c" into c->tiers; false (and a message) if malformed. */
-static bool parse_tiers(optimize_ctx *c, const char *text)
+static bool parse_tiers(tier_list *c, const char *text)
 {
     const char *p = text;
     while (true) {
@@ -175,19 +97,7 @@ static bool parse_tiers(optimize_ctx *c, const char *text)
     return true;
 }
 
-static const char *units_of(const infl_objective *o, const char *currency)
-{
-    switch (o->kind) {
-    case INFL_OBJECTIVE_PROFIT:
-        return currency;
-    case INFL_OBJECTIVE_P_ROI:
-        return "1";
-    default:
-        return "conversions";
-    }
-}
-
-static void print_result(const optimize_ctx *c, const infl_optimize_result *r, const char *label,
+static void print_result(const tier_list *c, const infl_optimize_result *r, const char *label,
                          const char *units)
 {
     printf("\noptimum (%s, %u iterations%s):", r->method, r->iterations,
@@ -235,31 +145,29 @@ int infl_cmd_optimize(int argc, char **argv)
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     infl_cli_sets sets = {0};
-    optimize_ctx c = {0};
-    infl_optimize_options o = {0};
+    tier_list c = {0};
+    infl_optimize_scenario_options o = {0};
+    infl_optimize_scenario_result opt = {0};
     const char *objective = "mean", *output = "optimize.h5", *trials = NULL, *seed = NULL;
     uint64_t threads = 0, grid = 0;
     bool force = false, quiet = false, tiers_given = false;
     int code = INFL_EXIT_OK, ch;
     infl_error err;
     infl_error_init(&err);
-    infl_scenario *base = NULL, *final_sc = NULL;
-    infl_optimize_result *r = NULL;
-    infl_trials *tr = NULL;
-    infl_summary *sm = NULL;
-    infl_h5_writer *writer = NULL;
-    char *strategies = NULL;
+    infl_scenario *base = NULL;
+    infl_pipeline_result result = {0};
     infl_status rc = INFL_OK;
     char *end = NULL;
 
     optind = 1;
     while ((ch = getopt_long(argc, argv, "o:n:t:s:qh", opts, NULL)) != -1) {
-        int shared = infl_cli_scenario_option(ch, optarg, 2, &sets, &trials, &seed, &threads);
-        if (shared == 0) {
-            code = INFL_EXIT_USAGE;
-            goto done;
+        infl_cli_option shared =
+            infl_cli_scenario_option(ch, optarg, 2, &sets, &trials, &seed, &threads, &err);
+        if (shared == INFL_CLI_OPTION_BAD) {
+            rc = err.status;
+            goto fail;
         }
-        if (shared == 1)
+        if (shared == INFL_CLI_OPTION_TAKEN)
             continue;
         bool ok = true;
         switch (ch) {
@@ -317,109 +225,57 @@ int infl_cmd_optimize(int argc, char **argv)
         rc = infl_error_add(&err, INFL_ENOMEM, "out of memory");
         goto fail;
     }
-    c.path = optind < argc ? argv[optind] : NULL;
-    c.sets = &sets;
-    c.threads = (unsigned)threads;
-    c.metric = infl_objective_metric(&o.objective);
-    if ((rc = infl_cli_load(c.path, &sets, NULL, &base, &err)) != INFL_OK)
+    if ((rc = infl_cli_load(optind < argc ? argv[optind] : NULL, &sets, &base, &err)) != INFL_OK)
         goto fail;
-    for (size_t t = 0; t < c.n_tiers; t++) {
-        size_t i = 0, n = infl_scenario_tier_count(base);
-        while (i < n && strcmp(infl_scenario_tier_name(base, i), c.tiers[t]) != 0)
-            i++;
-        if (i == n) {
-            char known[512] = "";
-            for (size_t j = 0; j < n; j++)
-                snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", j ? ", " : "",
-                         infl_scenario_tier_name(base, j));
-            rc =
-                infl_error_add(&err, INFL_EARG, "--tiers: no tier '%s' in the scenario (it has %s)",
-                               c.tiers[t], known);
-            goto fail;
-        }
-    }
+    o.tiers = (const char *const *)c.tiers;
+    o.n_tiers = c.n_tiers;
+    o.grid = (unsigned)grid;
+    o.threads = (unsigned)threads;
+    if ((rc = infl_optimize_scenario_check_tiers(base, o.tiers, o.n_tiers, &err)) != INFL_OK)
+        goto fail;
     /* Refuse a target we may not write before any simulation. */
     if ((rc = infl_h5_check_target(output, force, &err)) != INFL_OK)
         goto fail;
-    c.n_trials = infl_scenario_trials(base);
-    o.n_tiers = c.n_tiers;
-    o.n_trials = c.n_trials;
-    o.grid = (unsigned)grid;
-    o.seed = infl_scenario_seed(base);
-    o.eval = evaluate;
-    o.user = &c;
     char label[96];
     infl_objective_describe(&o.objective, label, sizeof label);
-    const char *units = units_of(&o.objective, infl_scenario_currency(base));
+    const char *units = infl_objective_units(&o.objective, infl_scenario_currency(base));
     if (!quiet) {
         printf("%s: maximising %s over the budget shares of", infl_scenario_name(base), label);
         for (size_t t = 0; t < c.n_tiers; t++)
             printf(" %s%s", c.tiers[t], t + 1 < c.n_tiers ? "," : "");
-        printf(" (%llu trials per split, seed %llu)\n", (unsigned long long)c.n_trials,
+        printf(" (%llu trials per split, seed %llu)\n",
+               (unsigned long long)infl_scenario_trials(base),
                (unsigned long long)infl_scenario_seed(base));
         fflush(stdout);
     }
     const double start = infl_now();
-    if ((rc = infl_optimize_run(&o, &r, &err)) != INFL_OK)
+    if ((rc = infl_optimize_scenario_run(base, &o, &opt, &err)) != INFL_OK)
         goto fail;
     const double search_seconds = infl_now() - start;
+    const infl_optimize_result *r = opt.search;
+    const infl_scenario *final_sc = opt.scenario;
 
     /* The file: the scenario's strategies and the optimum, on the same trials. */
-    const size_t n_strategies = infl_scenario_strategy_count(base);
-    const size_t n_all = infl_scenario_tier_count(base);
-    char optimum_name[64] = "optimum";
-    for (size_t s = 0, clash = 1; s < n_strategies; s++)
-        if (!strcmp(infl_scenario_strategy_name(base, s), optimum_name)) {
-            snprintf(optimum_name, sizeof optimum_name, "optimum-%zu", ++clash);
-            s = (size_t)-1; /* check the new name against them all */
-        }
-    const char **all_tiers = calloc(n_all, sizeof *all_tiers);
-    const char **names = calloc(n_strategies + 1, sizeof *names);
-    double *shares = calloc((n_strategies + 1) * n_all, sizeof *shares);
-    if (all_tiers && names && shares) {
-        for (size_t t = 0; t < n_all; t++) {
-            all_tiers[t] = infl_scenario_tier_name(base, t);
-            for (size_t s = 0; s < n_strategies; s++)
-                shares[s * n_all + t] = infl_scenario_strategy_share(base, s, t);
-            for (size_t j = 0; j < c.n_tiers; j++)
-                if (!strcmp(all_tiers[t], c.tiers[j]))
-                    shares[n_strategies * n_all + t] = r->optimum[j];
-        }
-        for (size_t s = 0; s < n_strategies; s++)
-            names[s] = infl_scenario_strategy_name(base, s);
-        names[n_strategies] = optimum_name;
-        strategies =
-            infl_scenario_strategies_override(n_strategies + 1, names, all_tiers, n_all, shares);
-    }
-    free(all_tiers);
-    free(names);
-    free(shares);
-    if (strategies == NULL) {
-        rc = infl_error_add(&err, INFL_ENOMEM, "out of memory");
-        goto fail;
-    }
-    infl_run_stats stats = {0};
-    if ((rc = run_with(&c, strategies, &final_sc, &tr, &stats, &err)) != INFL_OK)
-        goto fail;
-    const double wall = infl_now() - start;
-    if ((rc = infl_h5_writer_begin(output, final_sc, tr, stats.threads, force, &writer, &err)) !=
-        INFL_OK)
-        goto fail;
-    if ((rc = infl_summary_compute_inplace(tr, stats.threads, &sm, &err)) != INFL_OK) {
-        infl_h5_writer_abandon(writer);
-        goto fail;
-    }
     infl_h5_optimize record = {.result = r,
                                .tier_names = c.tiers,
                                .objective = &o.objective,
                                .objective_units = units,
-                               .strategy = optimum_name};
-    if ((rc = infl_h5_writer_finish_optimize(writer, sm, wall, &record, &err)) != INFL_OK)
+                               .strategy = opt.strategy};
+    infl_pipeline_options popt = {.output = output,
+                                  .replace = force,
+                                  .run = {.threads = o.threads},
+                                  .earlier_seconds = search_seconds,
+                                  .optimize = &record};
+    if ((rc = infl_pipeline_run(final_sc, &popt, &result, &err)) != INFL_OK)
         goto fail;
+    const infl_run_stats stats = result.stats;
+    const infl_summary *sm = result.summary;
+    const double wall = result.wall_seconds;
 
     if (!quiet) {
+        /* The hires include the run at the optimum, as they always have. */
         printf("searched %zu splits in %u runs (%.1f s, %.3g hires simulated)\n", r->n_points,
-               c.runs - 1, search_seconds, (double)c.hires);
+               opt.runs, search_seconds, (double)(opt.hires + stats.hires_simulated));
         print_result(&c, r, label, units);
         infl_report_header h = {.scenario_name = infl_scenario_name(final_sc),
                                 .currency = infl_scenario_currency(final_sc),
@@ -443,11 +299,8 @@ fail:
     infl_cli_print_error(&err);
     code = infl_cli_exit_code(rc);
 done:
-    free(strategies);
-    infl_summary_free(sm);
-    infl_trials_free(tr);
-    infl_optimize_result_free(r);
-    infl_scenario_free(final_sc);
+    infl_pipeline_result_destroy(&result);
+    infl_optimize_scenario_result_destroy(&opt);
     infl_scenario_free(base);
     for (size_t t = 0; t < c.n_tiers; t++)
         free(c.tiers[t]);

@@ -1,20 +1,14 @@
 /*
  * cmd_plan.c — `influsim plan`: the smallest budget at which a strategy reaches
- * N conversions with a given probability (or in expectation), by bisection on
- * the budget with common random numbers (the same seed at every budget).
- *
- * With common random numbers each trial's conversions never fall as the
- * budget grows (a larger budget hires the same candidates and more), so the
- * probability of reaching N is non-decreasing in the budget and bisection
- * brackets the smallest sufficient budget.
+ * N conversions with a given probability (or in expectation). The options and
+ * the printing; the search is infl_plan_run's (sim/study/plan.c).
  */
 #include "cli.h"
 
-#include "influsim/engine.h"
+#include "influsim/plan.h"
 #include "influsim/scenario.h"
 
 #include <getopt.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,59 +41,13 @@ static void usage(FILE *out)
           out);
 }
 
-typedef struct {
-    const char *path;
-    const infl_cli_sets *sets;
-    const char *strategy;
-    double conversions, confidence;
-    bool expected;
-    unsigned threads;
-    bool quiet;
-    size_t index; /* of the strategy, once known */
-} plan_ctx;
-
-/* Runs at budget b; *score is P(conversions >= N) or, expected, the mean. */
-static infl_status evaluate(plan_ctx *p, double b, double *score, infl_error *err)
+/* A line per budget tried, as soon as it is done (also into a pipe). */
+static void print_budget(void *user, double budget, double score)
 {
-    char over[64];
-    snprintf(over, sizeof over, "budget=%.17g", b);
-    const char *extra[2] = {over, NULL};
-    infl_scenario *sc = NULL;
-    infl_status rc = infl_cli_load(p->path, p->sets, extra, &sc, err);
-    if (rc != INFL_OK)
-        return rc;
-    infl_trials *tr = NULL;
-    infl_run_options opt = {.threads = p->threads};
-    rc = infl_engine_run(sc, &opt, &tr, NULL, NULL, err);
-    infl_scenario_free(sc);
-    if (rc != INFL_OK)
-        return rc;
-    size_t s = 0;
-    while (s < tr->n_strategies && strcmp(tr->strategy_names[s], p->strategy) != 0)
-        s++;
-    if (s == tr->n_strategies) {
-        infl_trials_free(tr);
-        return infl_error_add(err, INFL_EARG, "--strategy: no strategy '%s' in the scenario",
-                              p->strategy);
-    }
-    const double *c = infl_trials_column(tr, s, infl_trials_metric_index(tr, "conversions"));
-    uint64_t reached = 0;
-    double mean = 0.0;
-    for (uint64_t t = 0; t < tr->n_trials; t++) {
-        reached += c[t] >= p->conversions;
-        mean += (c[t] - mean) / (double)(t + 1);
-    }
-    *score = p->expected ? mean : (double)reached / (double)tr->n_trials;
-    infl_trials_free(tr);
-    if (!p->quiet)
-        printf("  budget %14.2f: %s %.4f\n", b, p->expected ? "mean conversions" : "P(reach)",
-               *score);
-    return INFL_OK;
-}
-
-static bool enough(const plan_ctx *p, double score)
-{
-    return p->expected ? score >= p->conversions : score >= p->confidence;
+    const infl_plan_options *p = user;
+    printf("  budget %14.2f: %s %.4f\n", budget, p->expected ? "mean conversions" : "P(reach)",
+           score);
+    fflush(stdout);
 }
 
 int infl_cmd_plan(int argc, char **argv)
@@ -124,9 +72,9 @@ int infl_cmd_plan(int argc, char **argv)
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     infl_cli_sets sets = {0};
-    plan_ctx p = {.confidence = 0.9};
-    double tolerance = 0.005;
-    uint64_t conversions = 0, threads = 0;
+    infl_plan_options p = {.confidence = 0.9, .tolerance = 0.005};
+    bool quiet = false;
+    uint64_t threads = 0;
     const char *trials = NULL, *seed = NULL;
     int code = INFL_EXIT_OK, c;
     infl_error err;
@@ -137,12 +85,13 @@ int infl_cmd_plan(int argc, char **argv)
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "n:t:s:qh", opts, NULL)) != -1) {
-        int shared = infl_cli_scenario_option(c, optarg, 1, &sets, &trials, &seed, &threads);
-        if (shared == 0) {
-            code = INFL_EXIT_USAGE;
-            goto done;
+        infl_cli_option shared =
+            infl_cli_scenario_option(c, optarg, 1, &sets, &trials, &seed, &threads, &err);
+        if (shared == INFL_CLI_OPTION_BAD) {
+            rc = err.status;
+            goto fail;
         }
-        if (shared == 1)
+        if (shared == INFL_CLI_OPTION_TAKEN)
             continue;
         bool ok = true;
         switch (c) {
@@ -150,7 +99,7 @@ int infl_cmd_plan(int argc, char **argv)
             p.strategy = optarg;
             break;
         case OPT_CONVERSIONS:
-            ok = infl_cli_parse_u64("--conversions", optarg, 1, UINT64_C(1) << 53, &conversions);
+            ok = infl_cli_parse_u64("--conversions", optarg, 1, UINT64_C(1) << 53, &p.conversions);
             break;
         case OPT_CONFIDENCE:
             p.confidence = strtod(optarg, &end);
@@ -164,15 +113,15 @@ int infl_cmd_plan(int argc, char **argv)
             p.expected = true;
             break;
         case OPT_TOL:
-            tolerance = strtod(optarg, &end);
-            if (end == optarg || *end || !(tolerance > 0 && tolerance < 0.5)) {
+            p.tolerance = strtod(optarg, &end);
+            if (end == optarg || *end || !(p.tolerance > 0 && p.tolerance < 0.5)) {
                 infl_cli_error("--tolerance: expected a relative width such as 0.005 (got '%s')",
                                optarg);
                 ok = false;
             }
             break;
         case 'q':
-            p.quiet = true;
+            quiet = true;
             break;
         case 'h':
             usage(stdout);
@@ -187,7 +136,7 @@ int infl_cmd_plan(int argc, char **argv)
             goto done;
         }
     }
-    if (p.strategy == NULL || conversions == 0 || argc - optind > 1) {
+    if (p.strategy == NULL || p.conversions == 0 || argc - optind > 1) {
         infl_cli_error("plan needs --strategy NAME and --conversions N (and at most one scenario)");
         code = INFL_EXIT_USAGE;
         goto done;
@@ -197,67 +146,20 @@ int infl_cmd_plan(int argc, char **argv)
         code = INFL_EXIT_FAILURE;
         goto done;
     }
-    p.path = optind < argc ? argv[optind] : NULL;
-    p.sets = &sets;
-    p.conversions = (double)conversions;
     p.threads = (unsigned)threads;
-    if ((rc = infl_cli_load(p.path, &sets, NULL, &base, &err)) != INFL_OK)
+    if ((rc = infl_cli_load(optind < argc ? argv[optind] : NULL, &sets, &base, &err)) != INFL_OK)
         goto fail;
-    if (!p.quiet)
+    if (!quiet)
         printf("%s: smallest budget for %s to make %llu conversions %s\n", infl_scenario_name(base),
-               p.strategy, (unsigned long long)conversions,
+               p.strategy, (unsigned long long)p.conversions,
                p.expected ? "on average" : "with the probability asked");
-
-    /* A bracket [lo, hi] with lo not enough and hi enough, from the
-     * scenario's budget by doubling or halving. */
-    double hi = infl_scenario_budget(base), lo = 0.0, s_hi = 0.0, s_lo = 0.0, s;
-    if ((rc = evaluate(&p, hi, &s_hi, &err)) != INFL_OK)
+    p.evaluated = quiet ? NULL : print_budget;
+    p.user = &p;
+    infl_plan_result r;
+    if ((rc = infl_plan_run(base, &p, &r, &err)) != INFL_OK)
         goto fail;
-    if (enough(&p, s_hi)) {
-        for (lo = hi / 2; lo > 1e-2; lo /= 2) {
-            if ((rc = evaluate(&p, lo, &s, &err)) != INFL_OK)
-                goto fail;
-            if (!enough(&p, s)) {
-                s_lo = s;
-                break;
-            }
-            hi = lo;
-            s_hi = s;
-        }
-    } else {
-        lo = hi;
-        s_lo = s_hi;
-        for (hi = lo * 2; !enough(&p, s_hi); hi *= 2) {
-            if (hi > 1e12) {
-                rc = infl_error_add(&err, INFL_ELIMIT,
-                                    "%s does not reach %llu conversions %s with any budget up to "
-                                    "10^12",
-                                    p.strategy, (unsigned long long)conversions,
-                                    p.expected ? "on average" : "with that probability");
-                goto fail;
-            }
-            if ((rc = evaluate(&p, hi, &s_hi, &err)) != INFL_OK)
-                goto fail;
-            if (!enough(&p, s_hi)) {
-                lo = hi;
-                s_lo = s_hi;
-            }
-        }
-        hi /= 2; /* the loop doubled once past the budget found */
-    }
-    while (hi - lo > tolerance * hi) {
-        double mid = 0.5 * (lo + hi);
-        if ((rc = evaluate(&p, mid, &s, &err)) != INFL_OK)
-            goto fail;
-        if (enough(&p, s)) {
-            hi = mid;
-            s_hi = s;
-        } else {
-            lo = mid;
-            s_lo = s;
-        }
-    }
-    printf("plan: budget=%.17g lower=%.17g p=%.17g p_lower=%.17g\n", hi, lo, s_hi, s_lo);
+    printf("plan: budget=%.17g lower=%.17g p=%.17g p_lower=%.17g\n", r.budget, r.lower, r.p,
+           r.p_lower);
     goto done;
 
 fail:

@@ -6,6 +6,7 @@
 
 #include "influsim/checkpoint.h"
 #include "influsim/engine.h"
+#include "influsim/pipeline.h"
 #include "influsim/scenario.h"
 
 #include <getopt.h>
@@ -63,6 +64,49 @@ static void usage(FILE *out)
           out);
 }
 
+/* What the pipeline's callbacks need. */
+typedef struct {
+    infl_progress *progress;
+    uint64_t trials; /* asked for */
+} run_ctx;
+
+/* The engine is done: the bar goes, and a stopped run says what it writes. */
+static void simulated(void *user, infl_status rc, const infl_run_stats *stats)
+{
+    run_ctx *ctx = user;
+    infl_progress_finish(ctx->progress);
+    if (rc == INFL_OK && stats->stopped)
+        fprintf(stderr, "influsim: interrupted after %llu of %llu trials; writing those\n",
+                (unsigned long long)stats->trials_done, (unsigned long long)ctx->trials);
+}
+
+/* The file a second Ctrl-C must remove. */
+static void temp_file(void *user, const char *path)
+{
+    (void)user;
+    infl_interrupt_temp(path);
+}
+
+/* A run refused before it starts, saying what would fit. */
+static void print_too_big(const infl_scenario *sc, const infl_run_estimate *est, double available,
+                          bool max_memory_given, bool no_trials)
+{
+    const double gib = 1073741824.0;
+    infl_cli_error("%s: this run needs about %.2f GiB (%.2f GiB of per-trial values for %llu "
+                   "trials, about %.0f hires a trial), more than the %.2f GiB %s",
+                   infl_scenario_name(sc), est->bytes / gib, est->sample_bytes / gib,
+                   (unsigned long long)infl_scenario_trials(sc), est->hires_per_trial,
+                   available / gib,
+                   max_memory_given ? "of --max-memory" : "this machine has available");
+    if (!no_trials && est->bytes_no_trials <= available)
+        fprintf(stderr,
+                "influsim: run with --no-trials (summaries only, about %.0f MiB)%s%llu "
+                "trials\n",
+                est->bytes_no_trials / 1048576.0,
+                est->max_trials_in > 0 ? ", or with at most " : "",
+                (unsigned long long)(est->max_trials_in > 0 ? est->max_trials_in : 0));
+}
+
 int infl_cmd_run(int argc, char **argv)
 {
     enum {
@@ -108,17 +152,18 @@ int infl_cmd_run(int argc, char **argv)
     infl_error_init(&err);
     infl_error_init(&warnings);
     infl_scenario *sc = NULL;
-    infl_trials *tr = NULL;
-    infl_summary *sm = NULL;
+    infl_pipeline_result result = {0};
+    infl_status rc = INFL_OK;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:n:t:s:qmh", opts, NULL)) != -1) {
-        int shared = infl_cli_scenario_option(c, optarg, 1, &sets, &trials, &seed, &threads);
-        if (shared == 0) {
-            code = INFL_EXIT_USAGE;
-            goto done;
+        infl_cli_option shared =
+            infl_cli_scenario_option(c, optarg, 1, &sets, &trials, &seed, &threads, &err);
+        if (shared == INFL_CLI_OPTION_BAD) {
+            rc = err.status;
+            goto fail;
         }
-        if (shared == 1)
+        if (shared == INFL_CLI_OPTION_TAKEN)
             continue;
         bool ok = true;
         switch (c) {
@@ -210,7 +255,6 @@ int infl_cmd_run(int argc, char **argv)
     }
     snprintf(checkpoint_path, path_len, "%s.checkpoint", output);
     double t_load = infl_now();
-    infl_status rc;
     if (resume) {
         if (optind < argc || sets.count > 0) {
             infl_cli_error("--resume takes the scenario from %s; give no scenario, --set, "
@@ -229,36 +273,9 @@ int infl_cmd_run(int argc, char **argv)
         no_trials = infl_checkpoint_no_trials(cp);
         force = true; /* the output holds at most this run's partial results */
     } else {
-        rc = infl_cli_load(optind < argc ? argv[optind] : NULL, &sets, NULL, &sc, &err);
+        rc = infl_cli_load(optind < argc ? argv[optind] : NULL, &sets, &sc, &err);
         if (rc != INFL_OK)
             goto fail;
-    }
-    /* Refuse a bad or existing output before spending the run on it. */
-    if ((rc = infl_h5_check_target(output, force, &err)) != INFL_OK)
-        goto fail;
-
-    /* Refuse a run that cannot fit before it starts, saying what would. */
-    infl_run_options probe = {.threads = (unsigned)threads, .no_trials = no_trials};
-    double available = max_memory > 0 ? max_memory : infl_available_memory();
-    infl_run_estimate est;
-    infl_engine_estimate(sc, &probe, available, &est);
-    if (available > 0 && est.bytes > available) {
-        const double gib = 1073741824.0;
-        infl_cli_error("%s: this run needs about %.2f GiB (%.2f GiB of per-trial values for %llu "
-                       "trials, about %.0f hires a trial), more than the %.2f GiB %s",
-                       infl_scenario_name(sc), est.bytes / gib, est.sample_bytes / gib,
-                       (unsigned long long)infl_scenario_trials(sc), est.hires_per_trial,
-                       available / gib,
-                       max_memory > 0 ? "of --max-memory" : "this machine has available");
-        if (!no_trials && est.bytes_no_trials <= available)
-            fprintf(stderr,
-                    "influsim: run with --no-trials (summaries only, about %.0f MiB)%s%llu "
-                    "trials\n",
-                    est.bytes_no_trials / 1048576.0,
-                    est.max_trials_in > 0 ? ", or with at most " : "",
-                    (unsigned long long)(est.max_trials_in > 0 ? est.max_trials_in : 0));
-        code = INFL_EXIT_FAILURE;
-        goto done;
     }
     if (!infl_interrupt_install()) {
         infl_cli_error("cannot install the Ctrl-C handler");
@@ -267,66 +284,51 @@ int infl_cmd_run(int argc, char **argv)
     }
     infl_progress progress;
     infl_progress_init(&progress, !quiet && isatty(STDERR_FILENO));
+    /* As the scenario was loaded (a resumed one from its checkpoint's source). */
     infl_checkpoint_source source = {.origin = infl_scenario_origin(sc),
                                      .text = infl_scenario_source_text(sc),
-                                     .sets = sets.items,
-                                     .n_sets = sets.count};
-    if (cp != NULL)
-        source = infl_checkpoint_scenario(cp);
+                                     .sets = infl_scenario_sets(sc),
+                                     .n_sets = infl_scenario_set_count(sc)};
     bool checkpointing = checkpoint_seconds > 0 || resume;
-    infl_run_options ropt = {.threads = (unsigned)threads,
-                             .no_trials = no_trials,
-                             .progress = infl_progress_update,
-                             .progress_user = &progress,
-                             .stop = infl_interrupt_flag(),
-                             .checkpoint_path = checkpointing ? checkpoint_path : NULL,
-                             .checkpoint_seconds =
-                                 checkpoint_seconds > 0 ? (double)checkpoint_seconds : 600.0,
-                             .checkpoint_source = &source,
-                             .resume = cp,
-                             .target_se = target_se,
-                             .warnings = &warnings};
-    infl_run_stats stats = {0};
+    double available = max_memory > 0 ? max_memory : infl_available_memory();
+    run_ctx ctx = {.progress = &progress, .trials = infl_scenario_trials(sc)};
+    infl_pipeline_options popt = {
+        .output = output,
+        .replace = force,
+        .memory_limit = available,
+        .run = {.threads = (unsigned)threads,
+                .no_trials = no_trials,
+                .progress = infl_progress_update,
+                .progress_user = &progress,
+                .stop = infl_interrupt_flag(),
+                .checkpoint_path = checkpointing ? checkpoint_path : NULL,
+                .checkpoint_seconds = checkpoint_seconds > 0 ? (double)checkpoint_seconds : 600.0,
+                .checkpoint_source = &source,
+                .resume = cp,
+                .target_se = target_se,
+                .warnings = &warnings},
+        .simulated = simulated,
+        .temp_file = temp_file,
+        .user = &ctx};
     double t_simulate = infl_now();
-    rc = infl_engine_run(sc, &ropt, &tr, &sm, &stats, &err);
-    infl_progress_finish(&progress);
-    if (rc != INFL_OK)
-        goto fail;
-    if (stats.stopped)
-        fprintf(stderr, "influsim: interrupted after %llu of %llu trials; writing those\n",
-                (unsigned long long)stats.trials_done,
-                (unsigned long long)infl_scenario_trials(sc));
-    /* Per-trial datasets first; then the summary, sorting the columns in
-     * place (no copy), then the summaries. */
-    infl_h5_writer *writer = NULL;
-    double t_begin = infl_now();
-    if ((rc = infl_h5_writer_begin(output, sc, tr, stats.threads, force, &writer, &err)) != INFL_OK)
-        goto fail;
-    infl_interrupt_temp(infl_h5_writer_temp_path(writer));
-    double t_summary = infl_now();
-    if (tr != NULL &&
-        (rc = infl_summary_compute_inplace(tr, stats.threads, &sm, &err)) != INFL_OK) {
-        infl_interrupt_temp(NULL);
-        infl_h5_writer_abandon(writer);
-        goto fail;
+    rc = infl_pipeline_run(sc, &popt, &result, &err);
+    if (rc != INFL_OK && result.too_big) {
+        print_too_big(sc, &result.estimate, available, max_memory > 0, no_trials);
+        code = INFL_EXIT_FAILURE;
+        goto done;
     }
-    double t_finish = infl_now();
-    infl_run_info info = {.threads = stats.threads,
-                          .wall_seconds = (t_begin - t_simulate) + (t_finish - t_summary)};
-    /* The temporary name is forgotten first: once renamed, the file at the
-     * target is the finished one and a second Ctrl-C must not matter. */
-    infl_interrupt_temp(NULL);
-    rc = infl_h5_writer_finish(writer, sm, info.wall_seconds, !stats.stopped, &err);
     if (rc != INFL_OK)
         goto fail;
+    const infl_run_stats stats = result.stats;
+    const infl_summary *sm = result.summary;
     double t_end = infl_now();
     if (timings)
         fprintf(stderr,
                 "timings: load %.6f s, simulate %.6f s, statistics %.6f s, write %.6f s, "
                 "total %.6f s; threads %u; trials %llu; hires simulated %llu; "
                 "peak memory %.1f MiB\n",
-                t_simulate - t_load, t_begin - t_simulate, t_finish - t_summary,
-                (t_summary - t_begin) + (t_end - t_finish), t_end - t_load, stats.threads,
+                t_simulate - t_load, result.simulate_seconds, result.statistics_seconds,
+                result.write_seconds, t_end - t_load, stats.threads,
                 (unsigned long long)infl_scenario_trials(sc),
                 (unsigned long long)stats.hires_simulated, infl_peak_rss_mib());
     if (!quiet) {
@@ -336,7 +338,7 @@ int infl_cmd_run(int argc, char **argv)
                                 .trials_done = stats.trials_done,
                                 .seed = infl_scenario_seed(sc),
                                 .threads = stats.threads,
-                                .wall_seconds = info.wall_seconds,
+                                .wall_seconds = result.wall_seconds,
                                 .complete = !stats.stopped};
         infl_report_print(stdout, &h, sm);
         if (metrics)
@@ -370,8 +372,7 @@ fail:
 done:
     infl_checkpoint_free(cp);
     free(checkpoint_path);
-    infl_summary_free(sm);
-    infl_trials_free(tr);
+    infl_pipeline_result_destroy(&result);
     infl_scenario_free(sc);
     infl_error_destroy(&warnings);
     infl_error_destroy(&err);

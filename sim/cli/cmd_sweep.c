@@ -5,7 +5,7 @@
  */
 #include "cli.h"
 
-#include "influsim/engine.h"
+#include "influsim/pipeline.h"
 #include "influsim/scenario.h"
 #include "influsim/sweep.h"
 
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { MAX_AXES = 2 };
+enum { MAX_AXES = INFL_SWEEP_MAX_AXES };
 
 static void usage(FILE *out)
 {
@@ -45,6 +45,24 @@ static void usage(FILE *out)
           out);
 }
 
+typedef struct {
+    size_t n_axes;
+} point_printer;
+
+/* A line of the table per point, as soon as it is done (also into a pipe). */
+static void print_point(void *user, size_t point, const double *values, const infl_summary *sm)
+{
+    const point_printer *pp = user;
+    (void)point;
+    for (size_t a = 0; a < pp->n_axes; a++)
+        printf("%14.6g ", values[a]);
+    printf(" ");
+    for (size_t s = 0; s < sm->n_strategies; s++)
+        printf(" %10.2f", infl_summary_stat(sm, s, "conversions")->mean);
+    printf("  %s\n", sm->strategy_names[infl_sweep_best_strategy(sm, false)]);
+    fflush(stdout);
+}
+
 int infl_cmd_sweep(int argc, char **argv)
 {
     enum { OPT_VARY = INFL_CLI_OPT_OWN, OPT_FORCE, OPT_NO_TRIALS };
@@ -69,18 +87,19 @@ int infl_cmd_sweep(int argc, char **argv)
     infl_error err;
     infl_error_init(&err);
     infl_scenario *base = NULL;
-    infl_summary **points = NULL;
+    infl_sweep_result sweep = {0};
     size_t n_points = 1;
     infl_status rc = INFL_OK;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:n:t:s:qh", opts, NULL)) != -1) {
-        int shared = infl_cli_scenario_option(c, optarg, 1, &sets, &trials, &seed, &threads);
-        if (shared == 0) {
-            code = INFL_EXIT_USAGE;
-            goto done;
+        infl_cli_option shared =
+            infl_cli_scenario_option(c, optarg, 1, &sets, &trials, &seed, &threads, &err);
+        if (shared == INFL_CLI_OPTION_BAD) {
+            rc = err.status;
+            goto fail;
         }
-        if (shared == 1)
+        if (shared == INFL_CLI_OPTION_TAKEN)
             continue;
         bool ok = true;
         switch (c) {
@@ -138,20 +157,13 @@ int infl_cmd_sweep(int argc, char **argv)
         goto done;
     }
     const char *path = optind < argc ? argv[optind] : NULL;
-    if ((rc = infl_cli_load(path, &sets, NULL, &base, &err)) != INFL_OK)
+    if ((rc = infl_cli_load(path, &sets, &base, &err)) != INFL_OK)
         goto fail;
     if ((rc = infl_h5_check_target(output, force, &err)) != INFL_OK)
         goto fail;
 
     for (size_t a = 0; a < n_axes; a++)
         n_points *= axes[a].n;
-    points = calloc(n_points, sizeof *points);
-    if (points == NULL) {
-        infl_cli_error("out of memory");
-        code = INFL_EXIT_FAILURE;
-        goto done;
-    }
-    unsigned used = 0;
     double start = infl_now();
     if (!quiet) {
         printf("%s: %llu trials a point, seed %llu, %zu points\n\n", infl_scenario_name(base),
@@ -161,47 +173,14 @@ int infl_cmd_sweep(int argc, char **argv)
             printf("%14.14s ", axes[a].key);
         printf("  mean conversions per strategy; best\n");
     }
-    for (size_t p = 0; p < n_points; p++) {
-        char over[MAX_AXES][512];
-        const char *extra[MAX_AXES + 1] = {NULL};
-        size_t rest = p;
-        for (size_t a = n_axes; a-- > 0;) {
-            size_t i = rest % axes[a].n;
-            rest /= axes[a].n;
-            if (!infl_sweep_axis_override(&axes[a], i, over[a], sizeof over[a])) {
-                infl_cli_error("--vary: key too long");
-                code = INFL_EXIT_USAGE;
-                goto done;
-            }
-            extra[a] = over[a];
-        }
-        infl_scenario *sc = NULL;
-        if ((rc = infl_cli_load(path, &sets, extra, &sc, &err)) != INFL_OK) {
-            infl_error_add(&err, rc, "at the sweep point %s%s%s", extra[0], n_axes > 1 ? ", " : "",
-                           n_axes > 1 ? extra[1] : "");
-            goto fail;
-        }
-        infl_run_options ropt = {.threads = (unsigned)threads, .no_trials = no_trials};
-        infl_run_stats stats = {0};
-        infl_trials *tr = NULL;
-        rc = infl_engine_run(sc, &ropt, &tr, &points[p], &stats, &err);
-        if (rc == INFL_OK && tr != NULL)
-            rc = infl_summary_compute_inplace(tr, stats.threads, &points[p], &err);
-        infl_trials_free(tr);
-        infl_scenario_free(sc);
-        if (rc != INFL_OK)
-            goto fail;
-        used = stats.threads;
-        if (!quiet) {
-            const infl_summary *sm = points[p];
-            for (size_t a = 0; a < n_axes; a++)
-                printf("%14.6g ", strtod(strchr(extra[a], '=') + 1, NULL));
-            printf(" ");
-            for (size_t s = 0; s < sm->n_strategies; s++)
-                printf(" %10.2f", infl_summary_stat(sm, s, "conversions")->mean);
-            printf("  %s\n", sm->strategy_names[infl_sweep_best_strategy(sm, false)]);
-        }
-    }
+    point_printer printer = {.n_axes = n_axes};
+    infl_sweep_options sopt = {.threads = (unsigned)threads,
+                               .no_trials = no_trials,
+                               .point = quiet ? NULL : print_point,
+                               .user = &printer};
+    if ((rc = infl_sweep_run(base, axes, n_axes, &sopt, &sweep, &err)) != INFL_OK)
+        goto fail;
+    infl_summary *const *points = sweep.points;
     if (!quiet && n_axes == 1) {
         infl_crossover *cx = NULL;
         size_t n_cx = 0;
@@ -219,10 +198,8 @@ int infl_cmd_sweep(int argc, char **argv)
                    cx[i].p_from_lower, cx[i].lower);
         free(cx);
     }
-    infl_h5_writer *writer = NULL;
-    if ((rc = infl_h5_writer_begin(output, base, NULL, used, force, &writer, &err)) != INFL_OK)
-        goto fail;
-    rc = infl_h5_writer_finish_sweep(writer, axes, n_axes, points, infl_now() - start, &err);
+    rc = infl_pipeline_write_sweep(output, force, base, sweep.threads, axes, n_axes, points,
+                                   infl_now() - start, &err);
     if (rc != INFL_OK)
         goto fail;
     if (!quiet)
@@ -233,9 +210,7 @@ fail:
     infl_cli_print_error(&err);
     code = infl_cli_exit_code(rc);
 done:
-    for (size_t p = 0; points && p < n_points; p++)
-        infl_summary_free(points[p]);
-    free(points);
+    infl_sweep_result_destroy(&sweep);
     for (size_t a = 0; a < n_axes; a++)
         infl_sweep_axis_destroy(&axes[a]);
     infl_scenario_free(base);

@@ -17,6 +17,9 @@ void infl_scenario_free(infl_scenario *sc)
     free(sc->origin);
     free(sc->source_text);
     free(sc->overrides);
+    for (size_t i = 0; i < sc->n_sets; i++)
+        free(sc->sets[i]);
+    free(sc->sets);
     free(sc->name);
     free(sc->description);
     free(sc->currency);
@@ -53,6 +56,14 @@ const char *infl_scenario_source_text(const infl_scenario *sc)
 const char *infl_scenario_overrides(const infl_scenario *sc)
 {
     return sc->overrides ? sc->overrides : "";
+}
+size_t infl_scenario_set_count(const infl_scenario *sc)
+{
+    return sc->n_sets;
+}
+const char *const *infl_scenario_sets(const infl_scenario *sc)
+{
+    return (const char *const *)sc->sets;
 }
 const char *infl_scenario_currency(const infl_scenario *sc)
 {

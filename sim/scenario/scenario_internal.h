@@ -40,7 +40,10 @@ typedef struct {
 struct infl_scenario {
     char *origin;
     char *source_text;
-    char *overrides;
+    size_t source_length; /* bytes of source_text (it may hold a NUL) */
+    char **sets;          /* the overrides as given, in order (n_sets) */
+    size_t n_sets;
+    char *overrides; /* the same joined as "--set ...\n" lines */
     char *name;
     char *description;
     char *currency;

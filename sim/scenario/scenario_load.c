@@ -936,8 +936,12 @@ static infl_status apply_sets(infl_node *root, const char *const *sets, size_t n
     for (size_t i = 0; i < n_sets; i++)
         total += strlen(sets[i]) + 7;
     sc->overrides = calloc(total, 1);
-    if (sc->overrides == NULL)
+    sc->sets = calloc(n_sets ? n_sets : 1, sizeof *sc->sets);
+    if (sc->overrides == NULL || sc->sets == NULL)
         return infl_error_add(err, INFL_ENOMEM, "out of memory");
+    for (; sc->n_sets < n_sets; sc->n_sets++)
+        if ((sc->sets[sc->n_sets] = strdup(sets[sc->n_sets])) == NULL)
+            return infl_error_add(err, INFL_ENOMEM, "out of memory");
     infl_status rc = INFL_OK;
     for (size_t i = 0; i < n_sets; i++) {
         const char *eq = strchr(sets[i], '=');
@@ -984,6 +988,7 @@ infl_status infl_scenario_load_text(const char *text, size_t length, const char 
     }
     memcpy(sc->source_text, text, length);
     sc->source_text[length] = '\0';
+    sc->source_length = length;
 
     rc = infl_yaml_parse(text, length, sc->origin, &root, err);
     if (rc != INFL_OK)
@@ -1041,5 +1046,23 @@ infl_status infl_scenario_load_file(const char *path, const char *const *sets, s
 done:
     free(buf);
     fclose(f);
+    return rc;
+}
+
+infl_status infl_scenario_derive(const infl_scenario *base, const char *const *sets, size_t n_sets,
+                                 infl_scenario **out, infl_error *err)
+{
+    *out = NULL;
+    size_t n = base->n_sets + n_sets;
+    const char **all = malloc((n ? n : 1) * sizeof *all);
+    if (all == NULL)
+        return infl_error_add(err, INFL_ENOMEM, "out of memory");
+    for (size_t i = 0; i < base->n_sets; i++)
+        all[i] = base->sets[i];
+    for (size_t i = 0; i < n_sets; i++)
+        all[base->n_sets + i] = sets[i];
+    infl_status rc = infl_scenario_load_text(base->source_text, base->source_length, base->origin,
+                                             all, n, out, err);
+    free(all);
     return rc;
 }

@@ -3,7 +3,7 @@
  * over the trials with a Monte Carlo standard error, and the standard error
  * of the difference between two share vectors evaluated on the same trials.
  */
-#include "influsim/optimize.h"
+#include "influsim/objective.h"
 
 #include "random/rng.h"
 #include "stats/quantile.h"
@@ -19,6 +19,18 @@
 /* Paired bootstrap resamples for the standard error of a quantile's change:
  * 200 put the standard error within about 5 % of itself. */
 #define BOOTSTRAP_RESAMPLES 200
+
+const char *infl_objective_units(const infl_objective *o, const char *currency)
+{
+    switch (o->kind) {
+    case INFL_OBJECTIVE_PROFIT:
+        return currency;
+    case INFL_OBJECTIVE_P_ROI:
+        return "1";
+    default:
+        return "conversions";
+    }
+}
 
 infl_status infl_objective_parse(const char *text, infl_objective *out, infl_error *err)
 {

@@ -1,7 +1,11 @@
 /*
- * sweep.c — parsing a sweep axis and the grid values (see include/influsim/sweep.h).
+ * sweep.c — a sweep (include/influsim/sweep.h): parsing an axis and its grid
+ * values, running the scenario at every grid point, and where the best
+ * strategy changes along one axis.
  */
 #include "influsim/sweep.h"
+
+#include "influsim/study.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -161,4 +165,58 @@ infl_status infl_sweep_crossovers(const infl_sweep_axis *axis, infl_summary *con
     }
     *n_out = n;
     return INFL_OK;
+}
+
+infl_status infl_sweep_run(const infl_scenario *base, const infl_sweep_axis *axes, size_t n_axes,
+                           const infl_sweep_options *opt, infl_sweep_result *out, infl_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (n_axes < 1 || n_axes > INFL_SWEEP_MAX_AXES)
+        return infl_error_add(err, INFL_EARG, "--vary: from 1 to %d keys (got %zu)",
+                              INFL_SWEEP_MAX_AXES, n_axes);
+    size_t n_points = 1;
+    for (size_t a = 0; a < n_axes; a++)
+        n_points *= axes[a].n;
+    out->points = calloc(n_points, sizeof *out->points);
+    if (out->points == NULL)
+        return infl_error_add(err, INFL_ENOMEM, "out of memory");
+    out->n_points = n_points;
+    for (size_t p = 0; p < n_points; p++) {
+        char over[INFL_SWEEP_MAX_AXES][512];
+        const char *extra[INFL_SWEEP_MAX_AXES] = {NULL};
+        double at[INFL_SWEEP_MAX_AXES] = {0};
+        size_t rest = p;
+        for (size_t a = n_axes; a-- > 0;) {
+            size_t i = rest % axes[a].n;
+            rest /= axes[a].n;
+            if (!infl_sweep_axis_override(&axes[a], i, over[a], sizeof over[a]))
+                return infl_error_add(err, INFL_EARG, "--vary: key too long");
+            extra[a] = over[a];
+            at[a] = axes[a].values[i];
+        }
+        infl_scenario *sc = NULL;
+        infl_status rc = infl_scenario_derive(base, extra, n_axes, &sc, err);
+        if (rc != INFL_OK)
+            return infl_error_add(err, rc, "at the sweep point %s%s%s", extra[0],
+                                  n_axes > 1 ? ", " : "", n_axes > 1 ? extra[1] : "");
+        infl_run_stats stats = {0};
+        rc = infl_study_summary(sc, opt->threads, opt->no_trials, &out->points[p], &stats, err);
+        infl_scenario_free(sc);
+        if (rc != INFL_OK)
+            return rc;
+        out->threads = stats.threads;
+        if (opt->point != NULL)
+            opt->point(opt->user, p, at, out->points[p]);
+    }
+    return INFL_OK;
+}
+
+void infl_sweep_result_destroy(infl_sweep_result *r)
+{
+    if (r == NULL)
+        return;
+    for (size_t p = 0; r->points != NULL && p < r->n_points; p++)
+        infl_summary_free(r->points[p]);
+    free(r->points);
+    memset(r, 0, sizeof *r);
 }
