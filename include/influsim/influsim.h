@@ -13,8 +13,12 @@
 #include "influsim/results.h"
 #include "influsim/checkpoint.h"
 #include "influsim/engine.h"
+#include "influsim/study.h"
 #include "influsim/sweep.h"
+#include "influsim/plan.h"
+#include "influsim/objective.h"
 #include "influsim/optimize.h"
 #include "influsim/h5.h"
+#include "influsim/pipeline.h"
 
 #endif
