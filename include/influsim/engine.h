@@ -62,6 +62,17 @@ typedef struct {
     void *user;
 } infl_round_hook;
 
+/*
+ * For a hook: the moments of metric `metric` of strategy `strategy` over the
+ * trials [0, r->trials_done) whose value is not NaN (*n of them), from the
+ * kept columns (added in trial order) or the streaming moments (merged in
+ * block order): *mean, and *variance with n - 1 (NaN when n < 2). O(trials)
+ * with kept columns, O(1) streaming. Returns false (and leaves the outputs)
+ * when strategy or metric is out of range.
+ */
+bool infl_round_moments(const infl_round *r, size_t strategy, size_t metric, uint64_t *n,
+                        double *mean, double *variance);
+
 typedef struct {
     unsigned threads; /* 0: OpenMP's default (OMP_NUM_THREADS or all cores) */
     /* Keep no per-trial values: the summary comes from streaming tallies

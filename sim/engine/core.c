@@ -250,8 +250,11 @@ static void between_rounds(run_ctx *c, uint64_t round, uint64_t round_end)
         for (uint64_t b = round; b < round_end; b++)
             infl_block_moments_merge(&c->total, &c->slots[b - round]);
     c->blocks_done = round_end;
-    infl_round_tallies tallies = {
-        .moments = &c->total, .threads = c->tallies, .n_threads = (size_t)c->threads};
+    infl_round_tallies tallies = {.n_strategies = c->n_strategies,
+                                  .n_metrics = c->n_metrics,
+                                  .moments = &c->total,
+                                  .threads = c->tallies,
+                                  .n_threads = (size_t)c->threads};
     infl_round r = {.round_first_block = round,
                     .blocks_done = round_end,
                     .blocks_total = c->n_blocks,

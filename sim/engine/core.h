@@ -19,6 +19,7 @@
 /* What a hook of a run without per-trial values may read (borrowed, valid
  * during the hook's call only). */
 struct infl_round_tallies {
+    size_t n_strategies, n_metrics;
     const infl_block_moments *moments; /* blocks [0, blocks_done), in block order */
     /* Each thread's order-free tallies (a resumed run's in threads[0]); their
      * merge, in any order, is the run's. */

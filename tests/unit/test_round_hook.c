@@ -4,7 +4,7 @@
  * that stops after round k gives exactly the trials (or, streaming, the very
  * summary) of a run of that many blocks, whatever the thread count; it sees a
  * stop asked by an earlier hook (the stop flag), and a run it stops is
- * reported as stopped.
+ * reported as stopped. infl_round_moments gives it the summary's moments.
  */
 #include "check.h"
 #include "influsim/engine.h"
@@ -23,6 +23,10 @@ typedef struct {
     uint64_t next_block; /* where the next round must start */
     uint64_t hires;
     bool no_trials;
+    /* infl_round_moments of strategy 1, metric 0 at the last call. */
+    uint64_t n;
+    double mean, variance;
+    int out_of_range_refused;
 } hook_log;
 
 static infl_round_action on_round(void *user, const infl_round *r)
@@ -40,6 +44,11 @@ static infl_round_action on_round(void *user, const infl_round *r)
         (h->no_trials ? r->tallies != NULL && !r->trials : r->trials != NULL && !r->tallies);
     h->hires = r->hires;
     h->saw_stopping |= r->stopping;
+    h->consistent &= infl_round_moments(r, 1, 0, &h->n, &h->mean, &h->variance);
+    uint64_t n;
+    double mean, variance;
+    h->out_of_range_refused = !infl_round_moments(r, 4, 0, &n, &mean, &variance) &&
+                              !infl_round_moments(r, 0, 1000, &n, &mean, &variance);
     return h->stop_after && h->calls >= h->stop_after ? INFL_ROUND_STOP : INFL_ROUND_CONTINUE;
 }
 
@@ -129,6 +138,19 @@ int main(void)
         CHECK(!all.saw_stopping);
         CHECK(!full.stats.stopped);
         CHECK_INT(full.stats.trials_done, TRIALS);
+        /* The moments a hook reads at the last round are the summary's. */
+        infl_summary *computed = NULL;
+        if (!no_trials)
+            CHECK_INT(infl_summary_compute(full.tr, 1, &computed, NULL), INFL_OK);
+        const infl_summary *sm = no_trials ? full.sm : computed;
+        CHECK(all.out_of_range_refused);
+        if (sm != NULL) {
+            const infl_stat *st = &sm->stats[1 * sm->n_metrics + 0];
+            CHECK_INT(all.n, st->n);
+            CHECK_NEAR(all.mean, st->mean, 1e-12 * fabs(st->mean));
+            CHECK_NEAR(sqrt(all.variance), st->sd, 1e-9 * st->sd);
+        }
+        infl_summary_free(computed);
 
         outcome want;
         run(short_sc, &(infl_run_options){.threads = 1, .no_trials = no_trials}, &want);
