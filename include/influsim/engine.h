@@ -50,10 +50,11 @@ typedef enum { INFL_ROUND_CONTINUE = 0, INFL_ROUND_STOP = 1 } infl_round_action;
  * Called at the end of every round, once, in block order (the last round
  * included, where STOP changes nothing), from one thread while the others
  * wait: it may read *r (valid during the call only) but must not call back
- * into the engine. Whatever the thread count, a run sees the same rounds
- * (given the same options), so a rule that decides from *r stops every run
- * after the same trials. A run stopped by a hook returns its first
- * r->trials_done trials, the same numbers as a run of that many.
+ * into the engine. A round is 64 blocks per thread unless the options fix it
+ * (round_blocks, or target_se); with fixed rounds every thread count sees
+ * the same rounds, so a rule that decides from *r stops after the same
+ * trials. A run stopped by a hook returns its first r->trials_done trials,
+ * the same numbers as a run of that many.
  */
 typedef infl_round_action (*infl_round_fn)(void *user, const infl_round *r);
 
@@ -107,6 +108,12 @@ typedef struct {
     /* A stopping rule of the caller's, asked after the stop flag and the
      * target SE and before the checkpoint (so a run it stops is saved). */
     infl_round_hook round_hook;
+    /* Blocks per round when > 0 (each round keeps its blocks' moments until
+     * they are merged, about 40 bytes per strategy and metric a block, and
+     * more rounds wait more often); 0: 64 per thread, or
+     * INFL_ENGINE_TARGET_BATCH with target_se. The numbers do not depend on
+     * it, only where a hook's stop takes effect. */
+    uint64_t round_blocks;
 } infl_run_options;
 
 /* Blocks per batch of a run with a target standard error (8,192 trials). */

@@ -283,10 +283,11 @@ static void run_thread(run_ctx *c)
     thread_state *mine = &c->state[me];
     infl_model_ws *ws = infl_model_ws_new(c->sc);
     double *rows = malloc(c->n_strategies * c->n_metrics * sizeof *rows);
-    if (ws == NULL || rows == NULL)
-        fail_block(
-            c, mine, 0,
-            infl_error_add(&mine->err, INFL_ENOMEM, "out of memory for a thread's workspace"));
+    if (ws == NULL || rows == NULL) {
+        infl_status rc =
+            infl_error_add(&mine->err, INFL_ENOMEM, "out of memory for a thread's workspace");
+        fail_block(c, mine, 0, rc);
+    }
     for (uint64_t round = c->first_block; round < c->n_blocks; round += c->per_round) {
         const uint64_t round_end =
             round + c->per_round < c->n_blocks ? round + c->per_round : c->n_blocks;
@@ -301,14 +302,14 @@ static void run_thread(run_ctx *c)
         }
         /* The loop's barrier has passed: every block of the round is done.
          * Every thread reads the failure mark before any can write it
-         * again (the barrier), so all take the same branch. */
+         * again (the barrier), so all take the same branch; then the
+         * single's barrier publishes the hooks' decision to every thread. */
         uint64_t lowest_failure;
 #pragma omp atomic read
         lowest_failure = c->failed_block;
 #pragma omp barrier
         if (lowest_failure != UINT64_MAX)
             break;
-            /* The single's barrier publishes the hooks' decision to every thread. */
 #pragma omp single
         between_rounds(c, round, round_end);
         if (c->stop_now)

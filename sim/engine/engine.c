@@ -71,10 +71,13 @@ infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt
         hooks[n_hooks++] = (infl_round_hook){infl__checkpoint_saver_hook, &saver};
     }
     /* A target SE needs rounds that do not depend on the thread count. */
+    uint64_t round_blocks = opt->round_blocks;
+    if (round_blocks == 0 && with_target)
+        round_blocks = INFL_ENGINE_TARGET_BATCH;
     infl__core_job job = {.sc = sc,
                           .threads = opt->threads,
                           .no_trials = opt->no_trials,
-                          .round_blocks = with_target ? INFL_ENGINE_TARGET_BATCH : 0,
+                          .round_blocks = round_blocks,
                           .progress = opt->progress,
                           .progress_user = opt->progress_user,
                           .resume = opt->resume,

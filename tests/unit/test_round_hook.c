@@ -5,6 +5,8 @@
  * summary) of a run of that many blocks, whatever the thread count; it sees a
  * stop asked by an earlier hook (the stop flag), and a run it stops is
  * reported as stopped. infl_round_moments gives it the summary's moments.
+ * With fixed rounds (round_blocks) the stop is at the same block for any
+ * thread count.
  */
 #include "check.h"
 #include "influsim/engine.h"
@@ -179,6 +181,29 @@ int main(void)
         outcome_free(&want);
         outcome_free(&full);
     }
+
+    /* Fixed rounds: a stop after round 5 of 8 blocks is 40 blocks for any
+     * thread count. */
+    infl_scenario *blocks40 = load("trials=5120");
+    CHECK(blocks40 != NULL);
+    outcome want;
+    run(blocks40, &(infl_run_options){.threads = 1}, &want);
+    for (unsigned threads = 1; threads <= 3; threads += 2) {
+        hook_log h = {.stop_after = 5, .in_order = 1, .consistent = 1};
+        outcome got;
+        run(sc,
+            &(infl_run_options){
+                .threads = threads, .round_blocks = 8, .round_hook = {on_round, &h}},
+            &got);
+        CHECK_INT(h.calls, 5);
+        CHECK_INT(h.next_block, 40);
+        CHECK(h.in_order && h.consistent);
+        CHECK_INT(got.stats.trials_done, 5120);
+        CHECK(same_trials(got.tr, want.tr));
+        outcome_free(&got);
+    }
+    outcome_free(&want);
+    infl_scenario_free(blocks40);
 
     /* The stop flag is asked first: the hook sees the run stopping at round 1. */
     volatile sig_atomic_t stop = 1;
