@@ -132,6 +132,9 @@ static infl_status ctx_init(run_ctx *c, const infl__core_job *job, infl_error *e
     const size_t ns = c->n_strategies, nm = c->n_metrics;
     c->per_round =
         job->round_blocks ? job->round_blocks : round_blocks(c->threads, ns * nm + ns * ns);
+    /* A round longer than the run is the run: no more moments need wait. */
+    if (c->per_round > c->n_blocks)
+        c->per_round = c->n_blocks;
     c->tr = trials_new(sc, !c->streaming);
     c->state = calloc((size_t)c->threads, sizeof *c->state);
     bool ready = c->tr != NULL && c->state != NULL;
