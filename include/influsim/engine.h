@@ -20,6 +20,60 @@
  * Must be quick and must not call back into the engine. */
 typedef void (*infl_progress_fn)(void *user, uint64_t trials_done, uint64_t trials_total);
 
+/* The streaming moments and tallies of a run without per-trial values
+ * (opaque: read by the library's own round hooks). */
+typedef struct infl_round_tallies infl_round_tallies;
+
+/* What a run has done at the end of a round (see infl_round_fn). The round
+ * ran blocks [round_first_block, blocks_done), trials [round_first_trial,
+ * trials_done); everything before them was run earlier (or resumed). */
+typedef struct {
+    uint64_t round_first_block, blocks_done, blocks_total;
+    uint64_t round_first_trial, trials_done, trials_total;
+    uint64_t hires; /* funnels simulated so far (with a resumed run's) */
+    /* An earlier hook of this round asked to stop (a later one, such as the
+     * checkpoint, may want to know). */
+    bool stopping;
+    /* With per-trial values: the columns, of stride trials->n_trials (the
+     * scenario's trials); the first trials_done of each are filled. NULL
+     * with no_trials. */
+    const infl_trials *trials;
+    /* Without: the moments of blocks [0, blocks_done) merged in block order,
+     * and the order-free tallies. NULL with per-trial values. */
+    const infl_round_tallies *tallies;
+} infl_round;
+
+/* A hook's answer. */
+typedef enum { INFL_ROUND_CONTINUE = 0, INFL_ROUND_STOP = 1 } infl_round_action;
+
+/*
+ * Called at the end of every round, once, in block order (the last round
+ * included, where STOP changes nothing), from one thread while the others
+ * wait: it may read *r (valid during the call only) but must not call back
+ * into the engine. A round is 64 blocks per thread unless the options fix it
+ * (round_blocks, or target_se); with fixed rounds every thread count sees
+ * the same rounds, so a rule that decides from *r stops after the same
+ * trials. A run stopped by a hook returns its first r->trials_done trials,
+ * the same numbers as a run of that many.
+ */
+typedef infl_round_action (*infl_round_fn)(void *user, const infl_round *r);
+
+typedef struct {
+    infl_round_fn fn; /* NULL: none */
+    void *user;
+} infl_round_hook;
+
+/*
+ * For a hook: the moments of metric `metric` of strategy `strategy` over the
+ * trials [0, r->trials_done) whose value is not NaN (*n of them), from the
+ * kept columns (added in trial order) or the streaming moments (merged in
+ * block order): *mean, and *variance with n - 1 (NaN when n < 2). O(trials)
+ * with kept columns, O(1) streaming. Returns false (and leaves the outputs)
+ * when strategy or metric is out of range.
+ */
+bool infl_round_moments(const infl_round *r, size_t strategy, size_t metric, uint64_t *n,
+                        double *mean, double *variance);
+
 typedef struct {
     unsigned threads; /* 0: OpenMP's default (OMP_NUM_THREADS or all cores) */
     /* Keep no per-trial values: the summary comes from streaming tallies
@@ -51,6 +105,15 @@ typedef struct {
      * the first checkpoint that could not be saved, with its reason (later
      * failures are only counted in infl_run_stats). */
     infl_error *warnings;
+    /* A stopping rule of the caller's, asked after the stop flag and the
+     * target SE and before the checkpoint (so a run it stops is saved). */
+    infl_round_hook round_hook;
+    /* Blocks per round when > 0 (each round keeps its blocks' moments until
+     * they are merged, about 40 bytes per strategy and metric a block, and
+     * more rounds wait more often); 0: 64 per thread, or
+     * INFL_ENGINE_TARGET_BATCH with target_se. The numbers do not depend on
+     * it, only where a hook's stop takes effect. */
+    uint64_t round_blocks;
 } infl_run_options;
 
 /* Blocks per batch of a run with a target standard error (8,192 trials). */
@@ -66,7 +129,7 @@ typedef struct {
     /* Funnels drawn: per trial and tier, the most hires any strategy makes. */
     uint64_t hires_simulated;
     uint64_t trials_done; /* the scenario's trials, or fewer when stopped */
-    bool stopped;         /* opt->stop ended the run early */
+    bool stopped;         /* opt->stop or opt->round_hook ended the run early */
     bool target_met;      /* opt->target_se reached before the trials ran out */
     double achieved_se;   /* with target_se: the worst relative SE when it stopped */
     unsigned checkpoints; /* saved */

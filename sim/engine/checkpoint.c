@@ -1,6 +1,7 @@
 /*
- * checkpoint.c — saving and loading a run's progress (see
- * include/influsim/checkpoint.h).
+ * checkpoint.c — the checkpoint file: saving a run's progress, loading it,
+ * and restoring it into a resumed run (see include/influsim/checkpoint.h and
+ * engine/checkpoint_internal.h). When a save is due is checkpoint_hook.c's.
  *
  * Layout: the magic "INFLCKP1", then the payload's length (u64) and CRC-32
  * (u32), then the payload: counts and sizes, the scenario source, then either
@@ -8,6 +9,9 @@
  * memory; the magic includes a byte-order and size probe.
  */
 #include "engine/checkpoint_internal.h"
+
+#include "model/metrics.h"
+#include "scenario/scenario_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +22,25 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
+
+struct infl_checkpoint {
+    char *origin, *text;
+    char **sets;
+    size_t n_sets;
+    uint64_t seed, trials;
+    bool no_trials;
+    uint64_t n_strategies, n_metrics;
+    uint64_t next_block;  /* the first block not yet run */
+    uint64_t done_trials; /* trials before it */
+    uint64_t hires;       /* funnels simulated so far */
+    /* With per-trial values: column c's first done_trials values at
+     * values[c * done_trials], and the three market draws. */
+    double *values;
+    double *purchase_rate, *wom_purchase_factor, *addressable;
+    /* Without: the moments merged in block order, and the order-free tallies. */
+    infl_block_moments moments;
+    infl_tally_stream *tally;
+};
 
 static const char MAGIC[8] = {'I', 'N', 'F', 'L', 'C', 'K', 'P', '1'};
 /* Written after the magic: reads back differently on another byte order. */
@@ -64,7 +87,7 @@ static bool sink_str(out_stream *o, const char *s)
     return sink_u64(o, n) && sink(o, s, (size_t)n);
 }
 
-infl_status infl_checkpoint_save(const char *path, const infl_checkpoint_view *v, infl_error *err)
+infl_status infl__checkpoint_save(const char *path, const infl__checkpoint_view *v, infl_error *err)
 {
     size_t len = strlen(path) + 32;
     char *tmp = malloc(len), *dir_copy = strdup(path);
@@ -317,4 +340,35 @@ uint64_t infl_checkpoint_trials_done(const infl_checkpoint *cp)
 int infl_checkpoint_no_trials(const infl_checkpoint *cp)
 {
     return cp->no_trials;
+}
+
+infl_status infl__checkpoint_restore(const infl_checkpoint *cp, const infl_scenario *sc,
+                                     bool no_trials, infl_trials *tr, infl_block_moments *moments,
+                                     infl_tally_stream *tally, infl__checkpoint_start *start,
+                                     infl_error *err)
+{
+    const uint64_t n_trials = sc->trials;
+    const uint64_t n_blocks = (n_trials + INFL_ENGINE_BLOCK - 1) / INFL_ENGINE_BLOCK;
+    const size_t n_strategies = sc->n_strategies, n_metrics = infl_metric_count(sc);
+    if (cp->seed != sc->seed || cp->trials != n_trials || cp->no_trials != no_trials ||
+        cp->n_strategies != n_strategies || cp->n_metrics != n_metrics || cp->next_block > n_blocks)
+        return infl_error_add(err, INFL_EINVAL,
+                              "the checkpoint does not match this run (seed, trials, "
+                              "strategies, metrics or --no-trials differ)");
+    /* Its trials, tallies and hires as if this run had made them. */
+    *start = (infl__checkpoint_start){
+        .next_block = cp->next_block, .done_trials = cp->done_trials, .hires = cp->hires};
+    if (no_trials) {
+        infl_block_moments_merge(moments, &cp->moments);
+        if (!infl_tally_stream_merge(tally, cp->tally))
+            return infl_error_add(err, INFL_ENOMEM, "out of memory resuming");
+        return INFL_OK;
+    }
+    const size_t cells = n_strategies * n_metrics, d = (size_t)cp->done_trials;
+    for (size_t c = 0; c < cells; c++)
+        memcpy(tr->values + c * n_trials, cp->values + c * d, d * sizeof(double));
+    memcpy(tr->purchase_rate, cp->purchase_rate, d * sizeof(double));
+    memcpy(tr->wom_purchase_factor, cp->wom_purchase_factor, d * sizeof(double));
+    memcpy(tr->addressable, cp->addressable, d * sizeof(double));
+    return INFL_OK;
 }

@@ -1,0 +1,389 @@
+/*
+ * core.c — the engine core (see core.h): runs a scenario's trials with
+ * OpenMP. The only file that includes omp.h.
+ *
+ * Trials are cut into blocks of INFL_ENGINE_BLOCK; threads take the blocks of
+ * a round in any order, each with its own model workspace, and every trial
+ * writes only its own slots of the result columns (or, streaming, its block's
+ * moments and its thread's order-free tallies). Between rounds one thread,
+ * the others waiting, merges the round's moments in block order and asks the
+ * hooks whether to go on. Nothing else is reduced across threads, so the
+ * output cannot depend on the thread count or the schedule. If a trial fails,
+ * the error reported is the one of the lowest failing block, again whatever
+ * the schedule.
+ */
+#include "engine/core.h"
+
+#include "engine/checkpoint_internal.h"
+#include "model/metrics.h"
+#include "model/model.h"
+#include "scenario/scenario_internal.h"
+
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The result's names and metric descriptions, and with keep_values the
+ * per-trial columns. */
+static infl_trials *trials_new(const infl_scenario *sc, bool keep_values)
+{
+    infl_trials *tr = calloc(1, sizeof *tr);
+    if (tr == NULL)
+        return NULL;
+    tr->n_trials = sc->trials;
+    tr->n_strategies = sc->n_strategies;
+    tr->n_metrics = infl_metric_count(sc);
+    tr->metrics = infl_metrics_new(sc);
+    tr->strategy_names = calloc(sc->n_strategies, sizeof *tr->strategy_names);
+    size_t cells = tr->n_strategies * tr->n_metrics;
+    if (!keep_values) {
+        if (!tr->metrics || !tr->strategy_names)
+            goto fail;
+        goto names;
+    }
+    /* Overflow guard: the loader bounds trials, but cells * trials must fit. */
+    if (tr->n_trials > SIZE_MAX / sizeof(double) / (cells ? cells : 1))
+        goto fail;
+    tr->values = malloc(cells * tr->n_trials * sizeof *tr->values);
+    tr->purchase_rate = malloc(tr->n_trials * sizeof(double));
+    tr->wom_purchase_factor = malloc(tr->n_trials * sizeof(double));
+    tr->addressable = malloc(tr->n_trials * sizeof(double));
+    if (!tr->metrics || !tr->strategy_names || !tr->values || !tr->purchase_rate ||
+        !tr->wom_purchase_factor || !tr->addressable)
+        goto fail;
+names:
+    for (size_t s = 0; s < sc->n_strategies; s++)
+        if ((tr->strategy_names[s] = strdup(sc->strategies[s].name)) == NULL)
+            goto fail;
+    return tr;
+fail:
+    infl_trials_free(tr);
+    return NULL;
+}
+
+typedef struct {
+    uint64_t block; /* lowest failed block on this thread, UINT64_MAX if none */
+    uint64_t hires; /* funnels this thread simulated */
+    infl_status status;
+    infl_error err;
+    infl_tally_stream *tally; /* no_trials: this thread's order-free tallies */
+} thread_state;
+
+/* Everything a run's threads share. Written only where noted. */
+typedef struct {
+    const infl__core_job *job;
+    const infl_scenario *sc;
+    bool streaming;
+    uint64_t n_trials, n_blocks, per_round;
+    size_t n_strategies, n_metrics;
+    int threads;
+    infl_trials *tr;             /* the columns (kept values), or names only */
+    thread_state *state;         /* one per thread, written by its thread */
+    infl_tally_stream **tallies; /* streaming: state[i].tally, for the hooks */
+    infl_block_moments total;    /* streaming: blocks [0, blocks_done), in block order */
+    infl_block_moments *slots;   /* streaming: a round's blocks' moments */
+    uint64_t first_block;        /* where the run starts (a resumed one later) */
+    uint64_t hires0;             /* a resumed run's funnels */
+    uint64_t progress_done;      /* trials reported to progress (critical infl_progress) */
+    /* Lowest block known to have failed (atomic). Blocks above it are
+     * skipped; blocks below it still run, so the error reported is the first
+     * in trial order whatever the schedule. */
+    uint64_t failed_block;
+    uint64_t blocks_done; /* blocks of the rounds finished (between rounds) */
+    int team;             /* threads OpenMP gave */
+    int stop_now;         /* a hook stopped the run (between rounds) */
+} run_ctx;
+
+/* Blocks per round: enough for every thread to stay busy, few enough that the
+ * per-block moments waiting to be merged stay small. The numbers do not
+ * depend on it (blocks are merged in block order whatever the rounds). */
+static uint64_t round_blocks(int threads, size_t moments_per_block)
+{
+    uint64_t want = 64u * (uint64_t)threads;
+    uint64_t cap = (UINT64_C(64) << 20) / (moments_per_block * sizeof(infl_moments) + 1);
+    if (want > cap)
+        want = cap;
+    return want < 2u * (uint64_t)threads ? 2u * (uint64_t)threads : want;
+}
+
+static uint64_t trials_before(const run_ctx *c, uint64_t block)
+{
+    return block * INFL_ENGINE_BLOCK < c->n_trials ? block * INFL_ENGINE_BLOCK : c->n_trials;
+}
+
+/* Allocates c's columns, tallies and thread states, and restores a resumed
+ * run. On failure the caller still calls ctx_destroy. */
+static infl_status ctx_init(run_ctx *c, const infl__core_job *job, infl_error *err)
+{
+    const infl_scenario *sc = job->sc;
+    *c = (run_ctx){.job = job,
+                   .sc = sc,
+                   .streaming = job->no_trials,
+                   .n_trials = sc->trials,
+                   .n_blocks = (sc->trials + INFL_ENGINE_BLOCK - 1) / INFL_ENGINE_BLOCK,
+                   .n_strategies = sc->n_strategies,
+                   .n_metrics = infl_metric_count(sc),
+                   .failed_block = UINT64_MAX,
+                   .team = 1};
+    int threads = (int)(job->threads ? job->threads : infl_engine_default_threads());
+    if ((uint64_t)threads > c->n_blocks)
+        threads = (int)c->n_blocks;
+    c->threads = threads < 1 ? 1 : threads;
+    const size_t ns = c->n_strategies, nm = c->n_metrics;
+    c->per_round =
+        job->round_blocks ? job->round_blocks : round_blocks(c->threads, ns * nm + ns * ns);
+    /* A round longer than the run is the run: no more moments need wait. */
+    if (c->per_round > c->n_blocks)
+        c->per_round = c->n_blocks;
+    c->tr = trials_new(sc, !c->streaming);
+    c->state = calloc((size_t)c->threads, sizeof *c->state);
+    bool ready = c->tr != NULL && c->state != NULL;
+    if (ready && c->streaming) {
+        c->slots = calloc(c->per_round, sizeof *c->slots);
+        c->tallies = calloc((size_t)c->threads, sizeof *c->tallies);
+        ready =
+            c->slots != NULL && c->tallies != NULL && infl_block_moments_init(&c->total, ns, nm);
+        for (uint64_t i = 0; ready && i < c->per_round; i++)
+            ready = infl_block_moments_init(&c->slots[i], ns, nm);
+        for (int i = 0; ready && i < c->threads; i++)
+            ready = (c->tallies[i] = c->state[i].tally = infl_tally_stream_new(ns, nm)) != NULL;
+    }
+    if (!ready)
+        return infl_error_add(err, INFL_ENOMEM,
+                              "out of memory for %llu trials x %zu strategies x %zu metrics%s",
+                              (unsigned long long)c->n_trials, ns, nm,
+                              c->streaming ? "" : " (run --no-trials keeps no per-trial values)");
+    if (job->resume) {
+        infl__checkpoint_start start;
+        infl_status rc =
+            infl__checkpoint_restore(job->resume, sc, c->streaming, c->tr, &c->total,
+                                     c->streaming ? c->state[0].tally : NULL, &start, err);
+        if (rc != INFL_OK)
+            return rc;
+        c->first_block = start.next_block;
+        c->progress_done = start.done_trials;
+        c->hires0 = start.hires;
+    }
+    c->blocks_done = c->first_block;
+    for (int i = 0; i < c->threads; i++) {
+        c->state[i].block = UINT64_MAX;
+        infl_error_init(&c->state[i].err);
+    }
+    c->state[0].hires = c->hires0;
+    return INFL_OK;
+}
+
+/* Frees what ctx_init allocated (thread errors excepted: finish's). */
+static void ctx_destroy(run_ctx *c)
+{
+    for (uint64_t i = 0; c->slots && i < c->per_round; i++)
+        infl_block_moments_destroy(&c->slots[i]);
+    free(c->slots);
+    infl_block_moments_destroy(&c->total);
+    for (int i = 0; c->state && i < c->threads; i++)
+        infl_tally_stream_free(c->state[i].tally);
+    free(c->tallies);
+    free(c->state);
+    infl_trials_free(c->tr);
+}
+
+/* Marks block b failed on thread `mine` with status rc (its message already
+ * in mine->err), lowering the run's failure mark if b is below it. */
+static void fail_block(run_ctx *c, thread_state *mine, uint64_t b, infl_status rc)
+{
+    mine->block = b;
+    mine->status = rc;
+#pragma omp critical(infl_failure)
+    if (b < c->failed_block) {
+#pragma omp atomic write
+        c->failed_block = b;
+    }
+}
+
+/* Runs the trials of block b (of the round starting at `round`) on the
+ * calling thread, with its workspace ws and a row buffer. */
+static void run_block(run_ctx *c, thread_state *mine, infl_model_ws *ws, double *rows, uint64_t b,
+                      uint64_t round)
+{
+    const size_t ns = c->n_strategies, nm = c->n_metrics;
+    const uint64_t n_trials = c->n_trials;
+    infl_trials *tr = c->tr;
+    infl_block_moments *bm = c->streaming ? &c->slots[b - round] : NULL;
+    if (bm)
+        infl_block_moments_clear(bm);
+    uint64_t first = b * INFL_ENGINE_BLOCK;
+    uint64_t last = first + INFL_ENGINE_BLOCK < n_trials ? first + INFL_ENGINE_BLOCK : n_trials;
+    for (uint64_t t = first; t < last; t++) {
+        infl_market_draw mk;
+        infl_status trc = infl_model_trial(ws, t, rows, &mk, &mine->err);
+        if (trc == INFL_OK && bm &&
+            !infl_tally_stream_add(mine->tally, bm, rows, INFL_M_CONVERSIONS))
+            trc = infl_error_add(&mine->err, INFL_ENOMEM,
+                                 "trial %llu: out of memory for the histograms",
+                                 (unsigned long long)t);
+        if (trc != INFL_OK) {
+            fail_block(c, mine, b, trc);
+            return;
+        }
+        mine->hires += infl_model_funnels(ws);
+        if (bm)
+            continue;
+        tr->purchase_rate[t] = mk.purchase_rate;
+        tr->wom_purchase_factor[t] = mk.wom_purchase_factor;
+        tr->addressable[t] = mk.addressable;
+        for (size_t s = 0; s < ns; s++)
+            for (size_t m = 0; m < nm; m++)
+                tr->values[(s * nm + m) * n_trials + t] = rows[s * nm + m];
+    }
+    const infl__core_job *job = c->job;
+    if (job->progress) {
+#pragma omp critical(infl_progress)
+        {
+            c->progress_done += last - first;
+            job->progress(job->progress_user, c->progress_done, n_trials);
+        }
+    }
+}
+
+/* Between rounds, on one thread while the others wait: merges the round's
+ * moments in block order and asks the hooks; sets c->stop_now. */
+static void between_rounds(run_ctx *c, uint64_t round, uint64_t round_end)
+{
+    if (c->streaming)
+        for (uint64_t b = round; b < round_end; b++)
+            infl_block_moments_merge(&c->total, &c->slots[b - round]);
+    c->blocks_done = round_end;
+    infl_round_tallies tallies = {.n_strategies = c->n_strategies,
+                                  .n_metrics = c->n_metrics,
+                                  .moments = &c->total,
+                                  .threads = c->tallies,
+                                  .n_threads = (size_t)c->threads};
+    infl_round r = {.round_first_block = round,
+                    .blocks_done = round_end,
+                    .blocks_total = c->n_blocks,
+                    .round_first_trial = trials_before(c, round),
+                    .trials_done = trials_before(c, round_end),
+                    .trials_total = c->n_trials,
+                    .trials = c->streaming ? NULL : c->tr,
+                    .tallies = c->streaming ? &tallies : NULL};
+    for (int i = 0; i < c->threads; i++)
+        r.hires += c->state[i].hires;
+    for (size_t h = 0; h < c->job->n_hooks; h++) {
+        const infl_round_hook *hook = &c->job->hooks[h];
+        if (hook->fn && hook->fn(hook->user, &r) == INFL_ROUND_STOP)
+            r.stopping = true;
+    }
+    c->stop_now = r.stopping && round_end < c->n_blocks;
+}
+
+/* One thread's part of the run: its workspace, then every round's blocks it
+ * takes, and the hooks between rounds. */
+static void run_thread(run_ctx *c)
+{
+    const int me = omp_get_thread_num();
+#pragma omp single
+    c->team = omp_get_num_threads();
+    thread_state *mine = &c->state[me];
+    infl_model_ws *ws = infl_model_ws_new(c->sc);
+    double *rows = malloc(c->n_strategies * c->n_metrics * sizeof *rows);
+    if (ws == NULL || rows == NULL) {
+        infl_status rc =
+            infl_error_add(&mine->err, INFL_ENOMEM, "out of memory for a thread's workspace");
+        fail_block(c, mine, 0, rc);
+    }
+    for (uint64_t round = c->first_block; round < c->n_blocks; round += c->per_round) {
+        const uint64_t round_end =
+            round + c->per_round < c->n_blocks ? round + c->per_round : c->n_blocks;
+#pragma omp for schedule(dynamic, 1)
+        for (uint64_t b = round; b < round_end; b++) {
+            uint64_t lowest_failure;
+#pragma omp atomic read
+            lowest_failure = c->failed_block;
+            if (b > lowest_failure || mine->block != UINT64_MAX)
+                continue;
+            run_block(c, mine, ws, rows, b, round);
+        }
+        /* The loop's barrier has passed: every block of the round is done.
+         * Every thread reads the failure mark before any can write it
+         * again (the barrier), so all take the same branch; then the
+         * single's barrier publishes the hooks' decision to every thread. */
+        uint64_t lowest_failure;
+#pragma omp atomic read
+        lowest_failure = c->failed_block;
+#pragma omp barrier
+        if (lowest_failure != UINT64_MAX)
+            break;
+#pragma omp single
+        between_rounds(c, round, round_end);
+        if (c->stop_now)
+            break;
+    }
+    free(rows);
+    infl_model_ws_free(ws);
+}
+
+/* After the threads: the lowest failing block's error, or the results of the
+ * blocks done (packed columns, or the streaming summary). */
+static infl_status finish(run_ctx *c, infl_trials **trials, infl_summary **summary,
+                          infl__core_result *res, infl_error *err)
+{
+    infl_status rc = INFL_OK;
+    uint64_t hires = 0;
+    for (int i = 0; i < c->threads; i++)
+        hires += c->state[i].hires;
+    thread_state *first = NULL;
+    for (int i = 0; i < c->threads; i++)
+        if (c->state[i].block != UINT64_MAX && (!first || c->state[i].block < first->block))
+            first = &c->state[i];
+    if (first != NULL)
+        rc = infl_error_merge(err, &first->err);
+    for (int i = 0; i < c->threads; i++)
+        infl_error_destroy(&c->state[i].err);
+    if (rc != INFL_OK)
+        return rc;
+    const uint64_t done_trials = trials_before(c, c->blocks_done);
+    infl_trials *tr = c->tr;
+    if (!c->streaming && done_trials < c->n_trials) {
+        /* Stopped early: the first done_trials of every column, packed. */
+        const size_t cells = c->n_strategies * c->n_metrics;
+        for (size_t k = 1; k < cells; k++)
+            memmove(tr->values + k * done_trials, tr->values + k * c->n_trials,
+                    done_trials * sizeof *tr->values);
+        tr->n_trials = done_trials;
+    }
+    if (c->streaming) {
+        for (int i = 1; i < c->threads && rc == INFL_OK; i++)
+            if (!infl_tally_stream_merge(c->state[0].tally, c->state[i].tally))
+                rc = infl_error_add(err, INFL_ENOMEM, "out of memory merging the histograms");
+        if (rc == INFL_OK)
+            rc = infl_tally_stream_summary(c->state[0].tally, &c->total, done_trials, tr->metrics,
+                                           tr->strategy_names, summary, err);
+        if (rc != INFL_OK)
+            return rc;
+    } else {
+        *trials = tr;
+        c->tr = NULL;
+    }
+    *res = (infl__core_result){
+        .threads = (unsigned)c->team, .hires = hires, .trials_done = done_trials};
+    return INFL_OK;
+}
+
+infl_status infl__core_run(const infl__core_job *job, infl_trials **trials, infl_summary **summary,
+                           infl__core_result *res, infl_error *err)
+{
+    *trials = NULL;
+    if (summary)
+        *summary = NULL;
+    if (job->no_trials && summary == NULL)
+        return infl_error_add(err, INFL_EINTERNAL, "no_trials needs somewhere to put the summary");
+    run_ctx c;
+    infl_status rc = ctx_init(&c, job, err);
+    if (rc == INFL_OK) {
+#pragma omp parallel num_threads(c.threads)
+        run_thread(&c);
+        rc = finish(&c, trials, summary, res, err);
+    }
+    ctx_destroy(&c);
+    return rc;
+}

@@ -1,0 +1,65 @@
+/*
+ * estimate.c — what a run will need before it starts (infl_engine_estimate,
+ * see include/influsim/engine.h): hires per trial from the mean cost of a
+ * post, and the memory of the kept values, the workspaces, the streaming
+ * tallies and the writer. `run` warns with it, and `check` prints it.
+ */
+#include "influsim/engine.h"
+
+#include "model/metrics.h"
+#include "random/dist.h"
+#include "scenario/scenario_internal.h"
+#include "stats/accum.h"
+
+#include <math.h>
+
+/* Mean cost of one post of tier k: gifted posts cost the unit cost, others
+ * the price (per post, or per 1,000 followers) plus the platform fee. */
+static double mean_post_cost(const infl_scenario *sc, size_t k)
+{
+    const infl_tier *t = &sc->tiers[k];
+    double price = infl_dist_mean(&t->price);
+    if (t->price_per_1k)
+        price *= infl_dist_mean(&t->followers) / 1000.0;
+    double g = infl_dist_mean(&t->gifted_share);
+    return g * sc->unit_cost + (1.0 - g) * price * (1.0 + infl_dist_mean(&t->platform_fee));
+}
+
+void infl_engine_estimate(const infl_scenario *sc, const infl_run_options *opt, double limit,
+                          infl_run_estimate *out)
+{
+    const double ns = (double)sc->n_strategies, nm = (double)infl_metric_count(sc);
+    const double threads =
+        (double)(opt && opt->threads ? opt->threads : infl_engine_default_threads());
+    double hires = 0.0, workspace = 0.0;
+    for (size_t k = 0; k < sc->n_tiers; k++) {
+        double cost = mean_post_cost(sc, k), most = 0.0;
+        for (size_t s = 0; s < sc->n_strategies; s++) {
+            const infl_strategy *st = &sc->strategies[s];
+            double h = cost > 0 ? sc->budget * (st->share[k] / st->share_total) / cost : 0.0;
+            if (h > most)
+                most = h;
+        }
+        hires += most;
+        /* A tier's workspace grows to twice the hires (see model.c). */
+        workspace += 2.0 * (most < 32 ? 32 : most) * (53.0 + 4.0 * (double)sc->n_regions);
+    }
+    const double trials = (double)sc->trials;
+    const double per_trial = (ns * nm + 3.0 + 1.0) * 8.0; /* values, market draws, index */
+    /* Code, libraries and HDF5's buffers (about 24 MiB measured); a batch of
+     * compressed chunks. */
+    const double base = 24.0 * 1048576.0, batch = fmin(32.0 * 1048576.0, trials * nm * 8.0);
+    /* Streaming: per thread a histogram set (about 32 KiB a cell measured), and the
+     * moments of a round of blocks. */
+    const double tallies =
+        threads * ns * nm * 32768.0 + 64.0 * threads * (ns * nm + ns * ns) * sizeof(infl_moments);
+    out->hires_per_trial = hires;
+    out->bytes_no_trials = base + threads * workspace + tallies;
+    out->sample_bytes = opt && opt->no_trials ? 0.0 : trials * per_trial;
+    out->bytes = opt && opt->no_trials ? out->bytes_no_trials
+                                       : base + batch + threads * workspace + trials * per_trial;
+    out->max_trials_in = 0;
+    double room = limit - (base + 32.0 * 1048576.0 + threads * workspace);
+    if (limit > 0 && room > 0)
+        out->max_trials_in = (uint64_t)(room / per_trial);
+}
