@@ -10,12 +10,11 @@
  */
 #include "engine/checkpoint_internal.h"
 
+#include "base/atomic_file.h"
 #include "model/metrics.h"
 #include "scenario/scenario_internal.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,19 +88,22 @@ static bool sink_str(out_stream *o, const char *s)
 
 infl_status infl__checkpoint_save(const char *path, const infl__checkpoint_view *v, infl_error *err)
 {
-    size_t len = strlen(path) + 32;
-    char *tmp = malloc(len), *dir_copy = strdup(path);
-    if (tmp == NULL || dir_copy == NULL) {
-        free(tmp);
-        free(dir_copy);
-        return infl_error_add(err, INFL_ENOMEM, "out of memory saving a checkpoint");
+    char *tmp = NULL;
+    int fd = -1;
+    /* err NULL: the checkpoint words its own messages; errno is the reason. */
+    if (infl__atomic_temp_open(path, NULL, &tmp, &fd, NULL) != INFL_OK) {
+        if (errno == ENOMEM)
+            return infl_error_add(err, INFL_ENOMEM, "out of memory saving a checkpoint");
+        return infl_error_add(err, INFL_EIO, "%s: cannot write a checkpoint: %s", path,
+                              strerror(errno));
     }
-    snprintf(tmp, len, "%s.tmp.%ld", path, (long)getpid());
-    out_stream o = {.f = fopen(tmp, "wb"), .crc = crc32(0L, Z_NULL, 0)};
+    out_stream o = {.f = fdopen(fd, "wb"), .crc = crc32(0L, Z_NULL, 0)};
     infl_status rc = INFL_OK;
     if (o.f == NULL) {
-        rc = infl_error_add(err, INFL_EIO, "%s: cannot write a checkpoint: %s", tmp,
-                            strerror(errno));
+        int e = errno;
+        close(fd);
+        unlink(tmp);
+        rc = infl_error_add(err, INFL_EIO, "%s: cannot write a checkpoint: %s", path, strerror(e));
         goto done;
     }
     uint64_t header[2] = {0, 0};
@@ -134,27 +136,24 @@ infl_status infl__checkpoint_save(const char *path, const infl__checkpoint_view 
     header[0] = o.bytes;
     header[1] = o.crc;
     ok = ok && fseek(o.f, (long)(sizeof MAGIC + sizeof PROBE), SEEK_SET) == 0 &&
-         fwrite(header, sizeof header, 1, o.f) == 1 && fflush(o.f) == 0 && fsync(fileno(o.f)) == 0;
+         fwrite(header, sizeof header, 1, o.f) == 1 && fflush(o.f) == 0;
     int e = errno;
     if (fclose(o.f) != 0 && ok) {
         ok = false;
         e = errno;
     }
-    if (!ok || rename(tmp, path) != 0) {
-        if (ok)
-            e = errno;
+    if (!ok) {
         unlink(tmp);
         rc = infl_error_add(err, INFL_EIO, "%s: cannot save the checkpoint: %s", path, strerror(e));
         goto done;
     }
-    int fd = open(dirname(dir_copy), O_RDONLY | O_DIRECTORY);
-    if (fd >= 0) {
-        (void)fsync(fd);
-        close(fd);
-    }
+    /* Flush, rename over the previous checkpoint, flush the folder; on
+     * failure the temporary is removed and the previous checkpoint stays. */
+    if (infl__atomic_commit(tmp, path, NULL, true, NULL) != INFL_OK)
+        rc = infl_error_add(err, INFL_EIO, "%s: cannot save the checkpoint: %s", path,
+                            strerror(errno));
 done:
     free(tmp);
-    free(dir_copy);
     return rc;
 }
 
