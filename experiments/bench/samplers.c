@@ -34,19 +34,19 @@ static double ours(infl_rng *r, const bench_case *bc)
 {
     switch (bc->kind) {
     case 0:
-        return infl_sample_binomial(r, bc->a, (uint32_t)bc->b);
+        return infl__sample_binomial(r, bc->a, (uint32_t)bc->b);
     case 1:
-        return infl_sample_poisson(r, bc->a);
+        return infl__sample_poisson(r, bc->a);
     case 2:
-        return infl_sample_hypergeometric(r, (uint32_t)bc->a, (uint32_t)bc->b, (uint32_t)bc->c);
+        return infl__sample_hypergeometric(r, (uint32_t)bc->a, (uint32_t)bc->b, (uint32_t)bc->c);
     case 3:
-        return infl_sample_beta(r, bc->a, bc->b);
+        return infl__sample_beta(r, bc->a, bc->b);
     case 4:
-        return infl_sample_gamma(r, bc->a);
+        return infl__sample_gamma(r, bc->a);
     case 5:
-        return infl_sample_normal(r);
+        return infl__sample_normal(r);
     default:
-        return infl_rng_u32(r);
+        return infl__rng_u32(r);
     }
 }
 
@@ -88,8 +88,8 @@ int main(int argc, char **argv)
         {"32-bit word", 6, 0, 0, 0},
     };
     infl_rng r;
-    infl_rng_init(&r, 1);
-    infl_rng_seek(&r, 1, 0, 0, INFL_STREAM_FUNNEL);
+    infl__rng_init(&r, 1);
+    infl__rng_seek(&r, 1, 0, 0, INFL_STREAM_FUNNEL);
     /* GSL's samplers with GSL's fast generator (taus2), to compare the
      * samplers and not the generators. */
     gsl_rng *g = gsl_rng_alloc(gsl_rng_taus2);

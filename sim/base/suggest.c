@@ -7,7 +7,7 @@
 
 #define INFL_SUGGEST_MAXLEN 64
 
-size_t infl_edit_distance(const char *a, const char *b)
+size_t infl__suggest_edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     if (la > INFL_SUGGEST_MAXLEN || lb > INFL_SUGGEST_MAXLEN)
@@ -32,13 +32,13 @@ size_t infl_edit_distance(const char *a, const char *b)
     return row[lb] > 255 ? 255 : row[lb];
 }
 
-const char *infl_suggest(const char *word, const char *const *candidates, size_t n)
+const char *infl__suggest(const char *word, const char *const *candidates, size_t n)
 {
     const char *best = NULL;
     size_t best_d = 3;
     size_t len = strlen(word);
     for (size_t i = 0; i < n; i++) {
-        size_t d = infl_edit_distance(word, candidates[i]);
+        size_t d = infl__suggest_edit_distance(word, candidates[i]);
         if (d < best_d && 2 * d < len + (len == 0)) {
             best = candidates[i];
             best_d = d;

@@ -10,9 +10,9 @@
 /* Returns the candidate closest to `word` by Levenshtein distance if that
  * distance is at most 2 and less than half the word's length, else NULL.
  * The returned pointer is one of `candidates`. */
-const char *infl_suggest(const char *word, const char *const *candidates, size_t n);
+const char *infl__suggest(const char *word, const char *const *candidates, size_t n);
 
 /* Levenshtein distance between two strings (bytes), capped at 255. */
-size_t infl_edit_distance(const char *a, const char *b);
+size_t infl__suggest_edit_distance(const char *a, const char *b);
 
 #endif

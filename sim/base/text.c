@@ -37,7 +37,7 @@ static size_t utf8_length(const unsigned char *s)
     return n;
 }
 
-size_t infl_text_check(const char *s)
+size_t infl__text_check(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
@@ -52,7 +52,7 @@ size_t infl_text_check(const char *s)
     return (size_t)-1;
 }
 
-char *infl_text_sanitized(const char *s)
+char *infl__text_sanitized(const char *s)
 {
     size_t len = strlen(s);
     char *out = malloc(len + 1);

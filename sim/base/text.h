@@ -11,10 +11,10 @@
 
 /* Returns the byte offset of the first invalid UTF-8 sequence or control
  * character (below 0x20, or 0x7f; tab allowed) in s, or (size_t)-1 if none. */
-size_t infl_text_check(const char *s);
+size_t infl__text_check(const char *s);
 
 /* Returns a copy of s with every invalid byte or control character replaced
  * by '?', or NULL if out of memory. The caller frees it. */
-char *infl_text_sanitized(const char *s);
+char *infl__text_sanitized(const char *s);
 
 #endif

@@ -130,7 +130,7 @@ infl_status infl__checkpoint_save(const char *path, const infl__checkpoint_view 
     } else if (ok) {
         ok = sink_big(&o, v->moments->cells, v->moments->n_cells * sizeof(infl_moments)) &&
              sink_big(&o, v->moments->pairs, v->moments->n_pairs * sizeof(infl_moments)) &&
-             infl_tally_stream_save(v->tally, sink, &o);
+             infl__tally_stream_save(v->tally, sink, &o);
     }
     /* Length and CRC into the header. */
     header[0] = o.bytes;
@@ -218,8 +218,8 @@ void infl_checkpoint_free(infl_checkpoint *cp)
     free(cp->purchase_rate);
     free(cp->wom_purchase_factor);
     free(cp->addressable);
-    infl_block_moments_destroy(&cp->moments);
-    infl_tally_stream_free(cp->tally);
+    infl__moments_block_destroy(&cp->moments);
+    infl__tally_stream_free(cp->tally);
     free(cp);
 }
 
@@ -296,12 +296,12 @@ infl_status infl_checkpoint_load(const char *path, infl_checkpoint **out, infl_e
         }
     } else if (ok) {
         ok = cells * sizeof(infl_moments) <= in.left &&
-             infl_block_moments_init(&cp->moments, (size_t)cp->n_strategies,
-                                     (size_t)cp->n_metrics) &&
+             infl__moments_block_init(&cp->moments, (size_t)cp->n_strategies,
+                                      (size_t)cp->n_metrics) &&
              source_big(&in, cp->moments.cells, cp->moments.n_cells * sizeof(infl_moments)) &&
              source_big(&in, cp->moments.pairs, cp->moments.n_pairs * sizeof(infl_moments)) &&
-             (cp->tally = infl_tally_stream_load((size_t)cp->n_strategies, (size_t)cp->n_metrics,
-                                                 source, &in)) != NULL;
+             (cp->tally = infl__tally_stream_load((size_t)cp->n_strategies, (size_t)cp->n_metrics,
+                                                  source, &in)) != NULL;
     }
     if (!ok || in.left != 0) {
         rc = infl_error_add(err, INFL_EFORMAT, "%s: the checkpoint is damaged (inconsistent data)",
@@ -348,7 +348,7 @@ infl_status infl__checkpoint_restore(const infl_checkpoint *cp, const infl_scena
 {
     const uint64_t n_trials = sc->trials;
     const uint64_t n_blocks = (n_trials + INFL_ENGINE_BLOCK - 1) / INFL_ENGINE_BLOCK;
-    const size_t n_strategies = sc->n_strategies, n_metrics = infl_metric_count(sc);
+    const size_t n_strategies = sc->n_strategies, n_metrics = infl__metrics_count(sc);
     if (cp->seed != sc->seed || cp->trials != n_trials || cp->no_trials != no_trials ||
         cp->n_strategies != n_strategies || cp->n_metrics != n_metrics || cp->next_block > n_blocks)
         return infl_error_add(err, INFL_EINVAL,
@@ -358,8 +358,8 @@ infl_status infl__checkpoint_restore(const infl_checkpoint *cp, const infl_scena
     *start = (infl__checkpoint_start){
         .next_block = cp->next_block, .done_trials = cp->done_trials, .hires = cp->hires};
     if (no_trials) {
-        infl_block_moments_merge(moments, &cp->moments);
-        if (!infl_tally_stream_merge(tally, cp->tally))
+        infl__moments_block_merge(moments, &cp->moments);
+        if (!infl__tally_stream_merge(tally, cp->tally))
             return infl_error_add(err, INFL_ENOMEM, "out of memory resuming");
         return INFL_OK;
     }

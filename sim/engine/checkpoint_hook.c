@@ -40,10 +40,10 @@ static infl_status save(const infl__checkpoint_saver *s, const infl_round *r, in
     infl_tally_stream *merged = NULL;
     if (s->no_trials) {
         const infl_round_tallies *t = r->tallies;
-        merged = infl_tally_stream_new(sc->n_strategies, infl_metric_count(sc));
+        merged = infl__tally_stream_new(sc->n_strategies, infl__metrics_count(sc));
         for (size_t i = 0; merged && i < t->n_threads; i++)
-            if (!infl_tally_stream_merge(merged, t->threads[i])) {
-                infl_tally_stream_free(merged);
+            if (!infl__tally_stream_merge(merged, t->threads[i])) {
+                infl__tally_stream_free(merged);
                 merged = NULL;
             }
         if (merged == NULL)
@@ -54,7 +54,7 @@ static infl_status save(const infl__checkpoint_saver *s, const infl_round *r, in
                                .trials = sc->trials,
                                .no_trials = s->no_trials,
                                .n_strategies = sc->n_strategies,
-                               .n_metrics = infl_metric_count(sc),
+                               .n_metrics = infl__metrics_count(sc),
                                .next_block = r->blocks_done,
                                .done_trials = r->trials_done,
                                .hires = r->hires,
@@ -62,7 +62,7 @@ static infl_status save(const infl__checkpoint_saver *s, const infl_round *r, in
                                .moments = s->no_trials ? r->tallies->moments : NULL,
                                .tally = merged};
     infl_status rc = infl__checkpoint_save(s->path, &v, err);
-    infl_tally_stream_free(merged);
+    infl__tally_stream_free(merged);
     return rc;
 }
 

@@ -32,8 +32,8 @@ static infl_trials *trials_new(const infl_scenario *sc, bool keep_values)
         return NULL;
     tr->n_trials = sc->trials;
     tr->n_strategies = sc->n_strategies;
-    tr->n_metrics = infl_metric_count(sc);
-    tr->metrics = infl_metrics_new(sc);
+    tr->n_metrics = infl__metrics_count(sc);
+    tr->metrics = infl__metrics_new(sc);
     tr->strategy_names = calloc(sc->n_strategies, sizeof *tr->strategy_names);
     size_t cells = tr->n_strategies * tr->n_metrics;
     if (!keep_values) {
@@ -122,7 +122,7 @@ static infl_status ctx_init(run_ctx *c, const infl__core_job *job, infl_error *e
                    .n_trials = sc->trials,
                    .n_blocks = (sc->trials + INFL_ENGINE_BLOCK - 1) / INFL_ENGINE_BLOCK,
                    .n_strategies = sc->n_strategies,
-                   .n_metrics = infl_metric_count(sc),
+                   .n_metrics = infl__metrics_count(sc),
                    .failed_block = UINT64_MAX,
                    .team = 1};
     int threads = (int)(job->threads ? job->threads : infl_engine_default_threads());
@@ -142,11 +142,11 @@ static infl_status ctx_init(run_ctx *c, const infl__core_job *job, infl_error *e
         c->slots = calloc(c->per_round, sizeof *c->slots);
         c->tallies = calloc((size_t)c->threads, sizeof *c->tallies);
         ready =
-            c->slots != NULL && c->tallies != NULL && infl_block_moments_init(&c->total, ns, nm);
+            c->slots != NULL && c->tallies != NULL && infl__moments_block_init(&c->total, ns, nm);
         for (uint64_t i = 0; ready && i < c->per_round; i++)
-            ready = infl_block_moments_init(&c->slots[i], ns, nm);
+            ready = infl__moments_block_init(&c->slots[i], ns, nm);
         for (int i = 0; ready && i < c->threads; i++)
-            ready = (c->tallies[i] = c->state[i].tally = infl_tally_stream_new(ns, nm)) != NULL;
+            ready = (c->tallies[i] = c->state[i].tally = infl__tally_stream_new(ns, nm)) != NULL;
     }
     if (!ready)
         return infl_error_add(err, INFL_ENOMEM,
@@ -177,11 +177,11 @@ static infl_status ctx_init(run_ctx *c, const infl__core_job *job, infl_error *e
 static void ctx_destroy(run_ctx *c)
 {
     for (uint64_t i = 0; c->slots && i < c->per_round; i++)
-        infl_block_moments_destroy(&c->slots[i]);
+        infl__moments_block_destroy(&c->slots[i]);
     free(c->slots);
-    infl_block_moments_destroy(&c->total);
+    infl__moments_block_destroy(&c->total);
     for (int i = 0; c->state && i < c->threads; i++)
-        infl_tally_stream_free(c->state[i].tally);
+        infl__tally_stream_free(c->state[i].tally);
     free(c->tallies);
     free(c->state);
     infl_trials_free(c->tr);
@@ -210,14 +210,14 @@ static void run_block(run_ctx *c, thread_state *mine, infl_model_ws *ws, double 
     infl_trials *tr = c->tr;
     infl_block_moments *bm = c->streaming ? &c->slots[b - round] : NULL;
     if (bm)
-        infl_block_moments_clear(bm);
+        infl__moments_block_clear(bm);
     uint64_t first = b * INFL_ENGINE_BLOCK;
     uint64_t last = first + INFL_ENGINE_BLOCK < n_trials ? first + INFL_ENGINE_BLOCK : n_trials;
     for (uint64_t t = first; t < last; t++) {
         infl_market_draw mk;
-        infl_status trc = infl_model_trial(ws, t, rows, &mk, &mine->err);
+        infl_status trc = infl__model_trial(ws, t, rows, &mk, &mine->err);
         if (trc == INFL_OK && bm &&
-            !infl_tally_stream_add(mine->tally, bm, rows, INFL_M_CONVERSIONS))
+            !infl__tally_stream_add(mine->tally, bm, rows, INFL_M_CONVERSIONS))
             trc = infl_error_add(&mine->err, INFL_ENOMEM,
                                  "trial %llu: out of memory for the histograms",
                                  (unsigned long long)t);
@@ -225,7 +225,7 @@ static void run_block(run_ctx *c, thread_state *mine, infl_model_ws *ws, double 
             fail_block(c, mine, b, trc);
             return;
         }
-        mine->hires += infl_model_funnels(ws);
+        mine->hires += infl__model_funnels(ws);
         if (bm)
             continue;
         tr->purchase_rate[t] = mk.purchase_rate;
@@ -251,7 +251,7 @@ static void between_rounds(run_ctx *c, uint64_t round, uint64_t round_end)
 {
     if (c->streaming)
         for (uint64_t b = round; b < round_end; b++)
-            infl_block_moments_merge(&c->total, &c->slots[b - round]);
+            infl__moments_block_merge(&c->total, &c->slots[b - round]);
     c->blocks_done = round_end;
     infl_round_tallies tallies = {.n_strategies = c->n_strategies,
                                   .n_metrics = c->n_metrics,
@@ -284,7 +284,7 @@ static void run_thread(run_ctx *c)
 #pragma omp single
     c->team = omp_get_num_threads();
     thread_state *mine = &c->state[me];
-    infl_model_ws *ws = infl_model_ws_new(c->sc);
+    infl_model_ws *ws = infl__model_ws_new(c->sc);
     double *rows = malloc(c->n_strategies * c->n_metrics * sizeof *rows);
     if (ws == NULL || rows == NULL) {
         infl_status rc =
@@ -319,7 +319,7 @@ static void run_thread(run_ctx *c)
             break;
     }
     free(rows);
-    infl_model_ws_free(ws);
+    infl__model_ws_free(ws);
 }
 
 /* After the threads: the lowest failing block's error, or the results of the
@@ -353,11 +353,11 @@ static infl_status finish(run_ctx *c, infl_trials **trials, infl_summary **summa
     }
     if (c->streaming) {
         for (int i = 1; i < c->threads && rc == INFL_OK; i++)
-            if (!infl_tally_stream_merge(c->state[0].tally, c->state[i].tally))
+            if (!infl__tally_stream_merge(c->state[0].tally, c->state[i].tally))
                 rc = infl_error_add(err, INFL_ENOMEM, "out of memory merging the histograms");
         if (rc == INFL_OK)
-            rc = infl_tally_stream_summary(c->state[0].tally, &c->total, done_trials, tr->metrics,
-                                           tr->strategy_names, summary, err);
+            rc = infl__tally_stream_summary(c->state[0].tally, &c->total, done_trials, tr->metrics,
+                                            tr->strategy_names, summary, err);
         if (rc != INFL_OK)
             return rc;
     } else {

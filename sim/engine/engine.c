@@ -57,7 +57,7 @@ infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt
     const bool with_target = opt->target_se > 0;
     if (with_target) {
         if (!infl__target_se_init(&target, opt->target_se, sc->n_strategies,
-                                  infl_metric_count(sc))) {
+                                  infl__metrics_count(sc))) {
             infl__target_se_destroy(&target);
             return infl_error_add(err, INFL_ENOMEM, "out of memory for the target SE");
         }

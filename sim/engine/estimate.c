@@ -18,17 +18,17 @@
 static double mean_post_cost(const infl_scenario *sc, size_t k)
 {
     const infl_tier *t = &sc->tiers[k];
-    double price = infl_dist_mean(&t->price);
+    double price = infl__dist_mean(&t->price);
     if (t->price_per_1k)
-        price *= infl_dist_mean(&t->followers) / 1000.0;
-    double g = infl_dist_mean(&t->gifted_share);
-    return g * sc->unit_cost + (1.0 - g) * price * (1.0 + infl_dist_mean(&t->platform_fee));
+        price *= infl__dist_mean(&t->followers) / 1000.0;
+    double g = infl__dist_mean(&t->gifted_share);
+    return g * sc->unit_cost + (1.0 - g) * price * (1.0 + infl__dist_mean(&t->platform_fee));
 }
 
 void infl_engine_estimate(const infl_scenario *sc, const infl_run_options *opt, double limit,
                           infl_run_estimate *out)
 {
-    const double ns = (double)sc->n_strategies, nm = (double)infl_metric_count(sc);
+    const double ns = (double)sc->n_strategies, nm = (double)infl__metrics_count(sc);
     const double threads =
         (double)(opt && opt->threads ? opt->threads : infl_engine_default_threads());
     double hires = 0.0, workspace = 0.0;

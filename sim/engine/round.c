@@ -24,7 +24,7 @@ bool infl_round_moments(const infl_round *r, size_t strategy, size_t metric, uin
         const double *x = infl_trials_column(tr, strategy, metric);
         for (uint64_t i = 0; i < r->trials_done; i++)
             if (!isnan(x[i]))
-                infl_moments_add(&m, x[i]);
+                infl__moments_add(&m, x[i]);
     }
     *n = m.n;
     *mean = m.n > 0 ? m.mean : NAN;

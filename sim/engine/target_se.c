@@ -41,7 +41,7 @@ static double relative_se(infl__target_se *t, const infl_round *r)
             const infl_trials *tr = r->trials;
             const double *x = tr->values + c * tr->n_trials;
             for (uint64_t i = r->round_first_trial; i < r->trials_done; i++)
-                infl_moments_add(&t->conv[s], x[i]);
+                infl__moments_add(&t->conv[s], x[i]);
         }
         const infl_moments *m = &t->conv[s];
         if (m->n < 2)

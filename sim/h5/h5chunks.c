@@ -68,7 +68,7 @@ static bool compress_chunk(const infl_chunk_column *col, chunk_ref *c, uint64_t 
     return true;
 }
 
-infl_chunk_set *infl_chunk_set_new(const infl_chunk_column *cols, size_t n_cols, uint64_t chunk)
+infl_chunk_set *infl__chunk_set_new(const infl_chunk_column *cols, size_t n_cols, uint64_t chunk)
 {
     infl_chunk_set *set = calloc(1, sizeof *set);
     if (set == NULL)
@@ -90,12 +90,12 @@ infl_chunk_set *infl_chunk_set_new(const infl_chunk_column *cols, size_t n_cols,
     return set;
 }
 
-size_t infl_chunk_set_count(const infl_chunk_set *set)
+size_t infl__chunk_set_count(const infl_chunk_set *set)
 {
     return set->count;
 }
 
-size_t infl_chunk_set_batch(const infl_chunk_set *set)
+size_t infl__chunk_set_batch(const infl_chunk_set *set)
 {
     size_t per = (size_t)set->chunk * 8;
     return per >= BATCH_BYTES ? 1 : BATCH_BYTES / per;
@@ -110,8 +110,8 @@ static void release_batch(infl_chunk_set *set)
     set->batch_count = 0;
 }
 
-bool infl_chunk_set_compress(infl_chunk_set *set, size_t first, size_t count, int level,
-                             unsigned threads)
+bool infl__chunk_set_compress(infl_chunk_set *set, size_t first, size_t count, int level,
+                              unsigned threads)
 {
     release_batch(set);
     set->batch_first = first;
@@ -140,8 +140,8 @@ bool infl_chunk_set_compress(infl_chunk_set *set, size_t first, size_t count, in
     return !failed;
 }
 
-herr_t infl_chunk_set_write(const infl_chunk_set *set, size_t first, size_t count,
-                            const hid_t *datasets)
+herr_t infl__chunk_set_write(const infl_chunk_set *set, size_t first, size_t count,
+                             const hid_t *datasets)
 {
     for (size_t k = first; k < first + count; k++) {
         const chunk_ref *c = &set->chunks[k];
@@ -153,7 +153,7 @@ herr_t infl_chunk_set_write(const infl_chunk_set *set, size_t first, size_t coun
     return 0;
 }
 
-void infl_chunk_set_free(infl_chunk_set *set)
+void infl__chunk_set_free(infl_chunk_set *set)
 {
     if (set == NULL)
         return;
@@ -162,7 +162,7 @@ void infl_chunk_set_free(infl_chunk_set *set)
     free(set);
 }
 
-const char *infl_zlib_version(void)
+const char *infl__chunk_set_zlib_version(void)
 {
     return zlibVersion();
 }

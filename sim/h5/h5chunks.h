@@ -32,32 +32,32 @@ typedef struct infl_chunk_set infl_chunk_set;
 /* Returns the chunk list of the columns (chunks of `chunk` values; the last
  * of each column padded with zeros as HDF5 stores it), or NULL when out of
  * memory. The columns must outlive the set. */
-infl_chunk_set *infl_chunk_set_new(const infl_chunk_column *cols, size_t n_cols, uint64_t chunk);
+infl_chunk_set *infl__chunk_set_new(const infl_chunk_column *cols, size_t n_cols, uint64_t chunk);
 
 /* Number of chunks of all columns, column after column. */
-size_t infl_chunk_set_count(const infl_chunk_set *set);
+size_t infl__chunk_set_count(const infl_chunk_set *set);
 
 /* Largest batch whose compressed chunks are held at once: the memory the
  * writer needs beyond the samples does not grow with the trials. */
-size_t infl_chunk_set_batch(const infl_chunk_set *set);
+size_t infl__chunk_set_batch(const infl_chunk_set *set);
 
 /*
  * Compresses chunks [first, first + count) at deflate `level` on `threads`
  * threads (0: OpenMP's default), releasing the previous batch; count must not
- * exceed infl_chunk_set_batch. Returns false when out of memory.
+ * exceed infl__chunk_set_batch. Returns false when out of memory.
  */
-bool infl_chunk_set_compress(infl_chunk_set *set, size_t first, size_t count, int level,
-                             unsigned threads);
+bool infl__chunk_set_compress(infl_chunk_set *set, size_t first, size_t count, int level,
+                              unsigned threads);
 
 /* Writes the compressed chunks [first, first + count) into datasets[column]
  * (each created with the same chunk size and the shuffle and deflate filters,
  * in that order). Returns a negative value on an HDF5 failure. */
-herr_t infl_chunk_set_write(const infl_chunk_set *set, size_t first, size_t count,
-                            const hid_t *datasets);
+herr_t infl__chunk_set_write(const infl_chunk_set *set, size_t first, size_t count,
+                             const hid_t *datasets);
 
-void infl_chunk_set_free(infl_chunk_set *set);
+void infl__chunk_set_free(infl_chunk_set *set);
 
 /* The version of zlib in use. */
-const char *infl_zlib_version(void);
+const char *infl__chunk_set_zlib_version(void);
 
 #endif

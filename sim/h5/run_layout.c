@@ -57,20 +57,20 @@ static bool trial_columns(infl__h5_io *io, hid_t gt, const infl_trials *tr, size
         if (d[m] < 0)
             goto done;
     }
-    set = infl_chunk_set_new(cols, nm, n < INFL__H5_CHUNK_MAX ? n : INFL__H5_CHUNK_MAX);
+    set = infl__chunk_set_new(cols, nm, n < INFL__H5_CHUNK_MAX ? n : INFL__H5_CHUNK_MAX);
     if (set == NULL) {
         io->rc = infl_error_add(io->err, INFL_ENOMEM, "out of memory");
         goto done;
     }
-    const size_t total = infl_chunk_set_count(set), batch = infl_chunk_set_batch(set);
+    const size_t total = infl__chunk_set_count(set), batch = infl__chunk_set_batch(set);
     for (size_t first = 0; first < total; first += batch) {
         size_t count = total - first < batch ? total - first : batch;
-        if (!infl_chunk_set_compress(set, first, count, INFL__H5_DEFLATE_LEVEL, io->threads)) {
+        if (!infl__chunk_set_compress(set, first, count, INFL__H5_DEFLATE_LEVEL, io->threads)) {
             io->rc = infl_error_add(io->err, INFL_ENOMEM,
                                     "out of memory compressing the trials of a strategy");
             goto done;
         }
-        if (infl_chunk_set_write(set, first, count, d) < 0) {
+        if (infl__chunk_set_write(set, first, count, d) < 0) {
             infl__h5_fail(io, "per-trial datasets of strategy", tr->strategy_names[s]);
             goto done;
         }
@@ -88,7 +88,7 @@ done:
     for (size_t m = 0; m < nm; m++)
         if (d[m] >= 0 && H5Dclose(d[m]) < 0 && ok)
             ok = infl__h5_fail(io, "dataset", tr->metrics[m].name);
-    infl_chunk_set_free(set);
+    infl__chunk_set_free(set);
     free(cols);
     free(d);
     return ok;
@@ -184,7 +184,7 @@ static bool write_root(infl__h5_io *io, hid_t file, const infl_scenario *sc, boo
     snprintf(gslv, sizeof gslv, "%s", gsl_version);
     char *resolved = infl_scenario_resolved_yaml(sc);
     /* A file path need not be UTF-8; the attribute must be. */
-    char *origin = infl_text_sanitized(sc->origin);
+    char *origin = infl__text_sanitized(sc->origin);
     if (resolved == NULL || origin == NULL) {
         free(resolved);
         free(origin);
@@ -213,8 +213,8 @@ static bool write_root(infl__h5_io *io, hid_t file, const infl_scenario *sc, boo
               infl__h5_attr_str(io, file, "gsl_version", gslv) &&
               infl__h5_attr_str(io, file, "compiler", INFLUSIM_COMPILER) &&
               infl__h5_attr_str(io, file, "build_flags", infl_build_flags()) &&
-              infl__h5_attr_str(io, file, "zlib_version", infl_zlib_version()) &&
-              infl__h5_attr_str(io, file, "libyaml_version", infl_yaml_version()) &&
+              infl__h5_attr_str(io, file, "zlib_version", infl__chunk_set_zlib_version()) &&
+              infl__h5_attr_str(io, file, "libyaml_version", infl__yaml_tree_libyaml_version()) &&
               infl__h5_attr_u64(io, file, "openmp_version", infl__threads_openmp_version()) &&
               infl__h5_attr_str(io, file, "rng",
                                 "Philox4x32-10 (Random123), streams keyed by "

@@ -53,7 +53,7 @@ static const fixed_metric FIXED[INFL_M_FIXED_COUNT] = {
                                      true},
 };
 
-bool infl_metric_ratio_parts(size_t m, size_t *numerator, size_t *denominator)
+bool infl__metrics_ratio_parts(size_t m, size_t *numerator, size_t *denominator)
 {
     switch (m) {
     case INFL_M_ROI:
@@ -82,9 +82,9 @@ static char *fmt_dup(const char *fmt, const char *a, const char *b)
     return s;
 }
 
-infl_metric_info *infl_metrics_new(const infl_scenario *sc)
+infl_metric_info *infl__metrics_new(const infl_scenario *sc)
 {
-    size_t n = infl_metric_count(sc);
+    size_t n = infl__metrics_count(sc);
     infl_metric_info *m = calloc(n, sizeof *m);
     if (m == NULL)
         return NULL;
@@ -104,7 +104,7 @@ infl_metric_info *infl_metrics_new(const infl_scenario *sc)
         ok &= m[i].name && m[i].long_name && m[i].units;
     }
     for (size_t k = 0; k < sc->n_tiers; k++) {
-        infl_metric_info *x = &m[infl_metric_tier_hires(k)];
+        infl_metric_info *x = &m[infl__metrics_tier_hires(k)];
         x->name = fmt_dup("hires_%s%s", sc->tiers[k].name, "");
         x->long_name = fmt_dup("posts bought from tier %s%s", sc->tiers[k].name, "");
         x->units = strdup("1");
@@ -112,7 +112,7 @@ infl_metric_info *infl_metrics_new(const infl_scenario *sc)
         ok &= x->name && x->long_name && x->units;
     }
     for (size_t r = 0; r < sc->n_regions; r++) {
-        infl_metric_info *x = &m[infl_metric_region_engagements(sc, r)];
+        infl_metric_info *x = &m[infl__metrics_region_engagements(sc, r)];
         x->name = fmt_dup("engagements_%s%s", sc->regions[r].slug, "");
         x->long_name = fmt_dup("engagements from region %s%s", sc->regions[r].name,
                                sc->regions[r].shippable ? " (shippable)" : " (not shippable)");

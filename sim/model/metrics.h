@@ -35,25 +35,25 @@ typedef enum {
 } infl_metric_id;
 
 /* Index of hires_<tier k> and engagements_<region r>. */
-static inline size_t infl_metric_tier_hires(size_t k)
+static inline size_t infl__metrics_tier_hires(size_t k)
 {
     return INFL_M_FIXED_COUNT + k;
 }
-static inline size_t infl_metric_region_engagements(const infl_scenario *sc, size_t r)
+static inline size_t infl__metrics_region_engagements(const infl_scenario *sc, size_t r)
 {
     return INFL_M_FIXED_COUNT + sc->n_tiers + r;
 }
-static inline size_t infl_metric_count(const infl_scenario *sc)
+static inline size_t infl__metrics_count(const infl_scenario *sc)
 {
     return INFL_M_FIXED_COUNT + sc->n_tiers + sc->n_regions;
 }
 
-/* Builds the metric descriptions for a scenario (n = infl_metric_count).
+/* Builds the metric descriptions for a scenario (n = infl__metrics_count).
  * Returns NULL when out of memory; free with infl_metric_info_free. */
-infl_metric_info *infl_metrics_new(const infl_scenario *sc);
+infl_metric_info *infl__metrics_new(const infl_scenario *sc);
 
 /* For ratio metrics, the numerator and denominator metrics of the ratio of
  * totals; returns false for other metrics. */
-bool infl_metric_ratio_parts(size_t m, size_t *numerator, size_t *denominator);
+bool infl__metrics_ratio_parts(size_t m, size_t *numerator, size_t *denominator);
 
 #endif

@@ -45,7 +45,7 @@ struct infl_model_ws {
     unsigned *counts;
 };
 
-void infl_model_ws_free(infl_model_ws *ws)
+void infl__model_ws_free(infl_model_ws *ws)
 {
     if (ws == NULL)
         return;
@@ -95,14 +95,14 @@ static bool tier_grow(tier_ws *t, size_t need, size_t n_regions)
     return true;
 }
 
-infl_model_ws *infl_model_ws_new(const infl_scenario *sc)
+infl_model_ws *infl__model_ws_new(const infl_scenario *sc)
 {
     infl_model_ws *ws = calloc(1, sizeof *ws);
     if (ws == NULL)
         return NULL;
     ws->sc = sc;
     size_t st = sc->n_strategies * sc->n_tiers;
-    infl_rng_init(&ws->rng, sc->seed);
+    infl__rng_init(&ws->rng, sc->seed);
     ws->tiers = calloc(sc->n_tiers, sizeof *ws->tiers);
     ws->hires = calloc(st, sizeof *ws->hires);
     ws->spend = calloc(st, sizeof *ws->spend);
@@ -114,9 +114,9 @@ infl_model_ws *infl_model_ws_new(const infl_scenario *sc)
      * trials rarely need to grow it. */
     for (size_t k = 0; k < sc->n_tiers; k++) {
         const infl_tier *tier = &sc->tiers[k];
-        double mean_cost = infl_dist_mean(&tier->price);
+        double mean_cost = infl__dist_mean(&tier->price);
         if (tier->price_per_1k)
-            mean_cost *= infl_dist_mean(&tier->followers) / 1000.0;
+            mean_cost *= infl__dist_mean(&tier->followers) / 1000.0;
         double expect = mean_cost > 0 ? 2.0 * sc->budget / mean_cost : 64.0;
         size_t want = expect < 64 ? 64 : expect > 1e6 ? 1000000 : (size_t)expect;
         if (!tier_grow(&ws->tiers[k], want, sc->n_regions))
@@ -124,7 +124,7 @@ infl_model_ws *infl_model_ws_new(const infl_scenario *sc)
     }
     return ws;
 fail:
-    infl_model_ws_free(ws);
+    infl__model_ws_free(ws);
     return NULL;
 }
 
@@ -145,14 +145,14 @@ static void draw_candidate(infl_model_ws *ws, uint64_t t, size_t k, size_t c)
     const infl_tier *tier = &sc->tiers[k];
     tier_ws *tw = &ws->tiers[k];
     infl_rng *r = &ws->rng;
-    infl_rng_seek(r, t, (uint32_t)k, (uint32_t)c, INFL_STREAM_ATTRIBUTES);
-    unsigned f = follower_count(infl_dist_draw(&tier->followers, r));
-    double gifted_share = infl_dist_draw(&tier->gifted_share, r);
-    bool gifted = infl_rng_uniform(r) < gifted_share;
-    double price = infl_dist_draw(&tier->price, r);
+    infl__rng_seek(r, t, (uint32_t)k, (uint32_t)c, INFL_STREAM_ATTRIBUTES);
+    unsigned f = follower_count(infl__dist_draw(&tier->followers, r));
+    double gifted_share = infl__dist_draw(&tier->gifted_share, r);
+    bool gifted = infl__rng_uniform(r) < gifted_share;
+    double price = infl__dist_draw(&tier->price, r);
     if (tier->price_per_1k)
         price *= (double)f / 1000.0;
-    double fee = infl_dist_draw(&tier->platform_fee, r);
+    double fee = infl__dist_draw(&tier->platform_fee, r);
     tw->followers[c] = f;
     tw->gifted[c] = gifted;
     tw->cost[c] = gifted ? sc->unit_cost : price * (1.0 + fee);
@@ -170,13 +170,13 @@ static infl_status draw_funnel(infl_model_ws *ws, uint64_t t, size_t k, size_t c
     hire_outcome *o = &tw->out[c];
     unsigned *regional = &tw->regional[c * sc->n_regions];
 
-    infl_rng_seek(r, t, (uint32_t)k, (uint32_t)c, INFL_STREAM_FUNNEL);
-    double real_share = infl_dist_draw(&tier->real_share, r);
-    double reach = infl_dist_draw(&tier->reach_rate, r);
-    double engage = infl_dist_draw(&tier->engagement_rate, r);
-    infl_share_draw(&tier->audience, r, ws->shares);
-    double interest = infl_dist_draw(&tier->interest_share, r);
-    double cpe = infl_dist_draw(&tier->conversations_per_engagement, r);
+    infl__rng_seek(r, t, (uint32_t)k, (uint32_t)c, INFL_STREAM_FUNNEL);
+    double real_share = infl__dist_draw(&tier->real_share, r);
+    double reach = infl__dist_draw(&tier->reach_rate, r);
+    double engage = infl__dist_draw(&tier->engagement_rate, r);
+    infl__dist_share_draw(&tier->audience, r, ws->shares);
+    double interest = infl__dist_draw(&tier->interest_share, r);
+    double cpe = infl__dist_draw(&tier->conversations_per_engagement, r);
 
     /* Validation keeps every parameter where GSL's samplers are defined; a
      * NaN here would make the binomial sampler loop forever, so never pass one. */
@@ -187,9 +187,9 @@ static infl_status draw_funnel(infl_model_ws *ws, uint64_t t, size_t k, size_t c
                               (unsigned long long)t, tier->name, c);
     /* R ~ Bin(F, real_share) then V ~ Bin(R, reach) is V ~ Bin(F, real_share
      * reach) exactly, and R is reported nowhere: one draw instead of two. */
-    o->viewers = infl_sample_binomial(r, real_share * reach, tw->followers[c]);
-    o->engagements = infl_sample_binomial(r, engage, o->viewers);
-    infl_sample_multinomial(r, sc->n_regions, o->engagements, ws->shares, regional);
+    o->viewers = infl__sample_binomial(r, real_share * reach, tw->followers[c]);
+    o->engagements = infl__sample_binomial(r, engage, o->viewers);
+    infl__sample_multinomial(r, sc->n_regions, o->engagements, ws->shares, regional);
     unsigned shippable = 0;
     double shippable_share = 0.0;
     for (size_t i = 0; i < sc->n_regions; i++) {
@@ -201,7 +201,7 @@ static infl_status draw_funnel(infl_model_ws *ws, uint64_t t, size_t k, size_t c
     if (shippable_share > 1.0)
         shippable_share = 1.0;
     o->shippable = shippable;
-    o->interested = infl_sample_binomial(r, interest, shippable);
+    o->interested = infl__sample_binomial(r, interest, shippable);
     double mu = cpe * (double)o->engagements;
     if (mu > INFL_MODEL_MAX_CONVERSATIONS)
         return infl_error_add(err, INFL_ELIMIT,
@@ -210,19 +210,19 @@ static infl_status draw_funnel(infl_model_ws *ws, uint64_t t, size_t k, size_t c
                               "of %.3g per post",
                               (unsigned long long)t, tier->name, c, mu, o->engagements,
                               INFL_MODEL_MAX_CONVERSATIONS);
-    o->conversations = mu > 0 ? infl_sample_poisson(r, mu) : 0;
-    o->wom_prospects = infl_sample_binomial(r, interest * shippable_share, o->conversations);
+    o->conversations = mu > 0 ? infl__sample_poisson(r, mu) : 0;
+    o->wom_prospects = infl__sample_binomial(r, interest * shippable_share, o->conversations);
     double p_wom = mk->purchase_rate * mk->wom_purchase_factor;
-    o->conversions_wom = infl_sample_binomial(r, p_wom > 1.0 ? 1.0 : p_wom, o->wom_prospects);
+    o->conversions_wom = infl__sample_binomial(r, p_wom > 1.0 ? 1.0 : p_wom, o->wom_prospects);
     /* I_lost ~ Bin(E - S, interest) then L ~ Bin(I_lost, p) is L ~ Bin(E - S,
      * interest p) exactly; I_lost is reported nowhere. */
-    o->lost = infl_sample_binomial(r, interest * mk->purchase_rate, o->engagements - shippable);
+    o->lost = infl__sample_binomial(r, interest * mk->purchase_rate, o->engagements - shippable);
 
     if (!sc->has_addressable) {
         /* Without overlap N = I for every strategy, so the conversion draw is
          * the same under each; draw it once from the conversion stream. */
-        infl_rng_seek(r, t, (uint32_t)k, (uint32_t)c, INFL_STREAM_CONVERSION);
-        o->conversions_direct = infl_sample_binomial(r, mk->purchase_rate, o->interested);
+        infl__rng_seek(r, t, (uint32_t)k, (uint32_t)c, INFL_STREAM_CONVERSION);
+        o->conversions_direct = infl__sample_binomial(r, mk->purchase_rate, o->interested);
     }
     return INFL_OK;
 }
@@ -267,7 +267,7 @@ static infl_status hire(infl_model_ws *ws, uint64_t t, size_t s, size_t k, infl_
     return INFL_OK;
 }
 
-uint64_t infl_model_funnels(const infl_model_ws *ws)
+uint64_t infl__model_funnels(const infl_model_ws *ws)
 {
     uint64_t n = 0;
     for (size_t k = 0; k < ws->sc->n_tiers; k++)
@@ -280,25 +280,25 @@ static double ratio(double num, double den)
     return den > 0 ? num / den : NAN;
 }
 
-infl_status infl_model_trial(infl_model_ws *ws, uint64_t t, double *rows, infl_market_draw *market,
-                             infl_error *err)
+infl_status infl__model_trial(infl_model_ws *ws, uint64_t t, double *rows, infl_market_draw *market,
+                              infl_error *err)
 {
     const infl_scenario *sc = ws->sc;
-    const size_t n_metrics = infl_metric_count(sc);
+    const size_t n_metrics = infl__metrics_count(sc);
     infl_rng *r = &ws->rng;
     infl_status rc;
 
-    infl_rng_seek(r, t, 0, 0, INFL_STREAM_MARKET);
+    infl__rng_seek(r, t, 0, 0, INFL_STREAM_MARKET);
     infl_market_draw mk;
-    mk.purchase_rate = infl_dist_draw(&sc->purchase_rate, r);
-    mk.wom_purchase_factor = infl_dist_draw(&sc->wom_purchase_factor, r);
+    mk.purchase_rate = infl__dist_draw(&sc->purchase_rate, r);
+    mk.wom_purchase_factor = infl__dist_draw(&sc->wom_purchase_factor, r);
     if (isnan(mk.purchase_rate) || isnan(mk.wom_purchase_factor))
         return infl_error_add(err, INFL_EINTERNAL, "trial %llu: the market was drawn as NaN",
                               (unsigned long long)t);
     mk.addressable = NAN;
     unsigned addressable = 0;
     if (sc->has_addressable) {
-        addressable = follower_count(infl_dist_draw(&sc->addressable, r));
+        addressable = follower_count(infl__dist_draw(&sc->addressable, r));
         mk.addressable = addressable;
     }
     *market = mk;
@@ -335,7 +335,7 @@ infl_status infl_model_trial(infl_model_ws *ws, uint64_t t, double *rows, infl_m
             size_t h = ws->hires[s * sc->n_tiers + k];
             hires += (double)h;
             spend += ws->spend[s * sc->n_tiers + k];
-            row[infl_metric_tier_hires(k)] = (double)h;
+            row[infl__metrics_tier_hires(k)] = (double)h;
             for (size_t c = 0; c < h; c++) {
                 const hire_outcome *o = &tw->out[c];
                 gifted += tw->gifted[c];
@@ -349,7 +349,7 @@ infl_status infl_model_trial(infl_model_ws *ws, uint64_t t, double *rows, infl_m
                 lost += o->lost;
                 const unsigned *regional = &tw->regional[c * sc->n_regions];
                 for (size_t i = 0; i < sc->n_regions; i++)
-                    row[infl_metric_region_engagements(sc, i)] += regional[i];
+                    row[infl__metrics_region_engagements(sc, i)] += regional[i];
                 if (!sc->has_addressable) {
                     distinct += o->interested;
                     c_direct += o->conversions_direct;
@@ -357,12 +357,12 @@ infl_status infl_model_trial(infl_model_ws *ws, uint64_t t, double *rows, infl_m
                 }
                 /* Overlap: of min(I, M) people this post reaches, how many are
                  * new, given `seen` of the M were reached before? */
-                infl_rng_seek(r, t, (uint32_t)k, (uint32_t)c, INFL_STREAM_CONVERSION);
+                infl__rng_seek(r, t, (uint32_t)k, (uint32_t)c, INFL_STREAM_CONVERSION);
                 unsigned drawn = o->interested < addressable ? o->interested : addressable;
-                unsigned fresh = infl_sample_hypergeometric(r, addressable - seen, seen, drawn);
+                unsigned fresh = infl__sample_hypergeometric(r, addressable - seen, seen, drawn);
                 seen += fresh;
                 distinct += fresh;
-                c_direct += infl_sample_binomial(r, mk.purchase_rate, fresh);
+                c_direct += infl__sample_binomial(r, mk.purchase_rate, fresh);
             }
         }
         double conversions = c_direct + c_wom;

@@ -30,21 +30,21 @@ typedef struct {
 } infl_market_draw;
 
 /* Returns a workspace for scenario sc (which must outlive it), or NULL if out
- * of memory. Free with infl_model_ws_free. One per thread. */
-infl_model_ws *infl_model_ws_new(const infl_scenario *sc);
-void infl_model_ws_free(infl_model_ws *ws);
+ * of memory. Free with infl__model_ws_free. One per thread. */
+infl_model_ws *infl__model_ws_new(const infl_scenario *sc);
+void infl__model_ws_free(infl_model_ws *ws);
 
 /*
- * Simulates trial t. rows receives n_strategies rows of infl_metric_count(sc)
+ * Simulates trial t. rows receives n_strategies rows of infl__metrics_count(sc)
  * values (strategy-major). On failure (a tier would exceed
  * INFL_MODEL_MAX_HIRES_PER_TIER, or out of memory) returns the status with a
  * message naming the trial and tier.
  */
-infl_status infl_model_trial(infl_model_ws *ws, uint64_t t, double *rows, infl_market_draw *market,
-                             infl_error *err);
+infl_status infl__model_trial(infl_model_ws *ws, uint64_t t, double *rows, infl_market_draw *market,
+                              infl_error *err);
 
 /* Returns the number of funnels (hires) the last trial simulated: per tier,
  * the most hires any strategy made. */
-uint64_t infl_model_funnels(const infl_model_ws *ws);
+uint64_t infl__model_funnels(const infl_model_ws *ws);
 
 #endif

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *infl_dist_kind_name(infl_dist_kind kind)
+const char *infl__dist_kind_name(infl_dist_kind kind)
 {
     switch (kind) {
     case INFL_DIST_CONSTANT:
@@ -26,17 +26,17 @@ const char *infl_dist_kind_name(infl_dist_kind kind)
     return "unknown";
 }
 
-infl_dist infl_dist_constant(double value)
+infl_dist infl__dist_constant(double value)
 {
     return (infl_dist){.kind = INFL_DIST_CONSTANT, .a = value, .b = 0.0, .prepared = true};
 }
 
-void infl_dist_prepare(infl_dist *d)
+void infl__dist_prepare(infl_dist *d)
 {
     switch (d->kind) {
     case INFL_DIST_BETA:
-        infl_gamma_shape_init(&d->shape_a, d->a * d->b);
-        infl_gamma_shape_init(&d->shape_b, (1.0 - d->a) * d->b);
+        infl__sample_gamma_shape_init(&d->shape_a, d->a * d->b);
+        infl__sample_gamma_shape_init(&d->shape_b, (1.0 - d->a) * d->b);
         break;
     case INFL_DIST_LOGNORMAL:
         d->log_a = log(d->a);
@@ -52,31 +52,31 @@ void infl_dist_prepare(infl_dist *d)
     d->prepared = true;
 }
 
-double infl_dist_draw(const infl_dist *d, infl_rng *r)
+double infl__dist_draw(const infl_dist *d, infl_rng *r)
 {
     switch (d->kind) {
     case INFL_DIST_CONSTANT:
         return d->a;
     case INFL_DIST_BETA:
         if (d->prepared)
-            return infl_sample_beta_shapes(r, &d->shape_a, &d->shape_b);
-        return infl_sample_beta(r, d->a * d->b, (1.0 - d->a) * d->b);
+            return infl__sample_beta_shapes(r, &d->shape_a, &d->shape_b);
+        return infl__sample_beta(r, d->a * d->b, (1.0 - d->a) * d->b);
     case INFL_DIST_LOGNORMAL:
         /* sigma 0 is the constant median exactly, not exp(log(median)). */
         if (d->b == 0.0)
             return d->a;
-        return exp((d->prepared ? d->log_a : log(d->a)) + d->b * infl_sample_normal(r));
+        return exp((d->prepared ? d->log_a : log(d->a)) + d->b * infl__sample_normal(r));
     case INFL_DIST_LOGUNIFORM: {
         double lo = d->prepared ? d->log_a : log(d->a), hi = d->prepared ? d->log_b : log(d->b);
-        return exp(lo + (hi - lo) * infl_rng_uniform(r));
+        return exp(lo + (hi - lo) * infl__rng_uniform(r));
     }
     case INFL_DIST_UNIFORM:
-        return d->a == d->b ? d->a : d->a + (d->b - d->a) * infl_rng_uniform(r);
+        return d->a == d->b ? d->a : d->a + (d->b - d->a) * infl__rng_uniform(r);
     }
     return NAN;
 }
 
-double infl_dist_mean(const infl_dist *d)
+double infl__dist_mean(const infl_dist *d)
 {
     switch (d->kind) {
     case INFL_DIST_CONSTANT:
@@ -93,7 +93,7 @@ double infl_dist_mean(const infl_dist *d)
     return NAN;
 }
 
-void infl_dist_support(const infl_dist *d, double *lo, double *hi)
+void infl__dist_support(const infl_dist *d, double *lo, double *hi)
 {
     switch (d->kind) {
     case INFL_DIST_CONSTANT:
@@ -118,17 +118,17 @@ void infl_dist_support(const infl_dist *d, double *lo, double *hi)
     *lo = *hi = NAN;
 }
 
-void infl_share_draw(const infl_share_dist *d, infl_rng *r, double *out)
+void infl__dist_share_draw(const infl_share_dist *d, infl_rng *r, double *out)
 {
     if (d->dirichlet && d->shapes != NULL)
-        infl_sample_dirichlet_shapes(r, d->n, d->shapes, out);
+        infl__sample_dirichlet_shapes(r, d->n, d->shapes, out);
     else if (d->dirichlet)
-        infl_sample_dirichlet(r, d->n, d->alpha, out);
+        infl__sample_dirichlet(r, d->n, d->alpha, out);
     else
         memcpy(out, d->mean, d->n * sizeof *out);
 }
 
-bool infl_share_dist_prepare(infl_share_dist *d)
+bool infl__dist_share_prepare(infl_share_dist *d)
 {
     if (!d->dirichlet || d->shapes != NULL)
         return true;
@@ -136,11 +136,11 @@ bool infl_share_dist_prepare(infl_share_dist *d)
     if (d->shapes == NULL)
         return false;
     for (size_t i = 0; i < d->n; i++)
-        infl_gamma_shape_init(&d->shapes[i], d->alpha[i]);
+        infl__sample_gamma_shape_init(&d->shapes[i], d->alpha[i]);
     return true;
 }
 
-void infl_share_dist_destroy(infl_share_dist *d)
+void infl__dist_share_destroy(infl_share_dist *d)
 {
     if (d == NULL)
         return;

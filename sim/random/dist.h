@@ -24,7 +24,7 @@ typedef enum {
 typedef struct {
     infl_dist_kind kind;
     double a, b;
-    /* Sampler constants, filled by infl_dist_prepare; a distribution built
+    /* Sampler constants, filled by infl__dist_prepare; a distribution built
      * without it computes them at each draw and gives the same numbers. */
     bool prepared;
     infl_gamma_shape shape_a, shape_b; /* beta: Gamma(a b) and Gamma((1 - a) b) */
@@ -33,23 +33,23 @@ typedef struct {
 
 /* Computes d's sampler constants once (the loader calls it for every
  * distribution it builds). */
-void infl_dist_prepare(infl_dist *d);
+void infl__dist_prepare(infl_dist *d);
 
 /* Returns the name used in scenarios ("constant", "beta", ...). */
-const char *infl_dist_kind_name(infl_dist_kind kind);
+const char *infl__dist_kind_name(infl_dist_kind kind);
 
 /* Returns a constant distribution. */
-infl_dist infl_dist_constant(double value);
+infl_dist infl__dist_constant(double value);
 
 /* Draws one value. Constants consume no random numbers. */
-double infl_dist_draw(const infl_dist *d, infl_rng *r);
+double infl__dist_draw(const infl_dist *d, infl_rng *r);
 
 /* Returns the mean of the distribution (analytic). */
-double infl_dist_mean(const infl_dist *d);
+double infl__dist_mean(const infl_dist *d);
 
 /* Returns the smallest and largest value the distribution can produce
  * (+inf for an unbounded upper end). */
-void infl_dist_support(const infl_dist *d, double *lo, double *hi);
+void infl__dist_support(const infl_dist *d, double *lo, double *hi);
 
 /* A share vector over n categories: constant (`mean` used as is) or
  * Dirichlet(mean * kappa). Owns `mean` and `alpha`. */
@@ -63,12 +63,12 @@ typedef struct {
 } infl_share_dist;
 
 /* Computes the sampler constants of a Dirichlet's alpha; false if out of memory. */
-bool infl_share_dist_prepare(infl_share_dist *d);
+bool infl__dist_share_prepare(infl_share_dist *d);
 
 /* Draws one share vector into out[n]. */
-void infl_share_draw(const infl_share_dist *d, infl_rng *r, double *out);
+void infl__dist_share_draw(const infl_share_dist *d, infl_rng *r, double *out);
 
 /* Releases the arrays of d (not d itself); accepts a zeroed struct. */
-void infl_share_dist_destroy(infl_share_dist *d);
+void infl__dist_share_destroy(infl_share_dist *d);
 
 #endif

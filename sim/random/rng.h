@@ -46,7 +46,7 @@ typedef struct {
 } infl_rng;
 
 /* Keys r by the whole 64-bit seed and positions it at stream (0, 0, 0, MARKET). */
-static inline void infl_rng_init(infl_rng *r, uint64_t seed)
+static inline void infl__rng_init(infl_rng *r, uint64_t seed)
 {
     r->key.v[0] = (uint32_t)seed;
     r->key.v[1] = (uint32_t)(seed >> 32);
@@ -57,8 +57,8 @@ static inline void infl_rng_init(infl_rng *r, uint64_t seed)
 
 /* Repositions r at the first word of the stream for (trial, tier, candidate,
  * purpose). trial < INFL_RNG_MAX_TRIALS and tier < INFL_RNG_MAX_TIERS. */
-static inline void infl_rng_seek(infl_rng *r, uint64_t trial, uint32_t tier, uint32_t candidate,
-                                 infl_stream_purpose purpose)
+static inline void infl__rng_seek(infl_rng *r, uint64_t trial, uint32_t tier, uint32_t candidate,
+                                  infl_stream_purpose purpose)
 {
     r->ctr.v[0] = 0;
     r->ctr.v[1] = candidate;
@@ -69,7 +69,7 @@ static inline void infl_rng_seek(infl_rng *r, uint64_t trial, uint32_t tier, uin
 }
 
 /* Returns the next 32-bit word of the stream. */
-static inline uint32_t infl_rng_u32(infl_rng *r)
+static inline uint32_t infl__rng_u32(infl_rng *r)
 {
     if (r->next == 4) {
         r->out = philox4x32(r->ctr, r->key);
@@ -81,9 +81,9 @@ static inline uint32_t infl_rng_u32(infl_rng *r)
 
 /* Returns a uniform on the open interval (0, 1): (k + 1/2) / 2^32 for a
  * 32-bit word k. Never 0 or 1, so logarithms and divisions need no guard. */
-static inline double infl_rng_uniform(infl_rng *r)
+static inline double infl__rng_uniform(infl_rng *r)
 {
-    return ((double)infl_rng_u32(r) + 0.5) * 0x1p-32;
+    return ((double)infl__rng_u32(r) + 0.5) * 0x1p-32;
 }
 
 #endif

@@ -30,20 +30,20 @@ static double stirling_tail(double n)
     return (1.0 / 12.0 - n2 * (1.0 / 360.0 - n2 * (1.0 / 1260.0 - n2 / 1680.0))) / n;
 }
 
-double infl_log_factorial_stirling(double k)
+double infl__sample_log_factorial_stirling(double k)
 {
     double n = k + 1.0;
     return (k + 0.5) * log(n) - n + HALF_LOG_2PI + stirling_tail(n);
 }
 
-double infl_log_factorial_ratio(double a, double b)
+double infl__sample_log_factorial_ratio(double a, double b)
 {
     if (a == b)
         return 0.0;
     if (a < b)
-        return -infl_log_factorial_ratio(b, a);
+        return -infl__sample_log_factorial_ratio(b, a);
     if (b < 30.0 || a < INFL_LOG_FACTORIAL_TABLE)
-        return infl_log_factorial(a) - infl_log_factorial(b);
+        return infl__sample_log_factorial(a) - infl__sample_log_factorial(b);
     /* (a+1/2) log(a+1) - (b+1/2) log(b+1) - (a-b) + tails, rewritten so the
      * two large logarithms never cancel: log(a+1) - log(b+1) = log1p(k/(b+1)). */
     double k = a - b, nb = b + 1.0;
@@ -51,33 +51,34 @@ double infl_log_factorial_ratio(double a, double b)
            (stirling_tail(a + 1.0) - stirling_tail(nb));
 }
 
-double infl_sample_normal(infl_rng *r)
+double infl__sample_normal(infl_rng *r)
 {
     for (;;) {
         /* One word: 7 bits choose the layer, 1 the sign, 24 the abscissa. */
-        uint32_t w = infl_rng_u32(r);
+        uint32_t w = infl__rng_u32(r);
         unsigned i = w & 127u;
         double sign = 1.0 - (double)((w >> 6) & 2u); /* +1 or -1, no branch */
-        double x = ((double)(w >> 8) + 0.5) * 0x1p-24 * infl_zig_x[i];
-        if (x < infl_zig_x[i + 1])
+        double x = ((double)(w >> 8) + 0.5) * 0x1p-24 * infl__sample_zig_x[i];
+        if (x < infl__sample_zig_x[i + 1])
             return sign * x; /* inside the rectangle under the next layer */
         if (i == 0) {
             /* The tail beyond R (Marsaglia 1964). */
-            const double big_r = infl_zig_x[1];
+            const double big_r = infl__sample_zig_x[1];
             double a, b;
             do {
-                a = -log(infl_rng_uniform(r)) / big_r;
-                b = -log(infl_rng_uniform(r));
+                a = -log(infl__rng_uniform(r)) / big_r;
+                b = -log(infl__rng_uniform(r));
             } while (b + b < a * a);
             return sign * (big_r + a);
         }
-        double y = infl_zig_f[i] + infl_rng_uniform(r) * (infl_zig_f[i + 1] - infl_zig_f[i]);
+        double y = infl__sample_zig_f[i] +
+                   infl__rng_uniform(r) * (infl__sample_zig_f[i + 1] - infl__sample_zig_f[i]);
         if (y < exp(-0.5 * x * x))
             return sign * x;
     }
 }
 
-void infl_gamma_shape_init(infl_gamma_shape *g, double a)
+void infl__sample_gamma_shape_init(infl_gamma_shape *g, double a)
 {
     g->boost = a < 1.0;
     double big = g->boost ? a + 1.0 : a;
@@ -93,11 +94,11 @@ static double gamma_large(infl_rng *r, const infl_gamma_shape *g)
     for (;;) {
         double x, v;
         do {
-            x = infl_sample_normal(r);
+            x = infl__sample_normal(r);
             v = 1.0 + c * x;
         } while (v <= 0.0);
         v = v * v * v;
-        double u = infl_rng_uniform(r), x2 = x * x;
+        double u = infl__rng_uniform(r), x2 = x * x;
         if (u < 1.0 - 0.0331 * x2 * x2)
             return d * v;
         if (log(u) < 0.5 * x2 + d * (1.0 - v + log(v)))
@@ -105,20 +106,20 @@ static double gamma_large(infl_rng *r, const infl_gamma_shape *g)
     }
 }
 
-double infl_sample_gamma_shape(infl_rng *r, const infl_gamma_shape *g)
+double infl__sample_gamma_shape(infl_rng *r, const infl_gamma_shape *g)
 {
     if (!g->boost)
         return gamma_large(r, g);
     /* Gamma(a) = Gamma(a + 1) U^(1/a). */
-    double u = infl_rng_uniform(r);
+    double u = infl__rng_uniform(r);
     return gamma_large(r, g) * pow(u, g->inv_a);
 }
 
-double infl_sample_gamma(infl_rng *r, double a)
+double infl__sample_gamma(infl_rng *r, double a)
 {
     infl_gamma_shape g;
-    infl_gamma_shape_init(&g, a);
-    return infl_sample_gamma_shape(r, &g);
+    infl__sample_gamma_shape_init(&g, a);
+    return infl__sample_gamma_shape(r, &g);
 }
 
 /* The logarithm of a Gamma(a) variate. For small shapes U^(1/a) underflows
@@ -127,11 +128,11 @@ static double log_gamma_variate(infl_rng *r, const infl_gamma_shape *g)
 {
     if (!g->boost)
         return log(gamma_large(r, g));
-    double u = infl_rng_uniform(r);
+    double u = infl__rng_uniform(r);
     return log(gamma_large(r, g)) + log(u) * g->inv_a;
 }
 
-double infl_sample_beta_shapes(infl_rng *r, const infl_gamma_shape *a, const infl_gamma_shape *b)
+double infl__sample_beta_shapes(infl_rng *r, const infl_gamma_shape *a, const infl_gamma_shape *b)
 {
     if (!a->boost && !b->boost) {
         double x = gamma_large(r, a), y = gamma_large(r, b);
@@ -141,15 +142,15 @@ double infl_sample_beta_shapes(infl_rng *r, const infl_gamma_shape *a, const inf
     return 1.0 / (1.0 + exp(ly - lx));
 }
 
-double infl_sample_beta(infl_rng *r, double a, double b)
+double infl__sample_beta(infl_rng *r, double a, double b)
 {
     infl_gamma_shape ga, gb;
-    infl_gamma_shape_init(&ga, a);
-    infl_gamma_shape_init(&gb, b);
-    return infl_sample_beta_shapes(r, &ga, &gb);
+    infl__sample_gamma_shape_init(&ga, a);
+    infl__sample_gamma_shape_init(&gb, b);
+    return infl__sample_beta_shapes(r, &ga, &gb);
 }
 
-void infl_sample_dirichlet_shapes(infl_rng *r, size_t n, const infl_gamma_shape *g, double *out)
+void infl__sample_dirichlet_shapes(infl_rng *r, size_t n, const infl_gamma_shape *g, double *out)
 {
     bool small = false;
     for (size_t i = 0; i < n; i++)
@@ -172,7 +173,7 @@ void infl_sample_dirichlet_shapes(infl_rng *r, size_t n, const infl_gamma_shape 
         out[i] /= sum;
 }
 
-void infl_sample_dirichlet(infl_rng *r, size_t n, const double *alpha, double *out)
+void infl__sample_dirichlet(infl_rng *r, size_t n, const double *alpha, double *out)
 {
     /* Up to 16 shapes on the stack: a share vector has a few regions. */
     infl_gamma_shape local[16] = {{0}};
@@ -183,8 +184,8 @@ void infl_sample_dirichlet(infl_rng *r, size_t n, const double *alpha, double *o
         return;
     }
     for (size_t i = 0; i < n; i++)
-        infl_gamma_shape_init(&g[i], alpha[i]);
-    infl_sample_dirichlet_shapes(r, n, g, out);
+        infl__sample_gamma_shape_init(&g[i], alpha[i]);
+    infl__sample_dirichlet_shapes(r, n, g, out);
     if (g != local)
         free(g);
 }
@@ -207,7 +208,7 @@ static uint32_t binomial_inversion(infl_rng *r, double p, uint32_t n)
         f0 = exp((double)n * log1p(-p));
     }
     for (;;) {
-        double u = infl_rng_uniform(r), f = f0;
+        double u = infl__rng_uniform(r), f = f0;
         for (uint32_t x = 0;;) {
             if (u <= f)
                 return x;
@@ -235,8 +236,8 @@ static uint32_t binomial_btrs(infl_rng *r, double p, uint32_t n)
     double alpha = 0.0, lpq = 0.0, h = 0.0, odds = 0.0, nodds = 0.0;
     bool ready = false, logs_ready = false;
     for (;;) {
-        double u = infl_rng_uniform(r) - 0.5;
-        double v = infl_rng_uniform(r);
+        double u = infl__rng_uniform(r) - 0.5;
+        double v = infl__rng_uniform(r);
         double us = 0.5 - fabs(u);
         double k = floor((2.0 * a / us + b) * u + c);
         if (k < 0.0 || k > nd)
@@ -267,20 +268,21 @@ static uint32_t binomial_btrs(infl_rng *r, double p, uint32_t n)
         }
         if (!logs_ready) {
             lpq = log(odds);
-            h = infl_log_factorial(m) + infl_log_factorial(nd - m);
+            h = infl__sample_log_factorial(m) + infl__sample_log_factorial(nd - m);
             logs_ready = true;
         }
         /* log f(k) / f(m). Below 2^24 trials the two log-factorials lose at
          * most about 1e-9 to cancellation; above, ratios that do not cancel. */
         double log_ratio =
-            nd < 0x1p24 ? h - infl_log_factorial(k) - infl_log_factorial(nd - k)
-                        : infl_log_factorial_ratio(m, k) + infl_log_factorial_ratio(nd - m, nd - k);
+            nd < 0x1p24 ? h - infl__sample_log_factorial(k) - infl__sample_log_factorial(nd - k)
+                        : infl__sample_log_factorial_ratio(m, k) +
+                              infl__sample_log_factorial_ratio(nd - m, nd - k);
         if (log(v) <= log_ratio + (k - m) * lpq)
             return (uint32_t)k;
     }
 }
 
-uint32_t infl_sample_binomial(infl_rng *r, double p, uint32_t n)
+uint32_t infl__sample_binomial(infl_rng *r, double p, uint32_t n)
 {
     if (n == 0 || !(p > 0.0))
         return 0;
@@ -300,14 +302,14 @@ static double poisson_log_pmf(double k, double mu)
     return d - k * log1p(d / mu) - 0.5 * log(n) - HALF_LOG_2PI - stirling_tail(n);
 }
 
-uint32_t infl_sample_poisson(infl_rng *r, double mu)
+uint32_t infl__sample_poisson(infl_rng *r, double mu)
 {
     if (!(mu > 0.0))
         return 0;
     if (mu < 10.0) {
         const double f0 = exp(-mu);
         for (;;) {
-            double u = infl_rng_uniform(r), f = f0;
+            double u = infl__rng_uniform(r), f = f0;
             for (uint32_t x = 0; x < 1000; x++) {
                 if (u <= f)
                     return x;
@@ -325,8 +327,8 @@ uint32_t infl_sample_poisson(infl_rng *r, double mu)
     double log_invalpha = 0.0, loglam = 0.0;
     bool ready = false;
     for (;;) {
-        double u = infl_rng_uniform(r) - 0.5;
-        double v = infl_rng_uniform(r);
+        double u = infl__rng_uniform(r) - 0.5;
+        double v = infl__rng_uniform(r);
         double us = 0.5 - fabs(u);
         double k = floor((2.0 * a / us + b) * u + mu + 0.43);
         if (k < 0.0 || k > 4294967295.0)
@@ -340,8 +342,8 @@ uint32_t infl_sample_poisson(infl_rng *r, double mu)
             loglam = log(mu);
             ready = true;
         }
-        double log_pmf =
-            k < 30.0 ? -mu + k * loglam - infl_log_factorial_table[(int)k] : poisson_log_pmf(k, mu);
+        double log_pmf = k < 30.0 ? -mu + k * loglam - infl__sample_log_factorial_table[(int)k]
+                                  : poisson_log_pmf(k, mu);
         if (log(v) + log_invalpha - log(a / (us * us) + b) <= log_pmf)
             return (uint32_t)k;
     }
@@ -364,12 +366,13 @@ static uint64_t hyper_inversion(infl_rng *r, uint64_t total, uint64_t m, uint64_
         }
         p0 = ((num[0] / den[0]) * (num[1] / den[1])) * ((num[2] / den[2]) * (num[3] / den[3]));
     } else {
-        p0 = exp(infl_log_factorial_ratio((double)(total - big), (double)(total - big - k)) -
-                 infl_log_factorial_ratio((double)total, (double)(total - k)));
+        p0 =
+            exp(infl__sample_log_factorial_ratio((double)(total - big), (double)(total - big - k)) -
+                infl__sample_log_factorial_ratio((double)total, (double)(total - k)));
     }
     const double rest = (double)(total - m - n);
     for (;;) {
-        double u = infl_rng_uniform(r), f = p0;
+        double u = infl__rng_uniform(r), f = p0;
         for (uint64_t x = 0;;) {
             if (u <= f)
                 return x;
@@ -397,16 +400,17 @@ static uint64_t hyper_hrua(infl_rng *r, uint64_t total, uint64_t m, uint64_t n)
     const double lim = (md < nd ? md : nd) + 1.0, tail = floor(a + 16.0 * c);
     const double bound = lim < tail ? lim : tail;
     for (;;) {
-        double u = infl_rng_uniform(r);
-        double v = infl_rng_uniform(r);
+        double u = infl__rng_uniform(r);
+        double v = infl__rng_uniform(r);
         double x = a + h * (v - 0.5) / u;
         if (x < 0.0 || x >= bound)
             continue;
         double k = floor(x);
         /* log f(mode) / f(k), term by term so large factorials never cancel. */
-        double t = infl_log_factorial_ratio(mode, k) + infl_log_factorial_ratio(md - mode, md - k) +
-                   infl_log_factorial_ratio(nd - mode, nd - k) +
-                   infl_log_factorial_ratio(other - nd + mode, other - nd + k);
+        double t = infl__sample_log_factorial_ratio(mode, k) +
+                   infl__sample_log_factorial_ratio(md - mode, md - k) +
+                   infl__sample_log_factorial_ratio(nd - mode, nd - k) +
+                   infl__sample_log_factorial_ratio(other - nd + mode, other - nd + k);
         if (u * (4.0 - u) - 3.0 <= t)
             return (uint64_t)k;
         if (u * (u - t) >= 1.0)
@@ -416,7 +420,7 @@ static uint64_t hyper_hrua(infl_rng *r, uint64_t total, uint64_t m, uint64_t n)
     }
 }
 
-uint32_t infl_sample_hypergeometric(infl_rng *r, uint32_t good, uint32_t bad, uint32_t draws)
+uint32_t infl__sample_hypergeometric(infl_rng *r, uint32_t good, uint32_t bad, uint32_t draws)
 {
     const uint64_t total = (uint64_t)good + bad;
     if (draws == 0 || good == 0)
@@ -434,7 +438,7 @@ uint32_t infl_sample_hypergeometric(infl_rng *r, uint32_t good, uint32_t bad, ui
     return (uint32_t)(n == draws ? good_in_n : good - good_in_n);
 }
 
-void infl_sample_multinomial(infl_rng *r, size_t k, uint32_t n, const double *p, uint32_t *out)
+void infl__sample_multinomial(infl_rng *r, size_t k, uint32_t n, const double *p, uint32_t *out)
 {
     if (k == 0)
         return;
@@ -445,7 +449,7 @@ void infl_sample_multinomial(infl_rng *r, size_t k, uint32_t n, const double *p,
             out[i] = 0;
             continue;
         }
-        out[i] = infl_sample_binomial(r, left > 0.0 ? p[i] / left : 1.0, rest);
+        out[i] = infl__sample_binomial(r, left > 0.0 ? p[i] / left : 1.0, rest);
         rest -= out[i];
         left -= p[i];
     }

@@ -2,7 +2,7 @@
 #include "random/sample.h"
 
 /* Layer edges x[0..128] (x[0] = V / f(R), x[1] = R, x[128] = 0) and f(x[i]). */
-const double infl_zig_x[129] = {
+const double infl__sample_zig_x[129] = {
     0x1.db4668fe7e4a4p+1, 0x1.b8a7c476d2be8p+1, 0x1.9c8e0c7c8098fp+1,
     0x1.8aa73e440ffbcp+1, 0x1.7d45eb36eb842p+1, 0x1.7279dd4ac3f9dp+1,
     0x1.695c2be68edc9p+1, 0x1.616dff7c8f54ap+1, 0x1.5a61edf7e8f32p+1,
@@ -47,7 +47,7 @@ const double infl_zig_x[129] = {
     0x1.0a936da5e55adp-1, 0x1.e8e576e43fbefp-2, 0x1.b4c8fece48e83p-2,
     0x1.73949184db9dfp-2, 0x1.16db47e193e1ap-2, 0x0.0p+0,
 };
-const double infl_zig_f[129] = {
+const double infl__sample_zig_f[129] = {
     0x1.5de9e33726f20p-9, 0x1.5de9e33726f20p-9, 0x1.6ba8b0ffb627ep-8, 0x1.1a9b6b3fc1937p-7,
     0x1.83f4bed19339ap-7, 0x1.f100847645165p-7, 0x1.309cee4e09981p-6, 0x1.6a23fa9d5f276p-6,
     0x1.a4f57a25d9cbdp-6, 0x1.e0f951d57e236p-6, 0x1.0f0e539c89b76p-5, 0x1.2e282b724adacp-5,

@@ -30,7 +30,7 @@ void infl_scenario_free(infl_scenario *sc)
     free(sc->regions);
     for (size_t k = 0; k < sc->n_tiers; k++) {
         free(sc->tiers[k].name);
-        infl_share_dist_destroy(&sc->tiers[k].audience);
+        infl__dist_share_destroy(&sc->tiers[k].audience);
     }
     free(sc->tiers);
     for (size_t s = 0; s < sc->n_strategies; s++) {

@@ -119,7 +119,7 @@ static void check_keys(loader *L, const infl_node *map, const char *path,
         char full[PATH_LEN];
         join(full, path, p->key);
         infl_node at = {.origin = p->value->origin, .line = p->line, .column = p->column};
-        const char *hint = infl_suggest(p->key, allowed, n);
+        const char *hint = infl__suggest(p->key, allowed, n);
         if (hint)
             fault(L, &at, full, "unknown key; did you mean '%s'?", hint);
         else {
@@ -139,7 +139,7 @@ static void check_keys(loader *L, const infl_node *map, const char *path,
 static bool misspelt(const infl_node *map, const char *key)
 {
     for (size_t i = 0; i < map->count; i++)
-        if (strcmp(map->pairs[i].key, key) != 0 && infl_suggest(map->pairs[i].key, &key, 1))
+        if (strcmp(map->pairs[i].key, key) != 0 && infl__suggest(map->pairs[i].key, &key, 1))
             return true;
     return false;
 }
@@ -147,7 +147,7 @@ static bool misspelt(const infl_node *map, const char *key)
 /* Returns the value of a required key, or reports it missing and returns NULL. */
 static const infl_node *require(loader *L, const infl_node *map, const char *path, const char *key)
 {
-    const infl_node *v = infl_node_get(map, key);
+    const infl_node *v = infl__yaml_tree_get(map, key);
     if (v == NULL && misspelt(map, key)) {
         L->faults++; /* reported as an unknown key */
         return NULL;
@@ -168,7 +168,7 @@ static bool expect_kind(loader *L, const infl_node *n, const char *path, infl_no
     const char *want = kind == INFL_NODE_MAP   ? "a mapping"
                        : kind == INFL_NODE_SEQ ? "a list"
                                                : "a value";
-    fault(L, n, path, "expected %s (got %s)", want, infl_node_describe(n, buf, sizeof buf));
+    fault(L, n, path, "expected %s (got %s)", want, infl__yaml_tree_describe(n, buf, sizeof buf));
     return false;
 }
 
@@ -181,7 +181,8 @@ static bool parse_number(loader *L, const infl_node *n, const char *path, double
         return false;
     }
     if (n->kind != INFL_NODE_SCALAR) {
-        fault(L, n, path, "expected a number (got %s)", infl_node_describe(n, buf, sizeof buf));
+        fault(L, n, path, "expected a number (got %s)",
+              infl__yaml_tree_describe(n, buf, sizeof buf));
         return false;
     }
     const char *s = n->text;
@@ -232,7 +233,7 @@ static bool parse_uint64(loader *L, const infl_node *n, const char *path, uint64
     char buf[96];
     if (n->kind != INFL_NODE_SCALAR || n->quoted) {
         fault(L, n, path, "expected a whole number (got %s)",
-              infl_node_describe(n, buf, sizeof buf));
+              infl__yaml_tree_describe(n, buf, sizeof buf));
         return false;
     }
     const char *s = n->text;
@@ -271,7 +272,8 @@ static bool parse_bool(loader *L, const infl_node *n, const char *path, bool *ou
             return true;
         }
     }
-    fault(L, n, path, "expected true or false (got %s)", infl_node_describe(n, buf, sizeof buf));
+    fault(L, n, path, "expected true or false (got %s)",
+          infl__yaml_tree_describe(n, buf, sizeof buf));
     return false;
 }
 
@@ -279,7 +281,7 @@ static bool parse_string(loader *L, const infl_node *n, const char *path, char *
 {
     char buf[96];
     if (n->kind != INFL_NODE_SCALAR) {
-        fault(L, n, path, "expected text (got %s)", infl_node_describe(n, buf, sizeof buf));
+        fault(L, n, path, "expected text (got %s)", infl__yaml_tree_describe(n, buf, sizeof buf));
         return false;
     }
     char *s = strdup(n->text);
@@ -295,7 +297,7 @@ static bool parse_string(loader *L, const infl_node *n, const char *path, char *
 /* Support of a distribution as an interval with open/closed ends. */
 static void support_of(const infl_dist *d, range *s)
 {
-    infl_dist_support(d, &s->lo, &s->hi);
+    infl__dist_support(d, &s->lo, &s->hi);
     s->lo_open = s->hi_open = false;
     if (d->kind == INFL_DIST_BETA)
         s->lo_open = s->hi_open = true;
@@ -321,7 +323,7 @@ static bool parse_dist(loader *L, const infl_node *n, const char *path, const ra
         double v;
         if (!parse_ranged(L, n, path, r, &v))
             return false;
-        *out = infl_dist_constant(v);
+        *out = infl__dist_constant(v);
         return true;
     }
     if (n->kind != INFL_NODE_MAP || n->count != 1) {
@@ -329,7 +331,7 @@ static bool parse_dist(loader *L, const infl_node *n, const char *path, const ra
               "expected a number or one distribution such as {beta: {mean: M, kappa: K}} (got "
               "%s)",
               n->kind == INFL_NODE_MAP ? "a mapping with several keys"
-                                       : infl_node_describe(n, buf, sizeof buf));
+                                       : infl__yaml_tree_describe(n, buf, sizeof buf));
         return false;
     }
     const infl_node_pair *p = &n->pairs[0];
@@ -355,7 +357,7 @@ static bool parse_dist(loader *L, const infl_node *n, const char *path, const ra
         fault(L, &at, dpath, "a Dirichlet is for share vectors (audience), not a single value");
         return false;
     } else {
-        const char *hint = infl_suggest(p->key, DIST_NAMES, 4);
+        const char *hint = infl__suggest(p->key, DIST_NAMES, 4);
         if (hint)
             fault(L, &at, dpath, "unknown distribution; did you mean '%s'?", hint);
         else
@@ -440,7 +442,7 @@ static bool parse_dist(loader *L, const infl_node *n, const char *path, const ra
                   r->text, s.lo_open ? "(" : "[", s.lo, s.hi, s.hi_open ? ")" : "]");
         return false;
     }
-    infl_dist_prepare(&d);
+    infl__dist_prepare(&d);
     *out = d;
     return true;
 }
@@ -499,18 +501,18 @@ static bool parse_share_dist(loader *L, const infl_node *n, const char *path, si
             return false;
         d.n = n->count;
         if (!check_sum_one(L, n, path, d.mean, d.n)) {
-            infl_share_dist_destroy(&d);
+            infl__dist_share_destroy(&d);
             return false;
         }
         *out = d;
         return true;
     }
-    const infl_node *dn = infl_node_get(n, "dirichlet");
+    const infl_node *dn = infl__yaml_tree_get(n, "dirichlet");
     if (n->kind != INFL_NODE_MAP || n->count != 1 || dn == NULL) {
         char buf[96];
         fault(L, n, path,
               "expected a list of shares or {dirichlet: {mean: [...], kappa: K}} (got %s)",
-              infl_node_describe(n, buf, sizeof buf));
+              infl__yaml_tree_describe(n, buf, sizeof buf));
         return false;
     }
     char dpath[PATH_LEN], mpath[PATH_LEN], kpath[PATH_LEN];
@@ -549,14 +551,14 @@ static bool parse_share_dist(loader *L, const infl_node *n, const char *path, si
         } else {
             for (size_t i = 0; i < d.n; i++)
                 d.alpha[i] = d.mean[i] * d.kappa;
-            if (!infl_share_dist_prepare(&d)) {
+            if (!infl__dist_share_prepare(&d)) {
                 fault(L, n, path, "out of memory");
                 ok = false;
             }
         }
     }
     if (!ok) {
-        infl_share_dist_destroy(&d);
+        infl__dist_share_destroy(&d);
         return false;
     }
     *out = d;
@@ -701,7 +703,7 @@ static void parse_tier(loader *L, const infl_node_pair *p, infl_tier *t, const i
          0.0},
     };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-        const infl_node *v = infl_node_get(n, fields[i].key);
+        const infl_node *v = infl__yaml_tree_get(n, fields[i].key);
         join(sub, path, fields[i].key);
         if (v == NULL) {
             if (fields[i].required && misspelt(n, fields[i].key))
@@ -709,14 +711,14 @@ static void parse_tier(loader *L, const infl_node_pair *p, infl_tier *t, const i
             else if (fields[i].required)
                 fault(L, n, sub, "required key is missing");
             else
-                *fields[i].dst = infl_dist_constant(fields[i].fallback);
+                *fields[i].dst = infl__dist_constant(fields[i].fallback);
             continue;
         }
         parse_dist(L, v, sub, fields[i].r, fields[i].dst);
     }
 
-    const infl_node *price = infl_node_get(n, "price");
-    const infl_node *per1k = infl_node_get(n, "price_per_1k_followers");
+    const infl_node *price = infl__yaml_tree_get(n, "price");
+    const infl_node *per1k = infl__yaml_tree_get(n, "price_per_1k_followers");
     if (price && per1k) {
         join(sub, path, "price_per_1k_followers");
         fault(L, per1k, sub, "give either price or price_per_1k_followers, not both");
@@ -729,7 +731,7 @@ static void parse_tier(loader *L, const infl_node_pair *p, infl_tier *t, const i
         parse_dist(L, price ? price : per1k, sub, &POSITIVE, &t->price);
     }
 
-    const infl_node *aud = infl_node_get(n, "audience");
+    const infl_node *aud = infl__yaml_tree_get(n, "audience");
     join(sub, path, "audience");
     if (aud == NULL)
         fault(L, n, sub, "required key is missing");
@@ -833,7 +835,7 @@ static void parse_strategies(loader *L, const infl_node *n, infl_scenario *sc, b
                 k++;
             if (k == sc->n_tiers) {
                 infl_node at = {.origin = p->value->origin, .line = p->line, .column = p->column};
-                const char *hint = infl_suggest(p->key, tier_names, sc->n_tiers);
+                const char *hint = infl__suggest(p->key, tier_names, sc->n_tiers);
                 if (hint)
                     fault(L, &at, tpath, "no tier of that name; did you mean '%s'?", hint);
                 else
@@ -864,16 +866,17 @@ static infl_status resolve(loader *L, const infl_node *root, infl_scenario *sc)
 
     if ((n = require(L, root, "", "name")) != NULL && parse_string(L, n, "name", &sc->name) &&
         sc->name[0] == '\0')
-        fault(L, n, "name", "must not be empty (got %s)", infl_node_describe(n, (char[32]){0}, 32));
-    if ((n = infl_node_get(root, "description")) != NULL)
+        fault(L, n, "name", "must not be empty (got %s)",
+              infl__yaml_tree_describe(n, (char[32]){0}, 32));
+    if ((n = infl__yaml_tree_get(root, "description")) != NULL)
         parse_string(L, n, "description", &sc->description);
     sc->seed = INFL_DEFAULT_SEED;
-    if ((n = infl_node_get(root, "seed")) != NULL)
+    if ((n = infl__yaml_tree_get(root, "seed")) != NULL)
         parse_uint64(L, n, "seed", 0, UINT64_MAX, &sc->seed);
     sc->trials = INFL_DEFAULT_TRIALS;
-    if ((n = infl_node_get(root, "trials")) != NULL)
+    if ((n = infl__yaml_tree_get(root, "trials")) != NULL)
         parse_uint64(L, n, "trials", 1, INFL_RNG_MAX_TRIALS, &sc->trials);
-    if ((n = infl_node_get(root, "currency")) != NULL)
+    if ((n = infl__yaml_tree_get(root, "currency")) != NULL)
         parse_string(L, n, "currency", &sc->currency);
     if (sc->currency == NULL && (sc->currency = strdup("USD")) == NULL)
         return infl_error_add(L->err, INFL_ENOMEM, "out of memory");
@@ -901,7 +904,7 @@ static infl_status resolve(loader *L, const infl_node *root, infl_scenario *sc)
             parse_ranged(L, v, "product.unit_cost", &POSITIVE, &sc->unit_cost);
     }
 
-    sc->wom_purchase_factor = infl_dist_constant(0.5);
+    sc->wom_purchase_factor = infl__dist_constant(0.5);
     if ((n = require(L, root, "", "market")) != NULL &&
         expect_kind(L, n, "market", INFL_NODE_MAP)) {
         static const char *const allowed[] = {"purchase_rate", "addressable", "wom_purchase_factor",
@@ -910,9 +913,9 @@ static infl_status resolve(loader *L, const infl_node *root, infl_scenario *sc)
         const infl_node *v;
         if ((v = require(L, n, "market", "purchase_rate")) != NULL)
             parse_dist(L, v, "market.purchase_rate", &RATE, &sc->purchase_rate);
-        if ((v = infl_node_get(n, "wom_purchase_factor")) != NULL)
+        if ((v = infl__yaml_tree_get(n, "wom_purchase_factor")) != NULL)
             parse_dist(L, v, "market.wom_purchase_factor", &NONNEGATIVE, &sc->wom_purchase_factor);
-        if ((v = infl_node_get(n, "addressable")) != NULL) {
+        if ((v = infl__yaml_tree_get(n, "addressable")) != NULL) {
             sc->has_addressable = true;
             parse_dist(L, v, "market.addressable", &COUNT, &sc->addressable);
         }
@@ -963,7 +966,7 @@ static infl_status apply_sets(infl_node *root, const char *const *sets, size_t n
         memcpy(path, sets[i], len);
         path[len] = '\0';
         /* The value's column in the --set argument, so messages point at it. */
-        infl_status r = infl_node_set_path(root, path, eq + 1, "--set", i + 1, len + 2, err);
+        infl_status r = infl__yaml_tree_set_path(root, path, eq + 1, "--set", i + 1, len + 2, err);
         if (r != INFL_OK)
             rc = r;
     }
@@ -990,7 +993,7 @@ infl_status infl_scenario_load_text(const char *text, size_t length, const char 
     sc->source_text[length] = '\0';
     sc->source_length = length;
 
-    rc = infl_yaml_parse(text, length, sc->origin, &root, err);
+    rc = infl__yaml_tree_parse(text, length, sc->origin, &root, err);
     if (rc != INFL_OK)
         goto done;
     rc = apply_sets(root, sets, n_sets, sc, err);
@@ -1000,7 +1003,7 @@ infl_status infl_scenario_load_text(const char *text, size_t length, const char 
     rc = resolve(&L, root, sc);
 
 done:
-    infl_node_free(root);
+    infl__yaml_tree_free(root);
     if (rc != INFL_OK) {
         infl_scenario_free(sc);
         return rc;

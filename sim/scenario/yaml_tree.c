@@ -46,7 +46,7 @@ static infl_node *node_new(infl_node_kind kind, const char *origin, size_t line,
     return n;
 }
 
-void infl_node_free(infl_node *node)
+void infl__yaml_tree_free(infl_node *node)
 {
     if (node == NULL)
         return;
@@ -54,9 +54,9 @@ void infl_node_free(infl_node *node)
     for (size_t i = 0; i < node->count; i++) {
         if (node->kind == INFL_NODE_MAP) {
             free(node->pairs[i].key);
-            infl_node_free(node->pairs[i].value);
+            infl__yaml_tree_free(node->pairs[i].value);
         } else if (node->kind == INFL_NODE_SEQ) {
-            infl_node_free(node->items[i]);
+            infl__yaml_tree_free(node->items[i]);
         }
     }
     free(node->pairs);
@@ -222,7 +222,7 @@ internal:
     rc = infl_error_add(b->err, INFL_EINTERNAL, "%s:%zu:%zu: unexpected YAML node", b->origin, line,
                         column);
 fail:
-    infl_node_free(n);
+    infl__yaml_tree_free(n);
     return rc;
 }
 
@@ -305,8 +305,8 @@ static bool flow_depth_ok(const char *text, size_t length, size_t limit, size_t 
     return ok;
 }
 
-infl_status infl_yaml_parse(const char *text, size_t length, const char *origin, infl_node **out,
-                            infl_error *err)
+infl_status infl__yaml_tree_parse(const char *text, size_t length, const char *origin,
+                                  infl_node **out, infl_error *err)
 {
     size_t bad_line = 0, bad_column = 0;
     if (!flow_depth_ok(text, length, INFL_YAML_MAX_DEPTH, &bad_line, &bad_column)) {
@@ -371,13 +371,13 @@ done:
     if (parser_ok)
         yaml_parser_delete(&parser);
     if (rc != INFL_OK) {
-        infl_node_free(*out);
+        infl__yaml_tree_free(*out);
         *out = NULL;
     }
     return rc;
 }
 
-infl_node_pair *infl_node_get_pair(const infl_node *map, const char *key)
+infl_node_pair *infl__yaml_tree_get_pair(const infl_node *map, const char *key)
 {
     if (map == NULL || map->kind != INFL_NODE_MAP)
         return NULL;
@@ -387,13 +387,13 @@ infl_node_pair *infl_node_get_pair(const infl_node *map, const char *key)
     return NULL;
 }
 
-infl_node *infl_node_get(const infl_node *map, const char *key)
+infl_node *infl__yaml_tree_get(const infl_node *map, const char *key)
 {
-    infl_node_pair *p = infl_node_get_pair(map, key);
+    infl_node_pair *p = infl__yaml_tree_get_pair(map, key);
     return p ? p->value : NULL;
 }
 
-const char *infl_node_describe(const infl_node *node, char *buf, size_t n)
+const char *infl__yaml_tree_describe(const infl_node *node, char *buf, size_t n)
 {
     if (node == NULL)
         snprintf(buf, n, "nothing");
@@ -445,8 +445,9 @@ static void shift_positions(infl_node *n, size_t line, size_t offset)
     }
 }
 
-infl_status infl_node_set_path(infl_node *root, const char *path, const char *value,
-                               const char *origin, size_t line, size_t column, infl_error *err)
+infl_status infl__yaml_tree_set_path(infl_node *root, const char *path, const char *value,
+                                     const char *origin, size_t line, size_t column,
+                                     infl_error *err)
 {
     infl_node **slot = &root;
     const char *p = path;
@@ -468,10 +469,10 @@ infl_status infl_node_set_path(infl_node *root, const char *path, const char *va
             char buf[80];
             return infl_error_add(
                 err, INFL_EARG, "%s:%zu:%zu: %s: cannot set '%s' inside %s (%s:%zu:%zu)", origin,
-                line, column, path, key, infl_node_describe(node, buf, sizeof buf), node->origin,
-                node->line, node->column);
+                line, column, path, key, infl__yaml_tree_describe(node, buf, sizeof buf),
+                node->origin, node->line, node->column);
         }
-        infl_node_pair *pair = infl_node_get_pair(node, key);
+        infl_node_pair *pair = infl__yaml_tree_get_pair(node, key);
         if (pair == NULL) {
             pair = map_add(node, key, line, column);
             if (pair == NULL)
@@ -491,12 +492,13 @@ infl_status infl_node_set_path(infl_node *root, const char *path, const char *va
                                       origin, line, column, path);
             if ((*slot)->kind != INFL_NODE_SEQ || idx >= (*slot)->count) {
                 char buf[80];
-                return infl_error_add(
-                    err, INFL_EARG, "%s:%zu:%zu: %s: no item [%llu] in %s (%s:%zu:%zu)", origin,
-                    line, column, path, idx,
-                    (*slot)->kind == INFL_NODE_SEQ ? "a list that short"
-                                                   : infl_node_describe(*slot, buf, sizeof buf),
-                    (*slot)->origin, (*slot)->line, (*slot)->column);
+                return infl_error_add(err, INFL_EARG,
+                                      "%s:%zu:%zu: %s: no item [%llu] in %s (%s:%zu:%zu)", origin,
+                                      line, column, path, idx,
+                                      (*slot)->kind == INFL_NODE_SEQ
+                                          ? "a list that short"
+                                          : infl__yaml_tree_describe(*slot, buf, sizeof buf),
+                                      (*slot)->origin, (*slot)->line, (*slot)->column);
             }
             slot = &(*slot)->items[idx];
             p = end + 1;
@@ -513,7 +515,7 @@ infl_status infl_node_set_path(infl_node *root, const char *path, const char *va
          * --set can also put a distribution where a constant was. */
         infl_error inner;
         infl_error_init(&inner);
-        infl_status rc = infl_yaml_parse(value, strlen(value), origin, &replacement, &inner);
+        infl_status rc = infl__yaml_tree_parse(value, strlen(value), origin, &replacement, &inner);
         if (rc != INFL_OK) {
             /* The inner message starts "ORIGIN:1:COL: "; the position that
              * matters is this --set's, so report the words after it. */
@@ -528,7 +530,7 @@ infl_status infl_node_set_path(infl_node *root, const char *path, const char *va
         infl_error_destroy(&inner);
         shift_positions(replacement, line, column - 1);
     } else {
-        size_t bad = infl_text_check(value);
+        size_t bad = infl__text_check(value);
         if (bad != (size_t)-1)
             return infl_error_add(err, INFL_EARG,
                                   "%s:%zu:%zu: %s: the value has %s at character %zu", origin, line,
@@ -538,16 +540,16 @@ infl_status infl_node_set_path(infl_node *root, const char *path, const char *va
                                   bad + 1);
         replacement = node_new(INFL_NODE_SCALAR, origin, line, column);
         if (replacement == NULL || (replacement->text = strdup(value)) == NULL) {
-            infl_node_free(replacement);
+            infl__yaml_tree_free(replacement);
             return infl_error_add(err, INFL_ENOMEM, "out of memory");
         }
     }
-    infl_node_free(*slot);
+    infl__yaml_tree_free(*slot);
     *slot = replacement;
     return INFL_OK;
 }
 
-const char *infl_yaml_version(void)
+const char *infl__yaml_tree_libyaml_version(void)
 {
     return yaml_get_version_string();
 }

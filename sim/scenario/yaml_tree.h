@@ -39,19 +39,19 @@ struct infl_node {
  * messages and must outlive the tree. On failure returns INFL_ESYNTAX (or
  * INFL_ENOMEM) with "ORIGIN:LINE:COLUMN: syntax error: ..." in err. An empty
  * document yields an empty mapping. Duplicate keys are syntax errors.
- * The caller owns *out and frees it with infl_node_free.
+ * The caller owns *out and frees it with infl__yaml_tree_free.
  */
-infl_status infl_yaml_parse(const char *text, size_t length, const char *origin, infl_node **out,
-                            infl_error *err);
+infl_status infl__yaml_tree_parse(const char *text, size_t length, const char *origin,
+                                  infl_node **out, infl_error *err);
 
 /* Frees a node and everything below it; accepts NULL. */
-void infl_node_free(infl_node *node);
+void infl__yaml_tree_free(infl_node *node);
 
 /* Returns the value of `key` in a MAP node, or NULL (also if node is not a MAP). */
-infl_node *infl_node_get(const infl_node *map, const char *key);
+infl_node *infl__yaml_tree_get(const infl_node *map, const char *key);
 
 /* Returns the pair of `key` in a MAP node, or NULL. */
-infl_node_pair *infl_node_get_pair(const infl_node *map, const char *key);
+infl_node_pair *infl__yaml_tree_get_pair(const infl_node *map, const char *key);
 
 /*
  * Sets the scalar at `path` (keys separated by '.', list items as `[i]`, e.g.
@@ -62,14 +62,15 @@ infl_node_pair *infl_node_get_pair(const infl_node *map, const char *key);
  * works; any other value is taken as a plain scalar. The new node's position
  * is (origin, line, column). Errors name the path and what is in the way.
  */
-infl_status infl_node_set_path(infl_node *root, const char *path, const char *value,
-                               const char *origin, size_t line, size_t column, infl_error *err);
+infl_status infl__yaml_tree_set_path(infl_node *root, const char *path, const char *value,
+                                     const char *origin, size_t line, size_t column,
+                                     infl_error *err);
 
 /* Returns a short description of a node's kind for messages: "a mapping",
  * "a list" or the quoted scalar text. Writes into buf (size n) and returns it. */
-const char *infl_node_describe(const infl_node *node, char *buf, size_t n);
+const char *infl__yaml_tree_describe(const infl_node *node, char *buf, size_t n);
 
 /* The version of libyaml in use ("0.2.5"). */
-const char *infl_yaml_version(void);
+const char *infl__yaml_tree_libyaml_version(void);
 
 #endif

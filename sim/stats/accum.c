@@ -14,7 +14,7 @@
 #define SUB_BITS 10
 #define SUB (1u << SUB_BITS) /* buckets per binary octave */
 
-void infl_moments_merge(infl_moments *a, const infl_moments *b)
+void infl__moments_merge(infl_moments *a, const infl_moments *b)
 {
     if (b->n == 0)
         return;
@@ -30,38 +30,38 @@ void infl_moments_merge(infl_moments *a, const infl_moments *b)
     a->n += b->n;
 }
 
-bool infl_block_moments_init(infl_block_moments *b, size_t n_strategies, size_t n_metrics)
+bool infl__moments_block_init(infl_block_moments *b, size_t n_strategies, size_t n_metrics)
 {
     b->n_cells = n_strategies * n_metrics;
     b->n_pairs = n_strategies * n_strategies;
     b->cells = calloc(b->n_cells ? b->n_cells : 1, sizeof *b->cells);
     b->pairs = calloc(b->n_pairs ? b->n_pairs : 1, sizeof *b->pairs);
     if (b->cells == NULL || b->pairs == NULL) {
-        infl_block_moments_destroy(b);
+        infl__moments_block_destroy(b);
         return false;
     }
     return true;
 }
 
-void infl_block_moments_clear(infl_block_moments *b)
+void infl__moments_block_clear(infl_block_moments *b)
 {
     memset(b->cells, 0, b->n_cells * sizeof *b->cells);
     memset(b->pairs, 0, b->n_pairs * sizeof *b->pairs);
 }
 
-void infl_block_moments_destroy(infl_block_moments *b)
+void infl__moments_block_destroy(infl_block_moments *b)
 {
     free(b->cells);
     free(b->pairs);
     b->cells = b->pairs = NULL;
 }
 
-void infl_block_moments_merge(infl_block_moments *into, const infl_block_moments *from)
+void infl__moments_block_merge(infl_block_moments *into, const infl_block_moments *from)
 {
     for (size_t i = 0; i < into->n_cells; i++)
-        infl_moments_merge(&into->cells[i], &from->cells[i]);
+        infl__moments_merge(&into->cells[i], &from->cells[i]);
     for (size_t i = 0; i < into->n_pairs; i++)
-        infl_moments_merge(&into->pairs[i], &from->pairs[i]);
+        infl__moments_merge(&into->pairs[i], &from->pairs[i]);
 }
 
 /* One sign of a histogram: counts for the octaves (biased exponents) lo..hi,
@@ -160,7 +160,7 @@ static bool side_merge(hist_side *into, const hist_side *from)
     return true;
 }
 
-infl_tally_stream *infl_tally_stream_new(size_t n_strategies, size_t n_metrics)
+infl_tally_stream *infl__tally_stream_new(size_t n_strategies, size_t n_metrics)
 {
     infl_tally_stream *ts = calloc(1, sizeof *ts);
     if (ts == NULL)
@@ -177,7 +177,7 @@ infl_tally_stream *infl_tally_stream_new(size_t n_strategies, size_t n_metrics)
     ts->tie = calloc(pairs ? pairs : 1, sizeof *ts->tie);
     if (!ts->missing || !ts->zeros || !ts->min || !ts->max || !ts->hist || !ts->greater ||
         !ts->tie) {
-        infl_tally_stream_free(ts);
+        infl__tally_stream_free(ts);
         return NULL;
     }
     for (size_t c = 0; c < cells; c++) {
@@ -187,7 +187,7 @@ infl_tally_stream *infl_tally_stream_new(size_t n_strategies, size_t n_metrics)
     return ts;
 }
 
-void infl_tally_stream_free(infl_tally_stream *ts)
+void infl__tally_stream_free(infl_tally_stream *ts)
 {
     if (ts == NULL)
         return;
@@ -207,8 +207,8 @@ void infl_tally_stream_free(infl_tally_stream *ts)
     free(ts);
 }
 
-bool infl_tally_stream_add(infl_tally_stream *ts, infl_block_moments *b, const double *rows,
-                           size_t conversion)
+bool infl__tally_stream_add(infl_tally_stream *ts, infl_block_moments *b, const double *rows,
+                            size_t conversion)
 {
     const size_t ns = ts->ns, nm = ts->nm;
     bool ok = true;
@@ -218,7 +218,7 @@ bool infl_tally_stream_add(infl_tally_stream *ts, infl_block_moments *b, const d
             ts->missing[c]++;
             continue;
         }
-        infl_moments_add(&b->cells[c], x);
+        infl__moments_add(&b->cells[c], x);
         ts->zeros[c] += x == 0.0;
         if (x < ts->min[c])
             ts->min[c] = x;
@@ -232,13 +232,13 @@ bool infl_tally_stream_add(infl_tally_stream *ts, infl_block_moments *b, const d
             double xb = rows[o * nm + conversion];
             ts->greater[a * ns + o] += xa > xb;
             ts->tie[a * ns + o] += xa == xb;
-            infl_moments_add(&b->pairs[a * ns + o], xa - xb);
+            infl__moments_add(&b->pairs[a * ns + o], xa - xb);
         }
     }
     return ok;
 }
 
-bool infl_tally_stream_merge(infl_tally_stream *into, const infl_tally_stream *from)
+bool infl__tally_stream_merge(infl_tally_stream *into, const infl_tally_stream *from)
 {
     const size_t cells = into->ns * into->nm, pairs = into->ns * into->ns;
     for (size_t c = 0; c < cells; c++) {
@@ -263,7 +263,7 @@ bool infl_tally_stream_merge(infl_tally_stream *into, const infl_tally_stream *f
     return true;
 }
 
-size_t infl_tally_stream_bytes(const infl_tally_stream *ts)
+size_t infl__tally_stream_bytes(const infl_tally_stream *ts)
 {
     size_t cells = ts->ns * ts->nm, bytes = sizeof *ts;
     bytes += cells * (2 * sizeof(uint64_t) + 2 * sizeof(double) + sizeof(histogram));
@@ -330,10 +330,10 @@ static void order_statistics(const histogram *h, bool integer, const uint64_t *w
         out[i++] = NAN; /* not reached when the counts add up */
 }
 
-infl_status infl_tally_stream_summary(const infl_tally_stream *ts, const infl_block_moments *mom,
-                                      uint64_t n_trials, const infl_metric_info *metrics,
-                                      char *const *strategy_names, infl_summary **out,
-                                      infl_error *err)
+infl_status infl__tally_stream_summary(const infl_tally_stream *ts, const infl_block_moments *mom,
+                                       uint64_t n_trials, const infl_metric_info *metrics,
+                                       char *const *strategy_names, infl_summary **out,
+                                       infl_error *err)
 {
     *out = NULL;
     const size_t ns = ts->ns, nm = ts->nm;
@@ -392,7 +392,7 @@ infl_status infl_tally_stream_summary(const infl_tally_stream *ts, const infl_bl
                 }
             }
             size_t num, den;
-            if (metrics[m].ratio && infl_metric_ratio_parts(m, &num, &den)) {
+            if (metrics[m].ratio && infl__metrics_ratio_parts(m, &num, &den)) {
                 double d = mom->cells[s * nm + den].sum;
                 st->ratio_of_totals = d > 0 ? mom->cells[s * nm + num].sum / d : NAN;
             }
@@ -440,7 +440,7 @@ static bool side_load(hist_side *h, infl_source src, void *ctx)
     return h->counts != NULL && src(ctx, h->counts, n * sizeof *h->counts);
 }
 
-bool infl_tally_stream_save(const infl_tally_stream *ts, infl_sink sink, void *ctx)
+bool infl__tally_stream_save(const infl_tally_stream *ts, infl_sink sink, void *ctx)
 {
     const size_t cells = ts->ns * ts->nm, pairs = ts->ns * ts->ns;
     if (!sink(ctx, ts->missing, cells * sizeof *ts->missing) ||
@@ -460,10 +460,10 @@ bool infl_tally_stream_save(const infl_tally_stream *ts, infl_sink sink, void *c
     return true;
 }
 
-infl_tally_stream *infl_tally_stream_load(size_t n_strategies, size_t n_metrics, infl_source src,
-                                          void *ctx)
+infl_tally_stream *infl__tally_stream_load(size_t n_strategies, size_t n_metrics, infl_source src,
+                                           void *ctx)
 {
-    infl_tally_stream *ts = infl_tally_stream_new(n_strategies, n_metrics);
+    infl_tally_stream *ts = infl__tally_stream_new(n_strategies, n_metrics);
     if (ts == NULL)
         return NULL;
     const size_t cells = n_strategies * n_metrics, pairs = n_strategies * n_strategies;
@@ -483,7 +483,7 @@ infl_tally_stream *infl_tally_stream_load(size_t n_strategies, size_t n_metrics,
         h->neg_inf = counts[2];
     }
     if (!ok) {
-        infl_tally_stream_free(ts);
+        infl__tally_stream_free(ts);
         return NULL;
     }
     return ts;

@@ -10,7 +10,7 @@
  * which trials are added, so each thread keeps its own and they are merged at
  * the end. Sums and moments do, so the engine accumulates each block of
  * trials into its own infl_moments set and merges the blocks in block order
- * (infl_moments_merge); the result is the same for any thread count.
+ * (infl__moments_merge); the result is the same for any thread count.
  *
  * Histogram resolution: a value's bucket is its sign, its binary exponent and
  * the top 10 bits of its mantissa, so a bucket spans a relative width of at
@@ -39,7 +39,7 @@ typedef struct {
 } infl_moments;
 
 /* Adds x (not NaN) to m. */
-static inline void infl_moments_add(infl_moments *m, double x)
+static inline void infl__moments_add(infl_moments *m, double x)
 {
     m->n++;
     double d = x - m->mean;
@@ -49,7 +49,7 @@ static inline void infl_moments_add(infl_moments *m, double x)
 }
 
 /* Appends the series b to the series a (Chan et al.'s parallel formula). */
-void infl_moments_merge(infl_moments *a, const infl_moments *b);
+void infl__moments_merge(infl_moments *a, const infl_moments *b);
 
 /* The moments one block of trials contributes: per strategy and metric, and
  * per ordered pair of strategies the difference of conversions. */
@@ -60,51 +60,51 @@ typedef struct {
     infl_moments *pairs;
 } infl_block_moments;
 
-bool infl_block_moments_init(infl_block_moments *b, size_t n_strategies, size_t n_metrics);
-void infl_block_moments_clear(infl_block_moments *b);
-void infl_block_moments_destroy(infl_block_moments *b);
+bool infl__moments_block_init(infl_block_moments *b, size_t n_strategies, size_t n_metrics);
+void infl__moments_block_clear(infl_block_moments *b);
+void infl__moments_block_destroy(infl_block_moments *b);
 /* Appends block `from` to `into` (same shape). */
-void infl_block_moments_merge(infl_block_moments *into, const infl_block_moments *from);
+void infl__moments_block_merge(infl_block_moments *into, const infl_block_moments *from);
 
 /* The order-free part: counts, extremes and histograms. One per thread. */
 typedef struct infl_tally_stream infl_tally_stream;
 
 /* Returns a new stream for n_strategies x n_metrics, or NULL (out of memory). */
-infl_tally_stream *infl_tally_stream_new(size_t n_strategies, size_t n_metrics);
-void infl_tally_stream_free(infl_tally_stream *ts);
+infl_tally_stream *infl__tally_stream_new(size_t n_strategies, size_t n_metrics);
+void infl__tally_stream_free(infl_tally_stream *ts);
 
 /* Adds one trial: rows holds n_strategies rows of n_metrics values, and
  * conversion is the index of the conversions metric (for the comparisons).
  * Updates the order-free tallies of ts and the moments of block b. Returns
  * false when out of memory (a histogram could not grow). */
-bool infl_tally_stream_add(infl_tally_stream *ts, infl_block_moments *b, const double *rows,
-                           size_t conversion);
+bool infl__tally_stream_add(infl_tally_stream *ts, infl_block_moments *b, const double *rows,
+                            size_t conversion);
 
 /* Adds everything of `from` into `into`; false when out of memory. */
-bool infl_tally_stream_merge(infl_tally_stream *into, const infl_tally_stream *from);
+bool infl__tally_stream_merge(infl_tally_stream *into, const infl_tally_stream *from);
 
 /* Byte sinks and sources for saving tallies in a checkpoint. */
 typedef bool (*infl_sink)(void *ctx, const void *data, size_t n);
 typedef bool (*infl_source)(void *ctx, void *data, size_t n);
 
 /* Writes ts (false if the sink fails). */
-bool infl_tally_stream_save(const infl_tally_stream *ts, infl_sink sink, void *ctx);
+bool infl__tally_stream_save(const infl_tally_stream *ts, infl_sink sink, void *ctx);
 /* Reads a stream saved for n_strategies x n_metrics; NULL if the source
  * fails, the data is inconsistent, or memory runs out. */
-infl_tally_stream *infl_tally_stream_load(size_t n_strategies, size_t n_metrics, infl_source src,
-                                          void *ctx);
+infl_tally_stream *infl__tally_stream_load(size_t n_strategies, size_t n_metrics, infl_source src,
+                                           void *ctx);
 
 /* Bytes the stream holds now (for memory estimates and tests). */
-size_t infl_tally_stream_bytes(const infl_tally_stream *ts);
+size_t infl__tally_stream_bytes(const infl_tally_stream *ts);
 
 /*
  * Builds the summary of n_trials trials from the merged order-free tallies
  * and the block-ordered moments. `metrics` and `strategy_names` are copied.
  * The caller owns *out (infl_summary_free).
  */
-infl_status infl_tally_stream_summary(const infl_tally_stream *ts, const infl_block_moments *mom,
-                                      uint64_t n_trials, const infl_metric_info *metrics,
-                                      char *const *strategy_names, infl_summary **out,
-                                      infl_error *err);
+infl_status infl__tally_stream_summary(const infl_tally_stream *ts, const infl_block_moments *mom,
+                                       uint64_t n_trials, const infl_metric_info *metrics,
+                                       char *const *strategy_names, infl_summary **out,
+                                       infl_error *err);
 
 #endif

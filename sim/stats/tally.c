@@ -163,7 +163,7 @@ static infl_status summarise(const infl_trials *tr, double *values, unsigned thr
             infl_stat *st = &sm->stats[c];
             moments_of(infl_trials_column(tr, s, m), n, st);
             size_t num, den;
-            if (tr->metrics[m].ratio && infl_metric_ratio_parts(m, &num, &den)) {
+            if (tr->metrics[m].ratio && infl__metrics_ratio_parts(m, &num, &den)) {
                 double d = column_sum(infl_trials_column(tr, s, den), n);
                 st->ratio_of_totals =
                     d > 0 ? column_sum(infl_trials_column(tr, s, num), n) / d : NAN;

@@ -161,12 +161,12 @@ void infl_objective_difference(const infl_objective *o, const double *x, const d
     *diff = infl__quantile_select(xs, n, o->level) - infl__quantile_select(ys, n, o->level);
     /* Resample whole trials, so both share vectors keep the same trials. */
     infl_rng rng;
-    infl_rng_init(&rng, seed);
+    infl__rng_init(&rng, seed);
     double m = 0.0, s2 = 0.0;
     for (uint64_t b = 0; b < BOOTSTRAP_RESAMPLES; b++) {
-        infl_rng_seek(&rng, b, 0, 0, INFL_STREAM_BOOTSTRAP);
+        infl__rng_seek(&rng, b, 0, 0, INFL_STREAM_BOOTSTRAP);
         for (uint64_t i = 0; i < n; i++) {
-            uint64_t k = ((uint64_t)infl_rng_u32(&rng) << 32 | infl_rng_u32(&rng)) % n;
+            uint64_t k = ((uint64_t)infl__rng_u32(&rng) << 32 | infl__rng_u32(&rng)) % n;
             xs[i] = x[k];
             ys[i] = y[k];
         }

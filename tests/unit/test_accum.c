@@ -29,8 +29,8 @@ static double exact_quantile(const double *sorted, size_t n, double f, double *l
 int main(void)
 {
     infl_rng r;
-    infl_rng_init(&r, 77);
-    infl_rng_seek(&r, 1, 0, 0, INFL_STREAM_FUNNEL);
+    infl__rng_init(&r, 77);
+    infl__rng_seek(&r, 1, 0, 0, INFL_STREAM_FUNNEL);
 
     /* Metric 0: integer counts below 2048 (binomial); metric 1: doubles over
      * several octaves of both signs; metric 2: a ratio, NaN one time in ten. */
@@ -39,9 +39,9 @@ int main(void)
     for (int t = 0; t < N; t++) {
         for (int s = 0; s < NS; s++) {
             double *row = values + ((size_t)t * NS + (size_t)s) * NM;
-            row[0] = infl_sample_binomial(&r, 0.3 + 0.1 * s, 1500);
-            row[1] = (infl_rng_uniform(&r) - 0.3) * exp(8.0 * infl_sample_normal(&r));
-            row[2] = infl_rng_uniform(&r) < 0.1 ? NAN : infl_sample_gamma(&r, 2.0);
+            row[0] = infl__sample_binomial(&r, 0.3 + 0.1 * s, 1500);
+            row[1] = (infl__rng_uniform(&r) - 0.3) * exp(8.0 * infl__sample_normal(&r));
+            row[2] = infl__rng_uniform(&r) < 0.1 ? NAN : infl__sample_gamma(&r, 2.0);
         }
     }
     values[0 * NM + 1] = 0.0; /* a zero */
@@ -55,26 +55,26 @@ int main(void)
 
     /* One stream over everything; and two streams over halves (as two
      * threads), blocks of 128 merged in order. */
-    infl_tally_stream *whole = infl_tally_stream_new(NS, NM);
-    infl_tally_stream *part[2] = {infl_tally_stream_new(NS, NM), infl_tally_stream_new(NS, NM)};
+    infl_tally_stream *whole = infl__tally_stream_new(NS, NM);
+    infl_tally_stream *part[2] = {infl__tally_stream_new(NS, NM), infl__tally_stream_new(NS, NM)};
     infl_block_moments one, total, block;
-    CHECK(infl_block_moments_init(&one, NS, NM) && infl_block_moments_init(&total, NS, NM) &&
-          infl_block_moments_init(&block, NS, NM));
+    CHECK(infl__moments_block_init(&one, NS, NM) && infl__moments_block_init(&total, NS, NM) &&
+          infl__moments_block_init(&block, NS, NM));
     for (int t = 0; t < N; t++)
-        CHECK(infl_tally_stream_add(whole, &one, values + (size_t)t * NS * NM, 0));
+        CHECK(infl__tally_stream_add(whole, &one, values + (size_t)t * NS * NM, 0));
     for (int b = 0; b * 128 < N; b++) {
-        infl_block_moments_clear(&block);
+        infl__moments_block_clear(&block);
         for (int t = b * 128; t < N && t < (b + 1) * 128; t++)
-            CHECK(infl_tally_stream_add(part[b % 2], &block, values + (size_t)t * NS * NM, 0));
-        infl_block_moments_merge(&total, &block);
+            CHECK(infl__tally_stream_add(part[b % 2], &block, values + (size_t)t * NS * NM, 0));
+        infl__moments_block_merge(&total, &block);
     }
-    CHECK(infl_tally_stream_merge(part[0], part[1]));
+    CHECK(infl__tally_stream_merge(part[0], part[1]));
 
     infl_summary *sw = NULL, *sp = NULL;
     infl_error err;
     infl_error_init(&err);
-    CHECK_INT(infl_tally_stream_summary(whole, &one, N, metrics, names, &sw, &err), INFL_OK);
-    CHECK_INT(infl_tally_stream_summary(part[0], &total, N, metrics, names, &sp, &err), INFL_OK);
+    CHECK_INT(infl__tally_stream_summary(whole, &one, N, metrics, names, &sw, &err), INFL_OK);
+    CHECK_INT(infl__tally_stream_summary(part[0], &total, N, metrics, names, &sp, &err), INFL_OK);
 
     double *col = malloc(N * sizeof *col);
     for (int s = 0; s < NS; s++) {
@@ -136,32 +136,32 @@ int main(void)
             CHECK_NEAR(sp->p_tie[a * NS + b], (double)tie / N, 0);
         }
     }
-    CHECK(infl_tally_stream_bytes(whole) < 4u << 20);
+    CHECK(infl__tally_stream_bytes(whole) < 4u << 20);
 
     /* Infinities and negative zero land at the ends and in the zero bucket. */
-    infl_tally_stream *edge = infl_tally_stream_new(1, 1);
+    infl_tally_stream *edge = infl__tally_stream_new(1, 1);
     infl_block_moments em;
-    CHECK(infl_block_moments_init(&em, 1, 1));
+    CHECK(infl__moments_block_init(&em, 1, 1));
     const double xs[] = {-INFINITY, -0.0, 5.0, INFINITY, 1e-310, -3.0};
     for (size_t i = 0; i < sizeof xs / sizeof xs[0]; i++)
-        CHECK(infl_tally_stream_add(edge, &em, &xs[i], 0));
+        CHECK(infl__tally_stream_add(edge, &em, &xs[i], 0));
     infl_summary *se = NULL;
-    CHECK_INT(infl_tally_stream_summary(edge, &em, 6, metrics + 1, names, &se, &err), INFL_OK);
+    CHECK_INT(infl__tally_stream_summary(edge, &em, 6, metrics + 1, names, &se, &err), INFL_OK);
     CHECK(se->stats[0].q[0] == -INFINITY);
     CHECK(se->stats[0].q[INFL_N_QUANTILES - 1] == INFINITY);
     CHECK_NEAR(se->stats[0].p_zero, 1.0 / 6.0, 0);
 
     infl_summary_free(se);
-    infl_block_moments_destroy(&em);
-    infl_tally_stream_free(edge);
+    infl__moments_block_destroy(&em);
+    infl__tally_stream_free(edge);
     infl_summary_free(sw);
     infl_summary_free(sp);
-    infl_block_moments_destroy(&one);
-    infl_block_moments_destroy(&total);
-    infl_block_moments_destroy(&block);
-    infl_tally_stream_free(whole);
-    infl_tally_stream_free(part[0]);
-    infl_tally_stream_free(part[1]);
+    infl__moments_block_destroy(&one);
+    infl__moments_block_destroy(&total);
+    infl__moments_block_destroy(&block);
+    infl__tally_stream_free(whole);
+    infl__tally_stream_free(part[0]);
+    infl__tally_stream_free(part[1]);
     infl_error_destroy(&err);
     free(col);
     free(values);

@@ -46,9 +46,9 @@ int main(void)
 
     size_t sizes[2] = {0, 0};
     for (int pass = 0; pass < 2; pass++) {
-        infl_chunk_set *set = infl_chunk_set_new(cols, 3, CHUNK);
+        infl_chunk_set *set = infl__chunk_set_new(cols, 3, CHUNK);
         CHECK(set != NULL);
-        CHECK_INT(infl_chunk_set_count(set), 3 + 1 + 0);
+        CHECK_INT(infl__chunk_set_count(set), 3 + 1 + 0);
         hid_t file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
         hid_t da = dataset(file, "a", H5T_IEEE_F64LE, N1);
         hid_t db = dataset(file, "b", H5T_STD_U64LE, N2);
@@ -59,8 +59,8 @@ int main(void)
         size_t batch = pass == 0 ? 4 : 2;
         for (size_t first = 0; first < 4; first += batch) {
             size_t count = 4 - first < batch ? 4 - first : batch;
-            CHECK(infl_chunk_set_compress(set, first, count, 4, pass == 0 ? 1 : 3));
-            CHECK(infl_chunk_set_write(set, first, count, ds) >= 0);
+            CHECK(infl__chunk_set_compress(set, first, count, 4, pass == 0 ? 1 : 3));
+            CHECK(infl__chunk_set_write(set, first, count, ds) >= 0);
         }
         CHECK(H5Dread(da, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, back) >= 0);
         int equal = 1;
@@ -78,7 +78,7 @@ int main(void)
         H5Dclose(db);
         H5Dclose(de);
         H5Fclose(file);
-        infl_chunk_set_free(set);
+        infl__chunk_set_free(set);
     }
     CHECK(sizes[0] > 0 && sizes[0] == sizes[1]);
     unlink(path);

@@ -8,9 +8,9 @@
 static void draw(infl_rng *r, uint64_t t, uint32_t k, uint32_t c, infl_stream_purpose p,
                  uint32_t *out, size_t n)
 {
-    infl_rng_seek(r, t, k, c, p);
+    infl__rng_seek(r, t, k, c, p);
     for (size_t i = 0; i < n; i++)
-        out[i] = infl_rng_u32(r);
+        out[i] = infl__rng_u32(r);
 }
 
 static int same(const uint32_t *a, const uint32_t *b, size_t n)
@@ -21,8 +21,8 @@ static int same(const uint32_t *a, const uint32_t *b, size_t n)
 int main(void)
 {
     infl_rng rs, rs2, *r = &rs, *r2 = &rs2;
-    infl_rng_init(r, 42);
-    infl_rng_init(r2, 42);
+    infl__rng_init(r, 42);
+    infl__rng_init(r2, 42);
 
     enum { N = 64 };
     uint32_t a[N], b[N];
@@ -45,28 +45,28 @@ int main(void)
 
     /* The high half of the seed matters (GSL's mt19937 would drop it). */
     infl_rng hi;
-    infl_rng_init(&hi, 42 + (UINT64_C(1) << 40));
+    infl__rng_init(&hi, 42 + (UINT64_C(1) << 40));
     draw(&hi, 5, 1, 3, INFL_STREAM_FUNNEL, b, N);
     CHECK(!same(a, b, N));
 
     /* Known-answer: Philox4x32-10 with zero key and counter (Random123's kat_vectors). */
     infl_rng zero;
-    infl_rng_init(&zero, 0);
-    infl_rng_seek(&zero, 0, 0, 0, INFL_STREAM_MARKET);
-    CHECK_INT(infl_rng_u32(&zero), 0x6627e8d5UL);
-    CHECK_INT(infl_rng_u32(&zero), 0xe169c58dUL);
-    CHECK_INT(infl_rng_u32(&zero), 0xbc57ac4cUL);
-    CHECK_INT(infl_rng_u32(&zero), 0x9b00dbd8UL);
+    infl__rng_init(&zero, 0);
+    infl__rng_seek(&zero, 0, 0, 0, INFL_STREAM_MARKET);
+    CHECK_INT(infl__rng_u32(&zero), 0x6627e8d5UL);
+    CHECK_INT(infl__rng_u32(&zero), 0xe169c58dUL);
+    CHECK_INT(infl__rng_u32(&zero), 0xbc57ac4cUL);
+    CHECK_INT(infl__rng_u32(&zero), 0x9b00dbd8UL);
 
     /* Uniformity: chi-square over 100 bins of 200,000 draws, a fixed stream.
      * The threshold is the 0.1 % tail, so this fixed seed passing is meaningful
      * and cannot flake (the numbers never change). */
     enum { BINS = 100, DRAWS = 200000 };
     unsigned counts[BINS] = {0};
-    infl_rng_seek(r, 123, 0, 0, INFL_STREAM_CONVERSION);
+    infl__rng_seek(r, 123, 0, 0, INFL_STREAM_CONVERSION);
     double sum = 0;
     for (int i = 0; i < DRAWS; i++) {
-        double u = infl_rng_uniform(r);
+        double u = infl__rng_uniform(r);
         CHECK(u > 0.0 && u < 1.0);
         counts[(int)(u * BINS)]++;
         sum += u;

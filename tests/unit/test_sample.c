@@ -161,7 +161,7 @@ static double *draws;
 
 static void seek(int id)
 {
-    infl_rng_seek(&rng, (uint64_t)id, 1, 2, INFL_STREAM_FUNNEL);
+    infl__rng_seek(&rng, (uint64_t)id, 1, 2, INFL_STREAM_FUNNEL);
 }
 
 static void test_binomial(void)
@@ -174,7 +174,7 @@ static void test_binomial(void)
             double par[2] = {ps[j], ns[i]};
             seek(100 + id++);
             for (int d = 0; d < DRAWS; d++)
-                draws[d] = infl_sample_binomial(&rng, par[0], (uint32_t)par[1]);
+                draws[d] = infl__sample_binomial(&rng, par[0], (uint32_t)par[1]);
             char what[80];
             snprintf(what, sizeof what, "binomial n=%g p=%g (%s)", ns[i], ps[j],
                      ns[i] * fmin(ps[j], 1 - ps[j]) < 10 ? "inversion" : "BTRS");
@@ -182,10 +182,10 @@ static void test_binomial(void)
         }
     }
     /* Edges: n = 0, p = 0, p = 1, p NaN. */
-    CHECK_INT(infl_sample_binomial(&rng, 0.3, 0), 0);
-    CHECK_INT(infl_sample_binomial(&rng, 0.0, 50), 0);
-    CHECK_INT(infl_sample_binomial(&rng, 1.0, 50), 50);
-    CHECK_INT(infl_sample_binomial(&rng, NAN, 50), 0);
+    CHECK_INT(infl__sample_binomial(&rng, 0.3, 0), 0);
+    CHECK_INT(infl__sample_binomial(&rng, 0.0, 50), 0);
+    CHECK_INT(infl__sample_binomial(&rng, 1.0, 50), 50);
+    CHECK_INT(infl__sample_binomial(&rng, NAN, 50), 0);
 }
 
 static void test_poisson(void)
@@ -195,7 +195,7 @@ static void test_poisson(void)
         double par[1] = {mus[i]};
         seek(300 + (int)i);
         for (int d = 0; d < DRAWS; d++)
-            draws[d] = infl_sample_poisson(&rng, mus[i]);
+            draws[d] = infl__sample_poisson(&rng, mus[i]);
         char what[80];
         snprintf(what, sizeof what, "poisson mu=%g (%s)", mus[i],
                  mus[i] < 10 ? "inversion" : "PTRS");
@@ -205,14 +205,14 @@ static void test_poisson(void)
         discrete_case_in(what, draws, cdf_poisson, par, fmax(0.0, floor(mus[i] - 12 * sd - 30)),
                          ceil(mus[i] + 12 * sd + 30));
     }
-    CHECK_INT(infl_sample_poisson(&rng, 0.0), 0);
+    CHECK_INT(infl__sample_poisson(&rng, 0.0), 0);
     /* At the model's limit (2e9; GSL's cdf fails from about 1e7): mean and
      * variance within 4 standard errors. */
     enum { BIG = 20000 };
     double s = 0, ss = 0, mu = 2e9;
     seek(399);
     for (int d = 0; d < BIG; d++) {
-        double x = infl_sample_poisson(&rng, mu) - mu;
+        double x = infl__sample_poisson(&rng, mu) - mu;
         s += x;
         ss += x * x;
     }
@@ -234,8 +234,8 @@ static void test_hypergeometric(void)
         const double *par = cases[i];
         seek(400 + (int)i);
         for (int d = 0; d < DRAWS; d++)
-            draws[d] = infl_sample_hypergeometric(&rng, (uint32_t)par[0], (uint32_t)par[1],
-                                                  (uint32_t)par[2]);
+            draws[d] = infl__sample_hypergeometric(&rng, (uint32_t)par[0], (uint32_t)par[1],
+                                                   (uint32_t)par[2]);
         char what[80];
         snprintf(what, sizeof what, "hypergeometric good=%g bad=%g draws=%g", par[0], par[1],
                  par[2]);
@@ -248,32 +248,32 @@ static void test_hypergeometric(void)
     double s = 0, ss = 0;
     seek(499);
     for (int d = 0; d < BIG; d++) {
-        double x = infl_sample_hypergeometric(&rng, (uint32_t)good, (uint32_t)bad, (uint32_t)n);
+        double x = infl__sample_hypergeometric(&rng, (uint32_t)good, (uint32_t)bad, (uint32_t)n);
         s += x - mean;
         ss += (x - mean) * (x - mean);
     }
     CHECK_NEAR(s / BIG, 0.0, 4 * sqrt(var / BIG));
     CHECK_NEAR(ss / BIG / var, 1.0, 4 * sqrt(2.0 / BIG));
-    CHECK_INT(infl_sample_hypergeometric(&rng, 10, 5, 0), 0);
-    CHECK_INT(infl_sample_hypergeometric(&rng, 10, 5, 15), 10);
-    CHECK_INT(infl_sample_hypergeometric(&rng, 10, 5, 99), 10);
-    CHECK_INT(infl_sample_hypergeometric(&rng, 0, 5, 3), 0);
-    CHECK_INT(infl_sample_hypergeometric(&rng, 7, 0, 3), 3);
+    CHECK_INT(infl__sample_hypergeometric(&rng, 10, 5, 0), 0);
+    CHECK_INT(infl__sample_hypergeometric(&rng, 10, 5, 15), 10);
+    CHECK_INT(infl__sample_hypergeometric(&rng, 10, 5, 99), 10);
+    CHECK_INT(infl__sample_hypergeometric(&rng, 0, 5, 3), 0);
+    CHECK_INT(infl__sample_hypergeometric(&rng, 7, 0, 3), 3);
 }
 
 static void test_continuous(void)
 {
     seek(500);
     for (int d = 0; d < DRAWS; d++)
-        draws[d] = infl_sample_normal(&rng);
+        draws[d] = infl__sample_normal(&rng);
     continuous_case("normal (ziggurat)", draws, cdf_normal, NULL);
     /* The tail beyond R = 3.44: about 0.06 % of draws; test it alone. */
     double tail[BINS] = {0}, prob[BINS];
-    const double big_r = infl_zig_x[1], qr = gsl_cdf_ugaussian_Q(big_r);
+    const double big_r = infl__sample_zig_x[1], qr = gsl_cdf_ugaussian_Q(big_r);
     long n_tail = 0;
     seek(501);
     for (long d = 0; n_tail < DRAWS; d++) {
-        double x = fabs(infl_sample_normal(&rng));
+        double x = fabs(infl__sample_normal(&rng));
         if (x >= big_r) {
             double u = (qr - gsl_cdf_ugaussian_Q(x)) / qr;
             int j = (int)(u * BINS);
@@ -293,7 +293,7 @@ static void test_continuous(void)
         double par[1] = {shapes[i]};
         seek(510 + (int)i);
         for (int d = 0; d < DRAWS; d++)
-            draws[d] = infl_sample_gamma(&rng, shapes[i]);
+            draws[d] = infl__sample_gamma(&rng, shapes[i]);
         char what[80];
         snprintf(what, sizeof what, "gamma shape=%g", shapes[i]);
         continuous_case(what, draws, cdf_gamma, par);
@@ -305,7 +305,7 @@ static void test_continuous(void)
         seek(530 + (int)i);
         int bad = 0;
         for (int d = 0; d < DRAWS; d++) {
-            draws[d] = infl_sample_beta(&rng, betas[i][0], betas[i][1]);
+            draws[d] = infl__sample_beta(&rng, betas[i][0], betas[i][1]);
             bad += !(draws[d] >= 0.0 && draws[d] <= 1.0);
         }
         CHECK_INT(bad, 0);
@@ -321,7 +321,7 @@ static void test_continuous(void)
         int bad = 0;
         seek(550 + (int)i);
         for (int d = 0; d < DRAWS; d++) {
-            double x = infl_sample_beta(&rng, tiny[i][0], tiny[i][1]);
+            double x = infl__sample_beta(&rng, tiny[i][0], tiny[i][1]);
             bad += !(x >= 0.0 && x <= 1.0);
             s += x;
             ss += x * x;
@@ -332,16 +332,16 @@ static void test_continuous(void)
         CHECK_INT(bad, 0);
         CHECK_NEAR(m, tiny[i][0] / (tiny[i][0] + tiny[i][1]), 4 * se);
     }
-    CHECK(infl_sample_gamma(&rng, 0.001) >= 0.0);
+    CHECK(infl__sample_gamma(&rng, 0.001) >= 0.0);
 
     /* Prepared shapes give the very same numbers as shapes built per draw. */
     infl_gamma_shape ga, gb;
-    infl_gamma_shape_init(&ga, 0.3);
-    infl_gamma_shape_init(&gb, 12.0);
+    infl__sample_gamma_shape_init(&ga, 0.3);
+    infl__sample_gamma_shape_init(&gb, 12.0);
     infl_rng other = rng;
     int same = 1;
     for (int d = 0; d < 1000; d++)
-        same &= infl_sample_beta(&rng, 0.3, 12.0) == infl_sample_beta_shapes(&other, &ga, &gb);
+        same &= infl__sample_beta(&rng, 0.3, 12.0) == infl__sample_beta_shapes(&other, &ga, &gb);
     CHECK(same);
 }
 
@@ -358,7 +358,7 @@ static void test_vectors(void)
         seek(600 + (int)i);
         int sums = 1;
         for (int d = 0; d < DRAWS; d++) {
-            infl_sample_dirichlet(&rng, 4, al, out);
+            infl__sample_dirichlet(&rng, 4, al, out);
             sums &= fabs(out[0] + out[1] + out[2] + out[3] - 1.0) < 1e-12;
             for (int c = 0; c < 4; c++)
                 cols[c][d] = out[c];
@@ -379,7 +379,7 @@ static void test_vectors(void)
         seek(620 + (int)i);
         int sums = 1;
         for (int d = 0; d < DRAWS; d++) {
-            infl_sample_multinomial(&rng, 5, ns[i], ps, out);
+            infl__sample_multinomial(&rng, 5, ns[i], ps, out);
             sums &= out[0] + out[1] + out[2] + out[3] + out[4] == ns[i];
             CHECK(out[2] == 0 || !"a zero-share category got a count");
             for (int c = 0; c < 4; c++)
@@ -403,7 +403,7 @@ static void test_log_factorial(void)
 {
     double worst = 0.0;
     for (double k = 0; k < 4e9; k = k < 100 ? k + 1 : floor(k * 1.37)) {
-        double want = gsl_sf_lnfact((unsigned)k), got = infl_log_factorial(k);
+        double want = gsl_sf_lnfact((unsigned)k), got = infl__sample_log_factorial(k);
         double rel = want > 0 ? fabs(got - want) / want : fabs(got - want);
         if (rel > worst)
             worst = rel;
@@ -421,9 +421,9 @@ static void test_log_factorial(void)
         } else {
             sum = (long double)gsl_sf_lnfact((unsigned)a) - (long double)gsl_sf_lnfact((unsigned)b);
         }
-        double got = infl_log_factorial_ratio(a, b);
+        double got = infl__sample_log_factorial_ratio(a, b);
         CHECK_NEAR(got, (double)sum, 1e-12 * fabs((double)sum) + 1e-12);
-        CHECK_NEAR(infl_log_factorial_ratio(b, a), -got, 0);
+        CHECK_NEAR(infl__sample_log_factorial_ratio(b, a), -got, 0);
     }
 }
 
@@ -432,7 +432,7 @@ int main(void)
     draws = malloc(DRAWS * sizeof *draws);
     if (draws == NULL)
         return 1;
-    infl_rng_init(&rng, 20261125);
+    infl__rng_init(&rng, 20261125);
     test_log_factorial();
     test_binomial();
     test_poisson();

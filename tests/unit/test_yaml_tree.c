@@ -10,7 +10,7 @@ static infl_node *parse(const char *text, infl_error *err)
 {
     infl_node *root = NULL;
     infl_error_clear(err);
-    infl_yaml_parse(text, strlen(text), "t.yaml", &root, err);
+    infl__yaml_tree_parse(text, strlen(text), "t.yaml", &root, err);
     return root;
 }
 
@@ -22,54 +22,56 @@ int main(void)
     infl_node *root = parse("a: 1\nb:\n  c: 'x'\n  d: [1, 2, 3]\n", &err);
     CHECK(root != NULL);
     CHECK_INT(root->kind, INFL_NODE_MAP);
-    infl_node *b = infl_node_get(root, "b");
+    infl_node *b = infl__yaml_tree_get(root, "b");
     CHECK(b != NULL && b->kind == INFL_NODE_MAP);
-    infl_node *c = infl_node_get(b, "c");
+    infl_node *c = infl__yaml_tree_get(b, "c");
     CHECK(c != NULL && c->quoted && strcmp(c->text, "x") == 0);
     CHECK_INT(c->line, 3);
     CHECK_INT(c->column, 6);
-    infl_node_pair *pd = infl_node_get_pair(b, "d");
+    infl_node_pair *pd = infl__yaml_tree_get_pair(b, "d");
     CHECK(pd != NULL && pd->line == 4 && pd->column == 3);
     CHECK(pd->value->kind == INFL_NODE_SEQ && pd->value->count == 3);
-    CHECK(infl_node_get(root, "zzz") == NULL);
-    CHECK(infl_node_get(c, "x") == NULL); /* not a mapping */
+    CHECK(infl__yaml_tree_get(root, "zzz") == NULL);
+    CHECK(infl__yaml_tree_get(c, "x") == NULL); /* not a mapping */
 
     /* Editing by path: replace, create nested, list index. */
-    CHECK_INT(infl_node_set_path(root, "a", "2", "--set", 1, 3, &err), INFL_OK);
-    CHECK(strcmp(infl_node_get(root, "a")->text, "2") == 0);
-    CHECK(strcmp(infl_node_get(root, "a")->origin, "--set") == 0);
-    CHECK_INT(infl_node_set_path(root, "b.d[2]", "9", "--set", 1, 7, &err), INFL_OK);
+    CHECK_INT(infl__yaml_tree_set_path(root, "a", "2", "--set", 1, 3, &err), INFL_OK);
+    CHECK(strcmp(infl__yaml_tree_get(root, "a")->text, "2") == 0);
+    CHECK(strcmp(infl__yaml_tree_get(root, "a")->origin, "--set") == 0);
+    CHECK_INT(infl__yaml_tree_set_path(root, "b.d[2]", "9", "--set", 1, 7, &err), INFL_OK);
     CHECK(strcmp(pd->value->items[2]->text, "9") == 0);
-    CHECK_INT(infl_node_set_path(root, "new.deep.key", "v", "--set", 2, 14, &err), INFL_OK);
-    infl_node *deep = infl_node_get(infl_node_get(infl_node_get(root, "new"), "deep"), "key");
+    CHECK_INT(infl__yaml_tree_set_path(root, "new.deep.key", "v", "--set", 2, 14, &err), INFL_OK);
+    infl_node *deep =
+        infl__yaml_tree_get(infl__yaml_tree_get(infl__yaml_tree_get(root, "new"), "deep"), "key");
     CHECK(deep != NULL && strcmp(deep->text, "v") == 0);
     /* A flow value replaces a scalar by a tree, positioned on the --set line. */
-    CHECK_INT(
-        infl_node_set_path(root, "b.c", "{beta: {mean: 0.3, kappa: 20}}", "--set", 7, 5, &err),
-        INFL_OK);
-    infl_node *beta = infl_node_get(infl_node_get(b, "c"), "beta");
+    CHECK_INT(infl__yaml_tree_set_path(root, "b.c", "{beta: {mean: 0.3, kappa: 20}}", "--set", 7, 5,
+                                       &err),
+              INFL_OK);
+    infl_node *beta = infl__yaml_tree_get(infl__yaml_tree_get(b, "c"), "beta");
     CHECK(beta != NULL && beta->kind == INFL_NODE_MAP && beta->line == 7);
-    CHECK(beta != NULL && strcmp(infl_node_get(beta, "kappa")->text, "20") == 0);
-    CHECK_INT(infl_node_set_path(root, "b.q", "'quoted: text'", "--set", 8, 5, &err), INFL_OK);
-    CHECK(strcmp(infl_node_get(b, "q")->text, "quoted: text") == 0 &&
-          infl_node_get(b, "q")->quoted);
+    CHECK(beta != NULL && strcmp(infl__yaml_tree_get(beta, "kappa")->text, "20") == 0);
+    CHECK_INT(infl__yaml_tree_set_path(root, "b.q", "'quoted: text'", "--set", 8, 5, &err),
+              INFL_OK);
+    CHECK(strcmp(infl__yaml_tree_get(b, "q")->text, "quoted: text") == 0 &&
+          infl__yaml_tree_get(b, "q")->quoted);
     infl_error_clear(&err);
-    CHECK_INT(infl_node_set_path(root, "b.c", "{beta: [", "--set", 9, 5, &err), INFL_ESYNTAX);
+    CHECK_INT(infl__yaml_tree_set_path(root, "b.c", "{beta: [", "--set", 9, 5, &err), INFL_ESYNTAX);
     CHECK_CONTAINS(infl_error_message(&err), "--set:9:5: b.c: cannot read the value as YAML");
     /* Errors: index out of range, through a scalar, malformed. */
     infl_error_clear(&err);
-    CHECK_INT(infl_node_set_path(root, "b.d[3]", "1", "--set", 3, 8, &err), INFL_EARG);
+    CHECK_INT(infl__yaml_tree_set_path(root, "b.d[3]", "1", "--set", 3, 8, &err), INFL_EARG);
     CHECK_CONTAINS(infl_error_message(&err), "--set:3:8: b.d[3]: no item [3]");
     infl_error_clear(&err);
-    CHECK_INT(infl_node_set_path(root, "a.x", "1", "--set", 4, 5, &err), INFL_EARG);
+    CHECK_INT(infl__yaml_tree_set_path(root, "a.x", "1", "--set", 4, 5, &err), INFL_EARG);
     CHECK_CONTAINS(infl_error_message(&err), "cannot set 'x' inside \"2\"");
     infl_error_clear(&err);
-    CHECK_INT(infl_node_set_path(root, "b.d[x]", "1", "--set", 5, 8, &err), INFL_EARG);
+    CHECK_INT(infl__yaml_tree_set_path(root, "b.d[x]", "1", "--set", 5, 8, &err), INFL_EARG);
     CHECK_CONTAINS(infl_error_message(&err), "malformed list index");
     infl_error_clear(&err);
-    CHECK_INT(infl_node_set_path(root, "a..b", "1", "--set", 6, 6, &err), INFL_EARG);
+    CHECK_INT(infl__yaml_tree_set_path(root, "a..b", "1", "--set", 6, 6, &err), INFL_EARG);
     CHECK_CONTAINS(infl_error_message(&err), "malformed key path");
-    infl_node_free(root);
+    infl__yaml_tree_free(root);
 
     /* Syntax errors carry a position. */
     root = parse("a: [1, 2\nb: 3\n", &err);
@@ -94,7 +96,7 @@ int main(void)
     /* Core tags are accepted; others are refused rather than ignored. */
     root = parse("a: !!int 3\nb: !!str x\nc: !!seq [1]\n", &err);
     CHECK(root != NULL);
-    infl_node_free(root);
+    infl__yaml_tree_free(root);
     root = parse("a: 1\nb: !!binary aGk=\n", &err);
     CHECK(root == NULL);
     CHECK_CONTAINS(
@@ -106,11 +108,11 @@ int main(void)
 
     /* Aliases are expanded; an empty document is an empty mapping. */
     root = parse("x: &v {k: 1}\ny: *v\n", &err);
-    CHECK(root != NULL && infl_node_get(infl_node_get(root, "y"), "k") != NULL);
-    infl_node_free(root);
+    CHECK(root != NULL && infl__yaml_tree_get(infl__yaml_tree_get(root, "y"), "k") != NULL);
+    infl__yaml_tree_free(root);
     root = parse("", &err);
     CHECK(root != NULL && root->kind == INFL_NODE_MAP && root->count == 0);
-    infl_node_free(root);
+    infl__yaml_tree_free(root);
 
     /* Hundreds of thousands of nested brackets are refused before libyaml
      * spends minutes on them. */
@@ -151,7 +153,7 @@ int main(void)
     /* Brackets inside quotes and comments do not count. */
     root = parse("a: \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"  # {{{{{{{{{{{{{{{{{{{{{{{{{{{\n", &err);
     CHECK(root != NULL);
-    infl_node_free(root);
+    infl__yaml_tree_free(root);
 
     /* Aliases cannot expand a small file into gigabytes of text. */
     size_t big = 200000;
@@ -178,9 +180,9 @@ int main(void)
 
     char buf[80];
     infl_node scalar = {.kind = INFL_NODE_SCALAR, .text = "abc"};
-    CHECK(strcmp(infl_node_describe(&scalar, buf, sizeof buf), "\"abc\"") == 0);
-    CHECK(strcmp(infl_node_describe(NULL, buf, sizeof buf), "nothing") == 0);
-    infl_node_free(NULL);
+    CHECK(strcmp(infl__yaml_tree_describe(&scalar, buf, sizeof buf), "\"abc\"") == 0);
+    CHECK(strcmp(infl__yaml_tree_describe(NULL, buf, sizeof buf), "nothing") == 0);
+    infl__yaml_tree_free(NULL);
     infl_error_destroy(&err);
     return check_exit();
 }
