@@ -4,7 +4,7 @@ prints or exits.
 
 The folders of sim/ are stages ranked from the bottom up (RANKS). A file may
 include internal headers of its own folder or a lower one, by their path
-relative to sim/ ("stats/accum.h"), and public headers ("influsim/engine.h")
+relative to sim/ ("stats/tally_stream.h"), and public headers ("influsim/engine.h")
 of modules at or below its rank (PUBLIC maps each public header to the folder
 its module lives in). Public headers include only public headers. The CLI may
 name its own header by its bare name ("cli.h"). The umbrella header

@@ -36,7 +36,7 @@ cmake --build "$root/build-tsan" -j"$jobs"
 OMP_TOOL_LIBRARIES="$archer" \
   TSAN_OPTIONS="ignore_noninstrumented_modules=1 halt_on_error=1 exitcode=66" \
   ctest --test-dir "$root/build-tsan" --output-on-failure -j"$jobs" \
-  -R '^(unit_engine_threads|unit_tally|unit_accum|unit_h5chunks|e2e_test_threads|e2e_test_no_trials|e2e_test_interrupt|e2e_test_target_se)$'
+  -R '^(unit_engine_threads|unit_summary|unit_tally_stream|unit_chunk_set|unit_checkpoint|unit_round_hook|e2e_test_threads|e2e_test_no_trials|e2e_test_interrupt|e2e_test_target_se)$'
 
 seconds="${INFLUSIM_FUZZ_SECONDS:-120}"
 echo "== fuzzing the scenario loader for ${seconds} s (libFuzzer, ASan + UBSan) =="

@@ -7,7 +7,7 @@
 #ifndef INFL_SIM_CHECKPOINT_INTERNAL_H
 #define INFL_SIM_CHECKPOINT_INTERNAL_H
 
-#include "stats/accum.h"
+#include "stats/tally_stream.h"
 #include "influsim/checkpoint.h"
 #include "influsim/engine.h"
 #include "influsim/results.h"

@@ -13,7 +13,7 @@
 #ifndef INFL_SIM_ENGINE_CORE_H
 #define INFL_SIM_ENGINE_CORE_H
 
-#include "stats/accum.h"
+#include "stats/tally_stream.h"
 #include "influsim/engine.h"
 
 /* What a hook of a run without per-trial values may read (borrowed, valid

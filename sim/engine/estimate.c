@@ -9,7 +9,7 @@
 #include "model/metrics.h"
 #include "random/dist.h"
 #include "scenario/scenario_internal.h"
-#include "stats/accum.h"
+#include "stats/tally_stream.h"
 
 #include <math.h>
 

@@ -5,7 +5,7 @@
 #ifndef INFL_SIM_ENGINE_TARGET_SE_H
 #define INFL_SIM_ENGINE_TARGET_SE_H
 
-#include "stats/accum.h"
+#include "stats/tally_stream.h"
 #include "influsim/engine.h"
 
 typedef struct {

@@ -7,9 +7,9 @@
  * summaries follow in summary_layout.c.
  *
  * The per-trial columns are the bulk of a file: their chunks are compressed
- * on the run's threads (h5chunks.c) and written in order on this one.
+ * on the run's threads (chunk_set.c) and written in order on this one.
  */
-#include "h5/h5chunks.h"
+#include "h5/chunk_set.h"
 #include "h5/summary_layout.h"
 #include "h5/writer.h"
 

@@ -1,5 +1,5 @@
 /*
- * accum.h — streaming statistics of a run whose per-trial values are not
+ * tally_stream.h — streaming statistics of a run whose per-trial values are not
  * kept (`run --no-trials`): memory that does not grow with the trials.
  *
  * Per strategy and metric: count, missing, zeros, min, max, the sum, the mean
@@ -10,7 +10,7 @@
  * which trials are added, so each thread keeps its own and they are merged at
  * the end. Sums and moments do, so the engine accumulates each block of
  * trials into its own infl_moments set and merges the blocks in block order
- * (infl__moments_merge); the result is the same for any thread count.
+ * (infl__moments_merge, stats/moments.h); the result is the same for any thread count.
  *
  * Histogram resolution: a value's bucket is its sign, its binary exponent and
  * the top 10 bits of its mantissa, so a bucket spans a relative width of at
@@ -21,50 +21,16 @@
  * clamped to [min, max]. So quantiles of counts below 2048 are exact, and all
  * others are within 2^-11 relative of an order statistic's value.
  */
-#ifndef INFL_SIM_ACCUM_H
-#define INFL_SIM_ACCUM_H
+#ifndef INFL_SIM_STATS_TALLY_STREAM_H
+#define INFL_SIM_STATS_TALLY_STREAM_H
 
 #include "influsim/error.h"
 #include "influsim/results.h"
+#include "stats/moments.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-/* Moments of one series, in the order values were added. */
-typedef struct {
-    uint64_t n;      /* values that are not NaN */
-    double mean, m2; /* Welford: running mean and sum of squared deviations */
-    double sum;      /* plain sum (ratio of totals) */
-} infl_moments;
-
-/* Adds x (not NaN) to m. */
-static inline void infl__moments_add(infl_moments *m, double x)
-{
-    m->n++;
-    double d = x - m->mean;
-    m->mean += d / (double)m->n;
-    m->m2 += d * (x - m->mean);
-    m->sum += x;
-}
-
-/* Appends the series b to the series a (Chan et al.'s parallel formula). */
-void infl__moments_merge(infl_moments *a, const infl_moments *b);
-
-/* The moments one block of trials contributes: per strategy and metric, and
- * per ordered pair of strategies the difference of conversions. */
-typedef struct {
-    size_t n_cells; /* n_strategies * n_metrics */
-    size_t n_pairs; /* n_strategies * n_strategies */
-    infl_moments *cells;
-    infl_moments *pairs;
-} infl_block_moments;
-
-bool infl__moments_block_init(infl_block_moments *b, size_t n_strategies, size_t n_metrics);
-void infl__moments_block_clear(infl_block_moments *b);
-void infl__moments_block_destroy(infl_block_moments *b);
-/* Appends block `from` to `into` (same shape). */
-void infl__moments_block_merge(infl_block_moments *into, const infl_block_moments *from);
 
 /* The order-free part: counts, extremes and histograms. One per thread. */
 typedef struct infl_tally_stream infl_tally_stream;

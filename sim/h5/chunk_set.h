@@ -1,5 +1,5 @@
 /*
- * h5chunks.h — compressing many columns' HDF5 chunks on several threads.
+ * chunk_set.h — compressing many columns' HDF5 chunks on several threads.
  *
  * HDF5's filter pipeline compresses one chunk at a time on the calling
  * thread, and the library is not thread-safe; with per-trial columns of

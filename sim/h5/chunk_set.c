@@ -1,7 +1,7 @@
 /*
- * h5chunks.c — parallel shuffle+deflate of HDF5 chunks (see h5chunks.h).
+ * chunk_set.c — parallel shuffle+deflate of HDF5 chunks (see chunk_set.h).
  */
-#include "h5/h5chunks.h"
+#include "h5/chunk_set.h"
 
 #include "base/threads.h"
 

@@ -1,5 +1,5 @@
 /*
- * Unit test of the parallel chunk compressor (sim/h5chunks.c): columns of
+ * Unit test of the parallel chunk compressor (sim/h5/chunk_set.c): columns of
  * several chunks, a padded last chunk, an empty column, doubles (NaN and
  * infinities included) and 64-bit integers, compressed on 1 and 3 threads and
  * in batches that split a column, written with H5Dwrite_chunk into
@@ -7,7 +7,7 @@
  * the input; and both ways store the same number of bytes.
  */
 #include "check.h"
-#include "h5/h5chunks.h"
+#include "h5/chunk_set.h"
 
 #include <hdf5.h>
 #include <unistd.h>
@@ -39,7 +39,7 @@ int main(void)
     for (int i = 0; i < N2; i++)
         b[i] = (double)(i * 37 % 1009);
     infl_chunk_column cols[3] = {{a, N1, false}, {b, N2, true}, {a, 0, false}};
-    char path[] = "/tmp/influsim-test-h5chunks-XXXXXX";
+    char path[] = "/tmp/influsim-test-chunk-set-XXXXXX";
     int fd = mkstemp(path);
     CHECK(fd >= 0);
     close(fd);

@@ -1,8 +1,8 @@
 /*
- * accum.c — streaming statistics for runs that keep no per-trial values
- * (see accum.h for what is kept and how quantiles are found).
+ * tally_stream.c — streaming statistics for runs that keep no per-trial
+ * values (see tally_stream.h for what is kept and how quantiles are found).
  */
-#include "stats/accum.h"
+#include "stats/tally_stream.h"
 
 #include "model/metrics.h"
 #include "stats/quantile.h"
@@ -13,56 +13,6 @@
 
 #define SUB_BITS 10
 #define SUB (1u << SUB_BITS) /* buckets per binary octave */
-
-void infl__moments_merge(infl_moments *a, const infl_moments *b)
-{
-    if (b->n == 0)
-        return;
-    if (a->n == 0) {
-        *a = *b;
-        return;
-    }
-    double na = (double)a->n, nb = (double)b->n, n = na + nb;
-    double d = b->mean - a->mean;
-    a->mean += d * (nb / n);
-    a->m2 += b->m2 + d * d * (na * nb / n);
-    a->sum += b->sum;
-    a->n += b->n;
-}
-
-bool infl__moments_block_init(infl_block_moments *b, size_t n_strategies, size_t n_metrics)
-{
-    b->n_cells = n_strategies * n_metrics;
-    b->n_pairs = n_strategies * n_strategies;
-    b->cells = calloc(b->n_cells ? b->n_cells : 1, sizeof *b->cells);
-    b->pairs = calloc(b->n_pairs ? b->n_pairs : 1, sizeof *b->pairs);
-    if (b->cells == NULL || b->pairs == NULL) {
-        infl__moments_block_destroy(b);
-        return false;
-    }
-    return true;
-}
-
-void infl__moments_block_clear(infl_block_moments *b)
-{
-    memset(b->cells, 0, b->n_cells * sizeof *b->cells);
-    memset(b->pairs, 0, b->n_pairs * sizeof *b->pairs);
-}
-
-void infl__moments_block_destroy(infl_block_moments *b)
-{
-    free(b->cells);
-    free(b->pairs);
-    b->cells = b->pairs = NULL;
-}
-
-void infl__moments_block_merge(infl_block_moments *into, const infl_block_moments *from)
-{
-    for (size_t i = 0; i < into->n_cells; i++)
-        infl__moments_merge(&into->cells[i], &from->cells[i]);
-    for (size_t i = 0; i < into->n_pairs; i++)
-        infl__moments_merge(&into->pairs[i], &from->pairs[i]);
-}
 
 /* One sign of a histogram: counts for the octaves (biased exponents) lo..hi,
  * SUB buckets each; counts == NULL while empty. */

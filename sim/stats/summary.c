@@ -1,5 +1,5 @@
 /*
- * tally.c — exact statistics of per-trial results (see infl_summary_compute
+ * summary.c — exact statistics of per-trial results (see infl_summary_compute
  * in include/influsim/results.h).
  *
  * Two phases. The first reads the columns in trial order: counts, mean and

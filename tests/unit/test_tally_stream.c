@@ -1,11 +1,11 @@
 /*
- * Unit tests of the streaming tallies (sim/accum.c): moments merged block by
- * block equal one pass over the same values; histogram quantiles equal the
- * exact ones for integers below 2048 and are within the documented resolution
- * otherwise; tallies merged from parts equal one tally of the whole; NaN,
- * zeros, negatives and infinities are counted where they belong.
+ * Unit tests of the streaming tallies (sim/stats/tally_stream.c, sim/stats/moments.c): moments
+ * merged block by block equal one pass over the same values; histogram quantiles equal the exact
+ * ones for integers below 2048 and are within the documented resolution otherwise; tallies merged
+ * from parts equal one tally of the whole; NaN, zeros, negatives and infinities are counted where
+ * they belong.
  */
-#include "stats/accum.h"
+#include "stats/tally_stream.h"
 #include "check.h"
 #include "model/metrics.h"
 #include "random/rng.h"
@@ -16,7 +16,7 @@
 
 enum { N = 20000, NM = 3, NS = 2 };
 
-/* Exact quantile as tally.c computes it, and the order statistics around it. */
+/* Exact quantile as stats/summary.c computes it, and the order statistics around it. */
 static double exact_quantile(const double *sorted, size_t n, double f, double *lo, double *hi)
 {
     double index = f * (double)(n - 1);
