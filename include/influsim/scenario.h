@@ -1,11 +1,10 @@
 /*
  * influsim/scenario.h — loading, validating and describing a scenario.
  *
- * A scenario is a YAML file (format in docs/scenario.md). Loading parses it,
- * applies `--set key.path=value` overrides, validates every value and fills in
- * defaults; the result is an immutable, fully resolved description that the
- * engine runs. Every validation fault is reported, each as
- * `FILE:LINE:COLUMN: key.path: what is wrong (got VALUE)`.
+ * A scenario is a YAML file (its keys are described in docs/model.md, "Scenario keys"). Loading
+ * parses it, applies `--set key.path=value` overrides, validates every value and fills in defaults;
+ * the result is an immutable, fully resolved description that the engine runs. Every validation
+ * fault is reported, each as `FILE:LINE:COLUMN: key.path: what is wrong (got VALUE)`.
  */
 #ifndef INFLUSIM_SCENARIO_H
 #define INFLUSIM_SCENARIO_H
