@@ -33,6 +33,18 @@ static void cell(FILE *out, int width, int prec, double v)
         fprintf(out, " %*.*f", width, prec, v);
 }
 
+infl_report_header infl_report_header_of(const infl_scenario *sc, const infl_pipeline_result *r)
+{
+    return (infl_report_header){.scenario_name = infl_scenario_name(sc),
+                                .currency = infl_scenario_currency(sc),
+                                .trials = infl_scenario_trials(sc),
+                                .trials_done = r->stats.trials_done,
+                                .seed = infl_scenario_seed(sc),
+                                .threads = r->stats.threads,
+                                .wall_seconds = r->wall_seconds,
+                                .complete = !r->stats.stopped};
+}
+
 void infl_report_print(FILE *out, const infl_report_header *h, const infl_summary *sm)
 {
     const size_t ns = sm->n_strategies;
