@@ -5,7 +5,10 @@
  * options, calls the library, prints its output and every message (its own
  * and the library's, through infl_cli_print_error) and returns the exit code,
  * which main returns; main itself prints only for a missing or unknown
- * subcommand.
+ * subcommand. A command reads in four steps: its options into a plain struct
+ * (infl_cli_parse with a callback for its own), the combinations it refuses,
+ * the library calls, the printing; infl_cli_end prints the usage or the
+ * error and picks the exit code.
  */
 #ifndef INFL_CLI_H
 #define INFL_CLI_H

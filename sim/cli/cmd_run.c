@@ -1,6 +1,8 @@
 /*
  * cmd_run.c — `influsim run`: load a scenario (or the built-in default), run
- * its trials, print the summary, write the results file.
+ * its trials, print the summary, write the results file. In the order the
+ * command calls them: parse_run_options, check_run_options, load_run (the
+ * scenario, or a checkpoint's), simulate (the pipeline) and report_run.
  */
 #include "cli.h"
 
