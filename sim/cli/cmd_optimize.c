@@ -99,6 +99,7 @@ static bool parse_tiers(tier_list *c, const char *text, infl_error *err)
     return true;
 }
 
+/* The optimum, its value, the profile around it and how flat it is. */
 static void print_result(const tier_list *c, const infl_optimize_result *r, const char *label,
                          const char *units)
 {
@@ -221,7 +222,7 @@ static void print_title(const infl_scenario *base, const tier_list *c, const cha
     fflush(stdout);
 }
 
-/* What a search found and cost (opt), and the file's run (result). */
+/* What the search found and cost (search), and the file's run (result). */
 typedef struct {
     const char *label, *units;
     infl_optimize_scenario_result search;
@@ -229,7 +230,8 @@ typedef struct {
     infl_pipeline_result result;
 } optimize_outcome;
 
-/* Everything after the title: the search, its report, the file's run. */
+/* Everything between the title and the result line: what the search cost
+ * and found, and the optimum beside the scenario's strategies. */
 static void print_report(const optimize_options *o, const optimize_outcome *out)
 {
     const infl_optimize_result *r = out->search.search;
