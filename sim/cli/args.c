@@ -1,12 +1,14 @@
 /*
- * args.c — small helpers shared by the subcommands: error printing, status
- * to exit code, number parsing and the --set list.
+ * args.c — what the subcommands share: the getopt loop with the options
+ * every simulating command takes, the end of a command (usage, error
+ * printing, status to exit code), number parsing and the --set list.
  */
 #include "cli.h"
 
 #include "influsim/scenario.h"
 
 #include <ctype.h>
+#include <getopt.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -48,38 +50,52 @@ int infl_cli_exit_code(infl_status status)
     }
 }
 
-/* Parses a whole number in [lo, hi]; false, with the message in err, if not. */
-static bool parse_u64(const char *option, const char *text, uint64_t lo, uint64_t hi, uint64_t *out,
-                      infl_error *err)
+infl_status infl_cli_fail(infl_error *err, infl_status status, const char *fmt, ...)
+{
+    va_list ap, ap2;
+    va_start(ap, fmt);
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    char *text = n < 0 ? NULL : malloc((size_t)n + 1);
+    if (text != NULL) {
+        vsnprintf(text, (size_t)n + 1, fmt, ap2);
+        infl_error_add(err, status, "influsim: error: %s", text);
+    } else {
+        infl_error_add(err, status, "influsim: error: out of memory");
+    }
+    free(text);
+    va_end(ap2);
+    va_end(ap);
+    return status;
+}
+
+infl_status infl_cli_parse_u64(const char *option, const char *text, uint64_t lo, uint64_t hi,
+                               uint64_t *out, infl_error *err)
 {
     char *end = NULL;
     errno = 0;
-    if (text == NULL || !isdigit((unsigned char)text[0])) {
-        infl_error_add(err, INFL_EARG, "influsim: error: %s: expected a whole number (got '%s')",
-                       option, text ? text : "");
-        return false;
-    }
+    if (text == NULL || !isdigit((unsigned char)text[0]))
+        return infl_cli_fail(err, INFL_EARG, "%s: expected a whole number (got '%s')", option,
+                             text ? text : "");
     unsigned long long v = strtoull(text, &end, 10);
-    if (*end != '\0' || errno == ERANGE || v < lo || v > hi) {
-        infl_error_add(err, INFL_EARG,
-                       "influsim: error: %s: expected a whole number from %llu to %llu (got '%s')",
-                       option, (unsigned long long)lo, (unsigned long long)hi, text);
-        return false;
-    }
+    if (*end != '\0' || errno == ERANGE || v < lo || v > hi)
+        return infl_cli_fail(err, INFL_EARG,
+                             "%s: expected a whole number from %llu to %llu (got '%s')", option,
+                             (unsigned long long)lo, (unsigned long long)hi, text);
     *out = v;
-    return true;
+    return INFL_OK;
 }
 
-bool infl_cli_parse_u64(const char *option, const char *text, uint64_t lo, uint64_t hi,
-                        uint64_t *out)
+/* No errno check: an overflow or underflow falls outside (lo, hi) or is
+ * taken as the nearest value, as strtod gives it. */
+bool infl_cli_parse_between(const char *text, double lo, double hi, double *out)
 {
-    infl_error err;
-    infl_error_init(&err);
-    bool ok = parse_u64(option, text, lo, hi, out, &err);
-    if (!ok)
-        infl_cli_print_error(&err);
-    infl_error_destroy(&err);
-    return ok;
+    char *end = NULL;
+    double v = strtod(text, &end);
+    if (end == text || *end != '\0' || !(v > lo && v < hi))
+        return false;
+    *out = v;
+    return true;
 }
 
 bool infl_cli_sets_add(infl_cli_sets *sets, const char *item, bool owned)
@@ -138,33 +154,99 @@ bool infl_cli_sets_add_override(infl_cli_sets *sets, const char *key, const char
     return true;
 }
 
-infl_cli_option infl_cli_scenario_option(int opt, const char *arg, uint64_t min_trials,
-                                         infl_cli_sets *sets, const char **trials,
-                                         const char **seed, uint64_t *threads, infl_error *err)
+infl_cli_option infl_cli_taken(infl_status rc)
+{
+    return rc == INFL_OK ? INFL_CLI_OPTION_TAKEN : INFL_CLI_OPTION_BAD;
+}
+
+/* One of the options every simulating command takes: OTHER if not one. */
+static infl_cli_option scenario_option(int opt, const char *arg, uint64_t min_trials,
+                                       infl_cli_common *c, infl_error *err)
 {
     uint64_t value;
-    bool ok;
+    infl_status rc;
     switch (opt) {
     case 'n':
-        *trials = arg;
-        ok = parse_u64("--trials", arg, min_trials, UINT64_C(1) << 48, &value, err);
+        c->trials = arg;
+        rc = infl_cli_parse_u64("--trials", arg, min_trials, UINT64_C(1) << 48, &value, err);
         break;
     case INFL_CLI_OPT_SEED:
-        *seed = arg;
-        ok = parse_u64("--seed", arg, 0, UINT64_MAX, &value, err);
+        c->seed = arg;
+        rc = infl_cli_parse_u64("--seed", arg, 0, UINT64_MAX, &value, err);
         break;
     case 't':
-        ok = parse_u64("--threads", arg, 1, 4096, threads, err);
+        rc = infl_cli_parse_u64("--threads", arg, 1, 4096, &c->threads, err);
         break;
     case 's':
-        ok = infl_cli_sets_add(sets, arg, false);
-        if (!ok)
-            infl_error_add(err, INFL_ENOMEM, "influsim: error: out of memory");
+        rc = infl_cli_sets_add(&c->sets, arg, false)
+                 ? INFL_OK
+                 : infl_error_add(err, INFL_ENOMEM, "influsim: error: out of memory");
         break;
+    case 'o':
+        c->output = arg;
+        return INFL_CLI_OPTION_TAKEN;
+    case 'q':
+        c->quiet = true;
+        return INFL_CLI_OPTION_TAKEN;
+    case INFL_CLI_OPT_FORCE:
+        c->force = true;
+        return INFL_CLI_OPTION_TAKEN;
     default:
         return INFL_CLI_OPTION_OTHER;
     }
-    return ok ? INFL_CLI_OPTION_TAKEN : INFL_CLI_OPTION_BAD;
+    return infl_cli_taken(rc);
+}
+
+infl_status infl_cli_parse(int argc, char **argv, const char *short_opts,
+                           const struct option *long_opts, uint64_t min_trials, infl_cli_common *c,
+                           infl_cli_own_fn own, void *opts, infl_error *err)
+{
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
+        infl_cli_option taken = scenario_option(opt, optarg, min_trials, c, err);
+        if (taken == INFL_CLI_OPTION_BAD)
+            return err->status;
+        if (taken == INFL_CLI_OPTION_TAKEN)
+            continue;
+        if (opt == 'h') {
+            c->next = INFL_CLI_HELP;
+            return INFL_OK;
+        }
+        taken = opt == '?' ? INFL_CLI_OPTION_OTHER : own(opts, opt, optarg, err);
+        if (taken == INFL_CLI_OPTION_BAD)
+            return INFL_EARG; /* whatever failed inside: a bad command line */
+        if (taken == INFL_CLI_OPTION_OTHER) {
+            c->next = INFL_CLI_UNKNOWN;
+            return INFL_OK;
+        }
+    }
+    c->args = argv + optind;
+    c->n_args = argc - optind;
+    return INFL_OK;
+}
+
+int infl_cli_end(const infl_cli_common *c, infl_status rc, const infl_error *err,
+                 void (*usage)(FILE *out))
+{
+    if (rc != INFL_OK) {
+        infl_cli_print_error(err);
+        return infl_cli_exit_code(rc);
+    }
+    if (c->next == INFL_CLI_HELP) {
+        usage(stdout);
+        return INFL_EXIT_OK;
+    }
+    if (c->next == INFL_CLI_UNKNOWN) {
+        usage(stderr);
+        return INFL_EXIT_USAGE;
+    }
+    return INFL_EXIT_OK;
+}
+
+void infl_cli_common_destroy(infl_cli_common *c)
+{
+    infl_cli_sets_destroy(&c->sets);
 }
 
 bool infl_cli_sets_add_trials_seed(infl_cli_sets *sets, const char *trials, const char *seed)

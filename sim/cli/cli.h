@@ -5,14 +5,19 @@
  * options, calls the library, prints its output and every message (its own
  * and the library's, through infl_cli_print_error) and returns the exit code,
  * which main returns; main itself prints only for a missing or unknown
- * subcommand.
+ * subcommand. A command reads in four steps: its options into a plain struct
+ * (infl_cli_parse with a callback for its own), the combinations it refuses,
+ * the library calls, the printing; infl_cli_end prints the usage or the
+ * error and picks the exit code.
  */
 #ifndef INFL_CLI_H
 #define INFL_CLI_H
 
 #include "influsim/h5.h"
+#include "influsim/pipeline.h"
 #include "influsim/results.h"
 
+#include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -45,31 +50,6 @@ void infl_cli_print_error(const infl_error *err);
 /* Exit code for a library status. */
 int infl_cli_exit_code(infl_status status);
 
-/*
- * The options every command that simulates takes: -n/--trials (at least
- * min_trials), --seed (getopt value INFL_CLI_OPT_SEED), -t/--threads and
- * -s/--set. Prints nothing: a malformed one gives INFL_CLI_OPTION_BAD with
- * the message, ready to print, in err (status INFL_EARG, or INFL_ENOMEM).
- * --trials and --seed are kept in *trials and *seed, to be applied after
- * every --set by infl_cli_sets_add_trials_seed, so they win over a --set of
- * the same key. A command numbers its own long-only options from
- * INFL_CLI_OPT_OWN.
- */
-enum { INFL_CLI_OPT_SEED = 256, INFL_CLI_OPT_OWN };
-typedef enum {
-    INFL_CLI_OPTION_OTHER, /* not one of them: the command's own */
-    INFL_CLI_OPTION_TAKEN, /* one of them, parsed */
-    INFL_CLI_OPTION_BAD,   /* one of them, malformed: err says why */
-} infl_cli_option;
-struct infl_cli_sets;
-infl_cli_option infl_cli_scenario_option(int opt, const char *arg, uint64_t min_trials,
-                                         struct infl_cli_sets *sets, const char **trials,
-                                         const char **seed, uint64_t *threads, infl_error *err);
-
-/* Parses a whole number in [lo, hi]; false (and a message naming `option`) if not. */
-bool infl_cli_parse_u64(const char *option, const char *text, uint64_t lo, uint64_t hi,
-                        uint64_t *out);
-
 /* A growable list of --set arguments; the strings are borrowed from argv or owned (owned[i]). */
 typedef struct infl_cli_sets {
     const char **items;
@@ -89,6 +69,86 @@ infl_status infl_cli_load(const char *path, const infl_cli_sets *sets, struct in
                           infl_error *err);
 void infl_cli_sets_destroy(infl_cli_sets *sets);
 
+/*
+ * The options every command that simulates shares, filled by infl_cli_parse:
+ * -n/--trials, --seed, -t/--threads, -s/--set (INFL_CLI_SCENARIO_LONG_OPTIONS
+ * in a command's table), and -o/--output, --force, -q/--quiet and -h/--help
+ * where the command's table lists them. A command numbers its own long-only
+ * options from INFL_CLI_OPT_OWN.
+ */
+enum { INFL_CLI_OPT_SEED = 256, INFL_CLI_OPT_FORCE, INFL_CLI_OPT_OWN };
+/* clang-format off */
+#define INFL_CLI_SCENARIO_LONG_OPTIONS                                                             \
+    {"trials", required_argument, NULL, 'n'},                                                      \
+    {"seed", required_argument, NULL, INFL_CLI_OPT_SEED},                                          \
+    {"threads", required_argument, NULL, 't'},                                                     \
+    {"set", required_argument, NULL, 's'}
+/* clang-format on */
+
+/* Where parsing left a command. */
+typedef enum {
+    INFL_CLI_GO,      /* the options are complete: run */
+    INFL_CLI_HELP,    /* -h: the usage on stdout, exit 0 */
+    INFL_CLI_UNKNOWN, /* getopt refused an option (and said so): the usage on stderr, exit 2 */
+} infl_cli_next;
+
+typedef struct {
+    infl_cli_sets sets;        /* every --set; then --trials and --seed, see infl_cli_parse */
+    const char *trials, *seed; /* as given (NULL: not given) */
+    uint64_t threads;          /* 0: the default */
+    const char *output;        /* -o; the command sets its default before parsing */
+    bool force, quiet;
+    infl_cli_next next;
+    char **args; /* the operands after the options (borrowed from argv) */
+    int n_args;
+} infl_cli_common;
+void infl_cli_common_destroy(infl_cli_common *c);
+
+/* A command's own options: TAKEN (parsed), BAD (err says why) or OTHER
+ * (not one of its options: the usage is printed). */
+typedef enum {
+    INFL_CLI_OPTION_OTHER,
+    INFL_CLI_OPTION_TAKEN,
+    INFL_CLI_OPTION_BAD,
+} infl_cli_option;
+/* TAKEN when rc is INFL_OK, else BAD. */
+infl_cli_option infl_cli_taken(infl_status rc);
+typedef infl_cli_option (*infl_cli_own_fn)(void *opts, int opt, const char *arg, infl_error *err);
+
+/*
+ * The getopt loop of a command: the shared options into *c (--trials at least
+ * min_trials), every other one through own(opts, ...). Prints nothing
+ * (getopt itself names an unknown option). Stops at -h or an unknown option
+ * with c->next saying which, and INFL_OK. A malformed shared option gives its
+ * status (INFL_EARG, or INFL_ENOMEM) and a malformed own one INFL_EARG, the
+ * message, ready to print, in err. Once the loop is done, --trials and --seed
+ * are not yet in c->sets: the command adds them (infl_cli_sets_add_trials_seed)
+ * after its own checks, so they win over a --set of the same key and the
+ * positions in messages about --set count only the user's --set options.
+ */
+infl_status infl_cli_parse(int argc, char **argv, const char *short_opts,
+                           const struct option *long_opts, uint64_t min_trials, infl_cli_common *c,
+                           infl_cli_own_fn own, void *opts, infl_error *err);
+
+/*
+ * The exit code of a command that stopped at c->next or with status rc: the
+ * usage on stdout (-h) or stderr (an unknown option), or err's messages when
+ * rc failed; INFL_EXIT_OK when the command went on and succeeded.
+ */
+int infl_cli_end(const infl_cli_common *c, infl_status rc, const infl_error *err,
+                 void (*usage)(FILE *out));
+
+/* Appends "influsim: error: " and the message to err; returns status. */
+infl_status infl_cli_fail(infl_error *err, infl_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Parses a whole number in [lo, hi]; INFL_EARG (and a message naming
+ * `option` in err) if not. */
+infl_status infl_cli_parse_u64(const char *option, const char *text, uint64_t lo, uint64_t hi,
+                               uint64_t *out, infl_error *err);
+/* Parses a number strictly between lo and hi into *out; false if not one. */
+bool infl_cli_parse_between(const char *text, double lo, double hi, double *out);
+
 /* What the report says about the run beside the numbers. */
 typedef struct {
     const char *scenario_name;
@@ -100,6 +160,9 @@ typedef struct {
     bool complete;
 } infl_report_header;
 
+/* The header of a run's report: the scenario's name, currency, trials and
+ * seed, and what the run r did (trials done, threads, wall time, stopped). */
+infl_report_header infl_report_header_of(const infl_scenario *sc, const infl_pipeline_result *r);
 /* Prints the summary tables (per strategy, and P(A > B)) to out. */
 void infl_report_print(FILE *out, const infl_report_header *h, const infl_summary *sm);
 /* Prints, per strategy, every metric: mean, its standard error, 5/50/95 %,
@@ -133,8 +196,8 @@ void infl_interrupt_temp(const char *path);
  * a cgroup or RLIMIT_AS limit; -1 if unknown. */
 double infl_available_memory(void);
 /* Parses a size in bytes with an optional K, M, G or T suffix (binary);
- * false (and a message naming `option`) if not one. */
-bool infl_cli_parse_size(const char *option, const char *text, double *out);
+ * INFL_EARG (and a message naming `option` in err) if not one. */
+infl_status infl_cli_parse_size(const char *option, const char *text, double *out, infl_error *err);
 
 /* Peak resident memory of this process so far, in MiB (VmHWM). */
 double infl_peak_rss_mib(void);

@@ -57,30 +57,31 @@ typedef struct {
     char *tiers[INFL_OPTIMIZE_MAX_TIERS];
 } tier_list;
 
-/* Splits "a,b,c" into c->tiers; false (and a message) if malformed. */
-static bool parse_tiers(tier_list *c, const char *text)
+/* Splits "a,b,c" into c->tiers; false (and the message in err) if malformed. */
+static bool parse_tiers(tier_list *c, const char *text, infl_error *err)
 {
     const char *p = text;
     while (true) {
         const char *comma = strchr(p, ',');
         size_t n = comma ? (size_t)(comma - p) : strlen(p);
         if (n == 0) {
-            infl_cli_error("--tiers: an empty tier name in '%s' (write --tiers micro,macro)", text);
+            infl_cli_fail(err, INFL_EARG,
+                          "--tiers: an empty tier name in '%s' (write --tiers micro,macro)", text);
             return false;
         }
         if (c->n_tiers == INFL_OPTIMIZE_MAX_TIERS) {
-            infl_cli_error("--tiers: at most %d tiers (got more in '%s')", INFL_OPTIMIZE_MAX_TIERS,
-                           text);
+            infl_cli_fail(err, INFL_EARG, "--tiers: at most %d tiers (got more in '%s')",
+                          INFL_OPTIMIZE_MAX_TIERS, text);
             return false;
         }
         c->tiers[c->n_tiers] = strndup(p, n);
         if (c->tiers[c->n_tiers] == NULL) {
-            infl_cli_error("out of memory");
+            infl_cli_fail(err, INFL_ENOMEM, "out of memory");
             return false;
         }
         for (size_t i = 0; i < c->n_tiers; i++)
             if (!strcmp(c->tiers[i], c->tiers[c->n_tiers])) {
-                infl_cli_error("--tiers: '%s' is named twice", c->tiers[i]);
+                infl_cli_fail(err, INFL_EARG, "--tiers: '%s' is named twice", c->tiers[i]);
                 c->n_tiers++;
                 return false;
             }
@@ -90,13 +91,15 @@ static bool parse_tiers(tier_list *c, const char *text)
         p = comma + 1;
     }
     if (c->n_tiers < 2) {
-        infl_cli_error("--tiers: name at least two tiers to split the budget across (got '%s')",
-                       text);
+        infl_cli_fail(err, INFL_EARG,
+                      "--tiers: name at least two tiers to split the budget across (got '%s')",
+                      text);
         return false;
     }
     return true;
 }
 
+/* The optimum, its value, the profile around it and how flat it is. */
 static void print_result(const tier_list *c, const infl_optimize_result *r, const char *label,
                          const char *units)
 {
@@ -128,183 +131,195 @@ static void print_result(const tier_list *c, const infl_optimize_result *r, cons
         printf("  %s share from %.2f to %.2f\n", c->tiers[t], r->flat_low[t], r->flat_high[t]);
 }
 
-int infl_cmd_optimize(int argc, char **argv)
+enum { OPT_TIERS = INFL_CLI_OPT_OWN, OPT_OBJECTIVE, OPT_GRID, OPT_TOL };
+
+/* The command line: the shared options and the search's. */
+typedef struct {
+    infl_cli_common common;
+    tier_list tiers; /* owned */
+    bool tiers_given;
+    const char *objective;
+    uint64_t grid;
+    double tolerance;
+} optimize_options;
+
+/* An infl_cli_own_fn: the options only optimize takes. */
+static infl_cli_option optimize_option(void *opts, int opt, const char *arg, infl_error *err)
 {
-    enum { OPT_TIERS = INFL_CLI_OPT_OWN, OPT_OBJECTIVE, OPT_GRID, OPT_TOL, OPT_FORCE };
+    optimize_options *o = opts;
+    switch (opt) {
+    case OPT_TIERS: {
+        bool ok = !o->tiers_given && parse_tiers(&o->tiers, arg, err);
+        if (o->tiers_given)
+            infl_cli_fail(err, INFL_EARG,
+                          "--tiers: give it once, with every tier (--tiers micro,macro)");
+        o->tiers_given = true;
+        return ok ? INFL_CLI_OPTION_TAKEN : INFL_CLI_OPTION_BAD;
+    }
+    case OPT_OBJECTIVE:
+        o->objective = arg;
+        return INFL_CLI_OPTION_TAKEN;
+    case OPT_GRID:
+        return infl_cli_taken(infl_cli_parse_u64("--grid", arg, 1, 1001, &o->grid, err));
+    case OPT_TOL:
+        if (infl_cli_parse_between(arg, 0, 0.5, &o->tolerance))
+            return INFL_CLI_OPTION_TAKEN;
+        infl_cli_fail(err, INFL_EARG,
+                      "--tolerance: expected a share between 0 and 0.5 such as 0.005 (got '%s')",
+                      arg);
+        return INFL_CLI_OPTION_BAD;
+    default:
+        return INFL_CLI_OPTION_OTHER;
+    }
+}
+
+/* Fills *o from the command line; see infl_cli_parse. */
+static infl_status parse_optimize_options(int argc, char **argv, optimize_options *o,
+                                          infl_error *err)
+{
     static const struct option opts[] = {{"tiers", required_argument, NULL, OPT_TIERS},
                                          {"objective", required_argument, NULL, OPT_OBJECTIVE},
                                          {"grid", required_argument, NULL, OPT_GRID},
                                          {"tolerance", required_argument, NULL, OPT_TOL},
                                          {"output", required_argument, NULL, 'o'},
-                                         {"force", no_argument, NULL, OPT_FORCE},
-                                         {"trials", required_argument, NULL, 'n'},
-                                         {"seed", required_argument, NULL, INFL_CLI_OPT_SEED},
-                                         {"threads", required_argument, NULL, 't'},
-                                         {"set", required_argument, NULL, 's'},
+                                         {"force", no_argument, NULL, INFL_CLI_OPT_FORCE},
+                                         INFL_CLI_SCENARIO_LONG_OPTIONS,
                                          {"quiet", no_argument, NULL, 'q'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    infl_cli_sets sets = {0};
-    tier_list c = {0};
-    infl_optimize_scenario_options o = {0};
-    infl_optimize_scenario_result opt = {0};
-    const char *objective = "mean", *output = "optimize.h5", *trials = NULL, *seed = NULL;
-    uint64_t threads = 0, grid = 0;
-    bool force = false, quiet = false, tiers_given = false;
-    int code = INFL_EXIT_OK, ch;
+    return infl_cli_parse(argc, argv, "o:n:t:s:qh", opts, 2, &o->common, optimize_option, o, err);
+}
+
+/* What optimize needs beside the options, then --trials and --seed as
+ * overrides; fills the search's options *so. */
+static infl_status check_optimize_options(optimize_options *o, infl_optimize_scenario_options *so,
+                                          infl_error *err)
+{
+    infl_status rc;
+    if (!o->tiers_given || o->common.n_args > 1)
+        return infl_cli_fail(err, INFL_EARG,
+                             "optimize needs --tiers A,B[,...] (and at most one scenario)");
+    if ((rc = infl_objective_parse(o->objective, &so->objective, err)) != INFL_OK)
+        return rc;
+    if (!infl_cli_sets_add_trials_seed(&o->common.sets, o->common.trials, o->common.seed))
+        return infl_error_add(err, INFL_ENOMEM, "out of memory");
+    so->tiers = (const char *const *)o->tiers.tiers;
+    so->n_tiers = o->tiers.n_tiers;
+    so->grid = (unsigned)o->grid;
+    so->tolerance = o->tolerance;
+    so->threads = (unsigned)o->common.threads;
+    return INFL_OK;
+}
+
+/* The line before the search. */
+static void print_title(const infl_scenario *base, const tier_list *c, const char *label)
+{
+    printf("%s: maximising %s over the budget shares of", infl_scenario_name(base), label);
+    for (size_t t = 0; t < c->n_tiers; t++)
+        printf(" %s%s", c->tiers[t], t + 1 < c->n_tiers ? "," : "");
+    printf(" (%llu trials per split, seed %llu)\n", (unsigned long long)infl_scenario_trials(base),
+           (unsigned long long)infl_scenario_seed(base));
+    fflush(stdout);
+}
+
+/* What the search found and cost (search), and the file's run (result). */
+typedef struct {
+    const char *label, *units;
+    infl_optimize_scenario_result search;
+    double search_seconds;
+    infl_pipeline_result result;
+} optimize_outcome;
+
+/* Everything between the title and the result line: what the search cost
+ * and found, and the optimum beside the scenario's strategies. */
+static void print_report(const optimize_options *o, const optimize_outcome *out)
+{
+    const infl_optimize_result *r = out->search.search;
+    /* The hires include the run at the optimum, as they always have. */
+    printf("searched %zu splits in %u runs (%.1f s, %.3g hires simulated)\n", r->n_points,
+           out->search.runs, out->search_seconds,
+           (double)(out->search.hires + out->result.stats.hires_simulated));
+    print_result(&o->tiers, r, out->label, out->units);
+    infl_report_header h = infl_report_header_of(out->search.scenario, &out->result);
+    printf("\nthe optimum beside the scenario's strategies, on the same trials:\n\n");
+    infl_report_print(stdout, &h, out->result.summary);
+    printf("\nwrote %s\n", o->common.output);
+}
+
+/* The search, then the file: the scenario's strategies and the optimum, on
+ * the same trials. */
+static infl_status search_and_write(const optimize_options *o, infl_scenario *base,
+                                    const infl_optimize_scenario_options *so, optimize_outcome *out,
+                                    infl_error *err)
+{
+    const double start = infl_now();
+    infl_status rc = infl_optimize_scenario_run(base, so, &out->search, err);
+    if (rc != INFL_OK)
+        return rc;
+    out->search_seconds = infl_now() - start;
+    infl_h5_optimize record = {.result = out->search.search,
+                               .tier_names = o->tiers.tiers,
+                               .objective = &so->objective,
+                               .objective_units = out->units,
+                               .strategy = out->search.strategy};
+    infl_pipeline_options popt = {.output = o->common.output,
+                                  .replace = o->common.force,
+                                  .run = {.threads = so->threads},
+                                  .earlier_seconds = out->search_seconds,
+                                  .optimize = &record};
+    return infl_pipeline_run(out->search.scenario, &popt, &out->result, err);
+}
+
+/* Loads the scenario, searches, writes the file and prints the report. */
+static infl_status optimize(const optimize_options *o, infl_optimize_scenario_options *so,
+                            infl_error *err)
+{
+    const infl_cli_common *c = &o->common;
+    infl_scenario *base = NULL;
+    optimize_outcome out = {0};
+    char label[96];
+    infl_status rc = infl_cli_load(c->n_args > 0 ? c->args[0] : NULL, &c->sets, &base, err);
+    if (rc != INFL_OK ||
+        (rc = infl_optimize_scenario_check_tiers(base, so->tiers, so->n_tiers, err)) != INFL_OK)
+        goto done;
+    /* Refuse a target we may not write before any simulation. */
+    if ((rc = infl_h5_check_target(c->output, c->force, err)) != INFL_OK)
+        goto done;
+    infl_objective_describe(&so->objective, label, sizeof label);
+    out.label = label;
+    out.units = infl_objective_units(&so->objective, infl_scenario_currency(base));
+    if (!c->quiet)
+        print_title(base, &o->tiers, label);
+    if ((rc = search_and_write(o, base, so, &out, err)) != INFL_OK)
+        goto done;
+    if (!c->quiet)
+        print_report(o, &out);
+    const infl_optimize_result *r = out.search.search;
+    printf("optimize:");
+    for (size_t t = 0; t < o->tiers.n_tiers; t++)
+        printf(" %s=%.17g", o->tiers.tiers[t], r->optimum[t]);
+    printf(" value=%.17g se=%.17g\n", r->value_at_optimum, r->se_at_optimum);
+done:
+    infl_pipeline_result_destroy(&out.result);
+    infl_optimize_scenario_result_destroy(&out.search);
+    infl_scenario_free(base);
+    return rc;
+}
+
+int infl_cmd_optimize(int argc, char **argv)
+{
+    optimize_options o = {.common = {.output = "optimize.h5"}, .objective = "mean"};
+    infl_optimize_scenario_options so = {0};
     infl_error err;
     infl_error_init(&err);
-    infl_scenario *base = NULL;
-    infl_pipeline_result result = {0};
-    infl_status rc = INFL_OK;
-    char *end = NULL;
-
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "o:n:t:s:qh", opts, NULL)) != -1) {
-        infl_cli_option shared =
-            infl_cli_scenario_option(ch, optarg, 2, &sets, &trials, &seed, &threads, &err);
-        if (shared == INFL_CLI_OPTION_BAD) {
-            rc = err.status;
-            goto fail;
-        }
-        if (shared == INFL_CLI_OPTION_TAKEN)
-            continue;
-        bool ok = true;
-        switch (ch) {
-        case OPT_TIERS:
-            ok = !tiers_given && parse_tiers(&c, optarg);
-            if (tiers_given)
-                infl_cli_error("--tiers: give it once, with every tier (--tiers micro,macro)");
-            tiers_given = true;
-            break;
-        case OPT_OBJECTIVE:
-            objective = optarg;
-            break;
-        case OPT_GRID:
-            ok = infl_cli_parse_u64("--grid", optarg, 1, 1001, &grid);
-            break;
-        case OPT_TOL:
-            o.tolerance = strtod(optarg, &end);
-            if (end == optarg || *end || !(o.tolerance > 0 && o.tolerance < 0.5)) {
-                infl_cli_error("--tolerance: expected a share between 0 and 0.5 such as 0.005 "
-                               "(got '%s')",
-                               optarg);
-                ok = false;
-            }
-            break;
-        case 'o':
-            output = optarg;
-            break;
-        case OPT_FORCE:
-            force = true;
-            break;
-        case 'q':
-            quiet = true;
-            break;
-        case 'h':
-            usage(stdout);
-            goto done;
-        default:
-            usage(stderr);
-            code = INFL_EXIT_USAGE;
-            goto done;
-        }
-        if (!ok) {
-            code = INFL_EXIT_USAGE;
-            goto done;
-        }
-    }
-    if (!tiers_given || argc - optind > 1) {
-        infl_cli_error("optimize needs --tiers A,B[,...] (and at most one scenario)");
-        code = INFL_EXIT_USAGE;
-        goto done;
-    }
-    if ((rc = infl_objective_parse(objective, &o.objective, &err)) != INFL_OK)
-        goto fail;
-    if (!infl_cli_sets_add_trials_seed(&sets, trials, seed)) {
-        rc = infl_error_add(&err, INFL_ENOMEM, "out of memory");
-        goto fail;
-    }
-    if ((rc = infl_cli_load(optind < argc ? argv[optind] : NULL, &sets, &base, &err)) != INFL_OK)
-        goto fail;
-    o.tiers = (const char *const *)c.tiers;
-    o.n_tiers = c.n_tiers;
-    o.grid = (unsigned)grid;
-    o.threads = (unsigned)threads;
-    if ((rc = infl_optimize_scenario_check_tiers(base, o.tiers, o.n_tiers, &err)) != INFL_OK)
-        goto fail;
-    /* Refuse a target we may not write before any simulation. */
-    if ((rc = infl_h5_check_target(output, force, &err)) != INFL_OK)
-        goto fail;
-    char label[96];
-    infl_objective_describe(&o.objective, label, sizeof label);
-    const char *units = infl_objective_units(&o.objective, infl_scenario_currency(base));
-    if (!quiet) {
-        printf("%s: maximising %s over the budget shares of", infl_scenario_name(base), label);
-        for (size_t t = 0; t < c.n_tiers; t++)
-            printf(" %s%s", c.tiers[t], t + 1 < c.n_tiers ? "," : "");
-        printf(" (%llu trials per split, seed %llu)\n",
-               (unsigned long long)infl_scenario_trials(base),
-               (unsigned long long)infl_scenario_seed(base));
-        fflush(stdout);
-    }
-    const double start = infl_now();
-    if ((rc = infl_optimize_scenario_run(base, &o, &opt, &err)) != INFL_OK)
-        goto fail;
-    const double search_seconds = infl_now() - start;
-    const infl_optimize_result *r = opt.search;
-    const infl_scenario *final_sc = opt.scenario;
-
-    /* The file: the scenario's strategies and the optimum, on the same trials. */
-    infl_h5_optimize record = {.result = r,
-                               .tier_names = c.tiers,
-                               .objective = &o.objective,
-                               .objective_units = units,
-                               .strategy = opt.strategy};
-    infl_pipeline_options popt = {.output = output,
-                                  .replace = force,
-                                  .run = {.threads = o.threads},
-                                  .earlier_seconds = search_seconds,
-                                  .optimize = &record};
-    if ((rc = infl_pipeline_run(final_sc, &popt, &result, &err)) != INFL_OK)
-        goto fail;
-    const infl_run_stats stats = result.stats;
-    const infl_summary *sm = result.summary;
-    const double wall = result.wall_seconds;
-
-    if (!quiet) {
-        /* The hires include the run at the optimum, as they always have. */
-        printf("searched %zu splits in %u runs (%.1f s, %.3g hires simulated)\n", r->n_points,
-               opt.runs, search_seconds, (double)(opt.hires + stats.hires_simulated));
-        print_result(&c, r, label, units);
-        infl_report_header h = {.scenario_name = infl_scenario_name(final_sc),
-                                .currency = infl_scenario_currency(final_sc),
-                                .trials = sm->n_trials,
-                                .trials_done = sm->n_trials,
-                                .seed = infl_scenario_seed(final_sc),
-                                .threads = stats.threads,
-                                .wall_seconds = wall,
-                                .complete = true};
-        printf("\nthe optimum beside the scenario's strategies, on the same trials:\n\n");
-        infl_report_print(stdout, &h, sm);
-        printf("\nwrote %s\n", output);
-    }
-    printf("optimize:");
-    for (size_t t = 0; t < c.n_tiers; t++)
-        printf(" %s=%.17g", c.tiers[t], r->optimum[t]);
-    printf(" value=%.17g se=%.17g\n", r->value_at_optimum, r->se_at_optimum);
-    goto done;
-
-fail:
-    infl_cli_print_error(&err);
-    code = infl_cli_exit_code(rc);
-done:
-    infl_pipeline_result_destroy(&result);
-    infl_optimize_scenario_result_destroy(&opt);
-    infl_scenario_free(base);
-    for (size_t t = 0; t < c.n_tiers; t++)
-        free(c.tiers[t]);
+    infl_status rc = parse_optimize_options(argc, argv, &o, &err);
+    if (rc == INFL_OK && o.common.next == INFL_CLI_GO &&
+        (rc = check_optimize_options(&o, &so, &err)) == INFL_OK)
+        rc = optimize(&o, &so, &err);
+    int code = infl_cli_end(&o.common, rc, &err, usage);
+    for (size_t t = 0; t < o.tiers.n_tiers; t++)
+        free(o.tiers.tiers[t]);
     infl_error_destroy(&err);
-    infl_cli_sets_destroy(&sets);
+    infl_cli_common_destroy(&o.common);
     return code;
 }

@@ -50,124 +50,109 @@ static void print_budget(void *user, double budget, double score)
     fflush(stdout);
 }
 
-int infl_cmd_plan(int argc, char **argv)
+enum { OPT_STRATEGY = INFL_CLI_OPT_OWN, OPT_CONVERSIONS, OPT_CONFIDENCE, OPT_EXPECTED, OPT_TOL };
+
+/* The command line: the shared options and the search's. */
+typedef struct {
+    infl_cli_common common;
+    infl_plan_options plan;
+} plan_options;
+
+/* An infl_cli_own_fn: the options only plan takes. */
+static infl_cli_option plan_option(void *opts, int opt, const char *arg, infl_error *err)
 {
-    enum {
-        OPT_STRATEGY = INFL_CLI_OPT_OWN,
-        OPT_CONVERSIONS,
-        OPT_CONFIDENCE,
-        OPT_EXPECTED,
-        OPT_TOL
-    };
+    infl_plan_options *p = &((plan_options *)opts)->plan;
+    switch (opt) {
+    case OPT_STRATEGY:
+        p->strategy = arg;
+        return INFL_CLI_OPTION_TAKEN;
+    case OPT_CONVERSIONS:
+        return infl_cli_taken(
+            infl_cli_parse_u64("--conversions", arg, 1, UINT64_C(1) << 53, &p->conversions, err));
+    case OPT_CONFIDENCE:
+        if (infl_cli_parse_between(arg, 0, 1, &p->confidence))
+            return INFL_CLI_OPTION_TAKEN;
+        infl_cli_fail(err, INFL_EARG,
+                      "--confidence: expected a probability between 0 and 1 (got '%s')", arg);
+        return INFL_CLI_OPTION_BAD;
+    case OPT_EXPECTED:
+        p->expected = true;
+        return INFL_CLI_OPTION_TAKEN;
+    case OPT_TOL:
+        if (infl_cli_parse_between(arg, 0, 0.5, &p->tolerance))
+            return INFL_CLI_OPTION_TAKEN;
+        infl_cli_fail(err, INFL_EARG,
+                      "--tolerance: expected a relative width such as 0.005 (got '%s')", arg);
+        return INFL_CLI_OPTION_BAD;
+    default:
+        return INFL_CLI_OPTION_OTHER;
+    }
+}
+
+/* Fills *o from the command line; see infl_cli_parse. */
+static infl_status parse_plan_options(int argc, char **argv, plan_options *o, infl_error *err)
+{
     static const struct option opts[] = {{"strategy", required_argument, NULL, OPT_STRATEGY},
                                          {"conversions", required_argument, NULL, OPT_CONVERSIONS},
                                          {"confidence", required_argument, NULL, OPT_CONFIDENCE},
                                          {"expected", no_argument, NULL, OPT_EXPECTED},
                                          {"tolerance", required_argument, NULL, OPT_TOL},
-                                         {"trials", required_argument, NULL, 'n'},
-                                         {"seed", required_argument, NULL, INFL_CLI_OPT_SEED},
-                                         {"threads", required_argument, NULL, 't'},
-                                         {"set", required_argument, NULL, 's'},
+                                         INFL_CLI_SCENARIO_LONG_OPTIONS,
                                          {"quiet", no_argument, NULL, 'q'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    infl_cli_sets sets = {0};
-    infl_plan_options p = {.confidence = 0.9, .tolerance = 0.005};
-    bool quiet = false;
-    uint64_t threads = 0;
-    const char *trials = NULL, *seed = NULL;
-    int code = INFL_EXIT_OK, c;
-    infl_error err;
-    infl_error_init(&err);
-    infl_scenario *base = NULL;
-    infl_status rc = INFL_OK;
-    char *end = NULL;
+    return infl_cli_parse(argc, argv, "n:t:s:qh", opts, 1, &o->common, plan_option, o, err);
+}
 
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "n:t:s:qh", opts, NULL)) != -1) {
-        infl_cli_option shared =
-            infl_cli_scenario_option(c, optarg, 1, &sets, &trials, &seed, &threads, &err);
-        if (shared == INFL_CLI_OPTION_BAD) {
-            rc = err.status;
-            goto fail;
-        }
-        if (shared == INFL_CLI_OPTION_TAKEN)
-            continue;
-        bool ok = true;
-        switch (c) {
-        case OPT_STRATEGY:
-            p.strategy = optarg;
-            break;
-        case OPT_CONVERSIONS:
-            ok = infl_cli_parse_u64("--conversions", optarg, 1, UINT64_C(1) << 53, &p.conversions);
-            break;
-        case OPT_CONFIDENCE:
-            p.confidence = strtod(optarg, &end);
-            if (end == optarg || *end || !(p.confidence > 0 && p.confidence < 1)) {
-                infl_cli_error("--confidence: expected a probability between 0 and 1 (got '%s')",
-                               optarg);
-                ok = false;
-            }
-            break;
-        case OPT_EXPECTED:
-            p.expected = true;
-            break;
-        case OPT_TOL:
-            p.tolerance = strtod(optarg, &end);
-            if (end == optarg || *end || !(p.tolerance > 0 && p.tolerance < 0.5)) {
-                infl_cli_error("--tolerance: expected a relative width such as 0.005 (got '%s')",
-                               optarg);
-                ok = false;
-            }
-            break;
-        case 'q':
-            quiet = true;
-            break;
-        case 'h':
-            usage(stdout);
-            goto done;
-        default:
-            usage(stderr);
-            code = INFL_EXIT_USAGE;
-            goto done;
-        }
-        if (!ok) {
-            code = INFL_EXIT_USAGE;
-            goto done;
-        }
-    }
-    if (p.strategy == NULL || p.conversions == 0 || argc - optind > 1) {
-        infl_cli_error("plan needs --strategy NAME and --conversions N (and at most one scenario)");
-        code = INFL_EXIT_USAGE;
+/* What plan needs beside the options, then --trials and --seed as overrides. */
+static infl_status check_plan_options(plan_options *o, infl_error *err)
+{
+    if (o->plan.strategy == NULL || o->plan.conversions == 0 || o->common.n_args > 1)
+        return infl_cli_fail(
+            err, INFL_EARG,
+            "plan needs --strategy NAME and --conversions N (and at most one scenario)");
+    if (!infl_cli_sets_add_trials_seed(&o->common.sets, o->common.trials, o->common.seed))
+        return infl_cli_fail(err, INFL_ENOMEM, "out of memory");
+    o->plan.threads = (unsigned)o->common.threads;
+    return INFL_OK;
+}
+
+/* Loads the scenario, searches and prints the result line. */
+static infl_status plan(plan_options *o, infl_error *err)
+{
+    infl_plan_options *p = &o->plan;
+    infl_scenario *base = NULL;
+    infl_status rc =
+        infl_cli_load(o->common.n_args > 0 ? o->common.args[0] : NULL, &o->common.sets, &base, err);
+    if (rc != INFL_OK)
         goto done;
-    }
-    if (!infl_cli_sets_add_trials_seed(&sets, trials, seed)) {
-        infl_cli_error("out of memory");
-        code = INFL_EXIT_FAILURE;
-        goto done;
-    }
-    p.threads = (unsigned)threads;
-    if ((rc = infl_cli_load(optind < argc ? argv[optind] : NULL, &sets, &base, &err)) != INFL_OK)
-        goto fail;
-    if (!quiet)
+    if (!o->common.quiet)
         printf("%s: smallest budget for %s to make %llu conversions %s\n", infl_scenario_name(base),
-               p.strategy, (unsigned long long)p.conversions,
-               p.expected ? "on average" : "with the probability asked");
-    p.evaluated = quiet ? NULL : print_budget;
-    p.user = &p;
+               p->strategy, (unsigned long long)p->conversions,
+               p->expected ? "on average" : "with the probability asked");
+    p->evaluated = o->common.quiet ? NULL : print_budget;
+    p->user = p;
     infl_plan_result r;
-    if ((rc = infl_plan_run(base, &p, &r, &err)) != INFL_OK)
-        goto fail;
+    if ((rc = infl_plan_run(base, p, &r, err)) != INFL_OK)
+        goto done;
     printf("plan: budget=%.17g lower=%.17g p=%.17g p_lower=%.17g\n", r.budget, r.lower, r.p,
            r.p_lower);
-    goto done;
-
-fail:
-    infl_cli_print_error(&err);
-    code = infl_cli_exit_code(rc);
 done:
     infl_scenario_free(base);
+    return rc;
+}
+
+int infl_cmd_plan(int argc, char **argv)
+{
+    plan_options o = {.plan = {.confidence = 0.9, .tolerance = 0.005}};
+    infl_error err;
+    infl_error_init(&err);
+    infl_status rc = parse_plan_options(argc, argv, &o, &err);
+    if (rc == INFL_OK && o.common.next == INFL_CLI_GO &&
+        (rc = check_plan_options(&o, &err)) == INFL_OK)
+        rc = plan(&o, &err);
+    int code = infl_cli_end(&o.common, rc, &err, usage);
     infl_error_destroy(&err);
-    infl_cli_sets_destroy(&sets);
+    infl_cli_common_destroy(&o.common);
     return code;
 }

@@ -1,6 +1,8 @@
 /*
  * cmd_run.c — `influsim run`: load a scenario (or the built-in default), run
- * its trials, print the summary, write the results file.
+ * its trials, print the summary, write the results file. In the order the
+ * command calls them: parse_run_options, check_run_options, load_run (the
+ * scenario, or a checkpoint's), simulate (the pipeline) and report_run.
  */
 #include "cli.h"
 
@@ -107,28 +109,75 @@ static void print_too_big(const infl_scenario *sc, const infl_run_estimate *est,
                 (unsigned long long)(est->max_trials_in > 0 ? est->max_trials_in : 0));
 }
 
-int infl_cmd_run(int argc, char **argv)
+enum {
+    OPT_TIMINGS = INFL_CLI_OPT_OWN,
+    OPT_NO_TRIALS,
+    OPT_MAX_MEMORY,
+    OPT_CHECKPOINT,
+    OPT_RESUME,
+    OPT_TARGET_SE,
+    OPT_MAX_TRIALS
+};
+
+/* The command line: the shared options and run's own. */
+typedef struct {
+    infl_cli_common common;
+    bool metrics, timings, no_trials, resume;
+    double max_memory;           /* 0: the memory available */
+    uint64_t checkpoint_seconds; /* 0: no --checkpoint */
+    double target_se;            /* 0: no --target-se */
+} run_options;
+
+/* An infl_cli_own_fn: the options only run takes. */
+static infl_cli_option run_option(void *opts, int opt, const char *arg, infl_error *err)
 {
-    enum {
-        OPT_TIMINGS = INFL_CLI_OPT_OWN,
-        OPT_NO_TRIALS,
-        OPT_FORCE,
-        OPT_MAX_MEMORY,
-        OPT_CHECKPOINT,
-        OPT_RESUME,
-        OPT_TARGET_SE,
-        OPT_MAX_TRIALS
-    };
+    run_options *o = opts;
+    uint64_t max_trials;
+    switch (opt) {
+    case 'm':
+        o->metrics = true;
+        return INFL_CLI_OPTION_TAKEN;
+    case OPT_TIMINGS:
+        o->timings = true;
+        return INFL_CLI_OPTION_TAKEN;
+    case OPT_NO_TRIALS:
+        o->no_trials = true;
+        return INFL_CLI_OPTION_TAKEN;
+    case OPT_MAX_MEMORY:
+        return infl_cli_taken(infl_cli_parse_size("--max-memory", arg, &o->max_memory, err));
+    case OPT_CHECKPOINT:
+        return infl_cli_taken(infl_cli_parse_u64("--checkpoint", arg, 1, UINT64_C(31536000),
+                                                 &o->checkpoint_seconds, err));
+    case OPT_RESUME:
+        o->resume = true;
+        return INFL_CLI_OPTION_TAKEN;
+    case OPT_TARGET_SE:
+        if (infl_cli_parse_between(arg, 0.0, 1.0, &o->target_se))
+            return INFL_CLI_OPTION_TAKEN;
+        infl_cli_fail(err, INFL_EARG,
+                      "--target-se: expected a relative standard error between 0 and 1, e.g. "
+                      "0.01 for 1 %% (got '%s')",
+                      arg);
+        return INFL_CLI_OPTION_BAD;
+    case OPT_MAX_TRIALS: /* the trials a --target-se run may take: the scenario's */
+        o->common.trials = arg;
+        return infl_cli_taken(
+            infl_cli_parse_u64("--max-trials", arg, 1, UINT64_C(1) << 48, &max_trials, err));
+    default:
+        return INFL_CLI_OPTION_OTHER;
+    }
+}
+
+/* Fills *o from the command line; see infl_cli_parse. */
+static infl_status parse_run_options(int argc, char **argv, run_options *o, infl_error *err)
+{
     static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
-                                         {"trials", required_argument, NULL, 'n'},
-                                         {"seed", required_argument, NULL, INFL_CLI_OPT_SEED},
-                                         {"threads", required_argument, NULL, 't'},
-                                         {"set", required_argument, NULL, 's'},
+                                         INFL_CLI_SCENARIO_LONG_OPTIONS,
                                          {"quiet", no_argument, NULL, 'q'},
                                          {"metrics", no_argument, NULL, 'm'},
                                          {"timings", no_argument, NULL, OPT_TIMINGS},
                                          {"no-trials", no_argument, NULL, OPT_NO_TRIALS},
-                                         {"force", no_argument, NULL, OPT_FORCE},
+                                         {"force", no_argument, NULL, INFL_CLI_OPT_FORCE},
                                          {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
                                          {"checkpoint", required_argument, NULL, OPT_CHECKPOINT},
                                          {"resume", no_argument, NULL, OPT_RESUME},
@@ -136,246 +185,188 @@ int infl_cmd_run(int argc, char **argv)
                                          {"max-trials", required_argument, NULL, OPT_MAX_TRIALS},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    infl_cli_sets sets = {0};
-    const char *output = "results.h5";
-    const char *trials = NULL, *seed = NULL;
-    uint64_t threads = 0, value = 0;
-    bool quiet = false, metrics = false, timings = false, no_trials = false, force = false;
-    double max_memory = 0.0;
-    uint64_t checkpoint_seconds = 0;
-    bool resume = false;
-    double target_se = 0.0;
-    char *checkpoint_path = NULL;
-    infl_checkpoint *cp = NULL;
-    int code = INFL_EXIT_OK, c;
-    infl_error err, warnings;
-    infl_error_init(&err);
-    infl_error_init(&warnings);
-    infl_scenario *sc = NULL;
-    infl_pipeline_result result = {0};
-    infl_status rc = INFL_OK;
+    return infl_cli_parse(argc, argv, "o:n:t:s:qmh", opts, 1, &o->common, run_option, o, err);
+}
 
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "o:n:t:s:qmh", opts, NULL)) != -1) {
-        infl_cli_option shared =
-            infl_cli_scenario_option(c, optarg, 1, &sets, &trials, &seed, &threads, &err);
-        if (shared == INFL_CLI_OPTION_BAD) {
-            rc = err.status;
-            goto fail;
-        }
-        if (shared == INFL_CLI_OPTION_TAKEN)
-            continue;
-        bool ok = true;
-        switch (c) {
-        case 'o':
-            output = optarg;
-            break;
-        case 'q':
-            quiet = true;
-            break;
-        case 'm':
-            metrics = true;
-            break;
-        case OPT_TIMINGS:
-            timings = true;
-            break;
-        case OPT_NO_TRIALS:
-            no_trials = true;
-            break;
-        case OPT_FORCE:
-            force = true;
-            break;
-        case OPT_MAX_MEMORY:
-            ok = infl_cli_parse_size("--max-memory", optarg, &max_memory);
-            break;
-        case OPT_CHECKPOINT:
-            ok = infl_cli_parse_u64("--checkpoint", optarg, 1, UINT64_C(31536000),
-                                    &checkpoint_seconds);
-            break;
-        case OPT_RESUME:
-            resume = true;
-            break;
-        case OPT_TARGET_SE: {
-            char *end = NULL;
-            target_se = strtod(optarg, &end);
-            if (end == optarg || *end != '\0' || !(target_se > 0.0 && target_se < 1.0)) {
-                infl_cli_error("--target-se: expected a relative standard error between 0 and "
-                               "1, e.g. 0.01 for 1 %% (got '%s')",
-                               optarg);
-                ok = false;
-            }
-            break;
-        }
-        case OPT_MAX_TRIALS:
-            ok = infl_cli_parse_u64("--max-trials", optarg, 1, UINT64_C(1) << 48, &value);
-            trials = optarg;
-            break;
-        case 'h':
-            usage(stdout);
-            goto done;
-        default:
-            usage(stderr);
-            code = INFL_EXIT_USAGE;
-            goto done;
-        }
-        if (!ok) {
-            code = INFL_EXIT_USAGE;
-            goto done;
-        }
-    }
-    if (argc - optind > 1) {
-        infl_cli_error("run takes one scenario (got %d arguments: '%s', '%s', ...)", argc - optind,
-                       argv[optind], argv[optind + 1]);
-        code = INFL_EXIT_USAGE;
-        goto done;
-    }
-    /* --trials and --seed apply after every --set, so the positions in
-     * messages about --set (--set:N:COLUMN) count only the user's --set options. */
-    if (!infl_cli_sets_add_trials_seed(&sets, trials, seed)) {
-        infl_cli_error("out of memory");
-        code = INFL_EXIT_FAILURE;
-        goto done;
-    }
-    if (*output == '\0') {
-        infl_cli_error("--output: empty file name");
-        code = INFL_EXIT_USAGE;
-        goto done;
-    }
+/* The combinations run refuses, then --trials and --seed as overrides. */
+static infl_status check_run_options(run_options *o, infl_error *err)
+{
+    const infl_cli_common *c = &o->common;
+    if (c->n_args > 1)
+        return infl_cli_fail(err, INFL_EARG,
+                             "run takes one scenario (got %d arguments: '%s', '%s', ...)",
+                             c->n_args, c->args[0], c->args[1]);
+    if (!infl_cli_sets_add_trials_seed(&o->common.sets, c->trials, c->seed))
+        return infl_cli_fail(err, INFL_ENOMEM, "out of memory");
+    if (*c->output == '\0')
+        return infl_cli_fail(err, INFL_EARG, "--output: empty file name");
+    if (o->target_se > 0 && (o->checkpoint_seconds > 0 || o->resume))
+        return infl_cli_fail(err, INFL_EARG,
+                             "--target-se cannot be combined with --checkpoint or --resume yet");
+    return INFL_OK;
+}
 
-    if (target_se > 0 && (checkpoint_seconds > 0 || resume)) {
-        infl_cli_error("--target-se cannot be combined with --checkpoint or --resume yet");
-        code = INFL_EXIT_USAGE;
-        goto done;
-    }
-    size_t path_len = strlen(output) + sizeof ".checkpoint";
-    if ((checkpoint_path = malloc(path_len)) == NULL) {
-        infl_cli_error("out of memory");
-        code = INFL_EXIT_FAILURE;
-        goto done;
-    }
-    snprintf(checkpoint_path, path_len, "%s.checkpoint", output);
-    double t_load = infl_now();
-    if (resume) {
-        if (optind < argc || sets.count > 0) {
-            infl_cli_error("--resume takes the scenario from %s; give no scenario, --set, "
-                           "--trials or --seed",
-                           checkpoint_path);
-            code = INFL_EXIT_USAGE;
-            goto done;
-        }
-        if ((rc = infl_checkpoint_load(checkpoint_path, &cp, &err)) != INFL_OK)
-            goto fail;
-        infl_checkpoint_source src = infl_checkpoint_scenario(cp);
-        rc = infl_scenario_load_text(src.text, strlen(src.text), src.origin, src.sets, src.n_sets,
-                                     &sc, &err);
-        if (rc != INFL_OK)
-            goto fail;
-        no_trials = infl_checkpoint_no_trials(cp);
-        force = true; /* the output holds at most this run's partial results */
-    } else {
-        rc = infl_cli_load(optind < argc ? argv[optind] : NULL, &sets, &sc, &err);
-        if (rc != INFL_OK)
-            goto fail;
-    }
-    if (!infl_interrupt_install()) {
-        infl_cli_error("cannot install the Ctrl-C handler");
-        code = INFL_EXIT_FAILURE;
-        goto done;
-    }
+/* What a run holds from its loading to its report. */
+typedef struct {
+    char *checkpoint_path; /* FILE.checkpoint */
+    infl_checkpoint *cp;   /* the run resumed, or NULL */
+    infl_scenario *sc;
+    double available; /* the memory the run may use */
+    infl_error warnings;
+    infl_pipeline_result result;
+    double t_load, t_simulate, t_end;
+} run_state;
+
+static void run_state_destroy(run_state *s)
+{
+    infl_checkpoint_free(s->cp);
+    free(s->checkpoint_path);
+    infl_pipeline_result_destroy(&s->result);
+    infl_scenario_free(s->sc);
+    infl_error_destroy(&s->warnings);
+}
+
+/* The scenario: the file or the built-in one, or for --resume the one its
+ * checkpoint saved (with its --no-trials, replacing the output). */
+static infl_status load_run(run_options *o, run_state *s, infl_error *err)
+{
+    size_t path_len = strlen(o->common.output) + sizeof ".checkpoint";
+    if ((s->checkpoint_path = malloc(path_len)) == NULL)
+        return infl_cli_fail(err, INFL_ENOMEM, "out of memory");
+    snprintf(s->checkpoint_path, path_len, "%s.checkpoint", o->common.output);
+    s->t_load = infl_now();
+    if (!o->resume)
+        return infl_cli_load(o->common.n_args > 0 ? o->common.args[0] : NULL, &o->common.sets,
+                             &s->sc, err);
+    if (o->common.n_args > 0 || o->common.sets.count > 0)
+        return infl_cli_fail(err, INFL_EARG,
+                             "--resume takes the scenario from %s; give no scenario, --set, "
+                             "--trials or --seed",
+                             s->checkpoint_path);
+    infl_status rc = infl_checkpoint_load(s->checkpoint_path, &s->cp, err);
+    if (rc != INFL_OK)
+        return rc;
+    infl_checkpoint_source src = infl_checkpoint_scenario(s->cp);
+    rc = infl_scenario_load_text(src.text, strlen(src.text), src.origin, src.sets, src.n_sets,
+                                 &s->sc, err);
+    if (rc != INFL_OK)
+        return rc;
+    o->no_trials = infl_checkpoint_no_trials(s->cp);
+    o->common.force = true; /* the output holds at most this run's partial results */
+    return INFL_OK;
+}
+
+/* Runs the scenario and writes the file, with the progress bar, Ctrl-C and
+ * the checkpoints; s->result says what happened (too_big: refused). */
+static infl_status simulate(const run_options *o, run_state *s, infl_error *err)
+{
+    if (!infl_interrupt_install())
+        return infl_cli_fail(err, INFL_EINTERNAL, "cannot install the Ctrl-C handler");
     infl_progress progress;
-    infl_progress_init(&progress, !quiet && isatty(STDERR_FILENO));
+    infl_progress_init(&progress, !o->common.quiet && isatty(STDERR_FILENO));
     /* As the scenario was loaded (a resumed one from its checkpoint's source). */
-    infl_checkpoint_source source = {.origin = infl_scenario_origin(sc),
-                                     .text = infl_scenario_source_text(sc),
-                                     .sets = infl_scenario_sets(sc),
-                                     .n_sets = infl_scenario_set_count(sc)};
-    bool checkpointing = checkpoint_seconds > 0 || resume;
-    double available = max_memory > 0 ? max_memory : infl_available_memory();
-    run_ctx ctx = {.progress = &progress, .trials = infl_scenario_trials(sc)};
+    infl_checkpoint_source source = {.origin = infl_scenario_origin(s->sc),
+                                     .text = infl_scenario_source_text(s->sc),
+                                     .sets = infl_scenario_sets(s->sc),
+                                     .n_sets = infl_scenario_set_count(s->sc)};
+    bool checkpointing = o->checkpoint_seconds > 0 || o->resume;
+    s->available = o->max_memory > 0 ? o->max_memory : infl_available_memory();
+    run_ctx ctx = {.progress = &progress, .trials = infl_scenario_trials(s->sc)};
     infl_pipeline_options popt = {
-        .output = output,
-        .replace = force,
-        .memory_limit = available,
-        .run = {.threads = (unsigned)threads,
-                .no_trials = no_trials,
+        .output = o->common.output,
+        .replace = o->common.force,
+        .memory_limit = s->available,
+        .run = {.threads = (unsigned)o->common.threads,
+                .no_trials = o->no_trials,
                 .progress = infl_progress_update,
                 .progress_user = &progress,
                 .stop = infl_interrupt_flag(),
-                .checkpoint_path = checkpointing ? checkpoint_path : NULL,
-                .checkpoint_seconds = checkpoint_seconds > 0 ? (double)checkpoint_seconds : 600.0,
+                .checkpoint_path = checkpointing ? s->checkpoint_path : NULL,
+                .checkpoint_seconds =
+                    o->checkpoint_seconds > 0 ? (double)o->checkpoint_seconds : 600.0,
                 .checkpoint_source = &source,
-                .resume = cp,
-                .target_se = target_se,
-                .warnings = &warnings},
+                .resume = s->cp,
+                .target_se = o->target_se,
+                .warnings = &s->warnings},
         .simulated = simulated,
         .temp_file = temp_file,
         .user = &ctx};
-    double t_simulate = infl_now();
-    rc = infl_pipeline_run(sc, &popt, &result, &err);
-    if (rc != INFL_OK && result.too_big) {
-        print_too_big(sc, &result.estimate, available, max_memory > 0, no_trials);
-        code = INFL_EXIT_FAILURE;
-        goto done;
-    }
-    if (rc != INFL_OK)
-        goto fail;
-    const infl_run_stats stats = result.stats;
-    const infl_summary *sm = result.summary;
-    double t_end = infl_now();
-    if (timings)
-        fprintf(stderr,
-                "timings: load %.6f s, simulate %.6f s, statistics %.6f s, write %.6f s, "
-                "total %.6f s; threads %u; trials %llu; hires simulated %llu; "
-                "peak memory %.1f MiB\n",
-                t_simulate - t_load, result.simulate_seconds, result.statistics_seconds,
-                result.write_seconds, t_end - t_load, stats.threads,
-                (unsigned long long)infl_scenario_trials(sc),
-                (unsigned long long)stats.hires_simulated, infl_peak_rss_mib());
-    if (!quiet) {
-        infl_report_header h = {.scenario_name = infl_scenario_name(sc),
-                                .currency = infl_scenario_currency(sc),
-                                .trials = infl_scenario_trials(sc),
-                                .trials_done = stats.trials_done,
-                                .seed = infl_scenario_seed(sc),
-                                .threads = stats.threads,
-                                .wall_seconds = result.wall_seconds,
-                                .complete = !stats.stopped};
-        infl_report_print(stdout, &h, sm);
-        if (metrics)
-            infl_report_print_metrics(stdout, sm);
+    s->t_simulate = infl_now();
+    infl_status rc = infl_pipeline_run(s->sc, &popt, &s->result, err);
+    s->t_end = infl_now();
+    return rc;
+}
+
+/* --timings: where the time went, on stderr. */
+static void print_timings(const run_state *s)
+{
+    const infl_pipeline_result *r = &s->result;
+    fprintf(stderr,
+            "timings: load %.6f s, simulate %.6f s, statistics %.6f s, write %.6f s, "
+            "total %.6f s; threads %u; trials %llu; hires simulated %llu; "
+            "peak memory %.1f MiB\n",
+            s->t_simulate - s->t_load, r->simulate_seconds, r->statistics_seconds, r->write_seconds,
+            s->t_end - s->t_load, r->stats.threads, (unsigned long long)infl_scenario_trials(s->sc),
+            (unsigned long long)r->stats.hires_simulated, infl_peak_rss_mib());
+}
+
+/* After a written run: the report, what stopped it, the checkpoint's end;
+ * returns the exit code (INFL_EXIT_INTERRUPTED after Ctrl-C). */
+static int report_run(const run_options *o, const run_state *s)
+{
+    const infl_run_stats *stats = &s->result.stats;
+    const char *output = o->common.output;
+    if (o->timings)
+        print_timings(s);
+    if (!o->common.quiet) {
+        infl_report_header h = infl_report_header_of(s->sc, &s->result);
+        infl_report_print(stdout, &h, s->result.summary);
+        if (o->metrics)
+            infl_report_print_metrics(stdout, s->result.summary);
         printf("\nresults written to %s\n", output);
     }
-    if (stats.stopped)
+    if (stats->stopped)
         fprintf(stderr,
                 "influsim: interrupted: %llu of %llu trials written to %s (complete = false)\n",
-                (unsigned long long)stats.trials_done, (unsigned long long)infl_scenario_trials(sc),
-                output);
-    if (target_se > 0)
+                (unsigned long long)stats->trials_done,
+                (unsigned long long)infl_scenario_trials(s->sc), output);
+    if (o->target_se > 0)
         fprintf(stderr,
                 "influsim: target relative standard error %g %s after %llu trials (worst %.3g)\n",
-                target_se, stats.target_met ? "met" : "NOT met",
-                (unsigned long long)stats.trials_done, stats.achieved_se);
-    if (stats.checkpoint_failures > 0)
+                o->target_se, stats->target_met ? "met" : "NOT met",
+                (unsigned long long)stats->trials_done, stats->achieved_se);
+    if (stats->checkpoint_failures > 0)
         fprintf(stderr, "influsim: warning: %u checkpoint(s) could not be saved: %s",
-                stats.checkpoint_failures, infl_error_message(&warnings));
+                stats->checkpoint_failures, infl_error_message(&s->warnings));
     /* The results are written: the checkpoint has served (a stopped run
      * keeps it, to be resumed). */
-    if (checkpointing && !stats.stopped)
-        unlink(checkpoint_path);
-    if (*infl_interrupt_flag())
-        code = INFL_EXIT_INTERRUPTED;
-    goto done;
+    if ((o->checkpoint_seconds > 0 || o->resume) && !stats->stopped)
+        unlink(s->checkpoint_path);
+    return *infl_interrupt_flag() ? INFL_EXIT_INTERRUPTED : INFL_EXIT_OK;
+}
 
-fail:
-    infl_cli_print_error(&err);
-    code = infl_cli_exit_code(rc);
-done:
-    infl_checkpoint_free(cp);
-    free(checkpoint_path);
-    infl_pipeline_result_destroy(&result);
-    infl_scenario_free(sc);
-    infl_error_destroy(&warnings);
+int infl_cmd_run(int argc, char **argv)
+{
+    run_options o = {.common = {.output = "results.h5"}};
+    run_state s = {0};
+    infl_error err;
+    infl_error_init(&err);
+    infl_error_init(&s.warnings);
+    infl_status rc = parse_run_options(argc, argv, &o, &err);
+    if (rc == INFL_OK && o.common.next == INFL_CLI_GO &&
+        (rc = check_run_options(&o, &err)) == INFL_OK && (rc = load_run(&o, &s, &err)) == INFL_OK)
+        rc = simulate(&o, &s, &err);
+    int code;
+    if (rc != INFL_OK && s.result.too_big) {
+        print_too_big(s.sc, &s.result.estimate, s.available, o.max_memory > 0, o.no_trials);
+        code = INFL_EXIT_FAILURE;
+    } else if (rc == INFL_OK && o.common.next == INFL_CLI_GO) {
+        code = report_run(&o, &s);
+    } else {
+        code = infl_cli_end(&o.common, rc, &err, usage);
+    }
+    run_state_destroy(&s);
     infl_error_destroy(&err);
-    infl_cli_sets_destroy(&sets);
+    infl_cli_common_destroy(&o.common);
     return code;
 }

@@ -63,158 +63,148 @@ static void print_point(void *user, size_t point, const double *values, const in
     fflush(stdout);
 }
 
-int infl_cmd_sweep(int argc, char **argv)
+enum { OPT_VARY = INFL_CLI_OPT_OWN, OPT_NO_TRIALS };
+
+/* The command line: the shared options, the axes (owned) and --no-trials. */
+typedef struct {
+    infl_cli_common common;
+    infl_sweep_axis axes[MAX_AXES];
+    size_t n_axes;
+    bool no_trials;
+} sweep_options;
+
+/* An infl_cli_own_fn: the options only sweep takes. */
+static infl_cli_option sweep_option(void *opts, int opt, const char *arg, infl_error *err)
 {
-    enum { OPT_VARY = INFL_CLI_OPT_OWN, OPT_FORCE, OPT_NO_TRIALS };
+    sweep_options *o = opts;
+    switch (opt) {
+    case OPT_VARY:
+        if (o->n_axes == MAX_AXES) {
+            infl_cli_fail(err, INFL_EARG, "--vary: at most %d keys (a 2-D grid)", MAX_AXES);
+            return INFL_CLI_OPTION_BAD;
+        }
+        if (infl_sweep_axis_parse("--vary", arg, &o->axes[o->n_axes], err) != INFL_OK)
+            return INFL_CLI_OPTION_BAD;
+        o->n_axes++;
+        return INFL_CLI_OPTION_TAKEN;
+    case OPT_NO_TRIALS:
+        o->no_trials = true;
+        return INFL_CLI_OPTION_TAKEN;
+    default:
+        return INFL_CLI_OPTION_OTHER;
+    }
+}
+
+/* Fills *o from the command line; see infl_cli_parse. */
+static infl_status parse_sweep_options(int argc, char **argv, sweep_options *o, infl_error *err)
+{
     static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
-                                         {"trials", required_argument, NULL, 'n'},
-                                         {"seed", required_argument, NULL, INFL_CLI_OPT_SEED},
-                                         {"threads", required_argument, NULL, 't'},
-                                         {"set", required_argument, NULL, 's'},
+                                         INFL_CLI_SCENARIO_LONG_OPTIONS,
                                          {"vary", required_argument, NULL, OPT_VARY},
-                                         {"force", no_argument, NULL, OPT_FORCE},
+                                         {"force", no_argument, NULL, INFL_CLI_OPT_FORCE},
                                          {"no-trials", no_argument, NULL, OPT_NO_TRIALS},
                                          {"quiet", no_argument, NULL, 'q'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    infl_cli_sets sets = {0};
-    infl_sweep_axis axes[MAX_AXES];
-    size_t n_axes = 0;
-    const char *output = "sweep.h5", *trials = NULL, *seed = NULL;
-    uint64_t threads = 0;
-    bool force = false, quiet = false, no_trials = false;
-    int code = INFL_EXIT_OK, c;
+    return infl_cli_parse(argc, argv, "o:n:t:s:qh", opts, 1, &o->common, sweep_option, o, err);
+}
+
+/* What sweep needs beside the options, then --trials and --seed as overrides. */
+static infl_status check_sweep_options(sweep_options *o, infl_error *err)
+{
+    if (o->n_axes == 0 || o->common.n_args > 1)
+        return infl_cli_fail(err, INFL_EARG,
+                             o->n_axes == 0 ? "sweep needs --vary KEY=FROM:TO:POINTS[:log]"
+                                            : "sweep takes one scenario");
+    if (o->n_axes == 2 && strcmp(o->axes[0].key, o->axes[1].key) == 0)
+        return infl_cli_fail(err, INFL_EARG, "--vary: '%s' twice", o->axes[0].key);
+    if (!infl_cli_sets_add_trials_seed(&o->common.sets, o->common.trials, o->common.seed))
+        return infl_cli_fail(err, INFL_ENOMEM, "out of memory");
+    return INFL_OK;
+}
+
+/* The table's title and column heads. */
+static void print_heads(const sweep_options *o, const infl_scenario *base)
+{
+    size_t n_points = 1;
+    for (size_t a = 0; a < o->n_axes; a++)
+        n_points *= o->axes[a].n;
+    printf("%s: %llu trials a point, seed %llu, %zu points\n\n", infl_scenario_name(base),
+           (unsigned long long)infl_scenario_trials(base),
+           (unsigned long long)infl_scenario_seed(base), n_points);
+    for (size_t a = 0; a < o->n_axes; a++)
+        printf("%14.14s ", o->axes[a].key);
+    printf("  mean conversions per strategy; best\n");
+}
+
+/* Where the best strategy changes along a single axis. */
+static infl_status print_crossovers(const infl_sweep_axis *axis, infl_summary *const *points,
+                                    infl_error *err)
+{
+    infl_crossover *cx = NULL;
+    size_t n_cx = 0;
+    infl_status rc = infl_sweep_crossovers(axis, points, &cx, &n_cx, err);
+    if (rc != INFL_OK)
+        return rc;
+    char *const *names = points[0]->strategy_names;
+    printf("\nwhere the best strategy changes (%s):\n",
+           n_cx ? "by mean, then by median" : "nowhere");
+    for (size_t i = 0; i < n_cx; i++)
+        printf("  by %-6s between %s %.6g and %.6g: %s -> %s; P(%s > %s) = %.3f at %.6g, "
+               "P(%s > %s) = %.3f at %.6g\n",
+               cx[i].by_median ? "median" : "mean", axis->key, cx[i].lower, cx[i].upper,
+               names[cx[i].from], names[cx[i].to], names[cx[i].to], names[cx[i].from],
+               cx[i].p_to_upper, cx[i].upper, names[cx[i].from], names[cx[i].to],
+               cx[i].p_from_lower, cx[i].lower);
+    free(cx);
+    return INFL_OK;
+}
+
+/* Loads the scenario, runs every point (a line each), writes the file. */
+static infl_status sweep(const sweep_options *o, infl_error *err)
+{
+    const infl_cli_common *c = &o->common;
+    infl_scenario *base = NULL;
+    infl_sweep_result result = {0};
+    infl_status rc = infl_cli_load(c->n_args > 0 ? c->args[0] : NULL, &c->sets, &base, err);
+    if (rc != INFL_OK || (rc = infl_h5_check_target(c->output, c->force, err)) != INFL_OK)
+        goto done;
+    double start = infl_now();
+    if (!c->quiet)
+        print_heads(o, base);
+    point_printer printer = {.n_axes = o->n_axes};
+    infl_sweep_options sopt = {.threads = (unsigned)c->threads,
+                               .no_trials = o->no_trials,
+                               .point = c->quiet ? NULL : print_point,
+                               .user = &printer};
+    if ((rc = infl_sweep_run(base, o->axes, o->n_axes, &sopt, &result, err)) != INFL_OK)
+        goto done;
+    if (!c->quiet && o->n_axes == 1 &&
+        (rc = print_crossovers(&o->axes[0], result.points, err)) != INFL_OK)
+        goto done;
+    rc = infl_pipeline_write_sweep(c->output, c->force, base, result.threads, o->axes, o->n_axes,
+                                   result.points, infl_now() - start, err);
+    if (rc == INFL_OK && !c->quiet)
+        printf("\nsweep written to %s (/sweep)\n", c->output);
+done:
+    infl_sweep_result_destroy(&result);
+    infl_scenario_free(base);
+    return rc;
+}
+
+int infl_cmd_sweep(int argc, char **argv)
+{
+    sweep_options o = {.common = {.output = "sweep.h5"}};
     infl_error err;
     infl_error_init(&err);
-    infl_scenario *base = NULL;
-    infl_sweep_result sweep = {0};
-    size_t n_points = 1;
-    infl_status rc = INFL_OK;
-
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "o:n:t:s:qh", opts, NULL)) != -1) {
-        infl_cli_option shared =
-            infl_cli_scenario_option(c, optarg, 1, &sets, &trials, &seed, &threads, &err);
-        if (shared == INFL_CLI_OPTION_BAD) {
-            rc = err.status;
-            goto fail;
-        }
-        if (shared == INFL_CLI_OPTION_TAKEN)
-            continue;
-        bool ok = true;
-        switch (c) {
-        case 'o':
-            output = optarg;
-            break;
-        case OPT_VARY:
-            if (n_axes == MAX_AXES) {
-                infl_cli_error("--vary: at most %d keys (a 2-D grid)", MAX_AXES);
-                ok = false;
-            } else if ((rc = infl_sweep_axis_parse("--vary", optarg, &axes[n_axes], &err)) !=
-                       INFL_OK) {
-                infl_cli_print_error(&err);
-                ok = false;
-            } else {
-                n_axes++;
-            }
-            break;
-        case OPT_FORCE:
-            force = true;
-            break;
-        case OPT_NO_TRIALS:
-            no_trials = true;
-            break;
-        case 'q':
-            quiet = true;
-            break;
-        case 'h':
-            usage(stdout);
-            goto done;
-        default:
-            usage(stderr);
-            code = INFL_EXIT_USAGE;
-            goto done;
-        }
-        if (!ok) {
-            code = INFL_EXIT_USAGE;
-            goto done;
-        }
-    }
-    if (n_axes == 0 || argc - optind > 1) {
-        infl_cli_error(n_axes == 0 ? "sweep needs --vary KEY=FROM:TO:POINTS[:log]"
-                                   : "sweep takes one scenario");
-        code = INFL_EXIT_USAGE;
-        goto done;
-    }
-    if (n_axes == 2 && strcmp(axes[0].key, axes[1].key) == 0) {
-        infl_cli_error("--vary: '%s' twice", axes[0].key);
-        code = INFL_EXIT_USAGE;
-        goto done;
-    }
-    if (!infl_cli_sets_add_trials_seed(&sets, trials, seed)) {
-        infl_cli_error("out of memory");
-        code = INFL_EXIT_FAILURE;
-        goto done;
-    }
-    const char *path = optind < argc ? argv[optind] : NULL;
-    if ((rc = infl_cli_load(path, &sets, &base, &err)) != INFL_OK)
-        goto fail;
-    if ((rc = infl_h5_check_target(output, force, &err)) != INFL_OK)
-        goto fail;
-
-    for (size_t a = 0; a < n_axes; a++)
-        n_points *= axes[a].n;
-    double start = infl_now();
-    if (!quiet) {
-        printf("%s: %llu trials a point, seed %llu, %zu points\n\n", infl_scenario_name(base),
-               (unsigned long long)infl_scenario_trials(base),
-               (unsigned long long)infl_scenario_seed(base), n_points);
-        for (size_t a = 0; a < n_axes; a++)
-            printf("%14.14s ", axes[a].key);
-        printf("  mean conversions per strategy; best\n");
-    }
-    point_printer printer = {.n_axes = n_axes};
-    infl_sweep_options sopt = {.threads = (unsigned)threads,
-                               .no_trials = no_trials,
-                               .point = quiet ? NULL : print_point,
-                               .user = &printer};
-    if ((rc = infl_sweep_run(base, axes, n_axes, &sopt, &sweep, &err)) != INFL_OK)
-        goto fail;
-    infl_summary *const *points = sweep.points;
-    if (!quiet && n_axes == 1) {
-        infl_crossover *cx = NULL;
-        size_t n_cx = 0;
-        if ((rc = infl_sweep_crossovers(&axes[0], points, &cx, &n_cx, &err)) != INFL_OK)
-            goto fail;
-        char *const *names = points[0]->strategy_names;
-        printf("\nwhere the best strategy changes (%s):\n",
-               n_cx ? "by mean, then by median" : "nowhere");
-        for (size_t i = 0; i < n_cx; i++)
-            printf("  by %-6s between %s %.6g and %.6g: %s -> %s; P(%s > %s) = %.3f at %.6g, "
-                   "P(%s > %s) = %.3f at %.6g\n",
-                   cx[i].by_median ? "median" : "mean", axes[0].key, cx[i].lower, cx[i].upper,
-                   names[cx[i].from], names[cx[i].to], names[cx[i].to], names[cx[i].from],
-                   cx[i].p_to_upper, cx[i].upper, names[cx[i].from], names[cx[i].to],
-                   cx[i].p_from_lower, cx[i].lower);
-        free(cx);
-    }
-    rc = infl_pipeline_write_sweep(output, force, base, sweep.threads, axes, n_axes, points,
-                                   infl_now() - start, &err);
-    if (rc != INFL_OK)
-        goto fail;
-    if (!quiet)
-        printf("\nsweep written to %s (/sweep)\n", output);
-    goto done;
-
-fail:
-    infl_cli_print_error(&err);
-    code = infl_cli_exit_code(rc);
-done:
-    infl_sweep_result_destroy(&sweep);
-    for (size_t a = 0; a < n_axes; a++)
-        infl_sweep_axis_destroy(&axes[a]);
-    infl_scenario_free(base);
+    infl_status rc = parse_sweep_options(argc, argv, &o, &err);
+    if (rc == INFL_OK && o.common.next == INFL_CLI_GO &&
+        (rc = check_sweep_options(&o, &err)) == INFL_OK)
+        rc = sweep(&o, &err);
+    int code = infl_cli_end(&o.common, rc, &err, usage);
+    for (size_t a = 0; a < o.n_axes; a++)
+        infl_sweep_axis_destroy(&o.axes[a]);
     infl_error_destroy(&err);
-    infl_cli_sets_destroy(&sets);
+    infl_cli_common_destroy(&o.common);
     return code;
 }

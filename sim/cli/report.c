@@ -33,6 +33,97 @@ static void cell(FILE *out, int width, int prec, double v)
         fprintf(out, " %*.*f", width, prec, v);
 }
 
+infl_report_header infl_report_header_of(const infl_scenario *sc, const infl_pipeline_result *r)
+{
+    return (infl_report_header){.scenario_name = infl_scenario_name(sc),
+                                .currency = infl_scenario_currency(sc),
+                                .trials = infl_scenario_trials(sc),
+                                .trials_done = r->stats.trials_done,
+                                .seed = infl_scenario_seed(sc),
+                                .threads = r->stats.threads,
+                                .wall_seconds = r->wall_seconds,
+                                .complete = !r->stats.stopped};
+}
+
+/* The line above the tables: scenario, trials, seed, threads, time. */
+static void print_title(FILE *out, const infl_report_header *h)
+{
+    if (h->complete && h->trials_done > 0 && h->trials_done < h->trials)
+        fprintf(out, "%s: %llu trials (target standard error met; at most %llu)", h->scenario_name,
+                (unsigned long long)h->trials_done, (unsigned long long)h->trials);
+    else if (h->complete || h->trials_done == h->trials)
+        fprintf(out, "%s: %llu trials", h->scenario_name, (unsigned long long)h->trials);
+    else
+        fprintf(out, "%s: %llu of %llu trials", h->scenario_name,
+                (unsigned long long)h->trials_done, (unsigned long long)h->trials);
+    fprintf(out, ", seed %llu, %u thread%s, %.2f s%s\n\n", (unsigned long long)h->seed, h->threads,
+            h->threads == 1 ? "" : "s", h->wall_seconds, h->complete ? "" : "  (INCOMPLETE)");
+}
+
+/* Strategy s's row of the main table, its name in nw characters. */
+static void print_strategy(FILE *out, const infl_summary *sm, size_t s, int nw)
+{
+    const infl_stat *c = infl_summary_stat(sm, s, "conversions");
+    fprintf(out, "%-*.*s", nw, nw, sm->strategy_names[s]);
+    if (c == NULL) {
+        fprintf(out, " (no conversions metric)\n");
+        return;
+    }
+    cell(out, 12, 2, c->mean);
+    if (isnan(c->se))
+        fprintf(out, " %8s", "");
+    else
+        fprintf(out, " (%6.2f)", c->se);
+    cell(out, 7, 0, c->q[1]);
+    cell(out, 7, 0, c->q[4]);
+    cell(out, 7, 0, c->q[7]);
+    cell(out, 7, 3, c->p_zero);
+    cell(out, 11, 0, stat_or_nan(sm, s, "spend", 0));
+    cell(out, 7, 1, stat_or_nan(sm, s, "hires", 0));
+    cell(out, 7, 2, stat_or_nan(sm, s, "roi", 1));
+    cell(out, 10, 2, stat_or_nan(sm, s, "cost_per_acquisition", 1));
+    cell(out, 7, 2, stat_or_nan(sm, s, "lost_conversions", 0));
+    fputc('\n', out);
+}
+
+/* What the columns mean, and the trials where a ratio is undefined. */
+static void print_notes(FILE *out, const infl_summary *sm)
+{
+    fprintf(out, "\nROI and CPA are ratios of totals over all trials (profit / spend, spend / "
+                 "conversions);\nlost = conversions lost in regions the brand cannot ship to.\n");
+    for (size_t s = 0; s < sm->n_strategies; s++) {
+        const infl_stat *cpa = infl_summary_stat(sm, s, "cost_per_acquisition");
+        const infl_stat *roi = infl_summary_stat(sm, s, "roi");
+        if (cpa && cpa->n_missing)
+            fprintf(out, "%s: cost per acquisition undefined in %llu trials (no conversions)\n",
+                    sm->strategy_names[s], (unsigned long long)cpa->n_missing);
+        if (roi && roi->n_missing)
+            fprintf(out, "%s: ROI undefined in %llu trials (nothing spent)\n",
+                    sm->strategy_names[s], (unsigned long long)roi->n_missing);
+    }
+}
+
+/* The matrix of P(row converts more than column), names in nw characters. */
+static void print_comparisons(FILE *out, const infl_summary *sm, int nw)
+{
+    const size_t ns = sm->n_strategies;
+    const int cw = nw < 12 ? nw : 12;
+    fprintf(out, "\nP(row converts more than column), same trials:\n%-*s", nw, "");
+    for (size_t b = 0; b < ns; b++)
+        fprintf(out, " %*.*s", cw, cw, sm->strategy_names[b]);
+    fputc('\n', out);
+    for (size_t a = 0; a < ns; a++) {
+        fprintf(out, "%-*.*s", nw, nw, sm->strategy_names[a]);
+        for (size_t b = 0; b < ns; b++) {
+            if (a == b)
+                fprintf(out, " %*s", cw, "-");
+            else
+                cell(out, cw, 3, sm->p_greater[a * ns + b]);
+        }
+        fputc('\n', out);
+    }
+}
+
 void infl_report_print(FILE *out, const infl_report_header *h, const infl_summary *sm)
 {
     const size_t ns = sm->n_strategies;
@@ -45,74 +136,18 @@ void infl_report_print(FILE *out, const infl_report_header *h, const infl_summar
     if (nw > 32)
         nw = 32;
 
-    if (h->complete && h->trials_done > 0 && h->trials_done < h->trials)
-        fprintf(out, "%s: %llu trials (target standard error met; at most %llu)", h->scenario_name,
-                (unsigned long long)h->trials_done, (unsigned long long)h->trials);
-    else if (h->complete || h->trials_done == h->trials)
-        fprintf(out, "%s: %llu trials", h->scenario_name, (unsigned long long)h->trials);
-    else
-        fprintf(out, "%s: %llu of %llu trials", h->scenario_name,
-                (unsigned long long)h->trials_done, (unsigned long long)h->trials);
-    fprintf(out, ", seed %llu, %u thread%s, %.2f s%s\n\n", (unsigned long long)h->seed, h->threads,
-            h->threads == 1 ? "" : "s", h->wall_seconds, h->complete ? "" : "  (INCOMPLETE)");
+    print_title(out, h);
     /* The six conversions columns take 54 characters; one label spans them. */
     fprintf(out, "%-*s %s %11s %7s %7s %10s %7s\n", nw, "",
             "-------------------- conversions --------------------", "spend", "hires", "ROI", "CPA",
             "lost");
     fprintf(out, "%-*s %12s %8s %7s %7s %7s %7s %11s %7s %7s %10s %7s\n", nw, "strategy", "mean",
             "(se)", "5%", "50%", "95%", "P(0)", h->currency, "mean", "total", h->currency, "mean");
-    for (size_t s = 0; s < ns; s++) {
-        const infl_stat *c = infl_summary_stat(sm, s, "conversions");
-        fprintf(out, "%-*.*s", nw, nw, sm->strategy_names[s]);
-        if (c == NULL) {
-            fprintf(out, " (no conversions metric)\n");
-            continue;
-        }
-        cell(out, 12, 2, c->mean);
-        if (isnan(c->se))
-            fprintf(out, " %8s", "");
-        else
-            fprintf(out, " (%6.2f)", c->se);
-        cell(out, 7, 0, c->q[1]);
-        cell(out, 7, 0, c->q[4]);
-        cell(out, 7, 0, c->q[7]);
-        cell(out, 7, 3, c->p_zero);
-        cell(out, 11, 0, stat_or_nan(sm, s, "spend", 0));
-        cell(out, 7, 1, stat_or_nan(sm, s, "hires", 0));
-        cell(out, 7, 2, stat_or_nan(sm, s, "roi", 1));
-        cell(out, 10, 2, stat_or_nan(sm, s, "cost_per_acquisition", 1));
-        cell(out, 7, 2, stat_or_nan(sm, s, "lost_conversions", 0));
-        fputc('\n', out);
-    }
-    fprintf(out, "\nROI and CPA are ratios of totals over all trials (profit / spend, spend / "
-                 "conversions);\nlost = conversions lost in regions the brand cannot ship to.\n");
-    for (size_t s = 0; s < ns; s++) {
-        const infl_stat *cpa = infl_summary_stat(sm, s, "cost_per_acquisition");
-        const infl_stat *roi = infl_summary_stat(sm, s, "roi");
-        if (cpa && cpa->n_missing)
-            fprintf(out, "%s: cost per acquisition undefined in %llu trials (no conversions)\n",
-                    sm->strategy_names[s], (unsigned long long)cpa->n_missing);
-        if (roi && roi->n_missing)
-            fprintf(out, "%s: ROI undefined in %llu trials (nothing spent)\n",
-                    sm->strategy_names[s], (unsigned long long)roi->n_missing);
-    }
-
-    if (ns < 2)
-        return;
-    fprintf(out, "\nP(row converts more than column), same trials:\n%-*s", nw, "");
-    for (size_t b = 0; b < ns; b++)
-        fprintf(out, " %*.*s", nw < 12 ? nw : 12, nw < 12 ? nw : 12, sm->strategy_names[b]);
-    fputc('\n', out);
-    for (size_t a = 0; a < ns; a++) {
-        fprintf(out, "%-*.*s", nw, nw, sm->strategy_names[a]);
-        for (size_t b = 0; b < ns; b++) {
-            if (a == b)
-                fprintf(out, " %*s", nw < 12 ? nw : 12, "-");
-            else
-                cell(out, nw < 12 ? nw : 12, 3, sm->p_greater[a * ns + b]);
-        }
-        fputc('\n', out);
-    }
+    for (size_t s = 0; s < ns; s++)
+        print_strategy(out, sm, s, nw);
+    print_notes(out, sm);
+    if (ns >= 2)
+        print_comparisons(out, sm, nw);
 }
 
 /* A number in at most `width` characters: fixed point where it fits with a

@@ -72,7 +72,7 @@ double infl_available_memory(void)
     return avail;
 }
 
-bool infl_cli_parse_size(const char *option, const char *text, double *out)
+infl_status infl_cli_parse_size(const char *option, const char *text, double *out, infl_error *err)
 {
     char *end = NULL;
     errno = 0;
@@ -100,11 +100,10 @@ bool infl_cli_parse_size(const char *option, const char *text, double *out)
               end[3] == '\0'))
             unit = 0.0;
     }
-    if (end == text || errno != 0 || !(v > 0) || !isfinite(v) || unit == 0.0) {
-        infl_cli_error("%s: expected a size such as 4G, 512M or 2000000000 (got '%s')", option,
-                       text ? text : "");
-        return false;
-    }
+    if (end == text || errno != 0 || !(v > 0) || !isfinite(v) || unit == 0.0)
+        return infl_cli_fail(err, INFL_EARG,
+                             "%s: expected a size such as 4G, 512M or 2000000000 (got '%s')",
+                             option, text ? text : "");
     *out = v * unit;
-    return true;
+    return INFL_OK;
 }
