@@ -17,6 +17,10 @@ trap 'rm -rf "$tmp"' EXIT
 prefix=$tmp/prefix
 cmake=${CMAKE:-cmake}
 cc=${CC:-cc}
+# The library's own build flags (a sanitizer build's -fsanitize=...): a program
+# linking an instrumented library must be built and linked with them too.
+read -ra extra_cflags <<<"${INFLUSIM_CFLAGS:-}"
+read -ra extra_ldflags <<<"${INFLUSIM_LDFLAGS:-}"
 
 fail() {
     echo "FAIL: $*" >&2
@@ -64,7 +68,8 @@ sys.exit(0 if a[0] == b[0] and float(a[1]) == float(b[1]) else 1)' "$1" "$2"
 
 # (a) CMake: find_package(influsim REQUIRED) from the prefix.
 run "$cmake" -S "$src/examples" -B "$tmp/cmake-build" -DCMAKE_PREFIX_PATH="$prefix" \
-    -DCMAKE_C_COMPILER="$cc" -DCMAKE_BUILD_TYPE=Release >"$tmp/configure.log" || {
+    -DCMAKE_C_COMPILER="$cc" -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS="${INFLUSIM_CFLAGS:-}" \
+    -DCMAKE_EXE_LINKER_FLAGS="${INFLUSIM_LDFLAGS:-}" >"$tmp/configure.log" || {
     cat "$tmp/configure.log" >&2
     fail "configuring examples/ against the installed package"
 }
@@ -85,7 +90,8 @@ flags=$(pkg-config --static --cflags --libs influsim)
 echo "pkg-config --static --cflags --libs influsim: $flags"
 read -ra flags <<<"$flags"
 read -ra cflags <<<"$(pkg-config --cflags influsim)"
-run "$cc" -std=c17 -o "$tmp/minimal-pc" "$src/examples/minimal.c" "${flags[@]}"
+run "$cc" -std=c17 "${extra_cflags[@]}" -o "$tmp/minimal-pc" "$src/examples/minimal.c" \
+    "${flags[@]}" "${extra_ldflags[@]}"
 # A shared libinflusim in a prefix off the loader's path is found this way
 # (the static one needs nothing at run time).
 libdir=$(pkg-config --variable=libdir influsim)
