@@ -11,11 +11,6 @@ unsigned infl__threads_default(void)
     return n > 0 ? (unsigned)n : 1u;
 }
 
-unsigned infl__threads_or_default(unsigned requested)
-{
-    return requested ? requested : infl__threads_default();
-}
-
 unsigned long infl__threads_openmp_version(void)
 {
     return (unsigned long)_OPENMP;

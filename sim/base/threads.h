@@ -11,9 +11,6 @@
  * every core (at least 1). */
 unsigned infl__threads_default(void);
 
-/* `requested`, or the default when it is 0. */
-unsigned infl__threads_or_default(unsigned requested);
-
 /* The OpenMP version the library was built for (_OPENMP, e.g. 201511). */
 unsigned long infl__threads_openmp_version(void);
 

@@ -7,6 +7,7 @@
  * a message.
  */
 #include "check.h"
+#include "same_results.h"
 #include "influsim/checkpoint.h"
 #include "influsim/engine.h"
 #include "influsim/scenario.h"
@@ -63,29 +64,6 @@ static infl_status run(const infl_scenario *sc, const infl_run_options *opt, out
         fprintf(stderr, "run failed: %s", infl_error_message(&err));
     infl_error_destroy(&err);
     return rc;
-}
-
-static int same_trials(const infl_trials *a, const infl_trials *b)
-{
-    if (a == NULL || b == NULL || a->n_trials != b->n_trials)
-        return 0;
-    size_t n = a->n_trials, cells = a->n_strategies * a->n_metrics;
-    return memcmp(a->values, b->values, cells * n * sizeof(double)) == 0 &&
-           memcmp(a->purchase_rate, b->purchase_rate, n * sizeof(double)) == 0 &&
-           memcmp(a->wom_purchase_factor, b->wom_purchase_factor, n * sizeof(double)) == 0 &&
-           memcmp(a->addressable, b->addressable, n * sizeof(double)) == 0;
-}
-
-static int same_summary(const infl_summary *a, const infl_summary *b)
-{
-    if (a == NULL || b == NULL || a->n_trials != b->n_trials)
-        return 0;
-    size_t ns = a->n_strategies, pairs = ns * ns;
-    return memcmp(a->stats, b->stats, ns * a->n_metrics * sizeof *a->stats) == 0 &&
-           memcmp(a->p_greater, b->p_greater, pairs * sizeof(double)) == 0 &&
-           memcmp(a->p_tie, b->p_tie, pairs * sizeof(double)) == 0 &&
-           memcmp(a->mean_difference, b->mean_difference, pairs * sizeof(double)) == 0 &&
-           memcmp(a->se_difference, b->se_difference, pairs * sizeof(double)) == 0;
 }
 
 /* Stops a run after its first round with a checkpoint at ck, loads it,

@@ -9,6 +9,7 @@
  * thread count.
  */
 #include "check.h"
+#include "same_results.h"
 #include "influsim/engine.h"
 #include "influsim/scenario.h"
 
@@ -75,29 +76,6 @@ static void outcome_free(outcome *o)
 {
     infl_trials_free(o->tr);
     infl_summary_free(o->sm);
-}
-
-static int same_trials(const infl_trials *a, const infl_trials *b)
-{
-    if (a == NULL || b == NULL || a->n_trials != b->n_trials)
-        return 0;
-    size_t n = a->n_trials, cells = a->n_strategies * a->n_metrics;
-    return memcmp(a->values, b->values, cells * n * sizeof(double)) == 0 &&
-           memcmp(a->purchase_rate, b->purchase_rate, n * sizeof(double)) == 0 &&
-           memcmp(a->wom_purchase_factor, b->wom_purchase_factor, n * sizeof(double)) == 0 &&
-           memcmp(a->addressable, b->addressable, n * sizeof(double)) == 0;
-}
-
-static int same_summary(const infl_summary *a, const infl_summary *b)
-{
-    if (a == NULL || b == NULL || a->n_trials != b->n_trials)
-        return 0;
-    size_t ns = a->n_strategies, pairs = ns * ns;
-    return memcmp(a->stats, b->stats, ns * a->n_metrics * sizeof *a->stats) == 0 &&
-           memcmp(a->p_greater, b->p_greater, pairs * sizeof(double)) == 0 &&
-           memcmp(a->p_tie, b->p_tie, pairs * sizeof(double)) == 0 &&
-           memcmp(a->mean_difference, b->mean_difference, pairs * sizeof(double)) == 0 &&
-           memcmp(a->se_difference, b->se_difference, pairs * sizeof(double)) == 0;
 }
 
 static infl_scenario *load(const char *trials)
