@@ -19,7 +19,10 @@ typedef struct {
 static const fixed_metric FIXED[INFL_M_FIXED_COUNT] = {
     [INFL_M_HIRES] = {"hires", "sponsored posts bought (all tiers)", 0, NULL, false},
     [INFL_M_GIFTED_HIRES] = {"gifted_hires", "posts paid with a free product", 0, NULL, false},
-    [INFL_M_SPEND] = {"spend", "money spent on posts, fees included", 1, NULL, false},
+    [INFL_M_SPEND] = {"spend",
+                      "money spent: fees, platform fees, gifted products and overhead per hire "
+                      "(the fees of posts not delivered returned)",
+                      1, NULL, false},
     [INFL_M_UNSPENT] = {"unspent", "budget left unspent", 1, NULL, false},
     [INFL_M_REACH] = {"reach", "real followers who saw a post (sum over posts)", 0, NULL, false},
     [INFL_M_ENGAGEMENTS] = {"engagements", "viewers who engaged with a post", 0, NULL, false},
@@ -51,6 +54,23 @@ static const fixed_metric FIXED[INFL_M_FIXED_COUNT] = {
                                     true},
     [INFL_M_COST_PER_ACQUISITION] = {"cost_per_acquisition", "spend / conversions", 2, "conversion",
                                      true},
+    [INFL_M_UNDELIVERED] = {"undelivered", "hired creators who did not post (fee returned)", 0,
+                            NULL, false},
+    [INFL_M_REFUNDED_FEES] = {"refunded_fees",
+                              "fees of posts not delivered, returned to the budget (unspent)", 1,
+                              NULL, false},
+    [INFL_M_CAPPED_ENGAGEMENT] = {"capped_engagement",
+                                  "hires whose engagement per follower implied more than one "
+                                  "engagement per viewer (capped at one)",
+                                  0, NULL, false},
+    [INFL_M_ORDERS] = {"orders", "first purchases and repeat orders over the horizon", 0, NULL,
+                       false},
+    [INFL_M_LTV_REVENUE] = {"ltv_revenue", "orders times product price (lifetime revenue)", 1, NULL,
+                            false},
+    [INFL_M_LTV_PROFIT] = {"ltv_profit", "orders times (price - unit cost) minus spend", 1, NULL,
+                           false},
+    [INFL_M_LTV_ROI] = {"ltv_roi", "lifetime return on investment: ltv_profit / spend", 2, NULL,
+                        true},
 };
 
 bool infl__metrics_ratio_parts(size_t m, size_t *numerator, size_t *denominator)
@@ -63,6 +83,10 @@ bool infl__metrics_ratio_parts(size_t m, size_t *numerator, size_t *denominator)
     case INFL_M_COST_PER_ENGAGEMENT:
         *numerator = INFL_M_SPEND;
         *denominator = INFL_M_ENGAGEMENTS;
+        return true;
+    case INFL_M_LTV_ROI:
+        *numerator = INFL_M_LTV_PROFIT;
+        *denominator = INFL_M_SPEND;
         return true;
     case INFL_M_COST_PER_ACQUISITION:
         *numerator = INFL_M_SPEND;
@@ -109,6 +133,13 @@ infl_metric_info *infl__metrics_new(const infl_scenario *sc)
         x->long_name = fmt_dup("posts bought from tier %s%s", sc->tiers[k].name, "");
         x->units = strdup("1");
         x->integer = true;
+        ok &= x->name && x->long_name && x->units;
+    }
+    for (size_t k = 0; k < sc->n_tiers; k++) {
+        infl_metric_info *x = &m[infl__metrics_tier_spend(sc, k)];
+        x->name = fmt_dup("spend_%s%s", sc->tiers[k].name, "");
+        x->long_name = fmt_dup("money spent on tier %s%s", sc->tiers[k].name, "");
+        x->units = strdup(sc->currency);
         ok &= x->name && x->long_name && x->units;
     }
     for (size_t r = 0; r < sc->n_regions; r++) {

@@ -31,21 +31,33 @@ typedef enum {
     INFL_M_ROI,
     INFL_M_COST_PER_ENGAGEMENT,
     INFL_M_COST_PER_ACQUISITION,
-    INFL_M_FIXED_COUNT /* then n_tiers of hires_<tier>, then n_regions of engagements_<region> */
+    INFL_M_UNDELIVERED,       /* hires who did not post (post_probability) */
+    INFL_M_REFUNDED_FEES,     /* their fees, returned: part of unspent */
+    INFL_M_CAPPED_ENGAGEMENT, /* hires whose engagement per follower hit one per viewer */
+    INFL_M_ORDERS,            /* first purchases and repeat orders */
+    INFL_M_LTV_REVENUE,
+    INFL_M_LTV_PROFIT,
+    INFL_M_LTV_ROI,
+    INFL_M_FIXED_COUNT /* then n_tiers of hires_<tier>, n_tiers of spend_<tier>, then
+                          n_regions of engagements_<region> */
 } infl_metric_id;
 
-/* Index of hires_<tier k> and engagements_<region r>. */
+/* Index of hires_<tier k>, spend_<tier k> and engagements_<region r>. */
 static inline size_t infl__metrics_tier_hires(size_t k)
 {
     return INFL_M_FIXED_COUNT + k;
 }
+static inline size_t infl__metrics_tier_spend(const infl_scenario *sc, size_t k)
+{
+    return INFL_M_FIXED_COUNT + sc->n_tiers + k;
+}
 static inline size_t infl__metrics_region_engagements(const infl_scenario *sc, size_t r)
 {
-    return INFL_M_FIXED_COUNT + sc->n_tiers + r;
+    return INFL_M_FIXED_COUNT + 2 * sc->n_tiers + r;
 }
 static inline size_t infl__metrics_count(const infl_scenario *sc)
 {
-    return INFL_M_FIXED_COUNT + sc->n_tiers + sc->n_regions;
+    return INFL_M_FIXED_COUNT + 2 * sc->n_tiers + sc->n_regions;
 }
 
 /* Builds the metric descriptions for a scenario (n = infl__metrics_count).

@@ -1,12 +1,14 @@
 /*
  * model.c — one trial of the campaign model (see model.h and docs/model.md).
  *
- * Common random numbers: a candidate's attributes, its funnel, and its
- * conversion draws each come from their own stream keyed by (trial, tier,
- * candidate), so candidate c of tier k is the same influencer under every
- * strategy. Hiring is a prefix of each tier's candidate sequence, so the funnel
- * is simulated once per candidate, up to the largest prefix any strategy hires,
- * and each strategy sums its own prefix.
+ * Common random numbers: a candidate's attributes, its funnel, its conversion
+ * and its repeat-order draws each come from their own stream keyed by (trial,
+ * tier, candidate), so candidate c of tier k is the same influencer under
+ * every strategy. Each strategy hires a subset of each tier's candidate
+ * sequence (a prefix under `hiring.rule: stop`; under `skip` a creator who
+ * does not fit is passed over), so candidates are drawn once, up to the
+ * furthest any strategy looked, the funnel is simulated once for every
+ * candidate that some strategy hired, and each strategy sums its own hires.
  */
 #include "model/model.h"
 
@@ -22,26 +24,39 @@
 typedef struct {
     unsigned viewers, engagements, shippable, interested, conversations, wom_prospects;
     unsigned conversions_wom, lost, conversions_direct; /* direct: without overlap only */
+    unsigned repeat;      /* repeat orders of its customers: without overlap only */
+    unsigned char capped; /* engagement per follower bound at one per viewer */
 } hire_outcome;
 
 typedef struct {
     size_t generated; /* candidates whose attributes are drawn */
-    size_t funneled;  /* candidates whose funnel is simulated */
+    size_t funneled;  /* funnels simulated this trial */
     size_t capacity;
-    double *cost;
+    double *cost;   /* what must fit the money left: fee (or product) and overhead */
+    double *refund; /* the part that returns if the post is not delivered */
     unsigned *followers;
     unsigned char *gifted;
+    unsigned char *delivered;
+    unsigned char *needed; /* hired by some strategy this trial */
     hire_outcome *out;
     unsigned *regional; /* capacity * n_regions engagements by region */
 } tier_ws;
+
+/* The candidates one strategy hired from one tier, in candidate order. */
+typedef struct {
+    size_t *idx;
+    size_t n, cap;
+} hire_list;
 
 struct infl_model_ws {
     const infl_scenario *sc;
     infl_rng rng;
     tier_ws *tiers;
-    size_t *hires;  /* [s * n_tiers + k] */
-    double *spend;  /* [s * n_tiers + k] */
-    double *shares; /* n_regions: a hire's drawn audience */
+    hire_list *hired; /* [s * n_tiers + k] */
+    double *spent;    /* [s * n_tiers + k]: the costs of its hires, before refunds */
+    size_t *resume;   /* [s * n_tiers + k]: the candidate that ended its hiring */
+    size_t *order;    /* n_tiers: tiers by share, for reallocation */
+    double *shares;   /* n_regions: a hire's drawn audience */
     unsigned *counts;
 };
 
@@ -49,23 +64,42 @@ void infl__model_ws_free(infl_model_ws *ws)
 {
     if (ws == NULL)
         return;
+    const size_t st = ws->sc->n_strategies * ws->sc->n_tiers;
     if (ws->tiers != NULL) {
         for (size_t k = 0; k < ws->sc->n_tiers; k++) {
             tier_ws *t = &ws->tiers[k];
             free(t->cost);
+            free(t->refund);
             free(t->followers);
             free(t->gifted);
+            free(t->delivered);
+            free(t->needed);
             free(t->out);
             free(t->regional);
         }
     }
+    if (ws->hired != NULL)
+        for (size_t i = 0; i < st; i++)
+            free(ws->hired[i].idx);
     free(ws->tiers);
-    free(ws->hires);
-    free(ws->spend);
+    free(ws->hired);
+    free(ws->spent);
+    free(ws->resume);
+    free(ws->order);
     free(ws->shares);
     free(ws->counts);
     free(ws);
 }
+
+/* Grows each array of t (keeping what was grown when one realloc fails). */
+#define GROW(ptr, n)                                                                               \
+    do {                                                                                           \
+        void *grown_ = realloc((ptr), (n) * sizeof *(ptr));                                        \
+        if (grown_)                                                                                \
+            (ptr) = grown_;                                                                        \
+        else                                                                                       \
+            ok = false;                                                                            \
+    } while (0)
 
 static bool tier_grow(tier_ws *t, size_t need, size_t n_regions)
 {
@@ -74,24 +108,32 @@ static bool tier_grow(tier_ws *t, size_t need, size_t n_regions)
     size_t cap = t->capacity ? t->capacity : 64;
     while (cap < need)
         cap *= 2;
-    double *cost = realloc(t->cost, cap * sizeof *cost);
-    if (cost)
-        t->cost = cost;
-    unsigned *fol = realloc(t->followers, cap * sizeof *fol);
-    if (fol)
-        t->followers = fol;
-    unsigned char *g = realloc(t->gifted, cap);
-    if (g)
-        t->gifted = g;
-    hire_outcome *o = realloc(t->out, cap * sizeof *o);
-    if (o)
-        t->out = o;
-    unsigned *reg = realloc(t->regional, cap * n_regions * sizeof *reg);
-    if (reg)
-        t->regional = reg;
-    if (!cost || !fol || !g || !o || !reg)
+    bool ok = true;
+    GROW(t->cost, cap);
+    GROW(t->refund, cap);
+    GROW(t->followers, cap);
+    GROW(t->gifted, cap);
+    GROW(t->delivered, cap);
+    GROW(t->needed, cap);
+    GROW(t->out, cap);
+    GROW(t->regional, cap * n_regions);
+    if (!ok)
         return false;
     t->capacity = cap;
+    return true;
+}
+
+static bool list_push(hire_list *l, size_t c)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 64;
+        size_t *idx = realloc(l->idx, cap * sizeof *idx);
+        if (idx == NULL)
+            return false;
+        l->idx = idx;
+        l->cap = cap;
+    }
+    l->idx[l->n++] = c;
     return true;
 }
 
@@ -104,11 +146,14 @@ infl_model_ws *infl__model_ws_new(const infl_scenario *sc)
     size_t st = sc->n_strategies * sc->n_tiers;
     infl__rng_init(&ws->rng, sc->seed);
     ws->tiers = calloc(sc->n_tiers, sizeof *ws->tiers);
-    ws->hires = calloc(st, sizeof *ws->hires);
-    ws->spend = calloc(st, sizeof *ws->spend);
+    ws->hired = calloc(st, sizeof *ws->hired);
+    ws->spent = calloc(st, sizeof *ws->spent);
+    ws->resume = calloc(st, sizeof *ws->resume);
+    ws->order = calloc(sc->n_tiers, sizeof *ws->order);
     ws->shares = calloc(sc->n_regions, sizeof *ws->shares);
     ws->counts = calloc(sc->n_regions, sizeof *ws->counts);
-    if (!ws->tiers || !ws->hires || !ws->spend || !ws->shares || !ws->counts)
+    if (!ws->tiers || !ws->hired || !ws->spent || !ws->resume || !ws->order || !ws->shares ||
+        !ws->counts)
         goto fail;
     /* Size each tier for the hires its mean cost suggests, so the first
      * trials rarely need to grow it. */
@@ -117,6 +162,7 @@ infl_model_ws *infl__model_ws_new(const infl_scenario *sc)
         double mean_cost = infl__dist_mean(&tier->price);
         if (tier->price_per_1k)
             mean_cost *= infl__dist_mean(&tier->followers) / 1000.0;
+        mean_cost += infl__dist_mean(&tier->overhead_per_hire);
         double expect = mean_cost > 0 ? 2.0 * sc->budget / mean_cost : 64.0;
         size_t want = expect < 64 ? 64 : expect > 1e6 ? 1000000 : (size_t)expect;
         if (!tier_grow(&ws->tiers[k], want, sc->n_regions))
@@ -138,7 +184,9 @@ static unsigned follower_count(double draw)
     return (unsigned)floor(draw);
 }
 
-/* Draws the attributes of candidate c of tier k (followers, gifted, cost). */
+/* Draws the attributes of candidate c of tier k (followers, gifted, cost,
+ * delivery). The draws the reference model makes come first in the stream, in
+ * its order, so the extensions leave them unchanged. */
 static void draw_candidate(infl_model_ws *ws, uint64_t t, size_t k, size_t c)
 {
     const infl_scenario *sc = ws->sc;
@@ -153,9 +201,39 @@ static void draw_candidate(infl_model_ws *ws, uint64_t t, size_t k, size_t c)
     if (tier->price_per_1k)
         price *= (double)f / 1000.0;
     double fee = infl__dist_draw(&tier->platform_fee, r);
+    double overhead = infl__dist_draw(&tier->overhead_per_hire, r);
+    double post = infl__dist_draw(&tier->post_probability, r);
+    /* A certain post draws nothing, so a tier without the key spends no draw. */
+    bool delivered = post >= 1.0 || infl__rng_uniform(r) < post;
     tw->followers[c] = f;
     tw->gifted[c] = gifted;
-    tw->cost[c] = gifted ? sc->unit_cost : price * (1.0 + fee);
+    tw->delivered[c] = delivered;
+    tw->needed[c] = 0;
+    /* A gifted product is sent whether or not the creator posts; a fee is
+     * paid only for a post (overhead: outreach, contract, shipping, always). */
+    double pay = gifted ? sc->unit_cost : price * (1.0 + fee);
+    tw->cost[c] = pay + overhead;
+    tw->refund[c] = delivered || gifted ? 0.0 : pay;
+}
+
+/* Repeat orders of `customers` customers: Poisson(lambda x customers), from
+ * the stream of candidate c of tier k. */
+static infl_status draw_repeat(infl_model_ws *ws, uint64_t t, size_t k, size_t c, double lambda,
+                               unsigned customers, unsigned *out, infl_error *err)
+{
+    *out = 0;
+    if (!(lambda > 0) || customers == 0)
+        return INFL_OK;
+    double mu = lambda * (double)customers;
+    if (mu > INFL_MODEL_MAX_CONVERSATIONS)
+        return infl_error_add(err, INFL_ELIMIT,
+                              "trial %llu: tier '%s', candidate %zu: %.3g expected repeat orders "
+                              "exceed the limit of %.3g per post",
+                              (unsigned long long)t, ws->sc->tiers[k].name, c, mu,
+                              INFL_MODEL_MAX_CONVERSATIONS);
+    infl__rng_seek(&ws->rng, t, (uint32_t)k, (uint32_t)c, INFL_STREAM_REPEAT);
+    *out = infl__sample_poisson(&ws->rng, mu);
+    return INFL_OK;
 }
 
 /* Simulates the funnel of candidate c of tier k. Fails only when the mean
@@ -173,7 +251,18 @@ static infl_status draw_funnel(infl_model_ws *ws, uint64_t t, size_t k, size_t c
     infl__rng_seek(r, t, (uint32_t)k, (uint32_t)c, INFL_STREAM_FUNNEL);
     double real_share = infl__dist_draw(&tier->real_share, r);
     double reach = infl__dist_draw(&tier->reach_rate, r);
-    double engage = infl__dist_draw(&tier->engagement_rate, r);
+    double engage;
+    o->capped = 0;
+    if (tier->per_follower) {
+        /* A dashboard's engagement per follower e is real_share x reach x
+         * (engagement per viewer): invert it, at most one per viewer. */
+        double e = infl__dist_draw(&tier->engagement_per_follower, r);
+        double viewed = real_share * reach;
+        o->capped = e > viewed;
+        engage = o->capped ? 1.0 : e / viewed;
+    } else {
+        engage = infl__dist_draw(&tier->engagement_rate, r);
+    }
     infl__dist_share_draw(&tier->audience, r, ws->shares);
     double interest = infl__dist_draw(&tier->interest_share, r);
     double cpe = infl__dist_draw(&tier->conversations_per_engagement, r);
@@ -218,52 +307,130 @@ static infl_status draw_funnel(infl_model_ws *ws, uint64_t t, size_t k, size_t c
      * interest p) exactly; I_lost is reported nowhere. */
     o->lost = infl__sample_binomial(r, interest * mk->purchase_rate, o->engagements - shippable);
 
+    o->conversions_direct = 0;
+    o->repeat = 0;
     if (!sc->has_addressable) {
         /* Without overlap N = I for every strategy, so the conversion draw is
          * the same under each; draw it once from the conversion stream. */
         infl__rng_seek(r, t, (uint32_t)k, (uint32_t)c, INFL_STREAM_CONVERSION);
         o->conversions_direct = infl__sample_binomial(r, mk->purchase_rate, o->interested);
+        return draw_repeat(ws, t, k, c, mk->repeat_orders,
+                           o->conversions_direct + o->conversions_wom, &o->repeat, err);
     }
     return INFL_OK;
 }
 
-/* Hires for strategy s in tier k, drawing candidates as needed. */
-static infl_status hire(infl_model_ws *ws, uint64_t t, size_t s, size_t k, infl_error *err)
+/* A creator who did not post: no funnel (and no draw). */
+static void no_funnel(infl_model_ws *ws, size_t k, size_t c)
+{
+    tier_ws *tw = &ws->tiers[k];
+    memset(&tw->out[c], 0, sizeof tw->out[c]);
+    memset(&tw->regional[c * ws->sc->n_regions], 0, ws->sc->n_regions * sizeof *tw->regional);
+}
+
+/*
+ * Offers tier k's candidates, from where its hiring last ended, to strategy s
+ * with `money` to spend, under the scenario's rule; appends the hires and
+ * adds their cost to ws->spent. Draws candidates as needed.
+ */
+static infl_status hire_from(infl_model_ws *ws, uint64_t t, size_t s, size_t k, double money,
+                             infl_error *err)
 {
     const infl_scenario *sc = ws->sc;
     tier_ws *tw = &ws->tiers[k];
-    const infl_strategy *st = &sc->strategies[s];
-    /* Shares are kept as written and may sum to 1 only within 1e-6; dividing
-     * by their sum keeps the total never above the budget. */
-    double allotted = sc->budget * (st->share[k] / st->share_total);
+    const size_t sk = s * sc->n_tiers + k;
+    hire_list *list = &ws->hired[sk];
     /* A relative slack of 1e-12 lets B/c hires through when B is an exact
      * multiple of c but the sum of c rounds a hair above B. */
-    double limit = allotted * (1.0 + 1e-12);
+    double limit = money * (1.0 + 1e-12);
     double spent = 0.0;
-    size_t c = 0;
-    if (allotted > 0) {
+    uint64_t misfits = 0;
+    size_t c = ws->resume[sk];
+    if (money > 0) {
         for (;; c++) {
             if (c == tw->generated) {
+                if (c == INFL_MODEL_MAX_CANDIDATES_PER_TIER)
+                    return infl_error_add(
+                        err, INFL_ELIMIT,
+                        "trial %llu: strategy '%s' would consider more than %llu creators of "
+                        "tier '%s'; lower hiring.max_skips or check the tier's prices",
+                        (unsigned long long)t, sc->strategies[s].name,
+                        (unsigned long long)INFL_MODEL_MAX_CANDIDATES_PER_TIER, sc->tiers[k].name);
                 if (!tier_grow(tw, c + 1, sc->n_regions))
                     return infl_error_add(err, INFL_ENOMEM, "trial %llu: out of memory",
                                           (unsigned long long)t);
                 draw_candidate(ws, t, k, c);
                 tw->generated++;
             }
-            if (!(spent + tw->cost[c] <= limit))
-                break; /* also stops at a NaN cost, which can never fit */
-            if (c == INFL_MODEL_MAX_HIRES_PER_TIER)
+            /* A NaN cost never fits. */
+            if (!(spent + tw->cost[c] <= limit)) {
+                if (sc->hiring_rule == INFL_HIRING_STOP || ++misfits >= sc->max_skips)
+                    break;
+                continue;
+            }
+            if (list->n == INFL_MODEL_MAX_HIRES_PER_TIER)
                 return infl_error_add(
                     err, INFL_ELIMIT,
                     "trial %llu: strategy '%s' would hire more than %llu posts from tier "
                     "'%s'; its budget share is too large for the tier's price",
-                    (unsigned long long)t, st->name,
+                    (unsigned long long)t, sc->strategies[s].name,
                     (unsigned long long)INFL_MODEL_MAX_HIRES_PER_TIER, sc->tiers[k].name);
+            if (!list_push(list, c))
+                return infl_error_add(err, INFL_ENOMEM, "trial %llu: out of memory",
+                                      (unsigned long long)t);
+            tw->needed[c] = 1;
             spent += tw->cost[c];
+            misfits = 0;
         }
     }
-    ws->hires[s * sc->n_tiers + k] = c;
-    ws->spend[s * sc->n_tiers + k] = spent;
+    ws->resume[sk] = c;
+    ws->spent[sk] += spent;
+    return INFL_OK;
+}
+
+/* Hires for strategy s: each tier from its own share, then (hiring.reallocate)
+ * the money left in all of them, offered again largest share first. */
+static infl_status hire(infl_model_ws *ws, uint64_t t, size_t s, infl_error *err)
+{
+    const infl_scenario *sc = ws->sc;
+    const infl_strategy *st = &sc->strategies[s];
+    const size_t nt = sc->n_tiers;
+    infl_status rc;
+    double left = 0.0;
+    for (size_t k = 0; k < nt; k++) {
+        const size_t sk = s * nt + k;
+        ws->hired[sk].n = 0;
+        ws->spent[sk] = 0.0;
+        ws->resume[sk] = 0;
+        /* Shares are kept as written and may sum to 1 only within 1e-6;
+         * dividing by their sum keeps the total never above the budget. */
+        double allotted = sc->budget * (st->share[k] / st->share_total);
+        if ((rc = hire_from(ws, t, s, k, allotted, err)) != INFL_OK)
+            return rc;
+        left += allotted - ws->spent[sk];
+    }
+    if (!sc->reallocate)
+        return INFL_OK;
+    /* Tiers with a share, largest first; ties in tier order (insertion sort:
+     * stable, and there are few tiers). */
+    size_t n = 0;
+    for (size_t k = 0; k < nt; k++) {
+        if (!(st->share[k] > 0))
+            continue;
+        size_t i = n++;
+        while (i > 0 && st->share[ws->order[i - 1]] < st->share[k]) {
+            ws->order[i] = ws->order[i - 1];
+            i--;
+        }
+        ws->order[i] = k;
+    }
+    for (size_t i = 0; i < n && left > 0; i++) {
+        const size_t k = ws->order[i], sk = s * nt + k;
+        double before = ws->spent[sk];
+        if ((rc = hire_from(ws, t, s, k, left, err)) != INFL_OK)
+            return rc;
+        left -= ws->spent[sk] - before;
+    }
     return INFL_OK;
 }
 
@@ -280,48 +447,68 @@ static double ratio(double num, double den)
     return den > 0 ? num / den : NAN;
 }
 
+/* The per-trial market: purchase rate, word-of-mouth factor, market size and
+ * the repeat-order rate, in that order in the trial's market stream. */
+static infl_status draw_market(infl_model_ws *ws, uint64_t t, infl_market_draw *mk,
+                               unsigned *addressable, infl_error *err)
+{
+    const infl_scenario *sc = ws->sc;
+    infl_rng *r = &ws->rng;
+    infl__rng_seek(r, t, 0, 0, INFL_STREAM_MARKET);
+    mk->purchase_rate = infl__dist_draw(&sc->purchase_rate, r);
+    mk->wom_purchase_factor = infl__dist_draw(&sc->wom_purchase_factor, r);
+    if (isnan(mk->purchase_rate) || isnan(mk->wom_purchase_factor))
+        return infl_error_add(err, INFL_EINTERNAL, "trial %llu: the market was drawn as NaN",
+                              (unsigned long long)t);
+    mk->addressable = NAN;
+    *addressable = 0;
+    if (sc->has_addressable) {
+        *addressable = follower_count(infl__dist_draw(&sc->addressable, r));
+        mk->addressable = *addressable;
+    }
+    mk->repeat_orders = infl__dist_draw(&sc->repeat_orders, r);
+    if (isnan(mk->repeat_orders))
+        return infl_error_add(err, INFL_EINTERNAL, "trial %llu: repeat orders were drawn as NaN",
+                              (unsigned long long)t);
+    return INFL_OK;
+}
+
 infl_status infl__model_trial(infl_model_ws *ws, uint64_t t, double *rows, infl_market_draw *market,
                               infl_error *err)
 {
     const infl_scenario *sc = ws->sc;
-    const size_t n_metrics = infl__metrics_count(sc);
+    const size_t n_metrics = infl__metrics_count(sc), nt = sc->n_tiers;
     infl_rng *r = &ws->rng;
     infl_status rc;
 
-    infl__rng_seek(r, t, 0, 0, INFL_STREAM_MARKET);
     infl_market_draw mk;
-    mk.purchase_rate = infl__dist_draw(&sc->purchase_rate, r);
-    mk.wom_purchase_factor = infl__dist_draw(&sc->wom_purchase_factor, r);
-    if (isnan(mk.purchase_rate) || isnan(mk.wom_purchase_factor))
-        return infl_error_add(err, INFL_EINTERNAL, "trial %llu: the market was drawn as NaN",
-                              (unsigned long long)t);
-    mk.addressable = NAN;
     unsigned addressable = 0;
-    if (sc->has_addressable) {
-        addressable = follower_count(infl__dist_draw(&sc->addressable, r));
-        mk.addressable = addressable;
-    }
+    if ((rc = draw_market(ws, t, &mk, &addressable, err)) != INFL_OK)
+        return rc;
     *market = mk;
 
-    for (size_t k = 0; k < sc->n_tiers; k++) {
+    for (size_t k = 0; k < nt; k++) {
         ws->tiers[k].generated = 0;
         ws->tiers[k].funneled = 0;
     }
     for (size_t s = 0; s < sc->n_strategies; s++)
-        for (size_t k = 0; k < sc->n_tiers; k++)
-            if ((rc = hire(ws, t, s, k, err)) != INFL_OK)
-                return rc;
+        if ((rc = hire(ws, t, s, err)) != INFL_OK)
+            return rc;
 
-    /* The funnel of every candidate some strategy hires, once. */
-    for (size_t k = 0; k < sc->n_tiers; k++) {
-        size_t most = 0;
-        for (size_t s = 0; s < sc->n_strategies; s++)
-            if (ws->hires[s * sc->n_tiers + k] > most)
-                most = ws->hires[s * sc->n_tiers + k];
-        for (size_t c = 0; c < most; c++)
+    /* The funnel of every candidate some strategy hired, once. */
+    for (size_t k = 0; k < nt; k++) {
+        tier_ws *tw = &ws->tiers[k];
+        for (size_t c = 0; c < tw->generated; c++) {
+            if (!tw->needed[c])
+                continue;
+            if (!tw->delivered[c]) {
+                no_funnel(ws, k, c);
+                continue;
+            }
             if ((rc = draw_funnel(ws, t, k, c, &mk, err)) != INFL_OK)
                 return rc;
-        ws->tiers[k].funneled = most;
+            tw->funneled++;
+        }
     }
 
     for (size_t s = 0; s < sc->n_strategies; s++) {
@@ -329,16 +516,24 @@ infl_status infl__model_trial(infl_model_ws *ws, uint64_t t, double *rows, infl_
         memset(row, 0, n_metrics * sizeof *row);
         double hires = 0, gifted = 0, spend = 0, reach = 0, eng = 0, ship = 0, interested = 0;
         double distinct = 0, conv = 0, wom = 0, c_direct = 0, c_wom = 0, lost = 0;
+        double undelivered = 0, refunded = 0, capped = 0, repeat = 0;
         unsigned seen = 0; /* distinct interested people reached so far (overlap) */
-        for (size_t k = 0; k < sc->n_tiers; k++) {
+        for (size_t k = 0; k < nt; k++) {
             const tier_ws *tw = &ws->tiers[k];
-            size_t h = ws->hires[s * sc->n_tiers + k];
-            hires += (double)h;
-            spend += ws->spend[s * sc->n_tiers + k];
-            row[infl__metrics_tier_hires(k)] = (double)h;
-            for (size_t c = 0; c < h; c++) {
+            const hire_list *list = &ws->hired[s * nt + k];
+            double tier_refund = 0;
+            hires += (double)list->n;
+            row[infl__metrics_tier_hires(k)] = (double)list->n;
+            for (size_t i = 0; i < list->n; i++) {
+                const size_t c = list->idx[i];
                 const hire_outcome *o = &tw->out[c];
                 gifted += tw->gifted[c];
+                if (!tw->delivered[c]) {
+                    undelivered += 1;
+                    tier_refund += tw->refund[c];
+                    continue;
+                }
+                capped += o->capped;
                 reach += o->viewers;
                 eng += o->engagements;
                 ship += o->shippable;
@@ -348,11 +543,12 @@ infl_status infl__model_trial(infl_model_ws *ws, uint64_t t, double *rows, infl_
                 c_wom += o->conversions_wom;
                 lost += o->lost;
                 const unsigned *regional = &tw->regional[c * sc->n_regions];
-                for (size_t i = 0; i < sc->n_regions; i++)
-                    row[infl__metrics_region_engagements(sc, i)] += regional[i];
+                for (size_t j = 0; j < sc->n_regions; j++)
+                    row[infl__metrics_region_engagements(sc, j)] += regional[j];
                 if (!sc->has_addressable) {
                     distinct += o->interested;
                     c_direct += o->conversions_direct;
+                    repeat += o->repeat;
                     continue;
                 }
                 /* Overlap: of min(I, M) people this post reaches, how many are
@@ -362,12 +558,26 @@ infl_status infl__model_trial(infl_model_ws *ws, uint64_t t, double *rows, infl_
                 unsigned fresh = infl__sample_hypergeometric(r, addressable - seen, seen, drawn);
                 seen += fresh;
                 distinct += fresh;
-                c_direct += infl__sample_binomial(r, mk.purchase_rate, fresh);
+                unsigned bought = infl__sample_binomial(r, mk.purchase_rate, fresh);
+                c_direct += bought;
+                unsigned again;
+                if ((rc = draw_repeat(ws, t, k, c, mk.repeat_orders, bought + o->conversions_wom,
+                                      &again, err)) != INFL_OK)
+                    return rc;
+                repeat += again;
             }
+            /* Fees of posts not delivered return at the end, unspent. */
+            double tier_spend = ws->spent[s * nt + k] - tier_refund;
+            row[infl__metrics_tier_spend(sc, k)] = tier_spend;
+            spend += tier_spend;
+            refunded += tier_refund;
         }
         double conversions = c_direct + c_wom;
         double revenue = conversions * sc->price;
         double profit = revenue - conversions * sc->unit_cost - spend;
+        /* orders x (price - unit cost) - spend, written so that it is profit
+         * itself, to the last bit, when there are no repeat orders. */
+        double ltv_profit = profit + repeat * (sc->price - sc->unit_cost);
         row[INFL_M_HIRES] = hires;
         row[INFL_M_GIFTED_HIRES] = gifted;
         row[INFL_M_SPEND] = spend;
@@ -388,6 +598,13 @@ infl_status infl__model_trial(infl_model_ws *ws, uint64_t t, double *rows, infl_
         row[INFL_M_ROI] = ratio(profit, spend);
         row[INFL_M_COST_PER_ENGAGEMENT] = ratio(spend, eng);
         row[INFL_M_COST_PER_ACQUISITION] = ratio(spend, conversions);
+        row[INFL_M_UNDELIVERED] = undelivered;
+        row[INFL_M_REFUNDED_FEES] = refunded;
+        row[INFL_M_CAPPED_ENGAGEMENT] = capped;
+        row[INFL_M_ORDERS] = conversions + repeat;
+        row[INFL_M_LTV_REVENUE] = revenue + repeat * sc->price;
+        row[INFL_M_LTV_PROFIT] = ltv_profit;
+        row[INFL_M_LTV_ROI] = ratio(ltv_profit, spend);
     }
     return INFL_OK;
 }

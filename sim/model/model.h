@@ -1,6 +1,7 @@
 /*
  * model.h — one trial of the campaign model: the market draw, each tier's
- * candidates, hiring under every strategy's budget shares, the audience funnel
+ * candidates, hiring under every strategy's budget shares (and the hiring
+ * rule), the audience funnel
  * of every hire, overlap, and conversions. Writes one row of metrics per
  * strategy. The workspace holds everything a trial needs, so the trial itself
  * allocates nothing once the workspace has grown to the scenario's size.
@@ -16,6 +17,9 @@
 /* Most hires one tier may make in one trial (a guard against a budget that is
  * enormous next to a post's price, which would exhaust memory). */
 #define INFL_MODEL_MAX_HIRES_PER_TIER UINT64_C(10000000)
+/* Most candidates one tier may show in one trial (hires and creators passed
+ * over under `hiring.rule: skip`): the same guard for the memory they take. */
+#define INFL_MODEL_MAX_CANDIDATES_PER_TIER UINT64_C(20000000)
 /* Largest mean number of word-of-mouth conversations one post may start: GSL's
  * Poisson sampler returns 32-bit counts and misbehaves beyond about 2^31. */
 #define INFL_MODEL_MAX_CONVERSATIONS 2.0e9
@@ -26,7 +30,8 @@ typedef struct infl_model_ws infl_model_ws;
 typedef struct {
     double purchase_rate;
     double wom_purchase_factor;
-    double addressable; /* NaN when the market is unlimited */
+    double addressable;   /* NaN when the market is unlimited */
+    double repeat_orders; /* mean further orders per customer (lambda) */
 } infl_market_draw;
 
 /* Returns a workspace for scenario sc (which must outlive it), or NULL if out

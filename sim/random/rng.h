@@ -27,11 +27,13 @@
 
 /* What a stream is used for; part of the counter, so streams never overlap. */
 typedef enum {
-    INFL_STREAM_MARKET = 0,     /* per trial: purchase rate, word-of-mouth factor, market size */
-    INFL_STREAM_ATTRIBUTES = 1, /* per candidate: followers, gifted, price, platform fee */
-    INFL_STREAM_FUNNEL = 2,     /* per hired candidate: rates and the audience funnel */
+    INFL_STREAM_MARKET = 0, /* per trial: purchase rate, word-of-mouth factor, market size */
+    INFL_STREAM_ATTRIBUTES =
+        1,                  /* per candidate: followers, gifted, price, fee, overhead, delivery */
+    INFL_STREAM_FUNNEL = 2, /* per hired candidate: rates and the audience funnel */
     INFL_STREAM_CONVERSION = 3, /* per hire and strategy: overlap draw and direct sales */
     INFL_STREAM_BOOTSTRAP = 4,  /* the optimiser's bootstrap resamples (trial = resample) */
+    INFL_STREAM_REPEAT = 5,     /* per hire (and strategy, with overlap): repeat orders */
 } infl_stream_purpose;
 
 /* Largest trial index + 1 and tier count that fit the counter layout. */

@@ -253,6 +253,12 @@ char *infl_scenario_resolved_yaml(const infl_scenario *sc)
         put(&b, ", shippable: %s}\n", sc->regions[i].shippable ? "true" : "false");
     }
     put(&b, "product:\n  price: %s\n  unit_cost: %s\n", num(x, sc->price), num(y, sc->unit_cost));
+    put(&b, "  repeat_orders: ");
+    put_dist(&b, &sc->repeat_orders);
+    put(&b, "\n  horizon_months: %s\n", num(x, sc->horizon_months));
+    put(&b, "hiring:\n  rule: %s\n  max_skips: %llu\n  reallocate: %s\n",
+        sc->hiring_rule == INFL_HIRING_STOP ? "stop" : "skip", (unsigned long long)sc->max_skips,
+        sc->reallocate ? "true" : "false");
     put(&b, "market:\n  purchase_rate: ");
     put_dist(&b, &sc->purchase_rate);
     put(&b, "\n");
@@ -278,9 +284,12 @@ char *infl_scenario_resolved_yaml(const infl_scenario *sc)
             {"gifted_share", &t->gifted_share},
             {"real_share", &t->real_share},
             {"reach_rate", &t->reach_rate},
-            {"engagement_rate", &t->engagement_rate},
+            {t->per_follower ? "engagement_per_follower" : "engagement_rate",
+             t->per_follower ? &t->engagement_per_follower : &t->engagement_rate},
             {"interest_share", &t->interest_share},
             {"conversations_per_engagement", &t->conversations_per_engagement},
+            {"overhead_per_hire", &t->overhead_per_hire},
+            {"post_probability", &t->post_probability},
         };
         put(&b, "  %s:\n", t->name);
         for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {

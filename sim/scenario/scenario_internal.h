@@ -25,11 +25,27 @@ typedef struct {
     infl_dist gifted_share;
     infl_dist real_share;
     infl_dist reach_rate;
+    /* Exactly one of the two is given: engagement_rate is per viewer; with
+     * per_follower set, engagement_per_follower holds the dashboard figure and
+     * a hire's rate per viewer is min(1, e / (real_share * reach_rate)). */
     infl_dist engagement_rate;
+    infl_dist engagement_per_follower;
+    bool per_follower;
     infl_share_dist audience; /* n = number of regions */
     infl_dist interest_share;
     infl_dist conversations_per_engagement;
+    infl_dist overhead_per_hire; /* money per hire on top of the fee; gifted hires pay it too */
+    infl_dist post_probability;  /* chance that a hired creator delivers the post */
 } infl_tier;
+
+/* How a tier's candidates are hired (docs/model.md, "Hiring"). */
+typedef enum {
+    INFL_HIRING_STOP, /* the reference rule: the first candidate that does not fit ends the tier */
+    INFL_HIRING_SKIP, /* a misfit is passed over; max_skips misfits in a row end the tier */
+} infl_hiring_rule;
+
+/* Most consecutive misfits a scenario may allow under `skip`. */
+#define INFL_MAX_SKIPS_LIMIT 100000u
 
 typedef struct {
     char *name;
@@ -54,6 +70,11 @@ struct infl_scenario {
     infl_region *regions;
     double price;
     double unit_cost;
+    infl_dist repeat_orders; /* mean further orders of a converted customer (per trial) */
+    double horizon_months;   /* the horizon repeat_orders counts over; a label */
+    infl_hiring_rule hiring_rule;
+    uint64_t max_skips;
+    bool reallocate; /* pool every tier's leftover and offer it again, largest share first */
     infl_dist purchase_rate;
     infl_dist wom_purchase_factor;
     bool has_addressable;

@@ -31,6 +31,10 @@
 /* Shares (audience, allocation) must sum to 1 within this. */
 #define SHARE_TOLERANCE 1e-6
 #define MAX_BUDGET 1e15
+/* Defaults of the extensions (docs/model.md): a buyer passes over a creator
+ * who does not fit and gives up after 25 in a row. */
+#define DEFAULT_MAX_SKIPS 25
+#define DEFAULT_HORIZON_MONTHS 12.0
 
 typedef struct {
     infl_error *err;
@@ -50,6 +54,10 @@ static const range NONNEGATIVE = {0.0, INFINITY, false, true, ">= 0"};
 static const range FEE = {0.0, 1.0, false, false, "in [0, 1]"};
 /* Counts are floored, at least 1, and capped at 4294967295 when drawn (docs/model.md). */
 static const range COUNT = {0.0, INFINITY, true, true, "> 0"};
+/* Mean further orders per customer: a thousand over any horizon is already
+ * beyond any product; the bound keeps Poisson means within the sampler's range. */
+static const range REPEATS = {0.0, 1000.0, false, false, "in [0, 1000]"};
+static const range HORIZON = {0.0, 1200.0, true, false, "in (0, 1200]"};
 
 __attribute__((format(printf, 4, 5))) static void fault(loader *L, const infl_node *at,
                                                         const char *path, const char *fmt, ...)
@@ -654,6 +662,110 @@ static void parse_regions(loader *L, const infl_node *n, infl_scenario *sc)
         fault(L, n, "regions", "at least one region must be shippable (got none)");
 }
 
+/* Upper end of a distribution's support, for range messages. */
+static double support_hi(const infl_dist *d)
+{
+    double lo, hi;
+    infl__dist_support(d, &lo, &hi);
+    return hi;
+}
+
+/*
+ * A tier's engagement: exactly one of engagement_rate (per viewer, the model's
+ * own rate) and engagement_per_follower (what dashboards quote). The two are
+ * easy to confuse, and the mistake costs a factor of 3 to 6 in sales, so a
+ * per-follower figure that cannot be one (its mean would make more than one
+ * engagement per viewer) is refused with the form that was probably meant.
+ * Needs real_share and reach_rate parsed (t's fields; a fault there leaves
+ * them zero and the cross-check is skipped).
+ */
+static void parse_engagement(loader *L, const infl_node *n, const char *path, infl_tier *t)
+{
+    char sub[PATH_LEN];
+    const infl_node *rate = infl__yaml_tree_get(n, "engagement_rate");
+    const infl_node *epf = infl__yaml_tree_get(n, "engagement_per_follower");
+    if (rate && epf) {
+        join(sub, path, "engagement_per_follower");
+        fault(L, epf, sub,
+              "give either engagement_rate (per viewer) or engagement_per_follower (as "
+              "dashboards quote it), not both");
+        return;
+    }
+    if (!rate && !epf) {
+        join(sub, path, "engagement_rate");
+        if (misspelt(n, "engagement_rate") || misspelt(n, "engagement_per_follower"))
+            L->faults++; /* reported as an unknown key with a suggestion */
+        else
+            fault(L, n, sub,
+                  "required key is missing (or give engagement_per_follower, the rate "
+                  "dashboards quote)");
+        return;
+    }
+    if (rate) {
+        join(sub, path, "engagement_rate");
+        parse_dist(L, rate, sub, &RATE, &t->engagement_rate);
+        return;
+    }
+    join(sub, path, "engagement_per_follower");
+    t->per_follower = true;
+    size_t before = L->faults;
+    if (!parse_dist(L, epf, sub, &NONNEGATIVE, &t->engagement_per_follower))
+        return;
+    double hi = support_hi(&t->engagement_per_follower);
+    double e = infl__dist_mean(&t->engagement_per_follower);
+    if (hi > 1.0 && hi <= 100.0) {
+        fault(L, epf, sub,
+              "must be a fraction in [0, 1] (got values up to %g); if the dashboard quoted "
+              "%g %%, write %g",
+              hi, e, e / 100.0);
+        return;
+    }
+    if (hi > 1.0) {
+        fault(L, epf, sub, "must be a fraction in [0, 1] (got values up to %g)", hi);
+        return;
+    }
+    if (L->faults != before)
+        return;
+    double rho = infl__dist_mean(&t->real_share), r = infl__dist_mean(&t->reach_rate);
+    double viewers = rho * r;
+    if (viewers > 0 && e / viewers > 1.0)
+        fault(L, epf, sub,
+              "a mean of %g engagements per follower, with %g of followers seeing a post "
+              "(real_share %g x reach_rate %g), means %.3g engagements per viewer, more than "
+              "one; this is probably the share of viewers who engage: write it as "
+              "engagement_rate: %g",
+              e, viewers, rho, r, e / viewers, e);
+}
+
+/* The optional `hiring` section: the rule, its misfit limit, reallocation. */
+static void parse_hiring(loader *L, const infl_node *root, infl_scenario *sc)
+{
+    sc->hiring_rule = INFL_HIRING_SKIP;
+    sc->max_skips = DEFAULT_MAX_SKIPS;
+    sc->reallocate = false;
+    const infl_node *n = infl__yaml_tree_get(root, "hiring");
+    if (n == NULL || !expect_kind(L, n, "hiring", INFL_NODE_MAP))
+        return;
+    static const char *const allowed[] = {"rule", "max_skips", "reallocate", NULL};
+    check_keys(L, n, "hiring", allowed);
+    const infl_node *v;
+    if ((v = infl__yaml_tree_get(n, "rule")) != NULL) {
+        if (v->kind == INFL_NODE_SCALAR && !strcmp(v->text, "skip"))
+            sc->hiring_rule = INFL_HIRING_SKIP;
+        else if (v->kind == INFL_NODE_SCALAR && !strcmp(v->text, "stop"))
+            sc->hiring_rule = INFL_HIRING_STOP;
+        else
+            fault(L, v, "hiring.rule",
+                  "must be skip (pass over a creator who does not fit) or stop (the first "
+                  "who does not fit ends the tier) (got %s)",
+                  infl__yaml_tree_describe(v, (char[96]){0}, 96));
+    }
+    if ((v = infl__yaml_tree_get(n, "max_skips")) != NULL)
+        parse_uint64(L, v, "hiring.max_skips", 1, INFL_MAX_SKIPS_LIMIT, &sc->max_skips);
+    if ((v = infl__yaml_tree_get(n, "reallocate")) != NULL)
+        parse_bool(L, v, "hiring.reallocate", &sc->reallocate);
+}
+
 static void parse_tier(loader *L, const infl_node_pair *p, infl_tier *t, const infl_scenario *sc,
                        bool regions_ok)
 {
@@ -679,9 +791,12 @@ static void parse_tier(loader *L, const infl_node_pair *p, infl_tier *t, const i
                                           "real_share",
                                           "reach_rate",
                                           "engagement_rate",
+                                          "engagement_per_follower",
                                           "audience",
                                           "interest_share",
                                           "conversations_per_engagement",
+                                          "overhead_per_hire",
+                                          "post_probability",
                                           NULL};
     check_keys(L, n, path, allowed);
 
@@ -697,10 +812,11 @@ static void parse_tier(loader *L, const infl_node_pair *p, infl_tier *t, const i
         {"gifted_share", &t->gifted_share, &RATE, false, 0.0},
         {"real_share", &t->real_share, &RATE, false, 1.0},
         {"reach_rate", &t->reach_rate, &RATE, true, 0},
-        {"engagement_rate", &t->engagement_rate, &RATE, true, 0},
         {"interest_share", &t->interest_share, &RATE, true, 0},
         {"conversations_per_engagement", &t->conversations_per_engagement, &NONNEGATIVE, false,
          0.0},
+        {"overhead_per_hire", &t->overhead_per_hire, &NONNEGATIVE, false, 0.0},
+        {"post_probability", &t->post_probability, &RATE, false, 1.0},
     };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         const infl_node *v = infl__yaml_tree_get(n, fields[i].key);
@@ -730,6 +846,8 @@ static void parse_tier(loader *L, const infl_node_pair *p, infl_tier *t, const i
         t->price_per_1k = per1k != NULL;
         parse_dist(L, price ? price : per1k, sub, &POSITIVE, &t->price);
     }
+
+    parse_engagement(L, n, path, t);
 
     const infl_node *aud = infl__yaml_tree_get(n, "audience");
     join(sub, path, "audience");
@@ -858,9 +976,9 @@ static infl_status resolve(loader *L, const infl_node *root, infl_scenario *sc)
 {
     if (!expect_kind(L, root, "(top level)", INFL_NODE_MAP))
         return INFL_EINVAL;
-    static const char *const top[] = {"name",     "description", "seed",       "trials",
-                                      "currency", "budget",      "regions",    "product",
-                                      "market",   "tiers",       "strategies", NULL};
+    static const char *const top[] = {"name",   "description", "seed",    "trials", "currency",
+                                      "budget", "regions",     "product", "market", "hiring",
+                                      "tiers",  "strategies",  NULL};
     check_keys(L, root, "", top);
     const infl_node *n;
 
@@ -884,6 +1002,8 @@ static infl_status resolve(loader *L, const infl_node *root, infl_scenario *sc)
         return infl_error_add(L->err, INFL_ENOMEM, "out of memory");
 
     static const range BUDGET = {0.0, MAX_BUDGET, true, false, "in (0, 1e15]"};
+    sc->repeat_orders = infl__dist_constant(0.0);
+    sc->horizon_months = DEFAULT_HORIZON_MONTHS;
     if ((n = require(L, root, "", "budget")) != NULL)
         parse_ranged(L, n, "budget", &BUDGET, &sc->budget);
 
@@ -895,14 +1015,20 @@ static infl_status resolve(loader *L, const infl_node *root, infl_scenario *sc)
 
     if ((n = require(L, root, "", "product")) != NULL &&
         expect_kind(L, n, "product", INFL_NODE_MAP)) {
-        static const char *const allowed[] = {"price", "unit_cost", NULL};
+        static const char *const allowed[] = {"price", "unit_cost", "repeat_orders",
+                                              "horizon_months", NULL};
         check_keys(L, n, "product", allowed);
         const infl_node *v;
         if ((v = require(L, n, "product", "price")) != NULL)
             parse_ranged(L, v, "product.price", &POSITIVE, &sc->price);
         if ((v = require(L, n, "product", "unit_cost")) != NULL)
             parse_ranged(L, v, "product.unit_cost", &POSITIVE, &sc->unit_cost);
+        if ((v = infl__yaml_tree_get(n, "repeat_orders")) != NULL)
+            parse_dist(L, v, "product.repeat_orders", &REPEATS, &sc->repeat_orders);
+        if ((v = infl__yaml_tree_get(n, "horizon_months")) != NULL)
+            parse_ranged(L, v, "product.horizon_months", &HORIZON, &sc->horizon_months);
     }
+    parse_hiring(L, root, sc);
 
     sc->wom_purchase_factor = infl__dist_constant(0.5);
     if ((n = require(L, root, "", "market")) != NULL &&

@@ -35,13 +35,15 @@ TIMEOUT = 120
 CONTRACT_METRICS = [
     "hires", "spend", "unspent", "reach", "engagements", "shippable_engagements",
     "interested", "conversations", "conversions_direct", "conversions_wom", "conversions",
-    "lost_conversions", "revenue", "profit", "roi",
+    "lost_conversions", "revenue", "profit", "roi", "undelivered", "refunded_fees",
+    "capped_engagement", "orders", "ltv_revenue", "ltv_profit", "ltv_roi",
 ]
 # Ratios: NaN where the denominator is zero; (numerator, denominator).
 RATIOS = {
     "roi": ("profit", "spend"),
     "cost_per_acquisition": ("spend", "conversions"),
     "cost_per_engagement": ("spend", "engagements"),
+    "ltv_roi": ("ltv_profit", "spend"),
 }
 SUMMARY_COLUMNS = ["metric", "mean", "sd", "se", "min", "max", "q01", "q05", "q10", "q25",
                    "q50", "q75", "q90", "q95", "q99", "p_zero", "n", "n_missing",
@@ -191,7 +193,8 @@ def check_datasets(tag, f, trials, tiers):
     order = sorted(groups, key=lambda g: int(f["strategies"][g].attrs.get("index", -1)))
     C.check(f"{tag}: /strategy in the order of the groups' index attributes", order == names,
             f"{order} vs {names}")
-    expected = CONTRACT_METRICS + [f"hires_{t}" for t in tiers]
+    expected = (CONTRACT_METRICS + [f"hires_{t}" for t in tiers]
+                + [f"spend_{t}" for t in tiers])
     for s in names:
         gt = f[f"strategies/{s}/trials"]
         missing = [m for m in expected if m not in gt]
@@ -312,6 +315,25 @@ def check_identities(tag, f, s, tr, tiers, price, unit_cost, budget, has_address
     hsum = sum(tr[f"hires_{t}"].astype(np.int64) for t in tiers if f"hires_{t}" in tr)
     C.check(f"{tag}: {s}: hires == sum of hires_<tier>",
             np.array_equal(tr["hires"].astype(np.int64), hsum))
+    ssum = sum(tr[f"spend_{t}"].astype(np.float64) for t in tiers if f"spend_{t}" in tr)
+    C.check(f"{tag}: {s}: spend == sum of spend_<tier>",
+            close(spend, ssum, 1e-12, 1e-9 * budget), worst(spend, ssum))
+    if "orders" in tr:
+        orders = tr["orders"].astype(np.int64)
+        C.check(f"{tag}: {s}: orders >= conversions", bool(np.all(orders >= conv)))
+        C.check(f"{tag}: {s}: undelivered <= hires",
+                bool(np.all(tr["undelivered"][()] <= tr["hires"][()])))
+        C.check(f"{tag}: {s}: 0 <= refunded_fees <= unspent",
+                bool(np.all(tr["refunded_fees"][()] >= 0)
+                     and np.all(tr["refunded_fees"][()] <= tr["unspent"][()] + 1e-9 * budget)))
+    if unit_cost is not None and price is not None and "orders" in tr:
+        want = orders * (price - unit_cost) - spend
+        C.check(f"{tag}: {s}: ltv_profit == orders*(price-unit_cost) - spend",
+                close(tr["ltv_profit"], want, 1e-9, 1e-9 * budget), worst(tr["ltv_profit"], want))
+        want = orders * price
+        C.check(f"{tag}: {s}: ltv_revenue == orders*price",
+                close(tr["ltv_revenue"], want, 1e-9, 1e-9 * budget),
+                worst(tr["ltv_revenue"], want))
     if unit_cost is not None and price is not None:
         want = conv * price - conv * unit_cost - spend
         C.check(f"{tag}: {s}: profit == revenue - conversions*unit_cost - spend",
