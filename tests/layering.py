@@ -45,6 +45,7 @@ PUBLIC = {
     "objective.h": "study",
     "plan.h": "study",
     "study.h": "study",
+    "unspent.h": "study",
     "h5.h": "h5",
     "pipeline.h": "pipeline",
     "influsim.h": TOP,

@@ -14,6 +14,7 @@
 #include "influsim/checkpoint.h"
 #include "influsim/engine.h"
 #include "influsim/study.h"
+#include "influsim/unspent.h"
 #include "influsim/sweep.h"
 #include "influsim/plan.h"
 #include "influsim/objective.h"

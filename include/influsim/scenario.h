@@ -81,6 +81,8 @@ const char *infl_scenario_currency(const infl_scenario *sc);
 uint64_t infl_scenario_seed(const infl_scenario *sc);
 uint64_t infl_scenario_trials(const infl_scenario *sc);
 double infl_scenario_budget(const infl_scenario *sc);
+/* The horizon product.repeat_orders counts over, in months (a label). */
+double infl_scenario_horizon_months(const infl_scenario *sc);
 size_t infl_scenario_strategy_count(const infl_scenario *sc);
 const char *infl_scenario_strategy_name(const infl_scenario *sc, size_t i);
 /* The budget share strategy s gives tier `tier` (NaN if either is out of range). */

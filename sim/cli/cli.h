@@ -158,13 +158,20 @@ typedef struct {
     unsigned threads;
     double wall_seconds;
     bool complete;
+    /* The scenario run, for notes that need its keys (unspent money, the
+     * horizon of repeat orders); NULL where only the file is at hand. */
+    const infl_scenario *sc;
 } infl_report_header;
 
 /* The header of a run's report: the scenario's name, currency, trials and
  * seed, and what the run r did (trials done, threads, wall time, stopped). */
 infl_report_header infl_report_header_of(const infl_scenario *sc, const infl_pipeline_result *r);
-/* Prints the summary tables (per strategy, and P(A > B)) to out. */
+/* Prints the summary tables (per strategy, lifetime value where there are
+ * repeat orders, and P(A > B)) to out. */
 void infl_report_print(FILE *out, const infl_report_header *h, const infl_summary *sm);
+/* Prints a warning on stderr for each strategy that leaves more than 5 % of
+ * the budget unspent on average, naming the cause (influsim/unspent.h). */
+void infl_report_warn_unspent(const infl_scenario *sc, const infl_summary *sm);
 /* Prints, per strategy, every metric: mean, its standard error, 5/50/95 %,
  * the total (or for ratios the ratio of totals), P(0), trials missing, units. */
 void infl_report_print_metrics(FILE *out, const infl_summary *sm);

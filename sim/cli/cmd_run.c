@@ -325,6 +325,8 @@ static int report_run(const run_options *o, const run_state *s)
             infl_report_print_metrics(stdout, s->result.summary);
         printf("\nresults written to %s\n", output);
     }
+    if (s->result.summary != NULL)
+        infl_report_warn_unspent(s->sc, s->result.summary);
     if (stats->stopped)
         fprintf(stderr,
                 "influsim: interrupted: %llu of %llu trials written to %s (complete = false)\n",

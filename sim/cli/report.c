@@ -5,6 +5,8 @@
  */
 #include "cli.h"
 
+#include "influsim/unspent.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -42,7 +44,8 @@ infl_report_header infl_report_header_of(const infl_scenario *sc, const infl_pip
                                 .seed = infl_scenario_seed(sc),
                                 .threads = r->stats.threads,
                                 .wall_seconds = r->wall_seconds,
-                                .complete = !r->stats.stopped};
+                                .complete = !r->stats.stopped,
+                                .sc = sc};
 }
 
 /* The line above the tables: scenario, trials, seed, threads, time. */
@@ -60,6 +63,14 @@ static void print_title(FILE *out, const infl_report_header *h)
             h->threads == 1 ? "" : "s", h->wall_seconds, h->complete ? "" : "  (INCOMPLETE)");
 }
 
+/* v rounded to its standard error se, right-aligned in width. */
+static void estimate_cell(FILE *out, int width, double v, double se)
+{
+    char buf[64];
+    infl_cli_format_estimate(buf, sizeof buf, v, se);
+    fprintf(out, " %*s", width, buf);
+}
+
 /* Strategy s's row of the main table, its name in nw characters. */
 static void print_strategy(FILE *out, const infl_summary *sm, size_t s, int nw)
 {
@@ -69,28 +80,77 @@ static void print_strategy(FILE *out, const infl_summary *sm, size_t s, int nw)
         fprintf(out, " (no conversions metric)\n");
         return;
     }
-    cell(out, 12, 2, c->mean);
+    char se[32];
+    estimate_cell(out, 10, c->mean, c->se);
+    infl_cli_format_se(se, sizeof se, c->se);
     if (isnan(c->se))
         fprintf(out, " %8s", "");
     else
-        fprintf(out, " (%6.2f)", c->se);
-    cell(out, 7, 0, c->q[1]);
-    cell(out, 7, 0, c->q[4]);
-    cell(out, 7, 0, c->q[7]);
-    cell(out, 7, 3, c->p_zero);
-    cell(out, 11, 0, stat_or_nan(sm, s, "spend", 0));
+        fprintf(out, " (%6s)", se);
+    cell(out, 6, 0, c->q[1]);
+    cell(out, 6, 0, c->q[4]);
+    cell(out, 6, 0, c->q[7]);
+    cell(out, 6, 3, c->p_zero);
+    cell(out, 9, 0, stat_or_nan(sm, s, "spend", 0));
+    cell(out, 8, 0, stat_or_nan(sm, s, "unspent", 0));
     cell(out, 7, 1, stat_or_nan(sm, s, "hires", 0));
-    cell(out, 7, 2, stat_or_nan(sm, s, "roi", 1));
-    cell(out, 10, 2, stat_or_nan(sm, s, "cost_per_acquisition", 1));
-    cell(out, 7, 2, stat_or_nan(sm, s, "lost_conversions", 0));
+    cell(out, 6, 2, stat_or_nan(sm, s, "roi", 1));
+    cell(out, 9, 2, stat_or_nan(sm, s, "cost_per_acquisition", 1));
+    cell(out, 6, 2, stat_or_nan(sm, s, "lost_conversions", 0));
     fputc('\n', out);
+}
+
+/* Whether any strategy has repeat orders (orders beyond first purchases). */
+static bool has_repeat_orders(const infl_summary *sm)
+{
+    for (size_t s = 0; s < sm->n_strategies; s++) {
+        const infl_stat *o = infl_summary_stat(sm, s, "orders");
+        const infl_stat *c = infl_summary_stat(sm, s, "conversions");
+        if (o && c && o->mean > c->mean)
+            return true;
+    }
+    return false;
+}
+
+/* Lifetime value: orders, lifetime revenue, profit and ROI per strategy,
+ * each mean rounded to its standard error. */
+static void print_lifetime(FILE *out, const infl_report_header *h, const infl_summary *sm, int nw)
+{
+    if (h->sc != NULL)
+        fprintf(out, "\nlifetime value (first purchases and repeat orders over %g months):\n",
+                infl_scenario_horizon_months(h->sc));
+    else
+        fprintf(out, "\nlifetime value (first purchases and repeat orders):\n");
+    fprintf(out, "%-*s %10s %8s %12s %12s %10s %8s\n", nw, "strategy", "orders", "(se)", "revenue",
+            "profit", "(se)", "ROI");
+    fprintf(out, "%-*s %10s %8s %12s %12s %10s %8s\n", nw, "", "mean", "", h->currency, h->currency,
+            "", "total");
+    for (size_t s = 0; s < sm->n_strategies; s++) {
+        const infl_stat *o = infl_summary_stat(sm, s, "orders");
+        const infl_stat *r = infl_summary_stat(sm, s, "ltv_revenue");
+        const infl_stat *p = infl_summary_stat(sm, s, "ltv_profit");
+        if (!o || !r || !p)
+            continue;
+        char se[32];
+        fprintf(out, "%-*.*s", nw, nw, sm->strategy_names[s]);
+        estimate_cell(out, 10, o->mean, o->se);
+        infl_cli_format_se(se, sizeof se, o->se);
+        fprintf(out, " (%6s)", se);
+        estimate_cell(out, 12, r->mean, r->se);
+        estimate_cell(out, 12, p->mean, p->se);
+        infl_cli_format_se(se, sizeof se, p->se);
+        fprintf(out, " (%8s)", se);
+        cell(out, 8, 2, stat_or_nan(sm, s, "ltv_roi", 1));
+        fputc('\n', out);
+    }
 }
 
 /* What the columns mean, and the trials where a ratio is undefined. */
 static void print_notes(FILE *out, const infl_summary *sm)
 {
     fprintf(out, "\nROI and CPA are ratios of totals over all trials (profit / spend, spend / "
-                 "conversions);\nlost = conversions lost in regions the brand cannot ship to.\n");
+                 "conversions);\nmeans are rounded to their standard error; lost = conversions "
+                 "lost in regions the\nbrand cannot ship to.\n");
     for (size_t s = 0; s < sm->n_strategies; s++) {
         const infl_stat *cpa = infl_summary_stat(sm, s, "cost_per_acquisition");
         const infl_stat *roi = infl_summary_stat(sm, s, "roi");
@@ -137,17 +197,30 @@ void infl_report_print(FILE *out, const infl_report_header *h, const infl_summar
         nw = 32;
 
     print_title(out, h);
-    /* The six conversions columns take 54 characters; one label spans them. */
-    fprintf(out, "%-*s %s %11s %7s %7s %10s %7s\n", nw, "",
-            "-------------------- conversions --------------------", "spend", "hires", "ROI", "CPA",
-            "lost");
-    fprintf(out, "%-*s %12s %8s %7s %7s %7s %7s %11s %7s %7s %10s %7s\n", nw, "strategy", "mean",
-            "(se)", "5%", "50%", "95%", "P(0)", h->currency, "mean", "total", h->currency, "mean");
+    /* The six conversions columns take 51 characters; one label spans them. */
+    fprintf(out, "%-*s %s %9s %8s %7s %6s %9s %6s\n", nw, "",
+            "------------------ conversions ------------------", "spend", "unspent", "hires", "ROI",
+            "CPA", "lost");
+    fprintf(out, "%-*s %10s %8s %6s %6s %6s %6s %9s %8s %7s %6s %9s %6s\n", nw, "strategy", "mean",
+            "(se)", "5%", "50%", "95%", "P(0)", h->currency, h->currency, "mean", "total",
+            h->currency, "mean");
     for (size_t s = 0; s < ns; s++)
         print_strategy(out, sm, s, nw);
+    if (has_repeat_orders(sm))
+        print_lifetime(out, h, sm, nw);
     print_notes(out, sm);
     if (ns >= 2)
         print_comparisons(out, sm, nw);
+}
+
+void infl_report_warn_unspent(const infl_scenario *sc, const infl_summary *sm)
+{
+    infl_unspent_note notes[16];
+    size_t n = infl_unspent_notes(sc, sm, notes, 16);
+    for (size_t i = 0; i < n && i < 16; i++)
+        fprintf(stderr, "influsim: warning: %s\n", notes[i].text);
+    if (n > 16)
+        fprintf(stderr, "influsim: warning: %zu more strategies leave over 5 %% unspent\n", n - 16);
 }
 
 /* A number in at most `width` characters: fixed point where it fits with a

@@ -81,6 +81,11 @@ double infl_scenario_budget(const infl_scenario *sc)
 {
     return sc->budget;
 }
+
+double infl_scenario_horizon_months(const infl_scenario *sc)
+{
+    return sc->horizon_months;
+}
 size_t infl_scenario_strategy_count(const infl_scenario *sc)
 {
     return sc->n_strategies;

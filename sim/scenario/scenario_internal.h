@@ -49,7 +49,7 @@ typedef enum {
 
 typedef struct {
     char *name;
-    double *share;      /* per tier, in tier order, as written; >= 0, sum 1 within 1e-6 */
+    double *share; /* per tier: as written, or normalised (percent, relative, a sum within 0.5 %) */
     double share_total; /* their exact sum: tier k gets budget * share[k] / share_total */
 } infl_strategy;
 

@@ -453,6 +453,33 @@ def fmt(v, prec):
     return "-" if math.isnan(v) else f"{v:.{prec}f}"
 
 
+def se_decimals(se):
+    """Decimals that keep two significant digits of a standard error (the
+    report's rule: sim/cli/number.c)."""
+    return min(1 - math.floor(math.log10(se)), 12)
+
+
+def fmt_estimate(v, se):
+    """v rounded to two significant digits of se, as the report prints it."""
+    v, se = float(v), float(se)
+    if math.isnan(v):
+        return "-"
+    if not (se > 0) or math.isinf(se):
+        return f"{v:.6g}"
+    d = se_decimals(se)
+    if d >= 0:
+        return f"{v:.{d}f}"
+    unit = 10.0 ** -d
+    return f"{round(v / unit) * unit:.0f}"
+
+
+def fmt_se(se):
+    se = float(se)
+    if not (se > 0) or math.isinf(se):
+        return "0" if se == 0 else "-"
+    return fmt_estimate(se, se)
+
+
 def report_block(stdout):
     """The report's lines from the scenario header to the end of the matrix
     (drops the trailing 'results written to' line and blank lines)."""
@@ -481,8 +508,9 @@ def check_report(tag, stdout, f, names):
         C.check(f"{tag}: report table header found", False, short(stdout))
         return
     rows = lines[hdr + 1: hdr + 1 + len(names)]
-    cols = ["mean", "se", "q05", "q50", "q95", "p_zero", "spend", "hires", "roi", "cpa", "lost"]
-    precs = [2, 2, 0, 0, 0, 3, 0, 1, 2, 2, 2]
+    cols = ["mean", "se", "q05", "q50", "q95", "p_zero", "spend", "unspent", "hires", "roi",
+            "cpa", "lost"]
+    precs = [None, None, 0, 0, 0, 3, 0, 0, 1, 2, 2, 2]
     for s, row in zip(names, rows):
         ok = row.startswith(s)
         tokens = row[len(s):].replace("(", " ").replace(")", " ").split() if ok else []
@@ -497,13 +525,16 @@ def check_report(tag, stdout, f, names):
         want = [stat("conversions", "mean"), stat("conversions", "se"),
                 stat("conversions", "q05"), stat("conversions", "q50"),
                 stat("conversions", "q95"), stat("conversions", "p_zero"),
-                stat("spend", "mean"), stat("hires", "mean"), stat("roi", "ratio_of_totals"),
+                stat("spend", "mean"), stat("unspent", "mean"), stat("hires", "mean"),
+                stat("roi", "ratio_of_totals"),
                 stat("cost_per_acquisition", "ratio_of_totals"),
                 stat("lost_conversions", "mean")]
-        bad = [f"{c}: printed {t} file {fmt(w, p)}" for c, t, w, p in
-               zip(cols, tokens, want, precs) if t != fmt(w, p)]
-        C.check(f"{tag}: report row of {s} == file (mean, se, 5/50/95 %, P(0), spend, hires, "
-                "ROI, CPA, lost)", not bad, "; ".join(bad))
+        se = stat("conversions", "se")
+        expect = [fmt_estimate(want[0], se), fmt_se(se)] + [
+            fmt(w, p) for w, p in zip(want[2:], precs[2:])]
+        bad = [f"{c}: printed {t} file {e}" for c, t, e in zip(cols, tokens, expect) if t != e]
+        C.check(f"{tag}: report row of {s} == file (mean and se rounded to the se, 5/50/95 %, "
+                "P(0), spend, unspent, hires, ROI, CPA, lost)", not bad, "; ".join(bad))
         # Notes about undefined ratios.
         for metric, what in (("cost_per_acquisition", "cost per acquisition"),
                              ("roi", "ROI")):

@@ -1,0 +1,121 @@
+/*
+ * unspent.c — notes on strategies that leave money unspent (influsim/unspent.h).
+ *
+ * The cause is read from the run's own per-tier means, not guessed from the
+ * scenario: the tier holding most of the money left, how many posts it bought
+ * and what one cost it on average. Causes are tried from the most to the least
+ * specific, and the note names the key that changes it.
+ */
+#include "influsim/unspent.h"
+
+#include "scenario/scenario_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static double mean_of(const infl_summary *sm, size_t s, const char *metric)
+{
+    const infl_stat *st = infl_summary_stat(sm, s, metric);
+    return st ? st->mean : NAN;
+}
+
+/* The tier of strategy s with the most money left on average; its left
+ * money, mean hires and mean cost of a hire (NaN with no hires). */
+static size_t worst_tier(const infl_scenario *sc, const infl_summary *sm, size_t s, double *left,
+                         double *hires, double *cost)
+{
+    const infl_strategy *st = &sc->strategies[s];
+    size_t worst = (size_t)-1;
+    *left = -INFINITY;
+    for (size_t k = 0; k < sc->n_tiers; k++) {
+        if (!(st->share[k] > 0))
+            continue;
+        char name[96];
+        snprintf(name, sizeof name, "spend_%s", sc->tiers[k].name);
+        double spent = mean_of(sm, s, name);
+        snprintf(name, sizeof name, "hires_%s", sc->tiers[k].name);
+        double h = mean_of(sm, s, name);
+        double l = sc->budget * st->share[k] / st->share_total - spent;
+        if (l > *left) {
+            *left = l;
+            *hires = h;
+            *cost = h > 0 ? spent / h : NAN;
+            worst = k;
+        }
+    }
+    return worst;
+}
+
+/* Writes the cause of strategy s's unspent money u into buf. */
+static void cause(const infl_scenario *sc, const infl_summary *sm, size_t s, double u, char *buf,
+                  size_t size)
+{
+    const char *cur = sc->currency;
+    double refunded = mean_of(sm, s, "refunded_fees");
+    if (refunded > 0.5 * u) {
+        snprintf(buf, size,
+                 "%.0f %s of it are the fees of creators who did not post "
+                 "(post_probability), returned at the end",
+                 refunded, cur);
+        return;
+    }
+    double left, hires, cost;
+    size_t k = worst_tier(sc, sm, s, &left, &hires, &cost);
+    if (k == (size_t)-1) {
+        snprintf(buf, size, "no tier has a share of the budget");
+        return;
+    }
+    const char *tier = sc->tiers[k].name;
+    double allotted = sc->budget * sc->strategies[s].share[k] / sc->strategies[s].share_total;
+    if (hires < 0.5) {
+        snprintf(buf, size,
+                 "tier %s's share (%.0f %s) rarely buys one post (%.2f posts a trial on "
+                 "average); give it a larger share%s",
+                 tier, allotted, cur, hires,
+                 sc->reallocate ? ""
+                                : ", or set hiring.reallocate: true to offer its money "
+                                  "to the other tiers");
+        return;
+    }
+    if (sc->hiring_rule == INFL_HIRING_STOP) {
+        snprintf(buf, size,
+                 "tier %s keeps %.0f %s on average: hiring.rule is stop, so the first creator "
+                 "who does not fit ends the tier's hiring; hiring.rule: skip passes them over",
+                 tier, left, cur);
+        return;
+    }
+    snprintf(buf, size,
+             "tier %s keeps %.0f %s on average, less than the %.0f %s a post of it costs on "
+             "average%s",
+             tier, left, cur, cost, cur,
+             sc->reallocate ? ""
+                            : "; hiring.reallocate: true offers what each tier keeps to the "
+                              "others");
+}
+
+size_t infl_unspent_notes(const infl_scenario *sc, const infl_summary *sm, infl_unspent_note *notes,
+                          size_t max)
+{
+    size_t n = 0;
+    if (sm->n_strategies != sc->n_strategies)
+        return 0;
+    for (size_t s = 0; s < sm->n_strategies; s++) {
+        double u = mean_of(sm, s, "unspent");
+        if (!(u > INFL_UNSPENT_WARN_SHARE * sc->budget))
+            continue;
+        if (n < max) {
+            infl_unspent_note *note = &notes[n];
+            note->strategy = s;
+            note->unspent = u;
+            note->share = u / sc->budget;
+            char why[480];
+            cause(sc, sm, s, u, why, sizeof why);
+            snprintf(note->text, sizeof note->text,
+                     "%s leaves %.0f %s (%.0f %% of the budget) unspent on average: %s",
+                     sm->strategy_names[s], u, sc->currency, 100.0 * note->share, why);
+        }
+        n++;
+    }
+    return n;
+}
