@@ -880,6 +880,336 @@ static void parse_tiers(loader *L, const infl_node *n, infl_scenario *sc, bool r
         parse_tier(L, &n->pairs[i], &sc->tiers[i], sc, regions_ok);
 }
 
+/* An allocation's shares as written may miss 1 (or 100 %) by this much, a
+ * rounding such as 0.333 + 0.333 + 0.333 or 33.3 % x 3; they are then
+ * normalised. A sum within SHARE_TOLERANCE of 1 is kept exactly as written. */
+#define ALLOCATION_SLACK 0.005
+
+/* How a strategy writes its shares: its `shares` key. */
+typedef enum { SHARES_FRACTION, SHARES_PERCENT, SHARES_RELATIVE } share_form;
+
+/* One share of an allocation as written. */
+typedef struct {
+    double written;   /* the number written (a percentage without its % sign) */
+    double hundredth; /* written / 100, read from the text with the point moved two places */
+    bool percent;     /* written with a % sign */
+    bool ratio;       /* written as a/b */
+    int decimals;     /* digits after the decimal point, or -1 (exponent, hex, a/b) */
+} share_text;
+
+/* Digits after the point if s[0..len) is a plain decimal ([+-]d*[.d*], at
+ * least one digit), else -1. */
+static int decimals_of(const char *s, size_t len)
+{
+    size_t i = 0, digits = 0;
+    int after = -1;
+    if (i < len && (s[i] == '+' || s[i] == '-'))
+        i++;
+    for (; i < len; i++) {
+        if (isdigit((unsigned char)s[i])) {
+            digits++;
+            after += after >= 0;
+        } else if (s[i] == '.' && after < 0) {
+            after = 0;
+        } else {
+            return -1;
+        }
+    }
+    if (digits == 0)
+        return -1;
+    return after < 0 ? 0 : after;
+}
+
+/* A finite number filling s[0..len) but for surrounding spaces; false if none. */
+static bool read_number(const char *s, size_t len, double *out)
+{
+    while (len > 0 && isspace((unsigned char)*s)) {
+        s++;
+        len--;
+    }
+    while (len > 0 && isspace((unsigned char)s[len - 1]))
+        len--;
+    char buf[64];
+    if (len == 0 || len >= sizeof buf)
+        return false;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    char *end = NULL;
+    double v = strtod(buf, &end);
+    if (end != buf + len || !isfinite(v))
+        return false;
+    *out = v;
+    return true;
+}
+
+/* v / 100 for a number written as s[0..len): a plain decimal is read again with
+ * its point moved two places ("33.3" as 33.3e-2), so 33.3 % is exactly the
+ * double that 0.333 is; anything else is divided. */
+static double hundredth_of(const char *s, size_t len, double v)
+{
+    char buf[72];
+    if (decimals_of(s, len) < 0 || len + 4 >= sizeof buf)
+        return v / 100.0;
+    memcpy(buf, s, len);
+    memcpy(buf + len, "e-2", 4);
+    return strtod(buf, NULL);
+}
+
+/* One share: a number (0.3), a percentage ("30%", quoted or not) or a
+ * fraction a/b ("1/3", b > 0); a percentage may also be a/b ("100/3%"). */
+static bool parse_share(loader *L, const infl_node *n, const char *path, share_text *out)
+{
+    memset(out, 0, sizeof *out);
+    const char *s = n->kind == INFL_NODE_SCALAR ? n->text : "";
+    size_t len = strlen(s);
+    while (len > 0 && isspace((unsigned char)*s)) {
+        s++;
+        len--;
+    }
+    while (len > 0 && isspace((unsigned char)s[len - 1]))
+        len--;
+    out->percent = len > 0 && s[len - 1] == '%';
+    size_t body = out->percent ? len - 1 : len;
+    const char *slash = memchr(s, '/', body);
+    if (n->kind != INFL_NODE_SCALAR || (!out->percent && slash == NULL)) {
+        /* A plain number, with parse_number's messages for anything else. */
+        if (!parse_number(L, n, path, &out->written))
+            return false;
+        out->decimals = decimals_of(n->text, strlen(n->text));
+        out->hundredth = hundredth_of(n->text, strlen(n->text), out->written);
+        return true;
+    }
+    if (slash != NULL) {
+        double a, b;
+        size_t la = (size_t)(slash - s);
+        if (!read_number(s, la, &a) || !read_number(slash + 1, body - la - 1, &b)) {
+            fault(L, n, path, "expected a fraction a/b of two numbers, such as 1/3 (got \"%s\")",
+                  n->text);
+            return false;
+        }
+        if (!(b > 0)) {
+            fault(L, n, path, "the denominator of a/b must be > 0 (got \"%s\")", n->text);
+            return false;
+        }
+        out->written = a / b;
+        if (!isfinite(out->written)) {
+            fault(L, n, path, "a/b must be a finite number (got \"%s\")", n->text);
+            return false;
+        }
+        out->ratio = true;
+        out->decimals = -1;
+        out->hundredth = out->written / 100.0;
+        return true;
+    }
+    if (!read_number(s, body, &out->written)) {
+        fault(L, n, path, "expected a percentage such as 30%% (got \"%s\")", n->text);
+        return false;
+    }
+    while (body > 0 && isspace((unsigned char)s[body - 1]))
+        body--;
+    out->decimals = decimals_of(s, body);
+    out->hundredth = hundredth_of(s, body, out->written);
+    return true;
+}
+
+/* A strategy's `shares` key: fraction, percent or relative. */
+static bool parse_share_form(loader *L, const infl_node *n, const char *path, share_form *out)
+{
+    static const char *const forms[] = {"fraction", "percent", "relative"};
+    char buf[96];
+    if (n->kind == INFL_NODE_SCALAR) {
+        for (size_t i = 0; i < 3; i++) {
+            if (strcmp(n->text, forms[i]) == 0) {
+                *out = (share_form)i;
+                return true;
+            }
+        }
+        const char *hint = infl__suggest(n->text, forms, 3);
+        if (hint != NULL) {
+            fault(L, n, path, "must be fraction, percent or relative (got %s); did you mean '%s'?",
+                  infl__yaml_tree_describe(n, buf, sizeof buf), hint);
+            return false;
+        }
+    }
+    fault(L, n, path, "must be fraction, percent or relative (got %s)",
+          infl__yaml_tree_describe(n, buf, sizeof buf));
+    return false;
+}
+
+/* Writes into out[64] the value that share j must take for the allocation to
+ * sum to `target` exactly, the others staying as written: with as many
+ * decimals as the shares were written with (more if needed), as a/b where
+ * the shares use a/b and a small denominator fits, or NULL if no value in
+ * [0, target] does. */
+static const char *share_fix(const share_text *v, size_t n, size_t j, double target, char out[64])
+{
+    double others = 0;
+    int decimals = 0;
+    bool ratios = false;
+    for (size_t i = 0; i < n; i++) {
+        if (i != j)
+            others += v[i].written;
+        decimals = v[i].decimals > decimals ? v[i].decimals : decimals;
+        ratios |= v[i].ratio;
+    }
+    double want = target - others;
+    if (want < 0 && want > -1e-12 * target)
+        want = 0;
+    if (!(want >= 0 && want <= target))
+        return NULL;
+    const char *pct = v[j].percent ? "%" : "";
+    for (long q = 1; ratios && q <= 12; q++) {
+        double p = round(want * (double)q);
+        if (fabs(p / (double)q - want) <= 1e-9 * target) {
+            long a = (long)p, b = q, x = a, y = b;
+            while (y != 0) {
+                long r = x % y;
+                x = y;
+                y = r;
+            }
+            a /= x;
+            b /= x;
+            if (b == 1)
+                snprintf(out, 64, "%ld%s", a, pct);
+            else
+                snprintf(out, 64, "%ld/%ld%s", a, b, pct);
+            return out;
+        }
+    }
+    for (int d = decimals; d <= 17; d++) {
+        snprintf(out, 64, "%.*f", d, want);
+        if (fabs(others + strtod(out, NULL) - target) <= SHARE_TOLERANCE * target) {
+            size_t len = strlen(out);
+            while (strchr(out, '.') != NULL && (out[len - 1] == '0' || out[len - 1] == '.'))
+                out[--len] = '\0';
+            strncat(out, pct, 63 - len);
+            return out;
+        }
+    }
+    snprintf(out, 64, "%.17g%s", want, pct);
+    return out;
+}
+
+/*
+ * Turns an allocation's shares as written (v[j] for the tier tier_of[j],
+ * an->pairs[j] in the file) into fractions share[k] for every tier (0 where
+ * none is written), or reports why it cannot. A % sign on every share or
+ * `shares: percent` makes them percentages; `shares: relative` weights,
+ * divided by their sum. Fractions and percentages summing to 1 (100) within
+ * SHARE_TOLERANCE are kept as written, so a strategy written as fractions
+ * gives the numbers it always gave; within ALLOCATION_SLACK they are divided
+ * by their sum; further off, the message names the share to change and its value.
+ */
+static bool resolve_allocation(loader *L, const infl_node *an, const char *path, share_form form,
+                               const share_text *v, const size_t *tier_of, size_t n_tiers,
+                               double *share)
+{
+    const size_t n = an->count;
+    size_t n_percent = 0, first_plain = 0, first_percent = 0;
+    for (size_t j = n; j-- > 0;) {
+        if (v[j].percent) {
+            n_percent++;
+            first_percent = j;
+        } else {
+            first_plain = j;
+        }
+    }
+    if (n_percent > 0 && n_percent < n) {
+        fault(L, an, path,
+              "mixes percentages and plain numbers (%s: %s, %s: %s); write every share of an "
+              "allocation the same way",
+              an->pairs[first_percent].key, an->pairs[first_percent].value->text,
+              an->pairs[first_plain].key, an->pairs[first_plain].value->text);
+        return false;
+    }
+    for (size_t k = 0; k < n_tiers; k++)
+        share[k] = 0;
+
+    if (form == SHARES_RELATIVE) {
+        bool ok = true;
+        for (size_t j = 0; j < n; j++) {
+            if (v[j].written < 0) {
+                char tpath[PATH_LEN];
+                join(tpath, path, an->pairs[j].key);
+                fault(L, an->pairs[j].value, tpath, "a relative weight must be >= 0 (got %s)",
+                      an->pairs[j].value->text);
+                ok = false;
+            }
+            share[tier_of[j]] = v[j].written;
+        }
+        if (!ok)
+            return false;
+        double sum = 0;
+        for (size_t k = 0; k < n_tiers; k++)
+            sum += share[k];
+        if (!isfinite(sum)) {
+            fault(L, an, path, "relative weights too large: their sum overflows");
+            return false;
+        }
+        if (!(sum > 0)) {
+            fault(L, an, path, "relative weights must not all be 0");
+            return false;
+        }
+        for (size_t k = 0; k < n_tiers; k++)
+            share[k] /= sum;
+        return true;
+    }
+
+    const bool percent = form == SHARES_PERCENT || n_percent == n;
+    const double target = percent ? 100.0 : 1.0;
+    const char *unit = n_percent ? "%" : "";
+    bool negative = false;
+    for (size_t j = 0; j < n; j++)
+        negative |= v[j].written < 0;
+    if (negative) {
+        /* Out of range one by one: a sum of shares below 0 would mislead. */
+        for (size_t j = 0; j < n; j++) {
+            if (v[j].written >= 0 && v[j].written <= target)
+                continue;
+            char tpath[PATH_LEN];
+            join(tpath, path, an->pairs[j].key);
+            fault(L, an->pairs[j].value, tpath, "must be in [0%s, %g%s] (got %s)", unit, target,
+                  unit, an->pairs[j].value->text);
+        }
+        return false;
+    }
+    double written_sum = 0, sum = 0;
+    for (size_t j = 0; j < n; j++) {
+        written_sum += v[j].written;
+        share[tier_of[j]] = percent ? v[j].hundredth : v[j].written;
+    }
+    for (size_t k = 0; k < n_tiers; k++)
+        sum += share[k];
+    if (fabs(sum - 1.0) <= SHARE_TOLERANCE)
+        return true;
+    if (fabs(sum - 1.0) <= ALLOCATION_SLACK + 1e-12) { /* 0.5 + 0.495 is 0.995 to a person */
+        for (size_t k = 0; k < n_tiers; k++)
+            share[k] /= sum;
+        return true;
+    }
+
+    char got[160], fix[64];
+    snprintf(got, sizeof got, "shares must sum to %g%s (to within %g%s; got a sum of %.9g%s)",
+             target, unit, ALLOCATION_SLACK * target, unit, written_sum, unit);
+    if (!percent && fabs(written_sum - 100.0) <= 100.0 * ALLOCATION_SLACK + 1e-10) {
+        fault(L, an, path,
+              "%s; for percentages add `shares: percent` to the strategy, or write each share "
+              "with a %% sign (%s: %s%%)",
+              got, an->pairs[0].key, an->pairs[0].value->text);
+        return false;
+    }
+    static const char *const relative = "add `shares: relative` to the strategy to have them "
+                                        "normalised";
+    for (size_t j = n; j-- > 0;) {
+        if (share_fix(v, n, j, target, fix) != NULL) {
+            fault(L, an, path, "%s; make %s %s (or %s)", got, an->pairs[j].key, fix, relative);
+            return false;
+        }
+    }
+    fault(L, an, path, "%s; %s, or change them to sum to %g%s", got, relative, target, unit);
+    return false;
+}
+
 static void parse_strategies(loader *L, const infl_node *n, infl_scenario *sc, bool tiers_ok)
 {
     if (!expect_kind(L, n, "strategies", INFL_NODE_SEQ))
@@ -909,10 +1239,17 @@ static void parse_strategies(loader *L, const infl_node *n, infl_scenario *sc, b
         pathf(path, "strategies[%zu]", i);
         if (!expect_kind(L, s, path, INFL_NODE_MAP))
             continue;
-        static const char *const allowed[] = {"name", "allocation", NULL};
+        static const char *const allowed[] = {"name", "allocation", "shares", NULL};
         check_keys(L, s, path, allowed);
         const infl_node *nn = require(L, s, path, "name");
         const infl_node *an = require(L, s, path, "allocation");
+        const infl_node *fn = infl__yaml_tree_get(s, "shares");
+        share_form form = SHARES_FRACTION;
+        bool form_ok = true;
+        if (fn != NULL) {
+            join(sub, path, "shares");
+            form_ok = parse_share_form(L, fn, sub, &form);
+        }
         if (nn) {
             join(sub, path, "name");
             if (parse_string(L, nn, sub, &st->name)) {
@@ -929,7 +1266,7 @@ static void parse_strategies(loader *L, const infl_node *n, infl_scenario *sc, b
                               st->name, j);
             }
         }
-        if (an == NULL || !tiers_ok)
+        if (an == NULL || !tiers_ok || !form_ok)
             continue;
         join(sub, path, "allocation");
         if (!expect_kind(L, an, sub, INFL_NODE_MAP))
@@ -939,8 +1276,12 @@ static void parse_strategies(loader *L, const infl_node *n, infl_scenario *sc, b
             continue;
         }
         st->share = calloc(sc->n_tiers, sizeof *st->share);
-        if (st->share == NULL) {
+        share_text *written = calloc(an->count, sizeof *written);
+        size_t *tier_of = calloc(an->count, sizeof *tier_of);
+        if (st->share == NULL || written == NULL || tier_of == NULL) {
             fault(L, an, sub, "out of memory");
+            free(written);
+            free(tier_of);
             continue;
         }
         bool ok = true;
@@ -961,13 +1302,16 @@ static void parse_strategies(loader *L, const infl_node *n, infl_scenario *sc, b
                 ok = false;
                 continue;
             }
-            ok &= parse_ranged(L, p->value, tpath, &RATE, &st->share[k]);
+            tier_of[j] = k;
+            ok &= parse_share(L, p->value, tpath, &written[j]);
         }
-        if (ok && check_sum_one(L, an, sub, st->share, sc->n_tiers)) {
+        if (ok && resolve_allocation(L, an, sub, form, written, tier_of, sc->n_tiers, st->share)) {
             st->share_total = 0;
             for (size_t k = 0; k < sc->n_tiers; k++)
                 st->share_total += st->share[k];
         }
+        free(written);
+        free(tier_of);
     }
     free(tier_names);
 }

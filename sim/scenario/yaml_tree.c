@@ -4,6 +4,7 @@
  */
 #include "scenario/yaml_tree.h"
 
+#include "base/suggest.h"
 #include "base/text.h"
 
 #include <stdio.h>
@@ -445,6 +446,103 @@ static void shift_positions(infl_node *n, size_t line, size_t offset)
     }
 }
 
+/* The name of a list item that is a mapping with a plain `name`, or NULL. */
+static const char *item_name(const infl_node *item)
+{
+    const infl_node *name = infl__yaml_tree_get(item, "name");
+    return name != NULL && name->kind == INFL_NODE_SCALAR ? name->text : NULL;
+}
+
+/* True if a list's items can be addressed by name: some item has one. */
+static bool named_items(const infl_node *seq)
+{
+    for (size_t i = 0; i < seq->count; i++)
+        if (item_name(seq->items[i]) != NULL)
+            return true;
+    return false;
+}
+
+/* The slot of the first item of `seq` whose `name` is `name`. If none is,
+ * returns NULL with *rc and a message in err that offers a close name with
+ * its index (`regions[1]`), or lists the names there are. The list is at
+ * path[0..parent_len) in the --set path. */
+static infl_node **named_item(infl_node *seq, const char *name, const char *path, int parent_len,
+                              const char *origin, size_t line, size_t column, infl_error *err,
+                              infl_status *rc)
+{
+    for (size_t i = 0; i < seq->count; i++) {
+        const char *n = item_name(seq->items[i]);
+        if (n != NULL && strcmp(n, name) == 0)
+            return &seq->items[i];
+    }
+    const char **names = calloc(seq->count, sizeof *names);
+    if (names == NULL) {
+        *rc = infl_error_add(err, INFL_ENOMEM, "out of memory");
+        return NULL;
+    }
+    size_t n_names = 0;
+    for (size_t i = 0; i < seq->count; i++)
+        if ((names[n_names] = item_name(seq->items[i])) != NULL)
+            n_names++;
+    const char *hint = infl__suggest(name, names, n_names);
+    char where[600];
+    snprintf(where, sizeof where, "%s:%zu:%zu: %s: no item named '%s' in %s%.*s (%s:%zu:%zu)",
+             origin, line, column, path, name, parent_len ? "" : "the top-level list", parent_len,
+             path, seq->origin, seq->line, seq->column);
+    if (hint != NULL) {
+        size_t at = 0;
+        while (item_name(seq->items[at]) != hint)
+            at++;
+        *rc = infl_error_add(err, INFL_EARG, "%s; did you mean '%s' (%.*s[%zu])?", where, hint,
+                             parent_len, path, at);
+    } else {
+        /* Each name with the index that addresses it too: names holding
+         * '.' or '[' can only be reached by index. */
+        char list[320] = "";
+        for (size_t i = 0, shown = 0; i < seq->count; i++) {
+            const char *n = item_name(seq->items[i]);
+            if (n == NULL)
+                continue;
+            size_t used = strlen(list);
+            if (shown++ == 8 || used > 240) {
+                snprintf(list + used, sizeof list - used, ", ...");
+                break;
+            }
+            snprintf(list + used, sizeof list - used, "%s%.40s (%.*s[%zu])", used ? ", " : "", n,
+                     parent_len, path, i);
+        }
+        *rc = infl_error_add(err, INFL_EARG, "%s; its items are named: %s", where, list);
+    }
+    free(names);
+    return NULL;
+}
+
+/* INFL_OK unless `key`, missing from `map`, is close to a key that is there:
+ * then an INFL_EARG message that suggests it and says how to add a new key. */
+static infl_status refuse_lookalike(const infl_node *map, const char *key, const char *path,
+                                    int parent_len, const char *origin, size_t line, size_t column,
+                                    infl_error *err)
+{
+    const char **keys = calloc(map->count ? map->count : 1, sizeof *keys);
+    if (keys == NULL)
+        return infl_error_add(err, INFL_ENOMEM, "out of memory");
+    for (size_t i = 0; i < map->count; i++)
+        keys[i] = map->pairs[i].key;
+    const char *hint = infl__suggest(key, keys, map->count);
+    infl_status rc = INFL_OK;
+    if (hint != NULL) {
+        int key_end = parent_len + (parent_len > 0) + (int)strlen(key);
+        rc = infl_error_add(err, INFL_EARG,
+                            "%s:%zu:%zu: %s: no key '%s' %s%.*s (%s:%zu:%zu); did you mean "
+                            "'%s'? (to add '%s', set it whole: %.*s={...})",
+                            origin, line, column, path, key,
+                            parent_len ? "in " : "at the top level", parent_len, path, map->origin,
+                            map->line, map->column, hint, key, key_end, path);
+    }
+    free(keys);
+    return rc;
+}
+
 infl_status infl__yaml_tree_set_path(infl_node *root, const char *path, const char *value,
                                      const char *origin, size_t line, size_t column,
                                      infl_error *err)
@@ -463,26 +561,45 @@ infl_status infl__yaml_tree_set_path(infl_node *root, const char *path, const ch
                                   line, column, path);
         memcpy(key, p, len);
         key[len] = '\0';
+        /* The path up to this segment, for messages ("tiers", "regions"). */
+        int parent_len = (int)(p - path) - (p > path && p[-1] == '.');
         p += len;
         infl_node *node = *slot;
-        if (node->kind != INFL_NODE_MAP) {
+        if (node->kind == INFL_NODE_SEQ && named_items(node)) {
+            infl_status rc = INFL_OK;
+            infl_node **item =
+                named_item(node, key, path, parent_len, origin, line, column, err, &rc);
+            if (item == NULL)
+                return rc;
+            slot = item;
+        } else if (node->kind != INFL_NODE_MAP) {
             char buf[80];
             return infl_error_add(
                 err, INFL_EARG, "%s:%zu:%zu: %s: cannot set '%s' inside %s (%s:%zu:%zu)", origin,
                 line, column, path, key, infl__yaml_tree_describe(node, buf, sizeof buf),
                 node->origin, node->line, node->column);
+        } else {
+            infl_node_pair *pair = infl__yaml_tree_get_pair(node, key);
+            if (pair == NULL) {
+                /* A missing key in the middle of the path would be created as
+                 * a mapping; if it looks like a misspelling of a key beside it,
+                 * that is a typo, not something new. */
+                if (*p != '\0') {
+                    infl_status rc =
+                        refuse_lookalike(node, key, path, parent_len, origin, line, column, err);
+                    if (rc != INFL_OK)
+                        return rc;
+                }
+                pair = map_add(node, key, line, column);
+                if (pair == NULL)
+                    return infl_error_add(err, INFL_ENOMEM, "out of memory");
+                /* A created key holds a mapping until the path says otherwise. */
+                pair->value = node_new(INFL_NODE_MAP, origin, line, column);
+                if (pair->value == NULL)
+                    return infl_error_add(err, INFL_ENOMEM, "out of memory");
+            }
+            slot = &pair->value;
         }
-        infl_node_pair *pair = infl__yaml_tree_get_pair(node, key);
-        if (pair == NULL) {
-            pair = map_add(node, key, line, column);
-            if (pair == NULL)
-                return infl_error_add(err, INFL_ENOMEM, "out of memory");
-            /* A created key holds a mapping until the path says otherwise. */
-            pair->value = node_new(INFL_NODE_MAP, origin, line, column);
-            if (pair->value == NULL)
-                return infl_error_add(err, INFL_ENOMEM, "out of memory");
-        }
-        slot = &pair->value;
         while (*p == '[') {
             char *end = NULL;
             unsigned long long idx = strtoull(p + 1, &end, 10);

@@ -55,9 +55,13 @@ infl_node_pair *infl__yaml_tree_get_pair(const infl_node *map, const char *key);
 
 /*
  * Sets the scalar at `path` (keys separated by '.', list items as `[i]`, e.g.
- * `tiers.micro.audience.mean[0]`) to `value`. Missing mapping keys along the
- * path are created; a list index must exist; whatever is at the end of the
- * path is replaced. A value that starts with '{', '[' or a quote is read as
+ * `tiers.micro.audience.mean[0]`) to `value`. A list whose items are mappings
+ * with a `name` also takes that name as a key (`regions.Canada.shippable`);
+ * a name no item has is an error that suggests a close one with its index.
+ * Missing mapping keys along the path are created, but not one before the
+ * last key that is a likely misspelling of a key beside it (infl__suggest):
+ * that is an error with "did you mean". A list index must exist; whatever is
+ * at the end of the path is replaced. A value that starts with '{', '[' or a quote is read as
  * YAML, so `--set 'tiers.micro.reach_rate={beta: {mean: 0.3, kappa: 20}}'`
  * works; any other value is taken as a plain scalar. The new node's position
  * is (origin, line, column). Errors name the path and what is in the way.

@@ -92,6 +92,32 @@ SET_CASES = [
     ("set-new-tier-incomplete", ["tiers.nano.followers=5"],
      ["--set:1:22: tiers.nano.reach_rate: required key is missing",
       "--set:1:22: tiers.nano.audience: required key is missing"]),
+    # A --set that would create a key in the middle of its path, close to a key
+    # beside it, is a typo: suggested, not created. A misspelt last key is
+    # left to validation, which suggests the known key.
+    ("set-tier-typo", ["tiers.micor.real_share=0.7"],
+     ["--set:1:24: tiers.micor.real_share: no key 'micor' in tiers (",
+      "_base.yaml:23:3); did you mean 'micro'? (to add 'micor', set it whole: "
+      "tiers.micor={...})"]),
+    ("set-distribution-key-typo", ["tiers.micro.reach_rat.beta.mean=0.3"],
+     ["--set:1:33: tiers.micro.reach_rat.beta.mean: no key 'reach_rat' in tiers.micro (",
+      "did you mean 'reach_rate'?"]),
+    ("set-leaf-key-typo", ["tiers.micro.reach_rat=0.3"],
+     ["--set:1:23: tiers.micro.reach_rat: unknown key; did you mean 'reach_rate'?"]),
+    # List items with a `name` may be addressed by it; a name not there is
+    # answered with the close one and its index, or with every name.
+    ("set-region-name-typo", ["regions.abrod.shippable=true"],
+     ["--set:1:25: regions.abrod.shippable: no item named 'abrod' in regions (",
+      "_base.yaml:11:3); did you mean 'abroad' (regions[1])?"]),
+    ("set-region-no-such-name", ["regions.Canada.shippable=true"],
+     ["--set:1:26: regions.Canada.shippable: no item named 'Canada' in regions (",
+      "its items are named: home (regions[0]), abroad (regions[1])"]),
+    ("set-strategy-by-name", ["strategies.mix.allocation.macro=0.4"],
+     ["_base.yaml:41:29: strategies[1].allocation: shares must sum to 1 (to within 0.005; "
+      "got a sum of 0.9); make macro 0.5"]),
+    ("set-shares-form", ["strategies[1].shares=percent"],
+     ["_base.yaml:41:29: strategies[1].allocation: shares must sum to 100 (to within 0.5; "
+      "got a sum of 1); make macro 99.5"]),
     ("set-two-faults", ["budget=-5", "trials=0"],
      ["--set:1:8: budget: must be in (0, 1e15] (got -5)",
       "--set:2:8: trials: must be between 1 and 281474976710656 (got 0)",
@@ -259,7 +285,12 @@ def test_positive_controls(res, influsim, base):
 
     for name, extra in (("control: run base", []),
                         ("control: run base with a valid --set", ["--set", "budget=5000",
-                                                                  "--set", "tiers.micro.reach_rate=0.3"])):
+                                                                  "--set", "tiers.micro.reach_rate=0.3"]),
+                        ("control: run base with --set by name and other share forms",
+                         ["--set", "regions.abroad.shippable=true",
+                          "--set", "strategies.mix.shares=relative",
+                          "--set", "strategies.mix.allocation.micro=3",
+                          "--set", "strategies.all-micro.allocation={micro: 100%}"])):
         proc, left = run_in_empty_folder(
             influsim, ["run", base, "--trials", "50", "-q", "-o", OUTPUT, *extra])
         if proc is None:

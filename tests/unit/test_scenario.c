@@ -1,7 +1,8 @@
 /*
  * Unit tests of scenario loading: defaults, accessors, the resolved YAML as a
- * fixed point, --set overrides (scalars, new keys, list items), several faults
- * reported at once, and the default scenario shipped in experiments/.
+ * fixed point, --set overrides (scalars, new keys, list items by index or by
+ * name), several faults reported at once, and the default scenario shipped in
+ * experiments/.
  */
 #include "check.h"
 #include "influsim/scenario.h"
@@ -95,6 +96,22 @@ int main(void)
     }
     infl_scenario_free(sc);
 
+    /* A list item with a name is addressed by it as by its index. */
+    const char *by_name[] = {"regions.Far Away.shippable=yes", "strategies.all.allocation.micro=1"};
+    const char *by_index[] = {"regions[1].shippable=yes", "strategies[0].allocation.micro=1"};
+    sc = load(BASE, by_name, 2, &err);
+    infl_scenario *indexed = load(BASE, by_index, 2, &err);
+    CHECK(sc != NULL && indexed != NULL);
+    if (sc && indexed) {
+        CHECK(sc->regions[1].shippable && indexed->regions[1].shippable);
+        char *x = infl_scenario_resolved_yaml(sc), *y = infl_scenario_resolved_yaml(indexed);
+        CHECK(x && y && strcmp(x, y) == 0);
+        free(x);
+        free(y);
+    }
+    infl_scenario_free(indexed);
+    infl_scenario_free(sc);
+
     /* An override may replace a constant by a distribution (flow YAML). */
     const char *flow[] = {"tiers.micro.reach_rate={beta: {mean: 0.3, kappa: 20}}",
                           "tiers.micro.audience={dirichlet: {mean: [0.5, 0.5], kappa: 8}}"};
@@ -132,7 +149,8 @@ int main(void)
     CHECK_CONTAINS(infl_error_message(&err), "market.purchase_rate: must be in [0, 1] (got 2)");
     CHECK_CONTAINS(infl_error_message(&err), "tiers.t.colour: unknown key");
     CHECK_CONTAINS(infl_error_message(&err),
-                   "strategies[0].allocation: shares must sum to 1 (got a sum of 0.5)");
+                   "strategies[0].allocation: shares must sum to 1 (to within 0.005; got a sum of "
+                   "0.5); make t 1");
     CHECK(err.count >= 6);
 
     /* A file with a hundred faults lists the first fifty and says more follow. */

@@ -1,7 +1,8 @@
 /*
  * Unit tests of the YAML tree: positions, quoting, duplicate keys, syntax
  * errors with line and column, empty documents, a second document, and
- * editing by key path (create, replace, list index, errors).
+ * editing by key path (create, replace, list index, list item by name, a
+ * created key that looks like a typo of one beside it, errors).
  */
 #include "check.h"
 #include "scenario/yaml_tree.h"
@@ -71,6 +72,61 @@ int main(void)
     infl_error_clear(&err);
     CHECK_INT(infl__yaml_tree_set_path(root, "a..b", "1", "--set", 6, 6, &err), INFL_EARG);
     CHECK_CONTAINS(infl_error_message(&err), "malformed key path");
+    infl__yaml_tree_free(root);
+
+    /* List items that are mappings with a `name` can be addressed by it. */
+    root = parse("regions:\n  - {name: home, shippable: true}\n  - {name: rest of EU, shippable: "
+                 "false}\n  - [x]\ntiers:\n  micro: {reach_rate: 0.3}\n  macro: {}\n",
+                 &err);
+    CHECK(root != NULL);
+    infl_node *regions = infl__yaml_tree_get(root, "regions");
+    CHECK_INT(infl__yaml_tree_set_path(root, "regions.rest of EU.shippable", "true", "--set", 1, 30,
+                                       &err),
+              INFL_OK);
+    CHECK(strcmp(infl__yaml_tree_get(regions->items[1], "shippable")->text, "true") == 0);
+    CHECK_INT(infl__yaml_tree_set_path(root, "regions.home", "{name: home}", "--set", 2, 14, &err),
+              INFL_OK);
+    CHECK(regions->items[0]->count == 1);
+    infl_error_clear(&err);
+    CHECK_INT(infl__yaml_tree_set_path(root, "regions.hme.shippable", "1", "--set", 3, 23, &err),
+              INFL_EARG);
+    CHECK_CONTAINS(
+        infl_error_message(&err),
+        "--set:3:23: regions.hme.shippable: no item named 'hme' in regions (t.yaml:2:3); "
+        "did you mean 'home' (regions[0])?");
+    infl_error_clear(&err);
+    CHECK_INT(infl__yaml_tree_set_path(root, "regions.Canada.shippable", "1", "--set", 4, 26, &err),
+              INFL_EARG);
+    CHECK_CONTAINS(infl_error_message(&err),
+                   "--set:4:26: regions.Canada.shippable: no item named 'Canada' in regions "
+                   "(t.yaml:2:3); its items are named: home (regions[0]), rest of EU (regions[1])");
+    /* A list without named items is still not a mapping. */
+    infl_error_clear(&err);
+    CHECK_INT(infl__yaml_tree_set_path(root, "regions[2].x", "1", "--set", 5, 14, &err), INFL_EARG);
+    CHECK_CONTAINS(infl_error_message(&err), "cannot set 'x' inside a list (t.yaml:4:5)");
+
+    /* A key created in the middle of a path must not look like a typo of a
+     * key beside it; one that does not is created, and so is any last key. */
+    infl_error_clear(&err);
+    CHECK_INT(infl__yaml_tree_set_path(root, "tiers.micor.reach_rate", "0.7", "--set", 6, 24, &err),
+              INFL_EARG);
+    CHECK_CONTAINS(infl_error_message(&err),
+                   "--set:6:24: tiers.micor.reach_rate: no key 'micor' in tiers (t.yaml:6:3); did "
+                   "you mean 'micro'? (to add 'micor', set it whole: tiers.micor={...})");
+    CHECK(infl__yaml_tree_get(infl__yaml_tree_get(root, "tiers"), "micor") == NULL);
+    infl_error_clear(&err);
+    CHECK_INT(infl__yaml_tree_set_path(root, "tires.micro.reach_rate", "1", "--set", 7, 24, &err),
+              INFL_EARG);
+    CHECK_CONTAINS(infl_error_message(&err),
+                   "no key 'tires' at the top level (t.yaml:1:1); did you mean 'tiers'?");
+    CHECK_INT(
+        infl__yaml_tree_set_path(root, "tiers.micro2", "{reach_rate: 1}", "--set", 8, 14, &err),
+        INFL_OK);
+    CHECK_INT(infl__yaml_tree_set_path(root, "tiers.micro.reach_rat", "1", "--set", 9, 23, &err),
+              INFL_OK);
+    CHECK_INT(infl__yaml_tree_set_path(root, "tiers.nano.reach_rate", "1", "--set", 10, 22, &err),
+              INFL_OK);
+    CHECK_INT(infl__yaml_tree_get(root, "tiers")->count, 4);
     infl__yaml_tree_free(root);
 
     /* Syntax errors carry a position. */
