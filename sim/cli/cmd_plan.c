@@ -289,9 +289,13 @@ static infl_status plan(plan_options *o, infl_error *err)
     if (!o->common.quiet) {
         char max[64];
         budget_text(max, sizeof max, &pp, p->max_budget > 0 ? p->max_budget : INFL_PLAN_MAX_BUDGET);
+        char target[64];
+        if (p->expected)
+            snprintf(target, sizeof target, "on average");
+        else
+            snprintf(target, sizeof target, "with probability %g", p->confidence);
         printf("%s: smallest budget for %s to make %llu conversions %s\n", infl_scenario_name(base),
-               p->strategy, (unsigned long long)p->conversions,
-               p->expected ? "on average" : "with the probability asked");
+               p->strategy, (unsigned long long)p->conversions, target);
         printf("%llu trials a budget, seed %llu, budgets up to %s\n",
                (unsigned long long)infl_scenario_trials(base),
                (unsigned long long)infl_scenario_seed(base), max);

@@ -237,9 +237,12 @@ infl_status infl_sweep_table_init(infl_sweep_table *t, FILE *out, const infl_swe
                                   infl_error *err)
 {
     memset(t, 0, sizeof *t);
+    if (n_axes < 1 || n_axes > INFL_SWEEP_MAX_AXES)
+        return infl_cli_fail(err, INFL_EARG, "a sweep's table has 1 to %d axes, not %zu",
+                             INFL_SWEEP_MAX_AXES, n_axes);
     *t = (infl_sweep_table){.out = out,
                             .axes = axes,
-                            .n_axes = n_axes < INFL_SWEEP_MAX_AXES ? n_axes : INFL_SWEEP_MAX_AXES,
+                            .n_axes = n_axes,
                             .names = names,
                             .n_strategies = n_strategies,
                             .currency = currency,
@@ -247,7 +250,7 @@ infl_status infl_sweep_table_init(infl_sweep_table *t, FILE *out, const infl_swe
     t->column_width = calloc(n_strategies ? n_strategies : 1, sizeof *t->column_width);
     t->block_start = calloc(n_strategies + 2, sizeof *t->block_start);
     if (t->column_width == NULL || t->block_start == NULL)
-        return infl_error_add(err, INFL_ENOMEM, "out of memory laying out the sweep's table");
+        return infl_cli_fail(err, INFL_ENOMEM, "out of memory laying out the sweep's table");
     lay_out_axes(t);
     size_t fixed = 0;
     for (size_t a = 0; a < t->n_axes; a++)

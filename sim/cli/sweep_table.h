@@ -54,7 +54,8 @@ typedef struct {
 
 /* Lays out the table of a sweep over axes[0..n_axes) (1 or 2) for the
  * strategies names[0..n_strategies) in `width` characters (0: no limit).
- * INFL_ENOMEM (message in err) if out of memory; destroy it either way. */
+ * INFL_EARG for another number of axes (a file may hold up to 4), INFL_ENOMEM
+ * if out of memory (the message in err); destroy it either way. */
 infl_status infl_sweep_table_init(infl_sweep_table *t, FILE *out, const infl_sweep_axis *axes,
                                   size_t n_axes, const char *const *names, size_t n_strategies,
                                   const char *currency, uint64_t trials, size_t width,

@@ -306,6 +306,15 @@ def main():
                     r.returncode == 0 and s.returncode == 0
                     and s.stdout == table_part(r.stdout), short(s.stdout) + " / " + short(r.stdout))
 
+        # A key that is not money: plain numbers.
+        out = os.path.join(tmp, "reach.h5")
+        r = influsim("sweep", small, "--vary", "tiers.micro.reach_rate=0.2:0.4:3", "-n", "100",
+                     "-o", out)
+        rows = blocks(r.stdout)[0][1] if r.returncode == 0 and blocks(r.stdout) else []
+        C.check("a key that is not money (a rate): its values as plain numbers",
+                [row.split()[0] for row in rows] == ["0.2", "0.3", "0.4"]
+                and "EUR" not in "".join(rows), short(r.stdout + r.stderr))
+
         # The crossover scenario: the best strategy changes at a budget of
         # exactly 10,000 (see tests/scenarios/crossover.yaml).
         cross = os.path.join(ARGS.source_dir, "tests", "scenarios", "crossover.yaml")
