@@ -73,6 +73,7 @@ typedef struct {
     /* Expected hires if the whole budget went to this tier, under the
      * scenario's hiring rule (see infl_outlook_strategy.hires). */
     double hires_whole_budget;
+    bool few; /* the budget is below INFL_OUTLOOK_FEW_HIRES mean costs per hire */
     /* The heuristic: engagement_rate was given, its mean lies in the range of
      * published per-follower figures and below INFL_OUTLOOK_PER_VIEWER_LOW,
      * and the engagement per follower it implies is below every published

@@ -79,7 +79,7 @@ static const char *money(char *buf, size_t size, double x)
 static const char *count(char *buf, size_t size, double x)
 {
     if (!isfinite(x))
-        snprintf(buf, size, "-");
+        snprintf(buf, size, "%s", isnan(x) ? "-" : "inf");
     else if (fabs(x) >= 99.5)
         infl_cli_format_money(buf, size, round(x), NULL);
     else
@@ -163,9 +163,8 @@ static infl_status print_outlook(const infl_scenario *sc, infl_error *err)
     bool any_few = false;
     for (size_t k = 0; k < ol->n_tiers; k++) {
         const infl_outlook_tier *t = &ol->tiers[k];
-        bool few = budget < INFL_OUTLOOK_FEW_HIRES * t->cost_per_hire;
-        any_few |= few;
-        snprintf(h, sizeof h, "%s%s", few ? "~" : "", count(a, sizeof a, t->hires_whole_budget));
+        any_few |= t->few;
+        snprintf(h, sizeof h, "%s%s", t->few ? "~" : "", count(a, sizeof a, t->hires_whole_budget));
         fputs("  ", stderr);
         print_name(t->name, tw);
         fprintf(stderr, "%10s%11s%14s%12s%8s%10s%11s%11s\n",

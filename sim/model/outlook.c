@@ -46,8 +46,10 @@ static double ratio(double num, double den)
     return den > 0 ? num / den : NAN;
 }
 
-/* The implied means of tier k (every field but hires_whole_budget). */
-static void tier_outlook(const infl_scenario *sc, size_t k, infl_outlook_tier *o)
+/* The implied means of tier k (every field but hires_whole_budget), with
+ * the market's mean purchase rate p and word-of-mouth rate pw. */
+static void tier_outlook(const infl_scenario *sc, size_t k, double p, double pw,
+                         infl_outlook_tier *o)
 {
     const infl_tier *t = &sc->tiers[k];
     o->name = t->name;
@@ -106,9 +108,6 @@ static void tier_outlook(const infl_scenario *sc, size_t k, infl_outlook_tier *o
     o->shippable_share = ship > 1.0 ? 1.0 : ship;
     double interest = infl__dist_mean(&t->interest_share);
     double cpe = infl__dist_mean(&t->conversations_per_engagement);
-    double p = infl__dist_mean(&sc->purchase_rate);
-    double w = infl__dist_mean(&sc->wom_purchase_factor);
-    double pw = p * w > 1.0 ? 1.0 : p * w;
     o->interested_per_hire = o->engagements_per_hire * o->shippable_share * interest;
     o->wom_conversions_per_hire =
         o->engagements_per_hire * cpe * interest * o->shippable_share * pw;
@@ -136,8 +135,10 @@ static void tier_outlook(const infl_scenario *sc, size_t k, infl_outlook_tier *o
  */
 static double hires_for(double money, double c, double c2, bool stop)
 {
-    if (!(money > 0) || !(c > 0))
+    if (!(money > 0))
         return 0.0;
+    if (!(c > 0))
+        return INFINITY; /* free posts: the run stops at its limit of hires */
     double h = money / c;
     if (stop && isfinite(c2)) {
         h += c2 / (2.0 * c * c) - 1.0;
@@ -227,9 +228,11 @@ infl_status infl_outlook_new(const infl_scenario *sc, infl_outlook **out, infl_e
     infl__dist_support(&sc->wom_purchase_factor, &w_lo, &w_hi);
     o->wom_rate_exact = p_hi * w_hi <= 1.0;
     for (size_t k = 0; k < sc->n_tiers; k++) {
-        tier_outlook(sc, k, &o->tiers[k]);
-        o->tiers[k].hires_whole_budget = hires_for(sc->budget, o->tiers[k].cost_per_hire,
-                                                   o->tiers[k].cost_sq_per_hire, o->stop_rule);
+        tier_outlook(sc, k, o->purchase_rate, o->wom_purchase_rate, &o->tiers[k]);
+        infl_outlook_tier *t = &o->tiers[k];
+        t->hires_whole_budget =
+            hires_for(sc->budget, t->cost_per_hire, t->cost_sq_per_hire, o->stop_rule);
+        t->few = sc->budget < INFL_OUTLOOK_FEW_HIRES * t->cost_per_hire;
     }
     for (size_t s = 0; s < sc->n_strategies; s++)
         if ((rc = strategy_outlook(sc, o, s, &o->strategies[s], err)) != INFL_OK)

@@ -118,6 +118,7 @@ static void check_constant_tier(const infl_outlook_tier *t, const char *name, bo
     CHECK_NEAR(t->cost_per_engagement, 98.4 / 144, tol);
     CHECK_NEAR(t->cost_per_conversion, 98.4 / 0.2376, 1e-7);
     CHECK_NEAR(t->hires_whole_budget, 10000.0 / 120, tol);
+    CHECK(!t->few);
     CHECK(!t->looks_per_follower);
 }
 
@@ -178,6 +179,7 @@ static void check_constants(void)
         CHECK_NEAR(o->strategies[2].hires[0], 0, 0);
         CHECK_NEAR(o->strategies[2].hires[1], 150.0 / 120 + 15300.0 / 28800 - 1, 1e-9);
         CHECK(!o->strategies[0].few[1]); /* share 0: nothing to mark */
+        CHECK(o->tiers[0].few);          /* 200 < 2 x 120 */
     }
     infl_outlook_free(o);
     infl_scenario_free(sc_stop);
