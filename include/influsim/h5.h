@@ -113,6 +113,7 @@ typedef struct {
     double wall_seconds;
     bool complete;
     long format_version;
+    char *scenario_resolved; /* the resolved scenario's YAML; NULL if the file has none */
 } infl_h5_meta;
 
 /*

@@ -4,6 +4,8 @@
  * printed them, a sweep's table as `sweep` printed it (sweep_table.c).
  */
 #include "cli.h"
+
+#include <string.h>
 #include "sweep_table.h"
 
 #include <getopt.h>
@@ -25,6 +27,25 @@ static void usage(FILE *out)
           out);
 }
 
+/* The scenario a file was run with, from its resolved YAML, for the notes
+ * that need its keys; NULL when the file has none or it does not load. A
+ * file written before the hiring extensions has no `hiring` key, and loading
+ * it now would give today's default rule instead of the one it ran with, so
+ * it gets no scenario either. */
+static infl_scenario *scenario_of(const char *path, const infl_h5_meta *meta)
+{
+    const char *text = meta->scenario_resolved;
+    if (text == NULL || strstr(text, "\nhiring:\n") == NULL)
+        return NULL;
+    infl_error err;
+    infl_error_init(&err);
+    infl_scenario *sc = NULL;
+    if (infl_scenario_load_text(text, strlen(text), path, NULL, 0, &sc, &err) != INFL_OK)
+        sc = NULL;
+    infl_error_destroy(&err);
+    return sc;
+}
+
 /* A run's or an optimiser's file: the tables `run` printed. */
 static infl_status show_run(const char *path, bool metrics, infl_error *err)
 {
@@ -41,9 +62,13 @@ static infl_status show_run(const char *path, bool metrics, infl_error *err)
                             .threads = (unsigned)meta.threads,
                             .wall_seconds = meta.wall_seconds,
                             .complete = meta.complete};
+    h.sc = scenario_of(path, &meta);
     infl_report_print(stdout, &h, sm);
     if (metrics)
         infl_report_print_metrics(stdout, sm);
+    if (h.sc != NULL)
+        infl_report_warn_unspent(h.sc, sm);
+    infl_scenario_free((infl_scenario *)h.sc);
     infl_summary_free(sm);
     infl_h5_meta_destroy(&meta);
     return INFL_OK;

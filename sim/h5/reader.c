@@ -349,6 +349,7 @@ void infl_h5_meta_destroy(infl_h5_meta *meta)
     free(meta->currency);
     free(meta->program_version);
     free(meta->created);
+    free(meta->scenario_resolved);
     memset(meta, 0, sizeof *meta);
 }
 
@@ -440,6 +441,9 @@ bool infl__h5_read_meta(reader *r, hid_t file, infl_h5_meta *meta)
         !read_attr_bool(r, file, "complete", &meta->complete))
         return false;
     meta->threads = threads;
+    if (H5Aexists(file, "scenario_resolved") > 0 &&
+        !infl__h5_read_attr_str(r, file, "scenario_resolved", &meta->scenario_resolved))
+        return false;
     /* Files from before trials_done was recorded hold all their trials. */
     meta->trials_done = meta->trials;
     return H5Aexists(file, "trials_done") <= 0 ||
