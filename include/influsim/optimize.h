@@ -22,12 +22,12 @@
  * evaluated again beside the optimum, on the same trials, and where no split
  * of it is worse than the optimum by more than 2 standard errors of the
  * paired difference the objective is flat (or constant, where every split
- * has the same value) and there is no optimum to report. Where the objective
- * counts spend as a cost (a profit), is clearly below 0 at the optimum, and
- * the optimum is among the splits that spend least (measured: each split's
- * mean spend), spending less is what improves it; the split with the best
- * objective per unit of spend (for a profit, its ROI) is found to compare
- * the splits at equal spend.
+ * has the same value) and there is no optimum to report. The split with the
+ * best objective per unit of spend (for a profit, its ROI) compares the
+ * splits at equal spend; where the objective counts spend as a cost (a
+ * profit), is clearly below 0 at the optimum, and the optimum owes its
+ * advantage to spending less (measured: each split's mean spend), spending
+ * less is what improves it.
  *
  * The evaluation itself is the caller's (a callback): the library runs the
  * search, the statistics and the bookkeeping, and is tested against
@@ -81,10 +81,14 @@ typedef enum {
     /* Every split of the first grid is within 2 standard errors of the best
      * (paired): the simulation cannot tell them apart; no optimum. */
     INFL_OPTIMIZE_FLAT = 2,
-    /* An optimum, but of an objective that counts spend (a profit), clearly
-     * below 0 there, at one of the splits that spend least (its mean spend
-     * in the lowest tenth of the range spanned, a range of more than 1 % of
-     * the most spent): spending less is what improves the objective. */
+    /* An optimum of an objective that counts spend (a profit), clearly below
+     * 0 there (`losing`), that spending less explains: either it is clearly
+     * worse per money spent than the best split per money spent
+     * (best_per_spend) and spends less than it, so all of its advantage
+     * over that split is the money it does not spend; or it is as good per
+     * money spent and among the splits that spend least (its mean spend in
+     * the lowest tenth of the range over the splits tried, a range that at
+     * its return changes the objective by more than 2 standard errors). */
     INFL_OPTIMIZE_SPEND_LESS = 3,
 } infl_optimize_outcome;
 

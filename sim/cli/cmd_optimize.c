@@ -263,10 +263,11 @@ static void print_constant(const infl_objective *obj, const infl_optimize_result
 {
     char v[96];
     format_number(v, sizeof v, r->value_at_optimum, r->se_at_optimum, op->money, false);
-    const bool ltv = obj->kind == INFL_OBJECTIVE_P_LTV_ROI, units = strcmp(op->units, "1") != 0;
-    paragraph pa = {0};
-    para_add(&pa, "%s is %s%s%s at every split tried", op->label, v, units ? " " : "",
-             units ? op->units : "");
+    /* the label names conversions already; money gets its currency */
+    const bool ltv = obj->kind == INFL_OBJECTIVE_P_LTV_ROI;
+    paragraph pa = {.unit = op->units};
+    para_add(&pa, "%s is %s%s%s at every split tried", op->label, v, op->money ? " " : "",
+             op->money ? op->units : "");
     if (infl_objective_is_probability(obj) && r->value_at_optimum == 0.0)
         para_add(&pa,
                  ": no split pays for itself %s. There is no optimum to report. Try "
@@ -357,15 +358,17 @@ static void print_spend(const infl_objective *obj, const tier_list *c,
     infl_cli_format_money(b, sizeof b, budget, op->units);
     infl_cli_format_money(left, sizeof left, budget - r->spend[r->best], op->units);
     paragraph pa = {.unit = op->units};
-    if (r->outcome != INFL_OPTIMIZE_SPEND_LESS) {
+    if (r->outcome == INFL_OPTIMIZE_FLAT) {
         para_add(&pa,
-                 "Every split tried loses money %s (%s below 0 at each)%s, at %s spent on "
-                 "average (the splits tried spend %s to %s of the %s budget). Spending "
-                 "nothing would lose nothing.",
-                 purchases, op->label,
-                 r->outcome == INFL_OPTIMIZE_OPTIMUM ? ": the optimum is the split that loses least"
-                                                     : "; the best of them",
-                 at, lo, hi, b);
+                 "Every split tried loses money %s (%s below 0 at each). Spending nothing "
+                 "would lose nothing.",
+                 purchases, op->label);
+    } else if (r->outcome != INFL_OPTIMIZE_SPEND_LESS) {
+        para_add(&pa,
+                 "Every split tried loses money %s (%s below 0 at each): the optimum is the "
+                 "split that loses least, at %s spent on average (the splits tried spend %s "
+                 "to %s of the %s budget). Spending nothing would lose nothing.",
+                 purchases, op->label, at, lo, hi, b);
     } else {
         para_add(&pa,
                  "Spending less is what improves %s here: every split tried loses money %s, "

@@ -48,12 +48,9 @@
 #define NELDER_MEAD_STALL_ITERATIONS 60
 /* A share at most this is 0: the optimum is on the edge of the simplex. */
 #define EDGE 1e-12
-/* Spending less improves the objective where the optimum's mean spend is in
- * the lowest SPEND_LEAST of the range of mean spend over the splits tried,
- * and that range is more than SPEND_MATERIAL of the most spent (and more
- * than 4 standard errors of a mean spend). */
+/* Among the splits that spend least: a mean spend in the lowest SPEND_LEAST
+ * of the range of mean spend over the splits tried. */
 #define SPEND_LEAST 0.1
-#define SPEND_MATERIAL 0.01
 /* A profile point better than the optimum by this many standard errors of
  * the difference becomes the optimum, and the profile is redone. */
 #define SIGNIFICANT 2.0
@@ -681,15 +678,28 @@ static void judge(search *s)
         r->spend_high = fmax(r->spend_high, r->spend[p]);
     }
     const double range = r->spend_high - r->spend_low;
-    r->losing =
-        infl_objective_counts_spend(o) && r->value[r->best] + SIGNIFICANT * r->se[r->best] < 0.0;
-    const bool least = range > SPEND_MATERIAL * fabs(r->spend_high) &&
+    const size_t b = r->best, q = r->best_per_spend;
+    r->losing = infl_objective_counts_spend(o) && r->value[b] + SIGNIFICANT * r->se[b] < 0.0;
+    /* V = r S: against q, the split with the best return r per money spent,
+     * V_b - V_q = (r_b - r_q) S_b + r_q (S_b - S_q). Where the optimum's r is
+     * clearly the lower, all of its advantage is r_q (S_b - S_q): spending
+     * less, at a loss. */
+    const bool worse_at_equal = q != SIZE_MAX && q != b &&
+                                r->per_spend_gap < -SIGNIFICANT * r->per_spend_gap_se &&
+                                r->spend[b] < r->spend[q];
+    /* As good at equal spend: then spending less explains the optimum where
+     * it is among the splits that spend least, by a range that changes the
+     * objective by more than its error (and spend by more than its own). */
+    const bool tie_at_equal = q != SIZE_MAX && !worse_at_equal &&
+                              !(r->per_spend_gap < -SIGNIFICANT * r->per_spend_gap_se);
+    const bool least = r->spend[b] <= r->spend_low + SPEND_LEAST * range &&
                        range > 4.0 * s->spend_se_max &&
-                       r->spend[r->best] <= r->spend_low + SPEND_LEAST * range;
-    r->outcome = constant             ? INFL_OPTIMIZE_CONSTANT
-                 : flat               ? INFL_OPTIMIZE_FLAT
-                 : r->losing && least ? INFL_OPTIMIZE_SPEND_LESS
-                                      : INFL_OPTIMIZE_OPTIMUM;
+                       fabs(r->per_spend[b]) * range > SIGNIFICANT * r->se[b];
+    r->outcome = constant ? INFL_OPTIMIZE_CONSTANT
+                 : flat   ? INFL_OPTIMIZE_FLAT
+                 : r->losing && (worse_at_equal || (tie_at_equal && least))
+                     ? INFL_OPTIMIZE_SPEND_LESS
+                     : INFL_OPTIMIZE_OPTIMUM;
     r->on_edge = false;
     for (size_t t = 0; t < s->k; t++)
         if (r->shares[r->best * s->k + t] <= EDGE)
