@@ -137,6 +137,10 @@ typedef struct {
      * + 2 se < 0), so below 0 at every split evaluated: every split loses. */
     bool losing;
     double spend_low, spend_high; /* the least and most mean spend of the points */
+    /* The optimum is among the splits that spend least: its mean spend in
+     * the lowest tenth of [spend_low, spend_high], a range of more than 4
+     * standard errors of a mean spend. */
+    bool spends_least;
     /* An objective that is a mean: the point with the highest objective per
      * unit of spend (SIZE_MAX for other objectives), and the optimum's
      * per-spend value minus its, from the same trials. */

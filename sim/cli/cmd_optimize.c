@@ -370,12 +370,17 @@ static void print_spend(const infl_objective *obj, const tier_list *c,
                  "to %s of the %s budget). Spending nothing would lose nothing.",
                  purchases, op->label, at, lo, hi, b);
     } else {
+        para_add(&pa, "Spending less is what improves %s here: every split tried loses money %s, ",
+                 op->label, purchases);
+        if (r->spends_least || r->best_per_spend == SIZE_MAX)
+            para_add(&pa, "and the optimum is one of the splits that spend least: ");
+        else
+            para_add(&pa, "and the optimum spends less than the split that is best per money "
+                          "spent: ");
         para_add(&pa,
-                 "Spending less is what improves %s here: every split tried loses money %s, "
-                 "and the optimum is one of the splits that spend least: %s on average, "
-                 "leaving %s of the %s budget unspent (the splits tried spend %s to %s). "
-                 "Spending nothing would lose nothing.",
-                 op->label, purchases, at, left, b, lo, hi);
+                 "%s on average, leaving %s of the %s budget unspent (the splits tried spend "
+                 "%s to %s). Spending nothing would lose nothing.",
+                 at, left, b, lo, hi);
         const char *roi = ltv ? "lifetime ROI" : "ROI";
         if (r->best_per_spend != SIZE_MAX) {
             const size_t q = r->best_per_spend;

@@ -72,6 +72,7 @@ static bool search_attrs(infl__h5_io *io, hid_t g, const infl_h5_optimize *o,
     if (!infl__h5_attr_str(io, g, "objective", o->objective->name) ||
         !infl__h5_attr_str(io, g, "outcome", infl_optimize_outcome_name(r->outcome)) ||
         !infl__h5_attr_bool(io, g, "losing", r->losing) ||
+        !infl__h5_attr_bool(io, g, "spends_least", r->spends_least) ||
         !infl__h5_attr_bool(io, g, "on_edge", r->on_edge) ||
         !infl__h5_attr_bool(io, g, "stalled", r->stalled) ||
         !infl__h5_attr_f64(io, g, "spend_low", r->spend_low) ||

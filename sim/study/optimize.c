@@ -692,9 +692,9 @@ static void judge(search *s)
      * objective by more than its error (and spend by more than its own). */
     const bool tie_at_equal = q != SIZE_MAX && !worse_at_equal &&
                               !(r->per_spend_gap < -SIGNIFICANT * r->per_spend_gap_se);
-    const bool least = r->spend[b] <= r->spend_low + SPEND_LEAST * range &&
-                       range > 4.0 * s->spend_se_max &&
-                       fabs(r->per_spend[b]) * range > SIGNIFICANT * r->se[b];
+    r->spends_least =
+        r->spend[b] <= r->spend_low + SPEND_LEAST * range && range > 4.0 * s->spend_se_max;
+    const bool least = r->spends_least && fabs(r->per_spend[b]) * range > SIGNIFICANT * r->se[b];
     r->outcome = constant ? INFL_OPTIMIZE_CONSTANT
                  : flat   ? INFL_OPTIMIZE_FLAT
                  : r->losing && (worse_at_equal || (tie_at_equal && least))

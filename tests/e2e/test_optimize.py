@@ -159,6 +159,7 @@ def check_spend_less(tmp):
         tiers = _names(g["tier"])
         C.check("spend less: /optimize has the outcome and each split's mean spend",
                 g.attrs["outcome"] == "spend-less" and g.attrs["losing"]
+                and g.attrs["spends_least"]
                 and g.attrs["spend_low"] == spend.min() == 3000
                 and g.attrs["spend_high"] == spend.max() == 10000, str(dict(g.attrs)))
         opt_spend = f["strategies/optimum/trials/spend"][:]

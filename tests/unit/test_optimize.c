@@ -411,7 +411,7 @@ int main(void)
     r = optimise(&less, "profit", INFL_OK);
     if (r) {
         CHECK_INT(r->outcome, INFL_OPTIMIZE_SPEND_LESS);
-        CHECK(r->losing && r->on_edge);
+        CHECK(r->losing && r->on_edge && r->spends_least);
         CHECK_NEAR(r->optimum[0], 1.0, 1e-12);
         CHECK_NEAR(r->spend_low, 300.0, 1e-9);
         CHECK_NEAR(r->spend_high, 1000.0, 1e-9);
@@ -442,7 +442,7 @@ int main(void)
         CHECK_INT(r->outcome, INFL_OPTIMIZE_OPTIMUM);
         CHECK(r->losing && !r->on_edge);
         CHECK_NEAR(r->optimum[0], 0.3, 0.01);
-        CHECK(r->spend_low == 1000.0 && r->spend_high == 1000.0);
+        CHECK(r->spend_low == 1000.0 && r->spend_high == 1000.0 && !r->spends_least);
         infl_optimize_result_free(r);
     }
 
