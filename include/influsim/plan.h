@@ -3,10 +3,15 @@
  * conversions with a given probability (or in expectation).
  *
  * Every budget tried is derived from the scenario loaded once, with its seed
- * (common random numbers). Then each trial's conversions never fall as the
- * budget grows (a larger budget hires the same candidates and more), so the
- * probability of reaching N is non-decreasing in the budget and bisection
- * brackets the smallest sufficient budget.
+ * (common random numbers). Under `hiring.rule: stop` (without reallocation)
+ * each trial's conversions never fall as the budget grows (a larger budget
+ * hires the same candidates and more), so the probability of reaching N is
+ * non-decreasing in the budget and bisection brackets the smallest sufficient
+ * budget. Under `skip` a creator passed over at one budget may be hired at a
+ * larger one in place of cheaper later ones, so a trial's conversions can dip
+ * as the budget grows; the probability and the mean still rise with the
+ * budget except within Monte Carlo noise, and the bracket is the smallest
+ * budget found enough among those tried (a noisy-monotone search).
  */
 #ifndef INFLUSIM_PLAN_H
 #define INFLUSIM_PLAN_H
@@ -44,6 +49,8 @@ typedef struct {
     uint64_t conversions;        /* N, at least 1 */
     double confidence;           /* the probability to reach N with, in (0, 1) */
     bool expected;               /* reach N on average instead */
+    bool ltv;                    /* count orders (first purchases and repeat orders over the
+                                    horizon, product.repeat_orders) instead of conversions */
     double tolerance;            /* stop when the bracket is within tolerance * budget (0: 0.005) */
     double max_budget;           /* the largest budget considered (0: INFL_PLAN_MAX_BUDGET) */
     unsigned threads;            /* 0: the default */
@@ -103,5 +110,8 @@ typedef struct {
  */
 infl_plan_forecast infl_plan_forecast_after(const infl_plan_options *opt,
                                             const infl_plan_step *first);
+
+/* The per-trial metric a plan counts: "orders" with ltv, else "conversions". */
+const char *infl_plan_metric(const infl_plan_options *p);
 
 #endif

@@ -26,6 +26,8 @@ static void usage(FILE *out)
           "  --conversions N      the conversions to reach\n"
           "  --confidence P       the probability of reaching them (0 < P < 1; default 0.9)\n"
           "  --expected           reach them on average instead\n"
+          "  --ltv                count orders over the customer's lifetime (first purchases\n"
+          "                       and product.repeat_orders) instead of first purchases\n"
           "  --max-budget AMOUNT  the largest budget to consider (default 10^12); if even\n"
           "                       it is not enough, plan says so and exits 1\n"
           "  --tolerance R        stop when the bracket is within R of the budget (default\n"
@@ -77,7 +79,7 @@ static void score_text(char *buf, size_t size, const plan_printer *pp, double sc
     else
         infl_cli_format_estimate(v, sizeof v, score, se);
     if (pp->plan->expected)
-        snprintf(buf, size, "mean conversions = %s", v);
+        snprintf(buf, size, "mean %s = %s", infl_plan_metric(pp->plan), v);
     else
         snprintf(buf, size, "P(>= %llu) = %s", (unsigned long long)pp->plan->conversions, v);
 }
@@ -139,6 +141,7 @@ enum {
     OPT_CONVERSIONS,
     OPT_CONFIDENCE,
     OPT_EXPECTED,
+    OPT_LTV,
     OPT_TOL,
     OPT_MAX_BUDGET
 };
@@ -169,6 +172,9 @@ static infl_cli_option plan_option(void *opts, int opt, const char *arg, infl_er
     case OPT_EXPECTED:
         p->expected = true;
         return INFL_CLI_OPTION_TAKEN;
+    case OPT_LTV:
+        p->ltv = true;
+        return INFL_CLI_OPTION_TAKEN;
     case OPT_TOL:
         if (infl_cli_parse_between(arg, 0, 0.5, &p->tolerance))
             return INFL_CLI_OPTION_TAKEN;
@@ -196,6 +202,7 @@ static infl_status parse_plan_options(int argc, char **argv, plan_options *o, in
                                          {"conversions", required_argument, NULL, OPT_CONVERSIONS},
                                          {"confidence", required_argument, NULL, OPT_CONFIDENCE},
                                          {"expected", no_argument, NULL, OPT_EXPECTED},
+                                         {"ltv", no_argument, NULL, OPT_LTV},
                                          {"tolerance", required_argument, NULL, OPT_TOL},
                                          {"max-budget", required_argument, NULL, OPT_MAX_BUDGET},
                                          INFL_CLI_SCENARIO_LONG_OPTIONS,
@@ -265,12 +272,12 @@ static infl_status print_not_reached(const plan_printer *pp, const infl_plan_res
         snprintf(target, sizeof target, "on average");
     else
         snprintf(target, sizeof target, "with probability %g", p->confidence);
-    return infl_cli_fail(err, INFL_ELIMIT,
-                         "%s does not make %llu conversions %s at any budget up to %s (%s); "
-                         "there it gives %s",
-                         p->strategy, (unsigned long long)p->conversions, target, max,
-                         p->max_budget > 0 ? "--max-budget" : "10^12, the default --max-budget",
-                         sc);
+    return infl_cli_fail(
+        err, INFL_ELIMIT,
+        "%s does not make %llu %s %s at any budget up to %s (%s); "
+        "there it gives %s",
+        p->strategy, (unsigned long long)p->conversions, infl_plan_metric(p), target, max,
+        p->max_budget > 0 ? "--max-budget" : "10^12, the default --max-budget", sc);
 }
 
 /* Loads the scenario, searches and prints the answer. */
@@ -294,8 +301,9 @@ static infl_status plan(plan_options *o, infl_error *err)
             snprintf(target, sizeof target, "on average");
         else
             snprintf(target, sizeof target, "with probability %g", p->confidence);
-        printf("%s: smallest budget for %s to make %llu conversions %s\n", infl_scenario_name(base),
-               p->strategy, (unsigned long long)p->conversions, target);
+        printf("%s: smallest budget for %s to make %llu %s %s\n", infl_scenario_name(base),
+               p->strategy, (unsigned long long)p->conversions,
+               p->ltv ? "orders (first purchases and repeat orders)" : "conversions", target);
         printf("%llu trials a budget, seed %llu, budgets up to %s\n",
                (unsigned long long)infl_scenario_trials(base),
                (unsigned long long)infl_scenario_seed(base), max);

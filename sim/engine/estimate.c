@@ -22,7 +22,8 @@ static double mean_post_cost(const infl_scenario *sc, size_t k)
     if (t->price_per_1k)
         price *= infl__dist_mean(&t->followers) / 1000.0;
     double g = infl__dist_mean(&t->gifted_share);
-    return g * sc->unit_cost + (1.0 - g) * price * (1.0 + infl__dist_mean(&t->platform_fee));
+    return g * sc->unit_cost + (1.0 - g) * price * (1.0 + infl__dist_mean(&t->platform_fee)) +
+           infl__dist_mean(&t->overhead_per_hire);
 }
 
 void infl_engine_estimate(const infl_scenario *sc, const infl_run_options *opt, double limit,
@@ -41,11 +42,14 @@ void infl_engine_estimate(const infl_scenario *sc, const infl_run_options *opt, 
                 most = h;
         }
         hires += most;
-        /* A tier's workspace grows to twice the hires (see model.c). */
-        workspace += 2.0 * (most < 32 ? 32 : most) * (53.0 + 4.0 * (double)sc->n_regions);
+        /* A tier's workspace grows to twice the hires (see model.c): per
+         * candidate 67 bytes and its engagements by region, and per strategy
+         * the index of each hire. */
+        workspace +=
+            2.0 * (most < 32 ? 32 : most) * (67.0 + 4.0 * (double)sc->n_regions + 8.0 * ns);
     }
     const double trials = (double)sc->trials;
-    const double per_trial = (ns * nm + 3.0 + 1.0) * 8.0; /* values, market draws, index */
+    const double per_trial = (ns * nm + 4.0 + 1.0) * 8.0; /* values, market draws, index */
     /* Code, libraries and HDF5's buffers (about 24 MiB measured); a batch of
      * compressed chunks. */
     const double base = 24.0 * 1048576.0, batch = fmin(32.0 * 1048576.0, trials * nm * 8.0);

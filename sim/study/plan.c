@@ -142,6 +142,11 @@ static bool enough(const infl_plan_options *p, double score)
     return p->expected ? score >= (double)p->conversions : score >= p->confidence;
 }
 
+const char *infl_plan_metric(const infl_plan_options *p)
+{
+    return p->ltv ? "orders" : "conversions";
+}
+
 /* A probe_fn: runs base at budget b; the score is P(conversions >= N) or,
  * expected, the mean; then the callback. */
 static infl_status evaluate(void *ctx, double b, bool *ok, double *score, double *se,
@@ -171,8 +176,9 @@ static infl_status evaluate(void *ctx, double b, bool *ok, double *score, double
                               p->strategy);
     }
     /* The column is this run's own: the quantile below may reorder it. */
-    double *c = tr->values +
-                (s * tr->n_metrics + infl_trials_metric_index(tr, "conversions")) * tr->n_trials;
+    double *c =
+        tr->values +
+        (s * tr->n_metrics + infl_trials_metric_index(tr, infl_plan_metric(p))) * tr->n_trials;
     const double n = (double)p->conversions;
     const uint64_t trials = tr->n_trials;
     uint64_t reached = 0;

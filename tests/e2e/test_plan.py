@@ -121,6 +121,34 @@ def main():
                 C.check(f"{label}: at least 21 posts' worth (2,100), not much more",
                         2100 <= budget <= 2100 * 1.01, str(budget))
 
+        # --ltv counts orders: with 1.5 repeat orders a customer, 1000 orders
+        # on average need about 1000 / 2.5 conversions; a run at the answer
+        # makes them, one at the lower end does not.
+        rep = ["--set", "product.repeat_orders=1.5"]
+        r = influsim("plan", scen, "--strategy", "small-only", "--conversions", "1000",
+                     "--trials", "400", "--expected", "--ltv", *rep)
+        m = RESULT.search(r.stdout)
+        if C.check("--ltv: exit 0 and a result line", r.returncode == 0 and m,
+                   short(r.stdout + r.stderr)):
+            budget, lower = float(m.group(1)), float(m.group(2))
+            C.check("--ltv: the title and the score count orders",
+                    "to make 1000 orders (first purchases and repeat orders) on average"
+                    in r.stdout and "mean orders = " in r.stdout, short(r.stdout[:400]))
+            out = os.path.join(tmp, "ltv.h5")
+            orders = []
+            for b in (budget, lower):
+                rr = influsim("run", scen, "-q", "--trials", "400", "--set", f"budget={b!r}",
+                              *rep, "-o", out, "--force")
+                with h5py.File(out, "r") as f:
+                    orders.append(f["strategies/small-only/trials/orders"][:].mean())
+            C.check("--ltv: mean orders >= 1000 at the answer, < 1000 below it",
+                    orders[0] >= 1000 > orders[1], str(orders))
+            plain = RESULT.search(influsim("plan", scen, "--strategy", "small-only",
+                                           "--conversions", "1000", "--trials", "400",
+                                           "--expected", *rep).stdout)
+            C.check("--ltv: a smaller budget than for 1000 first purchases (under half)",
+                    plain and budget < 0.5 * float(plain.group(1)), f"{budget} vs {plain}")
+
         # --max-budget: above the answer, the same answer; below it, not reached.
         base = ("plan", scen, "--strategy", "small-only", "--conversions", "1000", "--trials",
                 "400")
