@@ -37,6 +37,7 @@ PUBLIC = {
     "version.h": "base",
     "scenario.h": "scenario",
     "metric.h": "model",
+    "outlook.h": "model",
     "results.h": "stats",
     "engine.h": "engine",
     "checkpoint.h": "engine",

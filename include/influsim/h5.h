@@ -1,6 +1,6 @@
 /*
  * influsim/h5.h — the results file: writing a run to HDF5 and reading its
- * summary back. The layout is versioned and documented in docs/output.md;
+ * summary (or a sweep's summaries) back. The layout is versioned and documented in docs/output.md;
  * the dataset names there are a contract with users' scripts.
  */
 #ifndef INFLUSIM_H5_H
@@ -93,6 +93,13 @@ infl_status infl_h5_writer_finish_optimize(infl_h5_writer *w, const infl_summary
  * writer: valid until finish or abandon. */
 const char *infl_h5_writer_temp_path(const infl_h5_writer *w);
 
+/* What made a results file: `influsim run`, `sweep` or `optimize`. */
+typedef enum {
+    INFL_H5_KIND_RUN,      /* a run's file: per-strategy summaries */
+    INFL_H5_KIND_SWEEP,    /* a sweep's: /sweep, the summaries over a grid */
+    INFL_H5_KIND_OPTIMIZE, /* an optimiser's: a run's file with /optimize */
+} infl_h5_kind;
+
 /* What a results file says about the run that made it. Owned strings. */
 typedef struct {
     char *scenario_name;
@@ -106,6 +113,7 @@ typedef struct {
     double wall_seconds;
     bool complete;
     long format_version;
+    char *scenario_resolved; /* the resolved scenario's YAML; NULL if the file has none */
 } infl_h5_meta;
 
 /*
@@ -118,5 +126,36 @@ infl_status infl_h5_read_summary(const char *path, infl_summary **out, infl_h5_m
                                  infl_error *err);
 
 void infl_h5_meta_destroy(infl_h5_meta *meta);
+
+/*
+ * Says what kind of results file is at path (*kind), having checked that it
+ * is an influsim results file of a version this program reads; the failures
+ * of infl_h5_read_summary otherwise (INFL_EIO: cannot be opened; INFL_EFORMAT:
+ * not HDF5, not influsim's, a newer version or an unknown kind).
+ */
+infl_status infl_h5_read_kind(const char *path, infl_h5_kind *kind, infl_error *err);
+
+/* A sweep's file read back. Everything is owned (infl_h5_sweep_destroy). */
+typedef struct {
+    infl_h5_meta meta;     /* the root attributes (trials: a point's trials) */
+    size_t n_axes;         /* 1 or 2 (at most 4 in the format) */
+    infl_sweep_axis *axes; /* key, name, grid values and spacing of each */
+    size_t n_points;       /* the product of the axes' sizes */
+    infl_summary **points; /* each point's summary, row-major over the axes */
+} infl_h5_sweep;
+
+/*
+ * Reads a sweep's file (docs/output.md, "Sweep files"): the axes from the
+ * dimension scales of /sweep/mean, and for every point a summary equal to
+ * the one the sweep computed there, number for number (every statistic, the
+ * comparisons), so that infl_sweep_crossovers and a table printed from it
+ * agree with the sweep's own. A sweep's file does not record the metrics'
+ * units or descriptions (they are "") nor the trials missing per metric,
+ * which are the point's trials less n. A file that is not a sweep's, or
+ * lacks a part of the layout, gives INFL_EFORMAT with a message naming what
+ * is wrong; *out then holds nothing (destroying it is harmless).
+ */
+infl_status infl_h5_read_sweep(const char *path, infl_h5_sweep *out, infl_error *err);
+void infl_h5_sweep_destroy(infl_h5_sweep *s);
 
 #endif

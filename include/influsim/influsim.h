@@ -10,6 +10,7 @@
 #include "influsim/version.h"
 #include "influsim/scenario.h"
 #include "influsim/metric.h"
+#include "influsim/outlook.h"
 #include "influsim/results.h"
 #include "influsim/checkpoint.h"
 #include "influsim/engine.h"

@@ -18,6 +18,17 @@
  * error of each change from the paired trials, which says how flat the
  * objective is near the optimum.
  *
+ * Then the answer is judged (infl_optimize_outcome): the first grid is
+ * evaluated again beside the optimum, on the same trials, and where no split
+ * of it is worse than the optimum by more than 2 standard errors of the
+ * paired difference the objective is flat (or constant, where every split
+ * has the same value) and there is no optimum to report. The split with the
+ * best objective per unit of spend (for a profit, its ROI) compares the
+ * splits at equal spend; where the objective counts spend as a cost (a
+ * profit), is clearly below 0 at the optimum, and the optimum owes its
+ * advantage to spending less (measured: each split's mean spend), spending
+ * less is what improves it.
+ *
  * The evaluation itself is the caller's (a callback): the library runs the
  * search, the statistics and the bookkeeping, and is tested against
  * functions with a known optimum.
@@ -40,11 +51,13 @@
 
 /*
  * Evaluates n_points share vectors (shares[p * n_tiers + t], each summing to 1)
- * on the same trials, writing each point's per-trial metric values to
- * values[p * n_trials + t]. Returns INFL_OK or an error status with err set.
+ * on the same trials, writing each point's per-trial values of the
+ * objective's metric to values[p * n_trials + t] and the money spent in that
+ * trial to spend[p * n_trials + t]. Returns INFL_OK or an error status with
+ * err set.
  */
 typedef infl_status (*infl_optimize_eval_fn)(void *user, size_t n_points, const double *shares,
-                                             double *values, infl_error *err);
+                                             double *values, double *spend, infl_error *err);
 
 typedef struct {
     size_t n_tiers;    /* 2 .. INFL_OPTIMIZE_MAX_TIERS */
@@ -56,6 +69,31 @@ typedef struct {
     infl_optimize_eval_fn eval;
     void *user;
 } infl_optimize_options;
+
+/* What the search found. */
+typedef enum {
+    /* A split the objective prefers: some split of the first grid is worse
+     * than it by more than 2 standard errors. */
+    INFL_OPTIMIZE_OPTIMUM = 0,
+    /* Every split evaluated has exactly the objective's value at the best
+     * (P(ROI > 0) = 0 everywhere, say): no optimum. */
+    INFL_OPTIMIZE_CONSTANT = 1,
+    /* Every split of the first grid is within 2 standard errors of the best
+     * (paired): the simulation cannot tell them apart; no optimum. */
+    INFL_OPTIMIZE_FLAT = 2,
+    /* An optimum of an objective that counts spend (a profit), clearly below
+     * 0 there (`losing`), that spending less explains: either it is clearly
+     * worse per money spent than the best split per money spent
+     * (best_per_spend) and spends less than it, so all of its advantage
+     * over that split is the money it does not spend; or it is as good per
+     * money spent and among the splits that spend least (its mean spend in
+     * the lowest tenth of the range over the splits tried, a range that at
+     * its return changes the objective by more than 2 standard errors). */
+    INFL_OPTIMIZE_SPEND_LESS = 3,
+} infl_optimize_outcome;
+
+/* "optimum", "constant", "flat", "spend-less" (static). */
+const char *infl_optimize_outcome_name(infl_optimize_outcome o);
 
 /* Why a point was evaluated. */
 typedef enum {
@@ -74,13 +112,40 @@ typedef struct {
     double *value;  /* the objective */
     double *se;     /* its Monte Carlo standard error */
     int *stage;     /* infl_optimize_stage */
-    /* The optimum: the best point of every stage. */
+    double *spend;  /* mean money spent per trial */
+    /* An objective that is a mean (infl_objective_is_mean): the objective per
+     * unit of spend (infl_objective_per_spend) and its standard error; NaN
+     * for other objectives. */
+    double *per_spend, *per_spend_se;
+    /* Points of the first grid (and the best at equal spend): the objective
+     * there minus at the optimum, and the standard error of that difference
+     * from the same trials; NaN for the points not compared. */
+    double *gap, *gap_se;
+    /* The optimum: the best point of every stage (with outcome CONSTANT or
+     * FLAT, only the best of equals: the one with the highest mean of the
+     * metric). */
     size_t best;     /* its index among the points */
     double *optimum; /* n_tiers shares (a copy of shares[best]) */
     double value_at_optimum, se_at_optimum;
-    char method[64];     /* "brent", "nelder-mead", "grid refinement", "grid (a corner)" */
+    char method[64];     /* "brent", "nelder-mead", "grid refinement", "grid (constant)" */
     unsigned iterations; /* of the minimiser */
     bool converged;      /* it met the tolerance within its iteration limit */
+    bool stalled;        /* Nelder–Mead stopped: no better split in its last 60 iterations */
+    bool on_edge;        /* some tier's share at the optimum is 0 (a face or vertex) */
+    infl_optimize_outcome outcome;
+    /* An objective that counts spend, clearly below 0 at the optimum (value
+     * + 2 se < 0), so below 0 at every split evaluated: every split loses. */
+    bool losing;
+    double spend_low, spend_high; /* the least and most mean spend of the points */
+    /* The optimum is among the splits that spend least: its mean spend in
+     * the lowest tenth of [spend_low, spend_high], a range of more than 4
+     * standard errors of a mean spend. */
+    bool spends_least;
+    /* An objective that is a mean: the point with the highest objective per
+     * unit of spend (SIZE_MAX for other objectives), and the optimum's
+     * per-spend value minus its, from the same trials. */
+    size_t best_per_spend;
+    double per_spend_gap, per_spend_gap_se;
     /* The profile: tier t's share moved by steps[j] (negative: less), the
      * others rescaled. Two tiers: only the first tier's (the other mirrors it). */
     size_t n_profile_tiers;
@@ -124,7 +189,9 @@ typedef struct {
     infl_optimize_result *search; /* the search, on the base's trials and seed */
     /* The base with one more strategy, the optimum's shares, called
      * `strategy`: "optimum", or "optimum-2", "optimum-3", ... when the base
-     * has a strategy of that name. */
+     * has a strategy of that name. Where the search found no optimum
+     * (outcome CONSTANT or FLAT), the base's strategies alone, and
+     * `strategy` is "". */
     infl_scenario *scenario;
     char strategy[64];
     unsigned runs;  /* engine runs the search made */
@@ -140,7 +207,9 @@ infl_status infl_optimize_scenario_check_tiers(const infl_scenario *sc, const ch
 
 /*
  * Checks the tiers, runs the search on base's trials (its trials per split,
- * its seed for the bootstrap) and derives the scenario with the optimum. On
+ * its seed for the bootstrap) and derives the scenario with the optimum
+ * (where there is one). A tier's metric missing from the runs (the
+ * objective's, or `spend`) is INFL_EARG naming it. On
  * success *out owns the search and that scenario
  * (infl_optimize_scenario_result_destroy); on failure the status is the
  * check's, the search's or a run's, and *out holds nothing (destroy it all

@@ -24,6 +24,7 @@ typedef struct {
     double *purchase_rate;       /* per trial: the market's drawn purchase rate */
     double *wom_purchase_factor; /* per trial */
     double *addressable;         /* per trial: market size, NaN when unlimited */
+    double *repeat_orders;       /* per trial: mean further orders per customer (lambda) */
 } infl_trials;
 
 /* Returns the column of strategy s, metric m (n_trials values). */

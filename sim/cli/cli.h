@@ -212,17 +212,27 @@ double infl_peak_rss_mib(void);
 double infl_now(void);
 
 /* Numbers as a reader should see them (number.c). Each writes at most size
- * bytes to buf (snprintf's contract) and returns snprintf's count. */
-/* value rounded to two significant digits of its standard error se ("31.2"
- * for 31.2437 with se 0.25; "12300" for 12345 with se 1234); with se 0 or not
- * finite, 6 significant digits; a NaN value as "-". */
+ * bytes to buf (snprintf's contract) and returns snprintf's count. Rounding
+ * is half away from zero; nothing prints as "-0". */
+/* value rounded to two significant digits of its standard error se ("31.24"
+ * for 31.2437 with se 0.25; "12300" for 12345 with se 1234; two decimals
+ * with se 0.0996, which rounds to 0.10); with se 0 or not finite, 6 significant digits (every
+ * integer digit from a million up); a NaN value as "-", infinities as "inf"
+ * and "-inf". */
 int infl_cli_format_estimate(char *buf, size_t size, double value, double se);
-/* se itself, to two significant digits ("0.25", "1200"); 0 as "0". */
+/* se itself, to two significant digits ("0.25", "1200"); 0 as "0", a
+ * negative or NaN se as "-". */
 int infl_cli_format_se(char *buf, size_t size, double se);
 /* "value ± se", both rounded as above. */
 int infl_cli_format_pm(char *buf, size_t size, double value, double se);
-/* Money with thousands separators and the currency: "15,000 USD", "-1,234 EUR",
- * "9.99 USD" (cents only below 1,000 and where they are not zero). */
+/* Money with thousands separators and the currency (none when currency is
+ * NULL or ""): "15,000 USD", "-1,234 EUR", "9.99 USD" (cents only below 1,000
+ * and where they are not zero); NaN as "-", infinities as "inf"/"-inf". */
 int infl_cli_format_money(char *buf, size_t size, double amount, const char *currency);
+/* The same with exactly `places` decimals ("1,000.25 USD" for 2), or, with
+ * places < 0, as infl_cli_format_money (for values that whole units would not
+ * tell apart). */
+int infl_cli_format_money_places(char *buf, size_t size, double amount, int places,
+                                 const char *currency);
 
 #endif

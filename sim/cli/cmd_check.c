@@ -1,13 +1,18 @@
 /*
  * cmd_check.c — `influsim check SCENARIO [--set k=v]...`: validates a
- * scenario and prints it resolved (every key, defaults filled in).
+ * scenario and prints it resolved (every key, defaults filled in) on stdout,
+ * byte for byte what a run stores; then on stderr what a run will need and
+ * what the scenario implies per tier and per strategy (influsim/outlook.h),
+ * so that a unit mistake shows before a run.
  */
 #include "cli.h"
 
 #include "influsim/engine.h"
+#include "influsim/outlook.h"
 #include "influsim/scenario.h"
 
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,7 +21,10 @@ static void usage(FILE *out)
     fputs("usage: influsim check [SCENARIO] [--set key.path=value]...\n"
           "\n"
           "Validates a scenario and prints it resolved: every key, with defaults filled\n"
-          "in. Without SCENARIO, checks the built-in default (the French brand).\n"
+          "in. Without SCENARIO, checks the built-in default (the French brand). On\n"
+          "stderr: what a run will need, and per tier the implied means (engagement per\n"
+          "follower and per viewer, cost per hire, expected hires, cost per engagement\n"
+          "and per conversion), so that a unit mistake shows before a run.\n"
           "\n"
           "  -s, --set KEY=VALUE  override a value, e.g. --set budget=5000 (repeatable)\n"
           "  -h, --help           show this help\n"
@@ -50,7 +58,172 @@ static void print_estimate(const infl_scenario *sc)
     fprintf(stderr, "\n");
 }
 
-/* Loads the scenario and prints it resolved, then the estimate. */
+/* Money as format_money writes it, without the currency (the title names
+ * it), to the three significant digits a mean of the inputs deserves;
+ * amounts below 1 with two, rather than as 0. */
+static const char *money(char *buf, size_t size, double x)
+{
+    if (isfinite(x) && x != 0 && fabs(x) < 0.995) {
+        snprintf(buf, size, "%#.2g", x);
+        return buf;
+    }
+    if (isfinite(x) && x != 0) {
+        double unit = pow(10.0, floor(log10(fabs(x))) - 2);
+        x = round(x / unit) * unit;
+    }
+    infl_cli_format_money(buf, size, x, NULL);
+    return buf;
+}
+
+/* A mean count to three significant digits; whole and grouped from 100. */
+static const char *count(char *buf, size_t size, double x)
+{
+    if (!isfinite(x))
+        snprintf(buf, size, "%s", isnan(x) ? "-" : "inf");
+    else if (fabs(x) >= 99.5)
+        infl_cli_format_money(buf, size, round(x), NULL);
+    else
+        snprintf(buf, size, "%.3g", x);
+    return buf;
+}
+
+/* A rate as a percentage to three significant digits; `given` marks the
+ * form the scenario gave. */
+static const char *percent(char *buf, size_t size, double x, bool given)
+{
+    if (!isfinite(x))
+        snprintf(buf, size, "-");
+    else
+        snprintf(buf, size, x >= 0.9995 ? "%.0f %%%s" : "%#.3g %%%s", 100.0 * x, given ? "*" : " ");
+    return buf;
+}
+
+/* Prints name left-aligned in width columns (UTF-8 characters counted), or
+ * whole and one space when it is longer. */
+static void print_name(const char *name, int width)
+{
+    int chars = 0;
+    for (const char *c = name; *c; c++)
+        chars += ((unsigned char)*c & 0xC0) != 0x80;
+    fprintf(stderr, "%s%*s", name, chars < width ? width - chars : 1, "");
+}
+
+/* Widest name of n (at least `least`, at most `most` columns). */
+static int name_width(const char *(*name)(const infl_scenario *, size_t), const infl_scenario *sc,
+                      size_t n, int least, int most)
+{
+    int w = least;
+    for (size_t i = 0; i < n; i++) {
+        int len = (int)strlen(name(sc, i));
+        if (len + 2 > w)
+            w = len + 2;
+    }
+    return w > most ? most : w;
+}
+
+/* The hires of strategy st, tier by tier ("micro 126, macro ~1.2"), in at
+ * most size bytes; "~" marks a share that buys fewer than two mean hires. */
+static void hires_text(char *buf, size_t size, const infl_outlook *ol,
+                       const infl_outlook_strategy *st)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < ol->n_tiers && used + 1 < size; k++) {
+        if (st->hires[k] == 0 && !st->few[k])
+            continue;
+        char n[32];
+        int w = snprintf(buf + used, size - used, "%s%s %s%s", used ? ", " : "", ol->tiers[k].name,
+                         st->few[k] ? "~" : "", count(n, sizeof n, st->hires[k]));
+        used += w > 0 ? (size_t)w : 0;
+    }
+    if (used >= size && size > 4)
+        memcpy(buf + size - 4, "...", 4);
+    if (buf[0] == '\0')
+        snprintf(buf, size, "none");
+}
+
+/* The outlook, on stderr under the estimate: one row a tier, then one a
+ * strategy, then the heuristic warnings (docs/model.md, "What check prints"). */
+static infl_status print_outlook(const infl_scenario *sc, infl_error *err)
+{
+    infl_outlook *ol = NULL;
+    infl_status rc = infl_outlook_new(sc, &ol, err);
+    if (rc != INFL_OK)
+        return rc;
+    const char *cur = infl_scenario_currency(sc);
+    const double budget = infl_scenario_budget(sc);
+    char a[64], b[64], c[64], d[64], e[64], f[64], g[64], h[64];
+    fprintf(stderr,
+            "influsim: outlook: means the inputs imply (money in %s; docs/model.md, \"What check "
+            "prints\"):\n",
+            cur);
+    int tw = name_width(infl_scenario_tier_name, sc, ol->n_tiers, 6, 11);
+    fprintf(stderr, "  %-*s%10s%11s%14s%12s%8s%10s%11s%11s\n", tw, "tier", "followers", "cost/hire",
+            "eng/follower", "eng/viewer", "hires", "cost/eng", "conv/hire", "cost/conv");
+    bool any_few = false;
+    for (size_t k = 0; k < ol->n_tiers; k++) {
+        const infl_outlook_tier *t = &ol->tiers[k];
+        any_few |= t->few;
+        snprintf(h, sizeof h, "%s%s", t->few ? "~" : "", count(a, sizeof a, t->hires_whole_budget));
+        fputs("  ", stderr);
+        print_name(t->name, tw);
+        fprintf(stderr, "%10s%11s%14s%12s%8s%10s%11s%11s\n",
+                count(a, sizeof a, round(t->followers)), money(b, sizeof b, t->cost_per_hire),
+                percent(c, sizeof c, t->engagement_per_follower, t->per_follower),
+                percent(d, sizeof d, t->engagement_per_viewer, !t->per_follower), h,
+                money(e, sizeof e, t->cost_per_engagement),
+                count(f, sizeof f, t->conversions_per_hire),
+                money(g, sizeof g, t->cost_per_conversion));
+    }
+    fprintf(stderr,
+            "  * as given; the other is implied by the means of real_share x reach_rate.\n"
+            "  hires: the whole budget (%s) in the tier, under hiring.rule %s.\n",
+            money(a, sizeof a, budget), ol->stop_rule ? "stop (the first misfit ends it)" : "skip");
+    fprintf(stderr, "  conv/hire: direct and word of mouth%s.\n",
+            ol->overlap ? ", before overlap (market.addressable: counted per strategy)" : "");
+    if (any_few)
+        fputs("  ~: the money buys fewer than two average hires: the count depends on the spread "
+              "of prices.\n",
+              stderr);
+    fprintf(stderr, "  A customer earns %s on a first order (price - unit_cost)",
+            money(a, sizeof a, ol->margin));
+    if (ol->repeat_orders > 0)
+        fprintf(stderr, ", %s with %.3g repeat orders",
+                money(b, sizeof b, ol->margin * (1 + ol->repeat_orders)), ol->repeat_orders);
+    fputs(";\n  a tier whose cost/conv is above that loses money.\n", stderr);
+
+    int sw = name_width(infl_scenario_strategy_name, sc, ol->n_strategies, 10, 20);
+    fprintf(stderr, "  %-*s%-*s%12s%12s%10s\n", sw, "strategy", 44, "expected hires", "engagements",
+            "conversions", "cost/conv");
+    for (size_t s = 0; s < ol->n_strategies; s++) {
+        const infl_outlook_strategy *st = &ol->strategies[s];
+        char text[44];
+        hires_text(text, sizeof text, ol, st);
+        fputs("  ", stderr);
+        print_name(st->name, sw);
+        fprintf(stderr, "%-44s%12s%12s%10s\n", text, count(a, sizeof a, st->engagements),
+                count(b, sizeof b, st->conversions), money(c, sizeof c, st->cost_per_conversion));
+    }
+
+    for (size_t k = 0; k < ol->n_tiers; k++) {
+        const infl_outlook_tier *t = &ol->tiers[k];
+        if (!t->looks_per_follower)
+            continue;
+        fprintf(stderr,
+                "influsim: warning: tiers.%s.engagement_rate %.3g looks like a per-follower "
+                "figure: with %.3g of followers seeing a post (real_share x reach_rate) it means "
+                "%.3g %% engagement per follower, below every published figure (%g %% to %g %%). "
+                "Dashboards quote engagement per follower; if this is one, write "
+                "engagement_per_follower: %.3g\n",
+                t->name, t->engagement_per_viewer, t->viewers_per_follower,
+                100.0 * t->engagement_per_follower, 100.0 * INFL_OUTLOOK_PER_FOLLOWER_LOW,
+                100.0 * INFL_OUTLOOK_PER_FOLLOWER_HIGH, t->engagement_per_viewer);
+    }
+    infl_outlook_free(ol);
+    return INFL_OK;
+}
+
+/* Loads the scenario and prints it resolved, then the estimate and the outlook. */
 static infl_status check(const infl_cli_common *c, infl_error *err)
 {
     if (c->n_args > 1)
@@ -68,6 +241,7 @@ static infl_status check(const infl_cli_common *c, infl_error *err)
     fputs(text, stdout);
     free(text);
     print_estimate(sc);
+    rc = print_outlook(sc, err);
 done:
     infl_scenario_free(sc);
     return rc;

@@ -11,8 +11,10 @@
 #include "influsim/pipeline.h"
 #include "influsim/scenario.h"
 
+#include <ctype.h>
 #include <getopt.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,11 +29,15 @@ static void usage(FILE *out)
           "and how much the objective changes when a tier's share moves near it.\n"
           "\n"
           "  --tiers A,B,...      the tiers to split the budget across (2 to 8)\n"
-          "  --objective OBJ      mean      mean conversions (default)\n"
-          "                       qNN       the NN % quantile of conversions (q10: what a\n"
-          "                                 bad campaign, 1 in 10, still sells); q0.NNN a level\n"
-          "                       profit    mean profit\n"
-          "                       p-roi     the probability that ROI > 0\n"
+          "  --objective OBJ      mean        mean conversions (default)\n"
+          "                       qNN         the NN % quantile of conversions (q10: what\n"
+          "                                   a bad campaign, 1 in 10, still sells); q0.NNN\n"
+          "                                   the level itself\n"
+          "                       profit      mean profit (first purchases)\n"
+          "                       p-roi       the probability that ROI > 0\n"
+          "                       ltv-profit  mean lifetime profit (repeat orders included:\n"
+          "                                   product.repeat_orders)\n"
+          "                       p-ltv-roi   the probability that the lifetime ROI > 0\n"
           "  --grid N             the first grid: points over the first tier's share (two\n"
           "                       tiers; default 11) or lattice divisions (more; default 4)\n"
           "  --tolerance R        locate the optimum to this share (default 0.005)\n"
@@ -45,9 +51,18 @@ static void usage(FILE *out)
           "  -q, --quiet          print only the result line\n"
           "  -h, --help           show this help\n"
           "\n"
-          "The last line reads: optimize: TIER=SHARE ... value=V se=E (the objective at the\n"
-          "optimum and its Monte Carlo standard error).\n"
-          "Exit status: 0 done, 1 a run or the file failed, 2 bad command line or scenario.\n",
+          "Where the objective has the same value at every split (P(ROI > 0) = 0, say), or\n"
+          "no split is better than the others by more than 2 standard errors, it says so\n"
+          "and reports no optimum. Where a profit is below 0 everywhere and the optimum is\n"
+          "the split that spends least, it says that spending less is what improves it\n"
+          "and compares the splits at equal spend (their ROI).\n"
+          "\n"
+          "The last line reads: optimize: outcome=OUTCOME TIER=SHARE ... value=V se=E, with\n"
+          "OUTCOME optimum, spend-less (both with the shares), constant or flat (no\n"
+          "shares: no optimum), V the objective at the best split and E its Monte Carlo\n"
+          "standard error, in full precision.\n"
+          "Exit status: 0 done (whatever the outcome), 1 a run or the file failed, 2 bad\n"
+          "command line or scenario.\n",
           out);
 }
 
@@ -99,36 +114,384 @@ static bool parse_tiers(tier_list *c, const char *text, infl_error *err)
     return true;
 }
 
-/* The optimum, its value, the profile around it and how flat it is. */
-static void print_result(const tier_list *c, const infl_optimize_result *r, const char *label,
-                         const char *units)
+/* How a number of the objective prints: rounded to its standard error,
+ * money with thousands separators. */
+typedef struct {
+    const char *label; /* "mean profit" */
+    const char *units; /* "USD", "conversions", "1" (not printed) */
+    bool money;
+} objective_print;
+
+/* value rounded to se (infl_cli_format_estimate), its whole part grouped by
+ * thousands when `money` ("-23,447", "-257.6"), "+" before a positive one
+ * when `signed_`; no units. */
+static void format_number(char *buf, size_t size, double value, double se, bool money, bool signed_)
 {
-    printf("\noptimum (%s, %u iterations%s):", r->method, r->iterations,
-           r->converged ? "" : ", tolerance not reached");
+    char v[64];
+    infl_cli_format_estimate(v, sizeof v, value, se);
+    const char *sign = signed_ && strtod(v, NULL) > 0 ? "+" : "";
+    size_t n = (size_t)snprintf(buf, size, "%s", sign);
+    const char *digits = v + (v[0] == '-');
+    const size_t whole = strspn(digits, "0123456789");
+    if (!money || whole < 4 || n >= size) {
+        snprintf(buf + n, size - n, "%s", v);
+        return;
+    }
+    if (v[0] == '-' && n + 1 < size)
+        buf[n++] = '-';
+    for (size_t i = 0; i < whole && n + 2 < size; i++) {
+        buf[n++] = digits[i];
+        if ((whole - i - 1) % 3 == 0 && i + 1 < whole)
+            buf[n++] = ',';
+    }
+    snprintf(buf + n, size - n, "%s", digits + whole);
+}
+
+/* "value ± se UNITS" (units "1" left out), rounded to se; signed: "+" before
+ * a positive value. */
+static void format_value(char *buf, size_t size, const objective_print *op, double value, double se,
+                         bool signed_)
+{
+    char e[64];
+    format_number(buf, size, value, se, op->money, signed_);
+    infl_cli_format_se(e, sizeof e, se);
+    size_t n = strlen(buf);
+    bool units = strcmp(op->units, "1") != 0;
+    if (n < size)
+        snprintf(buf + n, size - n, " ± %s%s%s", e, units ? " " : "", units ? op->units : "");
+}
+
+/* A share as a percentage rounded to its uncertainty se (a share too): 0 %
+ * and 100 % exactly where it is an edge. */
+static void format_share(char *buf, size_t size, double share, double se)
+{
+    if (share <= 1e-12 || share >= 1.0 - 1e-12) {
+        snprintf(buf, size, "%.0f %%", share >= 0.5 ? 100.0 : 0.0);
+        return;
+    }
+    int n = infl_cli_format_estimate(buf, size, 100.0 * share, 100.0 * se);
+    if (n >= 0 && (size_t)n < size)
+        snprintf(buf + n, size - (size_t)n, " %%");
+}
+
+/* How precisely the optimum's share of tier t is known, for rounding it:
+ * half the range the profile calls flat (no step in it worse by more than 2
+ * standard errors), and no less than twice the search's tolerance. Two
+ * tiers: the first tier's range for both. */
+static double share_uncertainty(const infl_optimize_result *r, size_t t)
+{
+    size_t pt = t < r->n_profile_tiers ? t : 0;
+    return fmax(2.0 * r->tolerance, 0.5 * (r->flat_high[pt] - r->flat_low[pt]));
+}
+
+/* A paragraph being composed, printed wrapped to the terminal's usual width. */
+typedef struct {
+    char text[4096];
+    size_t n;
+    const char *unit; /* a word never put at the start of a line (the currency), or NULL */
+} paragraph;
+
+/* Appends printf-formatted text (cut at the paragraph's size). */
+__attribute__((format(printf, 2, 3))) static void para_add(paragraph *p, const char *fmt, ...)
+{
+    if (p->n + 1 >= sizeof p->text)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(p->text + p->n, sizeof p->text - p->n, fmt, ap);
+    va_end(ap);
+    if (k > 0)
+        p->n = p->n + (size_t)k < sizeof p->text ? p->n + (size_t)k : sizeof p->text - 1;
+}
+
+/* Whether a line may break at the space s[i]: not inside "1 ± 2", "5 %" or
+ * "100 USD", which read as one thing. */
+static bool breakable(const paragraph *p, const char *s, size_t i)
+{
+    static const char pm[] = "\xC2\xB1"; /* ± */
+    if (s[i + 1] == '%' || !strncmp(s + i + 1, pm, 2) || (i >= 2 && !strncmp(s + i - 2, pm, 2)))
+        return false;
+    size_t u = p->unit ? strlen(p->unit) : 0;
+    return !(u > 0 && !strncmp(s + i + 1, p->unit, u) && !isalnum((unsigned char)s[i + 1 + u]));
+}
+
+/* Prints the paragraph in lines of at most 78 columns (counting UTF-8
+ * characters, breaking at spaces; "\n" in the text starts a new line), each
+ * after `indent`, then empties it. */
+static void para_print(paragraph *p, const char *indent)
+{
+    const size_t width = 78 - strlen(indent);
+    const char *s = p->text;
+    while (*s) {
+        size_t cols = 0, cut = 0, i = 0;
+        for (; s[i] && s[i] != '\n'; i++) {
+            if (s[i] == ' ' && cols <= width && breakable(p, s, i))
+                cut = i;
+            if (((unsigned char)s[i] & 0xC0) != 0x80)
+                cols++;
+            if (cols > width && cut > 0)
+                break;
+        }
+        size_t len = s[i] && s[i] != '\n' ? cut : i;
+        printf("%s%.*s\n", indent, (int)len, s);
+        s += len;
+        if (*s == ' ' || *s == '\n')
+            s++;
+    }
+    p->n = 0;
+    p->text[0] = '\0';
+}
+
+/* "A 80.5 %, B 19.5 %": the shares of point p: the optimum's each rounded
+ * to its own uncertainty, another point's to 3 digits. */
+static void para_shares(paragraph *pa, const tier_list *c, const infl_optimize_result *r, size_t p)
+{
+    for (size_t t = 0; t < c->n_tiers; t++) {
+        char sh[64];
+        const double x = r->shares[p * r->n_tiers + t];
+        if (p == r->best)
+            format_share(sh, sizeof sh, x, share_uncertainty(r, t));
+        else /* a split the search chose, not an estimate */
+            snprintf(sh, sizeof sh, "%.3g %%", 100.0 * x);
+        para_add(pa, "%s%s %s", t ? ", " : "", c->tiers[t], sh);
+    }
+}
+
+/* Constant: what the objective's one value means, and what to try instead. */
+static void print_constant(const infl_objective *obj, const infl_optimize_result *r,
+                           const objective_print *op)
+{
+    char v[96];
+    format_number(v, sizeof v, r->value_at_optimum, r->se_at_optimum, op->money, false);
+    /* the label names conversions already; money gets its currency */
+    const bool ltv = obj->kind == INFL_OBJECTIVE_P_LTV_ROI;
+    paragraph pa = {.unit = op->units};
+    para_add(&pa, "%s is %s%s%s at every split tried", op->label, v, op->money ? " " : "",
+             op->money ? op->units : "");
+    if (infl_objective_is_probability(obj) && r->value_at_optimum == 0.0)
+        para_add(&pa,
+                 ": no split pays for itself %s. There is no optimum to report. Try "
+                 "--objective mean%s.",
+                 ltv ? "even with its repeat orders" : "on first purchases",
+                 ltv ? ", or ltv-profit (how much each split loses)"
+                     : ", or lifetime value (set product.repeat_orders, then --objective "
+                       "p-ltv-roi or ltv-profit)");
+    else if (infl_objective_is_probability(obj) && r->value_at_optimum == 1.0)
+        para_add(&pa,
+                 ": every split pays for itself in every trial. There is no optimum by this "
+                 "objective; compare the splits by --objective %s or mean.",
+                 ltv ? "ltv-profit" : "profit");
+    else
+        para_add(&pa, ": the objective cannot tell the splits apart, so there is no optimum "
+                      "to report.");
+    printf("\n");
+    para_print(&pa, "");
+}
+
+/* The first grid's splits, their objective and their difference from the
+ * best, as a table (at most 30 rows). */
+static void print_grid(const tier_list *c, const infl_optimize_result *r, const objective_print *op)
+{
+    size_t shown = 0, total = 0;
+    const objective_print bare = {.label = op->label, .units = "1", .money = op->money};
+    char head[160]; /* the label names conversions already; money gets its currency */
+    snprintf(head, sizeof head, "%s%s%s%s", op->label, op->money ? " (" : "",
+             op->money ? op->units : "", op->money ? ")" : "");
+    const int width = strlen(head) > 22 ? (int)strlen(head) : 22;
+    printf("\nthe first grid, on the same trials:\n");
     for (size_t t = 0; t < c->n_tiers; t++)
-        printf(" %s %.3f%s", c->tiers[t], r->optimum[t], t + 1 < c->n_tiers ? "," : "");
-    printf("\n  %s: %.6g ± %.3g %s (Monte Carlo standard error)\n", label, r->value_at_optimum,
-           r->se_at_optimum, units);
-    printf("\nchange of the objective when a tier's share moves by STEP (the other tiers\n"
-           "rescaled), ± its standard error on the same trials:\n%8s",
-           "step");
+        printf("  %7.24s", c->tiers[t]);
+    printf("  %-*s  %s\n", width, head, "difference from the best");
+    for (size_t p = 0; p < r->n_points; p++) {
+        if (r->stage[p] != INFL_STAGE_GRID || ++total > 30)
+            continue;
+        char v[128], d[128];
+        format_value(v, sizeof v, &bare, r->value[p], r->se[p], false);
+        format_value(d, sizeof d, &bare, r->gap[p], r->gap_se[p], true);
+        for (size_t t = 0; t < c->n_tiers; t++)
+            printf("  %5.3g %%", 100.0 * r->shares[p * r->n_tiers + t]);
+        printf("  %-*s  %s\n", width + 1, v, d); /* one column more: "±" is two bytes */
+        shown++;
+    }
+    if (total > shown)
+        printf("  ... and %zu more (/optimize in the file)\n", total - shown);
+}
+
+/* The search stopped short of its tolerance, or against the boundary. */
+static void print_convergence(const tier_list *c, const infl_optimize_result *r)
+{
+    paragraph pa = {0};
+    if (r->on_edge) {
+        para_add(&pa, "on the edge:");
+        for (size_t t = 0, first = 1; t < c->n_tiers; t++)
+            if (r->optimum[t] <= 1e-12) {
+                para_add(&pa, "%s %s 0 %%", first ? "" : ",", c->tiers[t]);
+                first = 0;
+            }
+        if (!r->converged)
+            para_add(&pa, " (the search stalls against the boundary there, which is "
+                          "expected; the profile below shows what moving off it costs)");
+    } else if (!r->converged) {
+        para_add(&pa,
+                 "the search stopped before it located the optimum to ±%.2g %% (%s); the "
+                 "profile below says how flat the objective is there",
+                 100.0 * r->tolerance,
+                 r->stalled ? "no better split in its last 60 iterations" : "its iteration limit");
+    }
+    para_print(&pa, "  ");
+}
+
+/* An objective that counts spend, below 0 at the optimum: every split loses
+ * money; where the optimum spends least, that spending less is what
+ * improves the objective, and the splits compared at equal spend. */
+static void print_spend(const infl_objective *obj, const tier_list *c,
+                        const infl_optimize_result *r, const objective_print *op, double budget)
+{
+    const bool ltv = obj->kind == INFL_OBJECTIVE_LTV_PROFIT;
+    const char *purchases = ltv ? "even with its repeat orders" : "on first purchases";
+    if (!r->losing)
+        return;
+    char lo[64], hi[64], at[64], b[64], left[64];
+    infl_cli_format_money(lo, sizeof lo, r->spend_low, op->units);
+    infl_cli_format_money(hi, sizeof hi, r->spend_high, op->units);
+    infl_cli_format_money(at, sizeof at, r->spend[r->best], op->units);
+    infl_cli_format_money(b, sizeof b, budget, op->units);
+    infl_cli_format_money(left, sizeof left, budget - r->spend[r->best], op->units);
+    paragraph pa = {.unit = op->units};
+    if (r->outcome == INFL_OPTIMIZE_FLAT) {
+        para_add(&pa,
+                 "Every split tried loses money %s (%s below 0 at each). Spending nothing "
+                 "would lose nothing.",
+                 purchases, op->label);
+    } else if (r->outcome != INFL_OPTIMIZE_SPEND_LESS) {
+        para_add(&pa,
+                 "Every split tried loses money %s (%s below 0 at each): the optimum is the "
+                 "split that loses least, at %s spent on average (the splits tried spend %s "
+                 "to %s of the %s budget). Spending nothing would lose nothing.",
+                 purchases, op->label, at, lo, hi, b);
+    } else {
+        para_add(&pa, "Spending less is what improves %s here: every split tried loses money %s, ",
+                 op->label, purchases);
+        if (r->spends_least || r->best_per_spend == SIZE_MAX)
+            para_add(&pa, "and the optimum is one of the splits that spend least: ");
+        else
+            para_add(&pa, "and the optimum spends less than the split that is best per money "
+                          "spent: ");
+        para_add(&pa,
+                 "%s on average, leaving %s of the %s budget unspent (the splits tried spend "
+                 "%s to %s). Spending nothing would lose nothing.",
+                 at, left, b, lo, hi);
+        const char *roi = ltv ? "lifetime ROI" : "ROI";
+        if (r->best_per_spend != SIZE_MAX) {
+            const size_t q = r->best_per_spend;
+            char vq[64], vo[64], d[64];
+            infl_cli_format_pm(vq, sizeof vq, r->per_spend[q], r->per_spend_se[q]);
+            infl_cli_format_pm(vo, sizeof vo, r->per_spend[r->best], r->per_spend_se[r->best]);
+            infl_cli_format_pm(d, sizeof d, r->per_spend_gap, r->per_spend_gap_se);
+            para_add(&pa, "\nAt equal spend (profit per money spent, the %s of totals)", roi);
+            if (q == r->best)
+                para_add(&pa, " the optimum is also the best split tried: %s %s.", roi, vo);
+            else if (r->per_spend_gap < -2.0 * r->per_spend_gap_se)
+                para_add(&pa, " the optimum is worse: its %s is %s; ", roi, vo);
+            else
+                para_add(&pa, " the optimum is as good as any split tried: its %s is %s; ", roi,
+                         vo);
+            if (q != r->best) {
+                para_add(&pa, "the best split tried, ");
+                para_shares(&pa, c, r, q);
+                para_add(&pa, ", has %s (the optimum's minus its: %s, on the same trials).", vq, d);
+                if (r->per_spend_gap < -2.0 * r->per_spend_gap_se)
+                    para_add(&pa, " The optimum's higher %s comes from spending less.", op->label);
+            }
+        }
+    }
+    if (!ltv)
+        para_add(&pa, "\nIf customers buy again, set product.repeat_orders and try --objective "
+                      "ltv-profit.");
+    printf("\n");
+    para_print(&pa, "");
+}
+
+/* The optimum, its value, and whether the search met its tolerance. */
+static void print_optimum(const tier_list *c, const infl_optimize_result *r,
+                          const objective_print *op)
+{
+    paragraph pa = {0};
+    para_add(&pa, "optimum (%s, %u iterations): ", r->method, r->iterations);
+    para_shares(&pa, c, r, r->best);
+    printf("\n");
+    para_print(&pa, "");
+    char v[128];
+    format_value(v, sizeof v, op, r->value_at_optimum, r->se_at_optimum, false);
+    printf("  %s: %s (Monte Carlo standard error)\n", op->label, v);
+    print_convergence(c, r);
+}
+
+/* The profile around the optimum and how flat it is. */
+static void print_profile(const tier_list *c, const infl_optimize_result *r,
+                          const objective_print *op)
+{
+    const bool units = strcmp(op->units, "1") != 0;
+    paragraph pa = {0};
+    para_add(&pa,
+             "change of the objective%s%s%s when a tier's share moves by STEP percentage "
+             "points (the other tiers rescaled), ± its standard error on the same trials:",
+             units ? " (" : "", units ? op->units : "", units ? ")" : "");
+    printf("\n");
+    para_print(&pa, "");
+    printf("%6s", "step");
+    const objective_print bare = {.label = op->label, .units = "1", .money = op->money};
+    const size_t last = r->n_profile_tiers - 1;
     for (size_t t = 0; t < r->n_profile_tiers; t++)
-        printf("  %20.20s", c->tiers[t]);
+        printf(t < last ? "  %-24.24s" : "  %.24s", c->tiers[t]);
     printf("\n");
     for (size_t j = 0; j < r->n_steps; j++) {
-        printf("%+8.2f", r->steps[j]);
+        printf("%+6.0f", 100.0 * r->steps[j]);
         for (size_t t = 0; t < r->n_profile_tiers; t++) {
             double d = r->difference[t * r->n_steps + j], e = r->difference_se[t * r->n_steps + j];
-            if (isnan(d))
-                printf("  %20s", "-");
-            else
-                printf("  %+10.4g ± %-7.2g", d, e);
+            char cell[128] = "-";
+            if (!isnan(d))
+                format_value(cell, sizeof cell, &bare, d, e, true);
+            /* one column more: "±" is two bytes */
+            printf(t < last ? "  %-25s" : "  %s", cell);
         }
         printf("\n");
     }
     printf("\nwithin 2 standard errors of the optimum (as flat as the simulation can tell):\n");
-    for (size_t t = 0; t < r->n_profile_tiers; t++)
-        printf("  %s share from %.2f to %.2f\n", c->tiers[t], r->flat_low[t], r->flat_high[t]);
+    for (size_t t = 0; t < r->n_profile_tiers; t++) {
+        char lo[32], hi[32];
+        format_share(lo, sizeof lo, r->flat_low[t], 2.0 * r->tolerance);
+        format_share(hi, sizeof hi, r->flat_high[t], 2.0 * r->tolerance);
+        printf("  %s share from %s to %s\n", c->tiers[t], lo, hi);
+    }
+}
+
+/* What the search found: no optimum (constant or flat, with the first
+ * grid as the evidence), or the optimum and what to make of it. */
+static void print_result(const tier_list *c, const infl_objective *obj,
+                         const infl_optimize_result *r, const objective_print *op, double budget)
+{
+    if (r->outcome == INFL_OPTIMIZE_CONSTANT) {
+        print_constant(obj, r, op);
+        return;
+    }
+    if (r->outcome == INFL_OPTIMIZE_FLAT) {
+        paragraph pa = {0};
+        para_add(&pa,
+                 "%s is flat: every split of the first grid is within 2 standard errors of "
+                 "the best (differences on the same trials), so the simulation cannot tell "
+                 "them apart and there is no optimum to report. More trials (-n) narrow the "
+                 "errors.",
+                 op->label);
+        printf("\n");
+        para_print(&pa, "");
+        print_grid(c, r, op);
+        print_spend(obj, c, r, op, budget);
+        return;
+    }
+    print_optimum(c, r, op);
+    print_spend(obj, c, r, op, budget);
+    print_profile(c, r, op);
 }
 
 enum { OPT_TIERS = INFL_CLI_OPT_OWN, OPT_OBJECTIVE, OPT_GRID, OPT_TOL };
@@ -225,6 +588,7 @@ static void print_title(const infl_scenario *base, const tier_list *c, const cha
 /* What the search found and cost (search), and the file's run (result). */
 typedef struct {
     const char *label, *units;
+    const infl_objective *objective;
     infl_optimize_scenario_result search;
     double search_seconds;
     infl_pipeline_result result;
@@ -239,9 +603,14 @@ static void print_report(const optimize_options *o, const optimize_outcome *out)
     printf("searched %zu splits in %u runs (%.1f s, %.3g hires simulated)\n", r->n_points,
            out->search.runs, out->search_seconds,
            (double)(out->search.hires + out->result.stats.hires_simulated));
-    print_result(&o->tiers, r, out->label, out->units);
+    const objective_print op = {.label = out->label,
+                                .units = out->units,
+                                .money = infl_objective_counts_spend(out->objective)};
+    print_result(&o->tiers, out->objective, r, &op, infl_scenario_budget(out->search.scenario));
     infl_report_header h = infl_report_header_of(out->search.scenario, &out->result);
-    printf("\nthe optimum beside the scenario's strategies, on the same trials:\n\n");
+    printf("\n%s, on the same trials:\n\n", out->search.strategy[0]
+                                                ? "the optimum beside the scenario's strategies"
+                                                : "the scenario's strategies");
     infl_report_print(stdout, &h, out->result.summary);
     printf("\nwrote %s\n", o->common.output);
 }
@@ -288,6 +657,7 @@ static infl_status optimize(const optimize_options *o, infl_optimize_scenario_op
     infl_objective_describe(&so->objective, label, sizeof label);
     out.label = label;
     out.units = infl_objective_units(&so->objective, infl_scenario_currency(base));
+    out.objective = &so->objective;
     if (!c->quiet)
         print_title(base, &o->tiers, label);
     if ((rc = search_and_write(o, base, so, &out, err)) != INFL_OK)
@@ -295,9 +665,10 @@ static infl_status optimize(const optimize_options *o, infl_optimize_scenario_op
     if (!c->quiet)
         print_report(o, &out);
     const infl_optimize_result *r = out.search.search;
-    printf("optimize:");
-    for (size_t t = 0; t < o->tiers.n_tiers; t++)
-        printf(" %s=%.17g", o->tiers.tiers[t], r->optimum[t]);
+    printf("optimize: outcome=%s", infl_optimize_outcome_name(r->outcome));
+    if (out.search.strategy[0]) /* an optimum: its shares */
+        for (size_t t = 0; t < o->tiers.n_tiers; t++)
+            printf(" %s=%.17g", o->tiers.tiers[t], r->optimum[t]);
     printf(" value=%.17g se=%.17g\n", r->value_at_optimum, r->se_at_optimum);
 done:
     infl_pipeline_result_destroy(&out.result);

@@ -1,8 +1,12 @@
 /*
  * cmd_show.c — `influsim show FILE.h5`: prints the summary tables stored in a
- * results file, without Python.
+ * results file, without Python: a run's (or an optimiser's) tables as `run`
+ * printed them, a sweep's table as `sweep` printed it (sweep_table.c).
  */
 #include "cli.h"
+
+#include <string.h>
+#include "sweep_table.h"
 
 #include <getopt.h>
 
@@ -10,15 +14,89 @@ static void usage(FILE *out)
 {
     fputs("usage: influsim show FILE.h5 [--metrics]\n"
           "\n"
-          "Prints the summary tables of an influsim results file.\n"
+          "Prints the summary tables of an influsim results file: those `influsim run`\n"
+          "printed, or for a sweep's file the table `influsim sweep` printed (fitted to\n"
+          "$COLUMNS or the terminal as it was then).\n"
           "\n"
           "  -m, --metrics  also print every metric of every strategy (mean, se,\n"
-          "                 5/50/95 %, total, P(0), missing)\n"
+          "                 5/50/95 %, total, P(0), missing); not for a sweep\n"
           "  -h, --help     show this help\n"
           "\n"
           "Exit status: 0 shown, 1 the file is missing or not a readable influsim file,\n"
           "2 bad command line.\n",
           out);
+}
+
+/* The scenario a file was run with, from its resolved YAML, for the notes
+ * that need its keys; NULL when the file has none or it does not load. A
+ * file written before the hiring extensions has no `hiring` key, and loading
+ * it now would give today's default rule instead of the one it ran with, so
+ * it gets no scenario either. */
+static infl_scenario *scenario_of(const char *path, const infl_h5_meta *meta)
+{
+    const char *text = meta->scenario_resolved;
+    if (text == NULL || strstr(text, "\nhiring:\n") == NULL)
+        return NULL;
+    infl_error err;
+    infl_error_init(&err);
+    infl_scenario *sc = NULL;
+    if (infl_scenario_load_text(text, strlen(text), path, NULL, 0, &sc, &err) != INFL_OK)
+        sc = NULL;
+    infl_error_destroy(&err);
+    return sc;
+}
+
+/* A run's or an optimiser's file: the tables `run` printed. */
+static infl_status show_run(const char *path, bool metrics, infl_error *err)
+{
+    infl_summary *sm = NULL;
+    infl_h5_meta meta;
+    infl_status rc = infl_h5_read_summary(path, &sm, &meta, err);
+    if (rc != INFL_OK)
+        return rc;
+    infl_report_header h = {.scenario_name = meta.scenario_name,
+                            .currency = meta.currency,
+                            .trials = meta.trials,
+                            .trials_done = meta.trials_done,
+                            .seed = meta.seed,
+                            .threads = (unsigned)meta.threads,
+                            .wall_seconds = meta.wall_seconds,
+                            .complete = meta.complete};
+    h.sc = scenario_of(path, &meta);
+    infl_report_print(stdout, &h, sm);
+    if (metrics)
+        infl_report_print_metrics(stdout, sm);
+    if (h.sc != NULL)
+        infl_report_warn_unspent(h.sc, sm);
+    infl_scenario_free((infl_scenario *)h.sc);
+    infl_summary_free(sm);
+    infl_h5_meta_destroy(&meta);
+    return INFL_OK;
+}
+
+/* A sweep's file: the table `sweep` printed, from the summaries in /sweep. */
+static infl_status show_sweep(const char *path, bool metrics, infl_error *err)
+{
+    if (metrics)
+        return infl_cli_fail(err, INFL_EARG,
+                             "--metrics: %s is a sweep's file; its every metric at every point "
+                             "is in the arrays of /sweep (docs/output.md)",
+                             path);
+    infl_h5_sweep sw;
+    infl_status rc = infl_h5_read_sweep(path, &sw, err);
+    if (rc != INFL_OK)
+        return rc;
+    infl_sweep_table table;
+    const infl_summary *first = sw.points[0];
+    rc = infl_sweep_table_init(&table, stdout, sw.axes, sw.n_axes,
+                               (const char *const *)first->strategy_names, first->n_strategies,
+                               sw.meta.currency, sw.meta.trials, infl_cli_terminal_width(stdout),
+                               err);
+    if (rc == INFL_OK)
+        rc = infl_sweep_table_print(&table, sw.meta.scenario_name, sw.meta.seed, sw.points, err);
+    infl_sweep_table_destroy(&table);
+    infl_h5_sweep_destroy(&sw);
+    return rc;
 }
 
 int infl_cmd_show(int argc, char **argv)
@@ -47,27 +125,13 @@ int infl_cmd_show(int argc, char **argv)
     }
     infl_error err;
     infl_error_init(&err);
-    infl_summary *sm = NULL;
-    infl_h5_meta meta;
-    infl_status rc = infl_h5_read_summary(argv[optind], &sm, &meta, &err);
-    if (rc != INFL_OK) {
+    infl_h5_kind kind = INFL_H5_KIND_RUN;
+    infl_status rc = infl_h5_read_kind(argv[optind], &kind, &err);
+    if (rc == INFL_OK)
+        rc = kind == INFL_H5_KIND_SWEEP ? show_sweep(argv[optind], metrics, &err)
+                                        : show_run(argv[optind], metrics, &err);
+    if (rc != INFL_OK)
         infl_cli_print_error(&err);
-        infl_error_destroy(&err);
-        return INFL_EXIT_FAILURE;
-    }
-    infl_report_header h = {.scenario_name = meta.scenario_name,
-                            .currency = meta.currency,
-                            .trials = meta.trials,
-                            .trials_done = meta.trials_done,
-                            .seed = meta.seed,
-                            .threads = (unsigned)meta.threads,
-                            .wall_seconds = meta.wall_seconds,
-                            .complete = meta.complete};
-    infl_report_print(stdout, &h, sm);
-    if (metrics)
-        infl_report_print_metrics(stdout, sm);
-    infl_summary_free(sm);
-    infl_h5_meta_destroy(&meta);
     infl_error_destroy(&err);
-    return INFL_EXIT_OK;
+    return rc == INFL_OK ? INFL_EXIT_OK : rc == INFL_EARG ? INFL_EXIT_USAGE : INFL_EXIT_FAILURE;
 }

@@ -4,6 +4,7 @@
  * write the summaries as labelled arrays in /sweep.
  */
 #include "cli.h"
+#include "sweep_table.h"
 
 #include "influsim/pipeline.h"
 #include "influsim/scenario.h"
@@ -22,9 +23,11 @@ static void usage(FILE *out)
           "\n"
           "Runs the scenario (default: the built-in French brand) at every point of a grid\n"
           "of one or two keys, with the same seed everywhere, so every point sees the same\n"
-          "simulated campaigns; prints mean conversions per point and strategy and writes\n"
-          "every point's summary to /sweep in the HDF5 file (arrays over the grid, the\n"
-          "strategies and the metrics, with the grid values as dimension scales).\n"
+          "simulated campaigns; prints a table of mean conversions ± their standard error\n"
+          "per point and strategy (a column per strategy, fitted to $COLUMNS or the\n"
+          "terminal, in several blocks if need be; `influsim show FILE` prints it again)\n"
+          "and writes every point's summary to /sweep in the HDF5 file (arrays over the\n"
+          "grid, the strategies and the metrics, with the grid values as dimension scales).\n"
           "\n"
           "  --vary KEY=FROM:TO:POINTS[:log]  a key and its values (repeatable, at most 2),\n"
           "                       e.g. --vary budget=1000:1000000:25:log or\n"
@@ -45,22 +48,12 @@ static void usage(FILE *out)
           out);
 }
 
-typedef struct {
-    size_t n_axes;
-} point_printer;
-
-/* A line of the table per point, as soon as it is done (also into a pipe). */
+/* An infl_sweep_point_fn: the first block's row of the point, as soon as it
+ * is done (also into a pipe). */
 static void print_point(void *user, size_t point, const double *values, const infl_summary *sm)
 {
-    const point_printer *pp = user;
     (void)point;
-    for (size_t a = 0; a < pp->n_axes; a++)
-        printf("%14.6g ", values[a]);
-    printf(" ");
-    for (size_t s = 0; s < sm->n_strategies; s++)
-        printf(" %10.2f", infl_summary_stat(sm, s, "conversions")->mean);
-    printf("  %s\n", sm->strategy_names[infl_sweep_best_strategy(sm, false)]);
-    fflush(stdout);
+    infl_sweep_table_row(user, values, sm);
 }
 
 enum { OPT_VARY = INFL_CLI_OPT_OWN, OPT_NO_TRIALS };
@@ -123,70 +116,49 @@ static infl_status check_sweep_options(sweep_options *o, infl_error *err)
     return INFL_OK;
 }
 
-/* The table's title and column heads. */
-static void print_heads(const sweep_options *o, const infl_scenario *base)
-{
-    size_t n_points = 1;
-    for (size_t a = 0; a < o->n_axes; a++)
-        n_points *= o->axes[a].n;
-    printf("%s: %llu trials a point, seed %llu, %zu points\n\n", infl_scenario_name(base),
-           (unsigned long long)infl_scenario_trials(base),
-           (unsigned long long)infl_scenario_seed(base), n_points);
-    for (size_t a = 0; a < o->n_axes; a++)
-        printf("%14.14s ", o->axes[a].key);
-    printf("  mean conversions per strategy; best\n");
-}
-
-/* Where the best strategy changes along a single axis. */
-static infl_status print_crossovers(const infl_sweep_axis *axis, infl_summary *const *points,
-                                    infl_error *err)
-{
-    infl_crossover *cx = NULL;
-    size_t n_cx = 0;
-    infl_status rc = infl_sweep_crossovers(axis, points, &cx, &n_cx, err);
-    if (rc != INFL_OK)
-        return rc;
-    char *const *names = points[0]->strategy_names;
-    printf("\nwhere the best strategy changes (%s):\n",
-           n_cx ? "by mean, then by median" : "nowhere");
-    for (size_t i = 0; i < n_cx; i++)
-        printf("  by %-6s between %s %.6g and %.6g: %s -> %s; P(%s > %s) = %.3f at %.6g, "
-               "P(%s > %s) = %.3f at %.6g\n",
-               cx[i].by_median ? "median" : "mean", axis->key, cx[i].lower, cx[i].upper,
-               names[cx[i].from], names[cx[i].to], names[cx[i].to], names[cx[i].from],
-               cx[i].p_to_upper, cx[i].upper, names[cx[i].from], names[cx[i].to],
-               cx[i].p_from_lower, cx[i].lower);
-    free(cx);
-    return INFL_OK;
-}
-
-/* Loads the scenario, runs every point (a line each), writes the file. */
+/* Loads the scenario, runs every point (the first block's row each), prints
+ * the rest of the table, writes the file. */
 static infl_status sweep(const sweep_options *o, infl_error *err)
 {
     const infl_cli_common *c = &o->common;
     infl_scenario *base = NULL;
     infl_sweep_result result = {0};
+    infl_sweep_table table = {0};
+    const char **names = NULL;
     infl_status rc = infl_cli_load(c->n_args > 0 ? c->args[0] : NULL, &c->sets, &base, err);
     if (rc != INFL_OK || (rc = infl_h5_check_target(c->output, c->force, err)) != INFL_OK)
         goto done;
     double start = infl_now();
-    if (!c->quiet)
-        print_heads(o, base);
-    point_printer printer = {.n_axes = o->n_axes};
+    if (!c->quiet) {
+        const size_t ns = infl_scenario_strategy_count(base);
+        if ((names = calloc(ns ? ns : 1, sizeof *names)) == NULL) {
+            rc = infl_cli_fail(err, INFL_ENOMEM, "out of memory");
+            goto done;
+        }
+        for (size_t s = 0; s < ns; s++)
+            names[s] = infl_scenario_strategy_name(base, s);
+        if ((rc = infl_sweep_table_init(&table, stdout, o->axes, o->n_axes, names, ns,
+                                        infl_scenario_currency(base), infl_scenario_trials(base),
+                                        infl_cli_terminal_width(stdout), err)) != INFL_OK)
+            goto done;
+        infl_sweep_table_heads(&table, infl_scenario_name(base), infl_scenario_seed(base));
+    }
     infl_sweep_options sopt = {.threads = (unsigned)c->threads,
                                .no_trials = o->no_trials,
                                .point = c->quiet ? NULL : print_point,
-                               .user = &printer};
+                               .user = &table};
     if ((rc = infl_sweep_run(base, o->axes, o->n_axes, &sopt, &result, err)) != INFL_OK)
         goto done;
-    if (!c->quiet && o->n_axes == 1 &&
-        (rc = print_crossovers(&o->axes[0], result.points, err)) != INFL_OK)
+    if (!c->quiet && (rc = infl_sweep_table_rest(&table, result.points, err)) != INFL_OK)
         goto done;
     rc = infl_pipeline_write_sweep(c->output, c->force, base, result.threads, o->axes, o->n_axes,
                                    result.points, infl_now() - start, err);
     if (rc == INFL_OK && !c->quiet)
-        printf("\nsweep written to %s (/sweep)\n", c->output);
+        printf("\nsweep written to %s (/sweep; `influsim show %s` prints this table again)\n",
+               c->output, c->output);
 done:
+    infl_sweep_table_destroy(&table);
+    free(names);
     infl_sweep_result_destroy(&result);
     infl_scenario_free(base);
     return rc;

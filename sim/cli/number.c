@@ -2,6 +2,10 @@
  * number.c — numbers as a reader should see them: a Monte Carlo estimate
  * rounded to its standard error (no digits the simulation cannot vouch for),
  * and money with thousands separators and its currency.
+ *
+ * Rounding is half away from zero throughout (round()), on the value and on
+ * its standard error alike, so "0.125 ± 0.01" and a table of such numbers
+ * agree with each other; a value that rounds to zero prints as 0, never -0.
  */
 #include "cli.h"
 
@@ -9,37 +13,61 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Decimal places that keep two significant digits of se (0 for se >= 10;
- * negative means rounding to tens, hundreds, ...). */
+/* Most decimal places any number is printed with. */
+enum { MAX_DECIMALS = 12 };
+
+/* Decimal places that keep two significant digits of se (> 0 and finite): 2
+ * for 0.25, 0 for 12, negative for rounding to tens, hundreds, ... (-2 for
+ * 1234). An se that rounds up into the next decade (0.0996 -> 0.10, 9.96 ->
+ * 10) keeps two digits, not three. */
 static int se_decimals(double se)
 {
     int d = 1 - (int)floor(log10(se));
-    return d > 12 ? 12 : d;
+    if (d > MAX_DECIMALS)
+        return MAX_DECIMALS;
+    if (round(se * pow(10.0, d)) >= 100.0)
+        d--;
+    return d;
+}
+
+/* x rounded to d decimal places (d may be negative), half away from zero;
+ * +0 where it rounds to zero. */
+static double round_to(double x, int d)
+{
+    if (!(fabs(x) * pow(10.0, d) < 0x1p53))
+        return x; /* no digit left to round away */
+    double r =
+        d >= 0 ? round(x * pow(10.0, d)) / pow(10.0, d) : round(x / pow(10.0, -d)) * pow(10.0, -d);
+    return r == 0 ? 0.0 : r;
+}
+
+/* x rounded to d places, written with max(d, 0) decimals. */
+static int print_rounded(char *buf, size_t size, double x, int d)
+{
+    return snprintf(buf, size, "%.*f", d > 0 ? d : 0, round_to(x, d));
 }
 
 int infl_cli_format_estimate(char *buf, size_t size, double value, double se)
 {
     if (!isfinite(value))
         return snprintf(buf, size, "%s", isnan(value) ? "-" : value > 0 ? "inf" : "-inf");
-    if (!(se > 0) || !isfinite(se))
+    if (value == 0)
+        value = 0.0; /* not "-0" */
+    if (!(se > 0) || !isfinite(se)) {
+        /* Exact (or of unknown error): six significant digits, but every
+         * integer digit of a large value rather than an exponent. */
+        if (fabs(value) >= 1e6 && fabs(value) < 1e15)
+            return snprintf(buf, size, "%.0f", value);
         return snprintf(buf, size, "%.6g", value);
-    int d = se_decimals(se);
-    if (d >= 0)
-        return snprintf(buf, size, "%.*f", d, value);
-    double unit = pow(10.0, -d);
-    double rounded = round(value / unit) * unit;
-    return snprintf(buf, size, "%.0f", rounded == 0 ? 0.0 : rounded);
+    }
+    return print_rounded(buf, size, value, se_decimals(se));
 }
 
 int infl_cli_format_se(char *buf, size_t size, double se)
 {
     if (!(se > 0) || !isfinite(se))
         return snprintf(buf, size, "%s", se == 0 ? "0" : "-");
-    int d = se_decimals(se);
-    if (d >= 0)
-        return snprintf(buf, size, "%.*f", d, se);
-    double unit = pow(10.0, -d);
-    return snprintf(buf, size, "%.0f", round(se / unit) * unit);
+    return print_rounded(buf, size, se, se_decimals(se));
 }
 
 int infl_cli_format_pm(char *buf, size_t size, double value, double se)
@@ -50,17 +78,31 @@ int infl_cli_format_pm(char *buf, size_t size, double value, double se)
     return snprintf(buf, size, "%s ± %s", v, e);
 }
 
-int infl_cli_format_money(char *buf, size_t size, double amount, const char *currency)
+int infl_cli_format_money_places(char *buf, size_t size, double amount, int places,
+                                 const char *currency)
 {
+    const char *sep = currency == NULL || currency[0] == '\0' ? "" : " ";
+    const char *cur = sep[0] ? currency : "";
     if (!isfinite(amount))
-        return snprintf(buf, size, "%s", isnan(amount) ? "-" : "inf");
+        return snprintf(buf, size, "%s%s%s",
+                        isnan(amount) ? "-"
+                        : amount > 0  ? "inf"
+                                      : "-inf",
+                        sep, cur);
+    if (fabs(amount) >= 1e18) /* beyond any budget: no room for the digits */
+        return snprintf(buf, size, "%.4g%s%s", amount, sep, cur);
+    if (places > MAX_DECIMALS)
+        places = MAX_DECIMALS;
+    if (places < 0) {
+        /* Whole units at or above 1,000; cents below, where they matter. */
+        places = fabs(amount) < 1000.0 && fabs(amount - round(amount)) >= 0.005 ? 2 : 0;
+    }
     char digits[64];
-    /* Whole units at or above 1,000; cents below, where they matter. */
-    bool cents = fabs(amount) < 1000.0 && fabs(amount - round(amount)) >= 0.005;
-    snprintf(digits, sizeof digits, cents ? "%.2f" : "%.0f", fabs(amount));
+    double rounded = round_to(fabs(amount), places);
+    snprintf(digits, sizeof digits, "%.*f", places, rounded);
     char grouped[96];
     size_t n = 0, len = strcspn(digits, ".");
-    if (amount < 0 && round(amount * 100) != 0)
+    if (amount < 0 && rounded != 0)
         grouped[n++] = '-';
     for (size_t i = 0; i < len; i++) {
         grouped[n++] = digits[i];
@@ -68,7 +110,10 @@ int infl_cli_format_money(char *buf, size_t size, double amount, const char *cur
             grouped[n++] = ',';
     }
     snprintf(grouped + n, sizeof grouped - n, "%s", digits + len);
-    if (currency == NULL || currency[0] == '\0')
-        return snprintf(buf, size, "%s", grouped);
-    return snprintf(buf, size, "%s %s", grouped, currency);
+    return snprintf(buf, size, "%s%s%s", grouped, sep, cur);
+}
+
+int infl_cli_format_money(char *buf, size_t size, double amount, const char *currency)
+{
+    return infl_cli_format_money_places(buf, size, amount, -1, currency);
 }

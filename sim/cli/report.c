@@ -217,6 +217,7 @@ void infl_report_warn_unspent(const infl_scenario *sc, const infl_summary *sm)
 {
     infl_unspent_note notes[16];
     size_t n = infl_unspent_notes(sc, sm, notes, 16);
+    fflush(stdout); /* after the report it explains, also through a pipe */
     for (size_t i = 0; i < n && i < 16; i++)
         fprintf(stderr, "influsim: warning: %s\n", notes[i].text);
     if (n > 16)

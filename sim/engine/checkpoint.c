@@ -3,7 +3,7 @@
  * and restoring it into a resumed run (see include/influsim/checkpoint.h and
  * engine/checkpoint_internal.h). When a save is due is checkpoint_hook.c's.
  *
- * Layout: the magic "INFLCKP1", then the payload's length (u64) and CRC-32
+ * Layout: the magic "INFLCKP2", then the payload's length (u64) and CRC-32
  * (u32), then the payload: counts and sizes, the scenario source, then either
  * the per-trial values or the tallies. Integers and doubles are stored as in
  * memory; the magic includes a byte-order and size probe.
@@ -35,13 +35,14 @@ struct infl_checkpoint {
     /* With per-trial values: column c's first done_trials values at
      * values[c * done_trials], and the three market draws. */
     double *values;
-    double *purchase_rate, *wom_purchase_factor, *addressable;
+    double *purchase_rate, *wom_purchase_factor, *addressable, *repeat_orders;
     /* Without: the moments merged in block order, and the order-free tallies. */
     infl_block_moments moments;
     infl_tally_stream *tally;
 };
 
-static const char MAGIC[8] = {'I', 'N', 'F', 'L', 'C', 'K', 'P', '1'};
+/* 2: with the per-trial repeat-order rate (issue 12's extensions). */
+static const char MAGIC[8] = {'I', 'N', 'F', 'L', 'C', 'K', 'P', '2'};
 /* Written after the magic: reads back differently on another byte order. */
 static const uint64_t PROBE = UINT64_C(0x0102030405060708);
 
@@ -126,7 +127,8 @@ infl_status infl__checkpoint_save(const char *path, const infl__checkpoint_view 
             ok = sink_big(&o, tr->values + c * tr->n_trials, done * sizeof(double));
         ok = ok && sink_big(&o, tr->purchase_rate, done * sizeof(double)) &&
              sink_big(&o, tr->wom_purchase_factor, done * sizeof(double)) &&
-             sink_big(&o, tr->addressable, done * sizeof(double));
+             sink_big(&o, tr->addressable, done * sizeof(double)) &&
+             sink_big(&o, tr->repeat_orders, done * sizeof(double));
     } else if (ok) {
         ok = sink_big(&o, v->moments->cells, v->moments->n_cells * sizeof(infl_moments)) &&
              sink_big(&o, v->moments->pairs, v->moments->n_pairs * sizeof(infl_moments)) &&
@@ -218,6 +220,7 @@ void infl_checkpoint_free(infl_checkpoint *cp)
     free(cp->purchase_rate);
     free(cp->wom_purchase_factor);
     free(cp->addressable);
+    free(cp->repeat_orders);
     infl__moments_block_destroy(&cp->moments);
     infl__tally_stream_free(cp->tally);
     free(cp);
@@ -281,18 +284,21 @@ infl_status infl_checkpoint_load(const char *path, infl_checkpoint **out, infl_e
         ok = source_str(&in, &cp->sets[i]);
     if (ok && !cp->no_trials) {
         const uint64_t done = cp->done_trials;
-        ok = done <= in.left / 8 / (cells + 3);
+        ok = done <= in.left / 8 / (cells + 4);
         if (ok) {
             size_t n = (size_t)done;
             cp->values = malloc((n ? n : 1) * (size_t)cells * sizeof(double));
             cp->purchase_rate = malloc((n ? n : 1) * sizeof(double));
             cp->wom_purchase_factor = malloc((n ? n : 1) * sizeof(double));
             cp->addressable = malloc((n ? n : 1) * sizeof(double));
+            cp->repeat_orders = malloc((n ? n : 1) * sizeof(double));
             ok = cp->values && cp->purchase_rate && cp->wom_purchase_factor && cp->addressable &&
+                 cp->repeat_orders &&
                  source_big(&in, cp->values, n * (size_t)cells * sizeof(double)) &&
                  source_big(&in, cp->purchase_rate, n * sizeof(double)) &&
                  source_big(&in, cp->wom_purchase_factor, n * sizeof(double)) &&
-                 source_big(&in, cp->addressable, n * sizeof(double));
+                 source_big(&in, cp->addressable, n * sizeof(double)) &&
+                 source_big(&in, cp->repeat_orders, n * sizeof(double));
         }
     } else if (ok) {
         ok = cells * sizeof(infl_moments) <= in.left &&
@@ -369,5 +375,6 @@ infl_status infl__checkpoint_restore(const infl_checkpoint *cp, const infl_scena
     memcpy(tr->purchase_rate, cp->purchase_rate, d * sizeof(double));
     memcpy(tr->wom_purchase_factor, cp->wom_purchase_factor, d * sizeof(double));
     memcpy(tr->addressable, cp->addressable, d * sizeof(double));
+    memcpy(tr->repeat_orders, cp->repeat_orders, d * sizeof(double));
     return INFL_OK;
 }

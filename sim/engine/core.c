@@ -48,8 +48,9 @@ static infl_trials *trials_new(const infl_scenario *sc, bool keep_values)
     tr->purchase_rate = malloc(tr->n_trials * sizeof(double));
     tr->wom_purchase_factor = malloc(tr->n_trials * sizeof(double));
     tr->addressable = malloc(tr->n_trials * sizeof(double));
+    tr->repeat_orders = malloc(tr->n_trials * sizeof(double));
     if (!tr->metrics || !tr->strategy_names || !tr->values || !tr->purchase_rate ||
-        !tr->wom_purchase_factor || !tr->addressable)
+        !tr->wom_purchase_factor || !tr->addressable || !tr->repeat_orders)
         goto fail;
 names:
     for (size_t s = 0; s < sc->n_strategies; s++)
@@ -231,6 +232,7 @@ static void run_block(run_ctx *c, thread_state *mine, infl_model_ws *ws, double 
         tr->purchase_rate[t] = mk.purchase_rate;
         tr->wom_purchase_factor[t] = mk.wom_purchase_factor;
         tr->addressable[t] = mk.addressable;
+        tr->repeat_orders[t] = mk.repeat_orders;
         for (size_t s = 0; s < ns; s++)
             for (size_t m = 0; m < nm; m++)
                 tr->values[(s * nm + m) * n_trials + t] = rows[s * nm + m];

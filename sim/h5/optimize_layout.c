@@ -1,9 +1,12 @@
 /*
  * optimize_layout.c — the file of `influsim optimize` (see docs/output.md and
  * influsim/optimize.h): a run's file for the scenario's strategies and the
- * optimum, then /optimize with every point the search evaluated (shares,
- * objective, standard error, why it was evaluated), the optimum, and the
- * profile of the objective around it tier by tier.
+ * optimum (where there is one), then /optimize with the search's outcome
+ * (an optimum, a constant or flat objective, or one that spending less
+ * improves), every point the search evaluated (shares, objective, standard
+ * error, why it was evaluated, mean spend, objective per unit of spend, the
+ * difference from the optimum), the optimum, and the profile of the
+ * objective around it tier by tier.
  */
 #include "h5/summary_layout.h"
 #include "h5/writer.h"
@@ -11,7 +14,27 @@
 #include "influsim/optimize.h"
 
 #include <hdf5_hl.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+/* The file's currency (the root attribute the run layout wrote) into buf;
+ * "" if it cannot be read. */
+static void file_currency(hid_t file, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    hid_t a = H5Aexists(file, "currency") > 0 ? H5Aopen(file, "currency", H5P_DEFAULT) : -1;
+    hid_t t = a >= 0 ? infl__h5_str_type() : -1;
+    char *v = NULL;
+    if (t >= 0 && H5Aread(a, t, &v) >= 0 && v != NULL)
+        snprintf(buf, size, "%s", v);
+    if (v != NULL)
+        H5free_memory(v);
+    if (t >= 0)
+        H5Tclose(t);
+    if (a >= 0)
+        H5Aclose(a);
+}
 
 /* An int dataset of n values (the search stage of each point). */
 static bool int_column(infl__h5_io *io, hid_t loc, const char *name, const int *v, hsize_t n,
@@ -34,13 +57,26 @@ static bool close_dataset(infl__h5_io *io, hid_t d, bool ok)
     return ok;
 }
 
-/* The search's attributes on the group: objective, method, convergence,
- * the value at the optimum. */
+/* The search's attributes on the group: objective, outcome, method,
+ * convergence, the value at the optimum, the range of spend, the best per
+ * unit of spend. */
 static bool search_attrs(infl__h5_io *io, hid_t g, const infl_h5_optimize *o,
                          const char *objective_label)
 {
     const infl_optimize_result *r = o->result;
+    if (r->best_per_spend != SIZE_MAX &&
+        (!infl__h5_attr_u64(io, g, "best_per_spend", r->best_per_spend) ||
+         !infl__h5_attr_f64(io, g, "per_spend_gap", r->per_spend_gap) ||
+         !infl__h5_attr_f64(io, g, "per_spend_gap_se", r->per_spend_gap_se)))
+        return infl__h5_fail(io, "group", "optimize");
     if (!infl__h5_attr_str(io, g, "objective", o->objective->name) ||
+        !infl__h5_attr_str(io, g, "outcome", infl_optimize_outcome_name(r->outcome)) ||
+        !infl__h5_attr_bool(io, g, "losing", r->losing) ||
+        !infl__h5_attr_bool(io, g, "spends_least", r->spends_least) ||
+        !infl__h5_attr_bool(io, g, "on_edge", r->on_edge) ||
+        !infl__h5_attr_bool(io, g, "stalled", r->stalled) ||
+        !infl__h5_attr_f64(io, g, "spend_low", r->spend_low) ||
+        !infl__h5_attr_f64(io, g, "spend_high", r->spend_high) ||
         !infl__h5_attr_str(io, g, "objective_long_name", objective_label) ||
         !infl__h5_attr_str(io, g, "objective_units", o->objective_units) ||
         !infl__h5_attr_str(io, g, "strategy", o->strategy) ||
@@ -60,9 +96,14 @@ static bool search_attrs(infl__h5_io *io, hid_t g, const infl_h5_optimize *o,
  * the shares over (point, tier), the objective, its standard error, and why
  * the point was evaluated. */
 static bool evaluated_points(infl__h5_io *io, hid_t g, const infl_h5_optimize *o,
-                             const char *objective_label, hid_t tier)
+                             const char *objective_label, hid_t tier, const char *currency)
 {
     const infl_optimize_result *r = o->result;
+    char per_units[160]; /* a profit per money spent is a ratio, units 1 */
+    if (strcmp(o->objective_units, currency) == 0)
+        snprintf(per_units, sizeof per_units, "1");
+    else
+        snprintf(per_units, sizeof per_units, "%s per %s", o->objective_units, currency);
     bool ok = false;
     hid_t point = -1;
     double *index = malloc((r->n_points ? r->n_points : 1) * sizeof *index);
@@ -90,7 +131,23 @@ static bool evaluated_points(infl__h5_io *io, hid_t g, const infl_h5_optimize *o
          infl__h5_column(io, g, "se", H5T_IEEE_F64LE, r->se, r->n_points, false, o->objective_units,
                          "Monte Carlo standard error of the objective", point) &&
          int_column(io, g, "stage", r->stage, r->n_points,
-                    "why evaluated: 0 first grid or lattice, 1 minimiser, 2 profile", point);
+                    "why evaluated: 0 first grid or lattice, 1 minimiser, 2 profile", point) &&
+         infl__h5_column(io, g, "spend", H5T_IEEE_F64LE, r->spend, r->n_points, false, currency,
+                         "mean money spent per trial", point) &&
+         infl__h5_column(io, g, "per_spend", H5T_IEEE_F64LE, r->per_spend, r->n_points, false,
+                         per_units,
+                         "objective per unit of spend: total over total spend (NaN: the "
+                         "objective is not a mean)",
+                         point) &&
+         infl__h5_column(io, g, "per_spend_se", H5T_IEEE_F64LE, r->per_spend_se, r->n_points, false,
+                         per_units, "standard error of per_spend (delta method)", point) &&
+         infl__h5_column(io, g, "gap", H5T_IEEE_F64LE, r->gap, r->n_points, false,
+                         o->objective_units,
+                         "objective there minus at the optimum, same trials (NaN: not compared; "
+                         "the first grid and the best per unit of spend are)",
+                         point) &&
+         infl__h5_column(io, g, "gap_se", H5T_IEEE_F64LE, r->gap_se, r->n_points, false,
+                         o->objective_units, "standard error of gap, from the same trials", point);
 done:
     free(index);
     return close_dataset(io, point, ok);
@@ -163,9 +220,12 @@ static bool write_optimize(infl__h5_io *io, hid_t file, const infl_h5_optimize *
         goto done;
     }
     const hsize_t n_tiers = r->n_tiers;
-    ok = evaluated_points(io, g, o, objective_label, tier) &&
+    char currency[64];
+    file_currency(file, currency, sizeof currency);
+    ok = evaluated_points(io, g, o, objective_label, tier, currency) &&
          infl__h5_nd_array(io, g, "optimum", 1, &n_tiers, r->optimum, &tier, "1",
-                           "budget shares that maximise the objective") &&
+                           "budget shares that maximise the objective (outcome constant or "
+                           "flat: the best of equals, not an optimum)") &&
          profile(io, g, o);
 done:
     ok = close_dataset(io, tier, ok);

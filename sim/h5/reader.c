@@ -1,6 +1,9 @@
 /*
  * reader.c — reads the summary and run metadata back from a results file
- * (see infl_h5_read_summary in include/influsim/h5.h), for `influsim show`.
+ * (see infl_h5_read_summary in include/influsim/h5.h), for `influsim show`,
+ * and the checked reading steps that the sweep's reader shares (reader.h):
+ * opening a file and checking what it is, its root attributes, strings and
+ * columns.
  *
  * Anything may arrive here: an empty file, a text file, a truncated or
  * foreign HDF5 file. Each step checks what it reads and fails with a message
@@ -8,7 +11,7 @@
  */
 #include "influsim/h5.h"
 
-#include "h5/h5io.h"
+#include "h5/reader.h"
 
 #include <errno.h>
 #include <math.h>
@@ -18,16 +21,26 @@
 
 typedef infl__h5_io reader;
 
-/* Records the first failure: the file is not what it should be. False. */
-static bool bad(reader *r, const char *what)
+bool infl__h5_read_bad(reader *r, const char *what)
 {
     if (r->rc == INFL_OK)
         r->rc = infl_error_add(r->err, INFL_EFORMAT, "%s: %s", r->path, what);
     return false;
 }
 
-/* Reads a scalar variable-length string attribute into a new string. */
-static bool read_attr_str(reader *r, hid_t loc, const char *name, char **out)
+bool infl__h5_read_is_ratio(const char *name)
+{
+    size_t len = strlen(name);
+    return strncmp(name, "cost_per_", 9) == 0 || strcmp(name, "roi") == 0 ||
+           (len > 4 && strcmp(name + len - 4, "_roi") == 0);
+}
+
+static bool bad(reader *r, const char *what)
+{
+    return infl__h5_read_bad(r, what);
+}
+
+bool infl__h5_read_attr_str(reader *r, hid_t loc, const char *name, char **out)
 {
     char msg[160];
     snprintf(msg, sizeof msg, "missing or malformed attribute '%s'", name);
@@ -54,7 +67,7 @@ static bool read_attr_str(reader *r, hid_t loc, const char *name, char **out)
     return ok ? true : bad(r, msg);
 }
 
-static bool read_attr_num(reader *r, hid_t loc, const char *name, hid_t mem_type, void *out)
+bool infl__h5_read_attr_num(reader *r, hid_t loc, const char *name, hid_t mem_type, void *out)
 {
     char msg[160];
     snprintf(msg, sizeof msg, "missing or malformed attribute '%s'", name);
@@ -154,9 +167,8 @@ static bool read_counts(reader *r, hid_t loc, const char *group, const char *nam
     return true;
 }
 
-/* Reads a 1-D string dataset into n new strings; *n = 0 accepts any length. */
-static bool read_strings(reader *r, hid_t loc, const char *group, const char *name, hsize_t *n,
-                         char ***out)
+bool infl__h5_read_strings(reader *r, hid_t loc, const char *group, const char *name, hsize_t *n,
+                           char ***out)
 {
     hid_t d = open_1d(r, loc, group, name, n);
     if (d < 0)
@@ -281,14 +293,14 @@ static bool read_metric_info(reader *r, hid_t strategies, infl_summary *sm)
         goto done;
     }
     /* `metric` fixes the number of rows; the other columns must match it. */
-    if (!read_strings(r, gs, gname, "metric", &n, &names))
+    if (!infl__h5_read_strings(r, gs, gname, "metric", &n, &names))
         goto done;
     if (n == 0) {
         bad(r, "the summary lists no metrics");
         goto done;
     }
-    if (!read_strings(r, gs, gname, "units", &n, &units) ||
-        !read_strings(r, gs, gname, "long_name", &n, &longs))
+    if (!infl__h5_read_strings(r, gs, gname, "units", &n, &units) ||
+        !infl__h5_read_strings(r, gs, gname, "long_name", &n, &longs))
         goto done;
     sm->metrics = calloc(n, sizeof *sm->metrics);
     if (sm->metrics == NULL) {
@@ -302,8 +314,8 @@ static bool read_metric_info(reader *r, hid_t strategies, infl_summary *sm)
         sm->metrics[m].long_name = longs[m];
         names[m] = units[m] = longs[m] = NULL;
         sm->metrics[m].integer = strcmp(sm->metrics[m].units, "1") == 0;
-        sm->metrics[m].ratio = strncmp(sm->metrics[m].name, "cost_per_", 9) == 0 ||
-                               strcmp(sm->metrics[m].name, "roi") == 0;
+        /* Also any metric whose ratio of totals is recorded (read_tables). */
+        sm->metrics[m].ratio = infl__h5_read_is_ratio(sm->metrics[m].name);
     }
     ok = true;
 done:
@@ -317,6 +329,18 @@ done:
     return ok;
 }
 
+infl_status infl_h5_read_kind(const char *path, infl_h5_kind *kind, infl_error *err)
+{
+    infl_h5_meta meta = {0};
+    reader r = {.err = err, .path = path, .rc = INFL_OK};
+    infl__h5_quiet_state q = infl__h5_quiet();
+    hid_t file = infl__h5_read_open(&r, &meta, kind);
+    if (file >= 0)
+        H5Fclose(file);
+    infl__h5_restore(q);
+    return r.rc;
+}
+
 void infl_h5_meta_destroy(infl_h5_meta *meta)
 {
     if (meta == NULL)
@@ -325,13 +349,11 @@ void infl_h5_meta_destroy(infl_h5_meta *meta)
     free(meta->currency);
     free(meta->program_version);
     free(meta->created);
+    free(meta->scenario_resolved);
     memset(meta, 0, sizeof *meta);
 }
 
-/* Opens the file at r->path, checking that it is an influsim results file
- * of a version this program reads and not a sweep's (meta->format_version
- * set); the file (the caller closes it), or negative (failure recorded). */
-static hid_t open_results(reader *r, infl_h5_meta *meta)
+hid_t infl__h5_read_open(reader *r, infl_h5_meta *meta, infl_h5_kind *kind)
 {
     hid_t file = -1;
     char *format = NULL;
@@ -355,7 +377,7 @@ static hid_t open_results(reader *r, infl_h5_meta *meta)
         bad(r, "an HDF5 file, but not an influsim results file (no 'format' attribute)");
         goto done;
     }
-    if (!read_attr_str(r, file, "format", &format))
+    if (!infl__h5_read_attr_str(r, file, "format", &format))
         goto done;
     if (strcmp(format, INFL_H5_FORMAT) != 0) {
         char msg[256];
@@ -364,7 +386,7 @@ static hid_t open_results(reader *r, infl_h5_meta *meta)
         goto done;
     }
     uint64_t version = 0;
-    if (!read_attr_num(r, file, "format_version", H5T_NATIVE_UINT64, &version))
+    if (!infl__h5_read_attr_num(r, file, "format_version", H5T_NATIVE_UINT64, &version))
         goto done;
     if (version > INFL_H5_FORMAT_VERSION || version == 0) {
         char msg[160];
@@ -375,15 +397,25 @@ static hid_t open_results(reader *r, infl_h5_meta *meta)
         goto done;
     }
     meta->format_version = (long)version;
+    /* A run's file has no `kind`; the others say what made them. */
+    *kind = INFL_H5_KIND_RUN;
     if (H5Aexists(file, "kind") > 0) {
-        char *kind = NULL;
-        bool sweep = read_attr_str(r, file, "kind", &kind) && strcmp(kind, "sweep") == 0;
-        free(kind);
-        if (sweep) {
-            bad(r, "a sweep's results (influsim sweep): its summaries are the arrays in /sweep, "
-                   "over the grid, the strategies and the metrics (docs/output.md)");
+        char *text = NULL;
+        if (!infl__h5_read_attr_str(r, file, "kind", &text))
+            goto done;
+        if (strcmp(text, "sweep") == 0)
+            *kind = INFL_H5_KIND_SWEEP;
+        else if (strcmp(text, "optimize") == 0)
+            *kind = INFL_H5_KIND_OPTIMIZE;
+        else if (strcmp(text, "run") != 0) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "results of an unknown kind \"%.100s\" (a newer influsim's?)",
+                     text);
+            free(text);
+            bad(r, msg);
             goto done;
         }
+        free(text);
     }
     ok = true;
 done:
@@ -395,25 +427,27 @@ done:
     return file;
 }
 
-/* Reads the root attributes that describe the run into meta. */
-static bool read_meta(reader *r, hid_t file, infl_h5_meta *meta)
+bool infl__h5_read_meta(reader *r, hid_t file, infl_h5_meta *meta)
 {
     uint64_t threads = 0;
-    if (!read_attr_str(r, file, "scenario_name", &meta->scenario_name) ||
-        !read_attr_str(r, file, "currency", &meta->currency) ||
-        !read_attr_str(r, file, "program_version", &meta->program_version) ||
-        !read_attr_str(r, file, "created", &meta->created) ||
-        !read_attr_num(r, file, "seed", H5T_NATIVE_UINT64, &meta->seed) ||
-        !read_attr_num(r, file, "trials", H5T_NATIVE_UINT64, &meta->trials) ||
-        !read_attr_num(r, file, "threads", H5T_NATIVE_UINT64, &threads) ||
-        !read_attr_num(r, file, "wall_time_s", H5T_NATIVE_DOUBLE, &meta->wall_seconds) ||
+    if (!infl__h5_read_attr_str(r, file, "scenario_name", &meta->scenario_name) ||
+        !infl__h5_read_attr_str(r, file, "currency", &meta->currency) ||
+        !infl__h5_read_attr_str(r, file, "program_version", &meta->program_version) ||
+        !infl__h5_read_attr_str(r, file, "created", &meta->created) ||
+        !infl__h5_read_attr_num(r, file, "seed", H5T_NATIVE_UINT64, &meta->seed) ||
+        !infl__h5_read_attr_num(r, file, "trials", H5T_NATIVE_UINT64, &meta->trials) ||
+        !infl__h5_read_attr_num(r, file, "threads", H5T_NATIVE_UINT64, &threads) ||
+        !infl__h5_read_attr_num(r, file, "wall_time_s", H5T_NATIVE_DOUBLE, &meta->wall_seconds) ||
         !read_attr_bool(r, file, "complete", &meta->complete))
         return false;
     meta->threads = threads;
+    if (H5Aexists(file, "scenario_resolved") > 0 &&
+        !infl__h5_read_attr_str(r, file, "scenario_resolved", &meta->scenario_resolved))
+        return false;
     /* Files from before trials_done was recorded hold all their trials. */
     meta->trials_done = meta->trials;
     return H5Aexists(file, "trials_done") <= 0 ||
-           read_attr_num(r, file, "trials_done", H5T_NATIVE_UINT64, &meta->trials_done);
+           infl__h5_read_attr_num(r, file, "trials_done", H5T_NATIVE_UINT64, &meta->trials_done);
 }
 
 /* Reads into sm (n_trials set) the strategies, the metrics, each strategy's
@@ -424,7 +458,7 @@ static bool read_tables(reader *r, hid_t file, infl_summary *sm)
     double *col = NULL;
     bool ok = false;
     hsize_t ns = 0;
-    if (!read_strings(r, file, "", "strategy", &ns, &sm->strategy_names))
+    if (!infl__h5_read_strings(r, file, "", "strategy", &ns, &sm->strategy_names))
         goto done;
     sm->n_strategies = ns;
     if (ns == 0) {
@@ -452,6 +486,11 @@ static bool read_tables(reader *r, hid_t file, infl_summary *sm)
     for (size_t s = 0; s < ns; s++)
         if (!read_strategy(r, strategies, sm, s, col))
             goto done;
+    /* A ratio of totals is recorded only for ratios, whatever they are called. */
+    for (size_t s = 0; s < ns; s++)
+        for (size_t m = 0; m < sm->n_metrics; m++)
+            if (!isnan(sm->stats[s * sm->n_metrics + m].ratio_of_totals))
+                sm->metrics[m].ratio = true;
     if (H5Lexists(file, "comparisons", H5P_DEFAULT) <= 0 ||
         (comparisons = H5Gopen2(file, "comparisons", H5P_DEFAULT)) < 0) {
         bad(r, "missing group 'comparisons'");
@@ -478,8 +517,14 @@ infl_status infl_h5_read_summary(const char *path, infl_summary **out, infl_h5_m
     reader r = {.err = err, .path = path, .rc = INFL_OK};
     infl_summary *sm = NULL;
     infl__h5_quiet_state q = infl__h5_quiet();
-    hid_t file = open_results(&r, meta);
-    bool ok = file >= 0 && read_meta(&r, file, meta);
+    infl_h5_kind kind = INFL_H5_KIND_RUN;
+    hid_t file = infl__h5_read_open(&r, meta, &kind);
+    bool ok = file >= 0;
+    if (ok && kind == INFL_H5_KIND_SWEEP)
+        ok = bad(&r, "a sweep's results (influsim sweep): its summaries are the arrays in /sweep, "
+                     "over the grid, the strategies and the metrics (docs/output.md); "
+                     "infl_h5_read_sweep reads them, and `influsim show` prints their table");
+    ok = ok && infl__h5_read_meta(&r, file, meta);
     if (ok && (sm = calloc(1, sizeof *sm)) == NULL)
         ok = bad(&r, "out of memory");
     if (ok) {

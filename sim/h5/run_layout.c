@@ -281,6 +281,13 @@ static bool write_begin(infl__h5_io *io, hid_t file, const infl_scenario *sc, co
             io, gtr, "addressable", H5T_STD_U64LE, tr->addressable, tr->n_trials, true, "1",
             "distinct interested people in the shippable regions (drawn per trial)", trial_scale))
         goto done;
+    if (infl__scenario_has_repeat_orders(sc) &&
+        !infl__h5_column(io, gtr, "repeat_orders", H5T_IEEE_F64LE, tr->repeat_orders, tr->n_trials,
+                         true, "1",
+                         "mean further orders of one converted customer over the horizon (drawn "
+                         "per trial)",
+                         trial_scale))
+        goto done;
 
 strategies:
     if ((gst = infl__h5_group(io, file, "strategies")) < 0)

@@ -85,4 +85,10 @@ struct infl_scenario {
     infl_strategy *strategies;
 };
 
+/* Whether the scenario has repeat orders (product.repeat_orders not the constant 0). */
+static inline bool infl__scenario_has_repeat_orders(const infl_scenario *sc)
+{
+    return !(sc->repeat_orders.kind == INFL_DIST_CONSTANT && sc->repeat_orders.a == 0.0);
+}
+
 #endif

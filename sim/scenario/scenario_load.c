@@ -684,6 +684,16 @@ static void parse_engagement(loader *L, const infl_node *n, const char *path, in
     char sub[PATH_LEN];
     const infl_node *rate = infl__yaml_tree_get(n, "engagement_rate");
     const infl_node *epf = infl__yaml_tree_get(n, "engagement_per_follower");
+    /* A --set of one form replaces the other form given in the file (or by
+     * an earlier --set): "try this tier with the dashboard's figure" is one
+     * override, not two. */
+    if (rate && epf) {
+        bool rate_set = !strcmp(rate->origin, "--set"), epf_set = !strcmp(epf->origin, "--set");
+        if (rate_set && (!epf_set || rate->line > epf->line))
+            epf = NULL;
+        else if (epf_set && (!rate_set || epf->line > rate->line))
+            rate = NULL;
+    }
     if (rate && epf) {
         join(sub, path, "engagement_per_follower");
         fault(L, epf, sub,

@@ -51,6 +51,7 @@ void infl_trials_free(infl_trials *tr)
     free(tr->purchase_rate);
     free(tr->wom_purchase_factor);
     free(tr->addressable);
+    free(tr->repeat_orders);
     free(tr);
 }
 

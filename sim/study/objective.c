@@ -1,7 +1,8 @@
 /*
  * objective.c — what the optimiser maximises: parsing an objective, its value
- * over the trials with a Monte Carlo standard error, and the standard error
- * of the difference between two share vectors evaluated on the same trials.
+ * over the trials with a Monte Carlo standard error, the standard error of
+ * the difference between two share vectors evaluated on the same trials, and
+ * the objective per unit of spend (a ratio of totals, delta-method errors).
  */
 #include "influsim/objective.h"
 
@@ -20,16 +21,42 @@
  * 200 put the standard error within about 5 % of itself. */
 #define BOOTSTRAP_RESAMPLES 200
 
+/* The objectives by name, in the order the "unknown objective" message
+ * lists them (quantiles, written qNN, apart). */
+static const struct {
+    const char *name;
+    infl_objective_kind kind;
+    const char *metric;
+    const char *label;
+} named[] = {
+    {"mean", INFL_OBJECTIVE_MEAN, "conversions", "mean conversions"},
+    {"profit", INFL_OBJECTIVE_PROFIT, "profit", "mean profit"},
+    {"p-roi", INFL_OBJECTIVE_P_ROI, "roi", "P(ROI > 0)"},
+    {"ltv-profit", INFL_OBJECTIVE_LTV_PROFIT, "ltv_profit", "mean lifetime profit"},
+    {"p-ltv-roi", INFL_OBJECTIVE_P_LTV_ROI, "ltv_roi", "P(lifetime ROI > 0)"},
+};
+#define N_NAMED (sizeof named / sizeof *named)
+
+bool infl_objective_is_probability(const infl_objective *o)
+{
+    return o->kind == INFL_OBJECTIVE_P_ROI || o->kind == INFL_OBJECTIVE_P_LTV_ROI;
+}
+
+bool infl_objective_counts_spend(const infl_objective *o)
+{
+    return o->kind == INFL_OBJECTIVE_PROFIT || o->kind == INFL_OBJECTIVE_LTV_PROFIT;
+}
+
+bool infl_objective_is_mean(const infl_objective *o)
+{
+    return o->kind == INFL_OBJECTIVE_MEAN || infl_objective_counts_spend(o);
+}
+
 const char *infl_objective_units(const infl_objective *o, const char *currency)
 {
-    switch (o->kind) {
-    case INFL_OBJECTIVE_PROFIT:
+    if (infl_objective_counts_spend(o))
         return currency;
-    case INFL_OBJECTIVE_P_ROI:
-        return "1";
-    default:
-        return "conversions";
-    }
+    return infl_objective_is_probability(o) ? "1" : "conversions";
 }
 
 infl_status infl_objective_parse(const char *text, infl_objective *out, infl_error *err)
@@ -37,12 +64,11 @@ infl_status infl_objective_parse(const char *text, infl_objective *out, infl_err
     memset(out, 0, sizeof *out);
     if (text == NULL)
         text = "";
-    if (!strcmp(text, "mean")) {
-        out->kind = INFL_OBJECTIVE_MEAN;
-    } else if (!strcmp(text, "profit")) {
-        out->kind = INFL_OBJECTIVE_PROFIT;
-    } else if (!strcmp(text, "p-roi")) {
-        out->kind = INFL_OBJECTIVE_P_ROI;
+    size_t i = 0;
+    while (i < N_NAMED && strcmp(text, named[i].name) != 0)
+        i++;
+    if (i < N_NAMED) {
+        out->kind = named[i].kind;
     } else if (text[0] == 'q' && text[1] != '\0' && strlen(text) < sizeof out->name) {
         /* q10 and q2.5 are percentages; q0.025 (a leading "0.") is the level itself. */
         char *end = NULL;
@@ -61,7 +87,7 @@ infl_status infl_objective_parse(const char *text, infl_objective *out, infl_err
     } else {
         return infl_error_add(err, INFL_EARG,
                               "--objective: unknown objective '%s' (choose mean, qNN such as "
-                              "q10, profit or p-roi)",
+                              "q10, profit, p-roi, ltv-profit or p-ltv-roi)",
                               text);
     }
     snprintf(out->name, sizeof out->name, "%s", text);
@@ -70,39 +96,27 @@ infl_status infl_objective_parse(const char *text, infl_objective *out, infl_err
 
 const char *infl_objective_metric(const infl_objective *o)
 {
-    switch (o->kind) {
-    case INFL_OBJECTIVE_PROFIT:
-        return "profit";
-    case INFL_OBJECTIVE_P_ROI:
-        return "roi";
-    default:
-        return "conversions";
-    }
+    for (size_t i = 0; i < N_NAMED; i++)
+        if (named[i].kind == o->kind)
+            return named[i].metric;
+    return "conversions"; /* a quantile */
 }
 
 void infl_objective_describe(const infl_objective *o, char *buf, size_t size)
 {
-    switch (o->kind) {
-    case INFL_OBJECTIVE_MEAN:
-        snprintf(buf, size, "mean conversions");
-        break;
-    case INFL_OBJECTIVE_QUANTILE:
-        snprintf(buf, size, "%.4g %% quantile of conversions", 100.0 * o->level);
-        break;
-    case INFL_OBJECTIVE_PROFIT:
-        snprintf(buf, size, "mean profit");
-        break;
-    case INFL_OBJECTIVE_P_ROI:
-        snprintf(buf, size, "P(ROI > 0)");
-        break;
-    }
+    for (size_t i = 0; i < N_NAMED; i++)
+        if (named[i].kind == o->kind) {
+            snprintf(buf, size, "%s", named[i].label);
+            return;
+        }
+    snprintf(buf, size, "%.4g %% quantile of conversions", 100.0 * o->level);
 }
 
-/* The per-trial value an objective averages: P(ROI > 0) averages an
+/* The per-trial value an objective averages: a probability averages an
  * indicator (an undefined ROI, nothing spent, is not a positive one). */
 static double transformed(const infl_objective *o, double x)
 {
-    return o->kind == INFL_OBJECTIVE_P_ROI ? (double)(x > 0.0) : x;
+    return infl_objective_is_probability(o) ? (double)(x > 0.0) : x;
 }
 
 /* Mean and standard error of per-trial values f(i), Welford's recurrence. */
@@ -176,4 +190,47 @@ void infl_objective_difference(const infl_objective *o, const double *x, const d
         s2 += dm * (d - m);
     }
     *se = sqrt(s2 / (BOOTSTRAP_RESAMPLES - 1));
+}
+
+/* sum x / sum s over n trials, and the mean of s; NaN where nothing is spent. */
+static double ratio_of_totals(const double *x, const double *s, uint64_t n, double *mean_s)
+{
+    double mx = 0.0, ms = 0.0;
+    for (uint64_t i = 0; i < n; i++) {
+        mx += (x[i] - mx) / (double)(i + 1);
+        ms += (s[i] - ms) / (double)(i + 1);
+    }
+    *mean_s = ms;
+    return ms > 0.0 ? mx / ms : NAN;
+}
+
+void infl_objective_per_spend(const infl_objective *o, const double *x, const double *spend,
+                              uint64_t n, double *ratio, double *se)
+{
+    *ratio = *se = NAN;
+    if (!infl_objective_is_mean(o) || n == 0)
+        return;
+    double ms, unused;
+    const double r = ratio_of_totals(x, spend, n, &ms);
+    if (isnan(r))
+        return;
+    /* The delta method: r = mean x / mean s moves with the per-trial values
+     * (x - r s) / mean s, whose mean is 0 and whose spread gives the error. */
+    MEAN_AND_SE(n, (x[i] - r * spend[i]) / ms, &unused, se);
+    *ratio = r;
+}
+
+void infl_objective_per_spend_difference(const infl_objective *o, const double *x, const double *sx,
+                                         const double *y, const double *sy, uint64_t n,
+                                         double *diff, double *se)
+{
+    double msx, msy, unused;
+    *diff = *se = NAN;
+    if (!infl_objective_is_mean(o) || n == 0)
+        return;
+    const double rx = ratio_of_totals(x, sx, n, &msx), ry = ratio_of_totals(y, sy, n, &msy);
+    if (isnan(rx) || isnan(ry))
+        return;
+    *diff = rx - ry;
+    MEAN_AND_SE(n, (x[i] - rx * sx[i]) / msx - (y[i] - ry * sy[i]) / msy, &unused, se);
 }

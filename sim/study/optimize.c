@@ -16,6 +16,14 @@
  * Every point is evaluated once and remembered; the optimum is the best
  * point of every stage. Common random numbers make the objective a fixed
  * function of the shares, so a minimiser never chases noise between calls.
+ * Where the first grid has the same value everywhere there is nothing for a
+ * minimiser to find, and none runs.
+ *
+ * Last, the answer is judged: the first grid (and the best split per unit of
+ * spend) is evaluated again beside the optimum's per-trial values, which
+ * gives each of them its paired difference from the optimum; those say
+ * whether the objective is flat, and each point's mean spend says whether
+ * the optimum is merely the split that spends least (influsim/optimize.h).
  */
 #include "influsim/optimize.h"
 
@@ -34,6 +42,15 @@
 #define BRENT_MAX_ITERATIONS 100
 #define NELDER_MEAD_MAX_ITERATIONS 400
 #define REFINE_MAX_ROUNDS 12
+/* Nelder–Mead stops when its best split has not improved for this many
+ * iterations: against the boundary of the simplex, or on a plateau of a
+ * quantile of whole counts, its simplex may never shrink to the tolerance. */
+#define NELDER_MEAD_STALL_ITERATIONS 60
+/* A share at most this is 0: the optimum is on the edge of the simplex. */
+#define EDGE 1e-12
+/* Among the splits that spend least: a mean spend in the lowest SPEND_LEAST
+ * of the range of mean spend over the splits tried. */
+#define SPEND_LEAST 0.1
 /* A profile point better than the optimum by this many standard errors of
  * the difference becomes the optimum, and the profile is redone. */
 #define SIGNIFICANT 2.0
@@ -45,14 +62,16 @@ static const double profile_steps[2 * INFL_OPTIMIZE_STEPS] = {-0.2, -0.1, -0.05,
 typedef struct {
     const infl_optimize_options *opt;
     infl_optimize_result *r;
-    size_t k;           /* tiers */
-    uint64_t n;         /* trials */
-    size_t capacity;    /* of r's point arrays */
-    double *mean;       /* per point: the mean of its per-trial values, to break ties */
-    double *batch;      /* EVAL_CHUNK x n per-trial values */
-    double *best_trial; /* per-trial values of the best point */
-    double *cand_trial; /* of the best profile point that beats it */
-    double *scratch;    /* 2n */
+    size_t k;            /* tiers */
+    uint64_t n;          /* trials */
+    size_t capacity;     /* of r's point arrays */
+    double *mean;        /* per point: the mean of its per-trial values, to break ties */
+    double *batch;       /* EVAL_CHUNK x n per-trial values */
+    double *batch_spend; /* EVAL_CHUNK x n per-trial spend */
+    double *best_trial, *best_spend; /* per-trial values and spend of the best point */
+    double *cand_trial, *cand_spend; /* of the best profile point that beats it */
+    double *scratch;                 /* 2n */
+    double spend_se_max;             /* the largest standard error of a point's mean spend */
     infl_error *err;
     infl_status rc; /* the first failure */
     int stage;
@@ -86,6 +105,13 @@ static bool grow(search *s, size_t more)
     if (st == NULL)
         return false;
     r->stage = st;
+    double **columns[] = {&r->spend, &r->per_spend, &r->per_spend_se, &r->gap, &r->gap_se};
+    for (size_t c = 0; c < sizeof columns / sizeof *columns; c++) {
+        double *col = realloc(*columns[c], cap * sizeof *col);
+        if (col == NULL)
+            return false;
+        *columns[c] = col;
+    }
     double *mn = realloc(s->mean, cap * sizeof *mn);
     if (mn == NULL)
         return false;
@@ -113,20 +139,39 @@ static bool better(const search *s, size_t p, size_t q)
     return v[p] > v[q] || (v[p] == v[q] && s->mean[p] > s->mean[q]);
 }
 
-/* Records the evaluated point p (per-trial values x): its value, and whether
- * it is the new best (grid and minimiser) or beats the optimum (profile). */
-static void record(search *s, size_t p, const double *x, size_t profile_slot)
+/* Mean and standard error of x[0..n). */
+static double mean_se(const double *x, uint64_t n, double *se)
+{
+    double m = 0.0, s2 = 0.0;
+    for (uint64_t t = 0; t < n; t++) {
+        double d = x[t] - m;
+        m += d / (double)(t + 1);
+        s2 += d * (x[t] - m);
+    }
+    *se = n > 1 ? sqrt(s2 / (double)(n - 1) / (double)n) : NAN;
+    return m;
+}
+
+/* Records the evaluated point p (per-trial values x, spend sp): its value,
+ * spend and value per spend, and whether it is the new best (grid and
+ * minimiser) or beats the optimum (profile). */
+static void record(search *s, size_t p, const double *x, const double *sp, size_t profile_slot)
 {
     infl_optimize_result *r = s->r;
-    infl_objective_evaluate(&s->opt->objective, x, s->n, s->scratch, &r->value[p], &r->se[p]);
-    double m = 0.0;
-    for (uint64_t t = 0; t < s->n; t++)
-        m += (x[t] - m) / (double)(t + 1);
-    s->mean[p] = m;
+    const infl_objective *o = &s->opt->objective;
+    infl_objective_evaluate(o, x, s->n, s->scratch, &r->value[p], &r->se[p]);
+    infl_objective_per_spend(o, x, sp, s->n, &r->per_spend[p], &r->per_spend_se[p]);
+    double unused, spend_se;
+    s->mean[p] = mean_se(x, s->n, &unused);
+    r->spend[p] = mean_se(sp, s->n, &spend_se);
+    if (spend_se > s->spend_se_max)
+        s->spend_se_max = spend_se;
+    r->gap[p] = r->gap_se[p] = NAN;
     if (s->stage != INFL_STAGE_PROFILE) {
         if (r->best == SIZE_MAX || better(s, p, r->best)) {
             r->best = p;
             memcpy(s->best_trial, x, s->n * sizeof *x);
+            memcpy(s->best_spend, sp, s->n * sizeof *sp);
         }
         return;
     }
@@ -139,6 +184,7 @@ static void record(search *s, size_t p, const double *x, size_t profile_slot)
         s->candidate = p;
         s->candidate_gain = d;
         memcpy(s->cand_trial, x, s->n * sizeof *x);
+        memcpy(s->cand_spend, sp, s->n * sizeof *sp);
     }
 }
 
@@ -178,14 +224,15 @@ static bool evaluate(search *s, size_t m, const double *shares, size_t *index, c
         }
         if (n_pending == EVAL_CHUNK || (i == m && n_pending > 0)) {
             /* the pending points are consecutive: appended in order */
-            infl_status rc =
-                s->opt->eval(s->opt->user, n_pending, r->shares + pending[0] * k, s->batch, s->err);
+            infl_status rc = s->opt->eval(s->opt->user, n_pending, r->shares + pending[0] * k,
+                                          s->batch, s->batch_spend, s->err);
             if (rc != INFL_OK) {
                 s->rc = rc;
                 return false;
             }
             for (size_t j = 0; j < n_pending; j++)
-                record(s, pending[j], s->batch + j * s->n, slot ? slot[pending_from[j]] : 0);
+                record(s, pending[j], s->batch + j * s->n, s->batch_spend + j * s->n,
+                       slot ? slot[pending_from[j]] : 0);
             n_pending = 0;
         }
     }
@@ -258,6 +305,17 @@ static bool grid_1d(search *s, double a, double b, unsigned g, double *lo, doubl
     return ok;
 }
 
+/* Whether every point evaluated so far has the best point's value exactly
+ * (a constant objective: nothing for a minimiser to find). */
+static bool all_equal(const search *s)
+{
+    const infl_optimize_result *r = s->r;
+    for (size_t p = 0; p < r->n_points; p++)
+        if (!(r->value[p] == r->value[r->best]))
+            return false;
+    return true;
+}
+
 static bool search_1d(search *s)
 {
     infl_optimize_result *r = s->r;
@@ -268,6 +326,10 @@ static bool search_1d(search *s)
     if (!grid_1d(s, 0.0, 1.0, g, &lo, &mid, &hi, &flo, &fmid, &fhi))
         return false;
     s->stage = INFL_STAGE_MINIMISER;
+    if (all_equal(s)) {
+        snprintf(r->method, sizeof r->method, "grid (constant)");
+        return true;
+    }
     snprintf(r->method, sizeof r->method, "grid");
     for (unsigned round = 0; round < REFINE_MAX_ROUNDS; round++) {
         if (hi - lo <= 2.0 * tol) {
@@ -411,6 +473,10 @@ static bool search_nd(search *s)
     free(sh);
     if (!ok)
         return false;
+    if (all_equal(s)) {
+        snprintf(r->method, sizeof r->method, "grid (constant)");
+        return true;
+    }
     double lo = INFINITY, hi = -INFINITY;
     for (size_t p = 0; p < r->n_points; p++) {
         lo = fmin(lo, r->value[p]);
@@ -436,7 +502,8 @@ static bool search_nd(search *s)
     }
     gsl_multimin_function f = {.f = nm_f, .n = k - 1, .params = &c};
     int status = gsl_multimin_fminimizer_set(m, &f, x, step);
-    unsigned it = 0;
+    unsigned it = 0, since_better = 0;
+    size_t best = r->best;
     while (status == GSL_SUCCESS && !c.failed && it < NELDER_MEAD_MAX_ITERATIONS) {
         it++;
         status = gsl_multimin_fminimizer_iterate(m);
@@ -445,6 +512,12 @@ static bool search_nd(search *s)
         if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(m), s->opt->tolerance) ==
             GSL_SUCCESS) {
             r->converged = true;
+            break;
+        }
+        since_better = r->best == best ? since_better + 1 : 0;
+        best = r->best;
+        if (since_better >= NELDER_MEAD_STALL_ITERATIONS) {
+            r->stalled = true;
             break;
         }
     }
@@ -508,6 +581,9 @@ static bool profile(search *s)
         double *tmp = s->best_trial;
         s->best_trial = s->cand_trial;
         s->cand_trial = tmp;
+        tmp = s->best_spend;
+        s->best_spend = s->cand_spend;
+        s->cand_spend = tmp;
     }
     free(sh);
     free(slot);
@@ -532,6 +608,118 @@ static bool profile(search *s)
     return true;
 }
 
+/* ---- the answer judged ----------------------------------------------------- */
+
+/* The points compared with the optimum: those of the first grid, and the
+ * best per unit of spend of all the points (r->best_per_spend, set here);
+ * each one's gap (and, for the best per spend, the per-spend gap) from the
+ * same trials. */
+static bool compare_with_optimum(search *s)
+{
+    infl_optimize_result *r = s->r;
+    const infl_objective *o = &s->opt->objective;
+    const size_t k = s->k;
+    r->best_per_spend = SIZE_MAX;
+    r->per_spend_gap = r->per_spend_gap_se = NAN;
+    for (size_t p = 0; p < r->n_points; p++)
+        if (!isnan(r->per_spend[p]) &&
+            (r->best_per_spend == SIZE_MAX || r->per_spend[p] > r->per_spend[r->best_per_spend]))
+            r->best_per_spend = p;
+    size_t chunk[EVAL_CHUNK], m = 0;
+    double shares[EVAL_CHUNK * INFL_OPTIMIZE_MAX_TIERS];
+    for (size_t p = 0; p <= r->n_points; p++) {
+        bool wanted = p < r->n_points && (r->stage[p] == INFL_STAGE_GRID || p == r->best_per_spend);
+        if (wanted && p == r->best) { /* the optimum itself: no difference */
+            r->gap[p] = r->gap_se[p] = 0.0;
+            if (p == r->best_per_spend)
+                r->per_spend_gap = r->per_spend_gap_se = 0.0;
+            wanted = false;
+        }
+        if (wanted) {
+            memcpy(shares + m * k, r->shares + p * k, k * sizeof *shares);
+            chunk[m++] = p;
+        }
+        if (m == EVAL_CHUNK || (p == r->n_points && m > 0)) {
+            infl_status rc =
+                s->opt->eval(s->opt->user, m, shares, s->batch, s->batch_spend, s->err);
+            if (rc != INFL_OK) {
+                s->rc = rc;
+                return false;
+            }
+            for (size_t j = 0; j < m; j++) {
+                const double *x = s->batch + j * s->n, *sp = s->batch_spend + j * s->n;
+                infl_objective_difference(o, x, s->best_trial, s->n, s->opt->seed, s->scratch,
+                                          &r->gap[chunk[j]], &r->gap_se[chunk[j]]);
+                if (chunk[j] == r->best_per_spend)
+                    infl_objective_per_spend_difference(o, s->best_trial, s->best_spend, x, sp,
+                                                        s->n, &r->per_spend_gap,
+                                                        &r->per_spend_gap_se);
+            }
+            m = 0;
+        }
+    }
+    return true;
+}
+
+/* The outcome, from the gaps and the spend of every point. */
+static void judge(search *s)
+{
+    infl_optimize_result *r = s->r;
+    const infl_objective *o = &s->opt->objective;
+    bool constant = true, flat = true;
+    r->spend_low = INFINITY;
+    r->spend_high = -INFINITY;
+    for (size_t p = 0; p < r->n_points; p++) {
+        if (!(r->value[p] == r->value[r->best]))
+            constant = false;
+        if (r->stage[p] == INFL_STAGE_GRID && !(r->gap[p] >= -SIGNIFICANT * r->gap_se[p]))
+            flat = false;
+        r->spend_low = fmin(r->spend_low, r->spend[p]);
+        r->spend_high = fmax(r->spend_high, r->spend[p]);
+    }
+    const double range = r->spend_high - r->spend_low;
+    const size_t b = r->best, q = r->best_per_spend;
+    r->losing = infl_objective_counts_spend(o) && r->value[b] + SIGNIFICANT * r->se[b] < 0.0;
+    /* V = r S: against q, the split with the best return r per money spent,
+     * V_b - V_q = (r_b - r_q) S_b + r_q (S_b - S_q). Where the optimum's r is
+     * clearly the lower, all of its advantage is r_q (S_b - S_q): spending
+     * less, at a loss. */
+    const bool worse_at_equal = q != SIZE_MAX && q != b &&
+                                r->per_spend_gap < -SIGNIFICANT * r->per_spend_gap_se &&
+                                r->spend[b] < r->spend[q];
+    /* As good at equal spend: then spending less explains the optimum where
+     * it is among the splits that spend least, by a range that changes the
+     * objective by more than its error (and spend by more than its own). */
+    const bool tie_at_equal = q != SIZE_MAX && !worse_at_equal &&
+                              !(r->per_spend_gap < -SIGNIFICANT * r->per_spend_gap_se);
+    r->spends_least =
+        r->spend[b] <= r->spend_low + SPEND_LEAST * range && range > 4.0 * s->spend_se_max;
+    const bool least = r->spends_least && fabs(r->per_spend[b]) * range > SIGNIFICANT * r->se[b];
+    r->outcome = constant ? INFL_OPTIMIZE_CONSTANT
+                 : flat   ? INFL_OPTIMIZE_FLAT
+                 : r->losing && (worse_at_equal || (tie_at_equal && least))
+                     ? INFL_OPTIMIZE_SPEND_LESS
+                     : INFL_OPTIMIZE_OPTIMUM;
+    r->on_edge = false;
+    for (size_t t = 0; t < s->k; t++)
+        if (r->shares[r->best * s->k + t] <= EDGE)
+            r->on_edge = true;
+}
+
+const char *infl_optimize_outcome_name(infl_optimize_outcome o)
+{
+    switch (o) {
+    case INFL_OPTIMIZE_CONSTANT:
+        return "constant";
+    case INFL_OPTIMIZE_FLAT:
+        return "flat";
+    case INFL_OPTIMIZE_SPEND_LESS:
+        return "spend-less";
+    default:
+        return "optimum";
+    }
+}
+
 /* ---- the whole search ------------------------------------------------------ */
 
 void infl_optimize_result_free(infl_optimize_result *r)
@@ -542,6 +730,11 @@ void infl_optimize_result_free(infl_optimize_result *r)
     free(r->value);
     free(r->se);
     free(r->stage);
+    free(r->spend);
+    free(r->per_spend);
+    free(r->per_spend_se);
+    free(r->gap);
+    free(r->gap_se);
     free(r->optimum);
     free(r->difference);
     free(r->difference_se);
@@ -596,18 +789,25 @@ infl_status infl_optimize_run(const infl_optimize_options *in, infl_optimize_res
     r->difference_se = calloc(cells, sizeof *r->difference_se);
     r->flat_low = calloc(r->n_profile_tiers, sizeof *r->flat_low);
     r->flat_high = calloc(r->n_profile_tiers, sizeof *r->flat_high);
-    s.batch = malloc((size_t)opt.n_trials * EVAL_CHUNK * sizeof *s.batch);
-    s.best_trial = malloc((size_t)opt.n_trials * sizeof *s.best_trial);
-    s.cand_trial = malloc((size_t)opt.n_trials * sizeof *s.cand_trial);
-    s.scratch = malloc(2 * (size_t)opt.n_trials * sizeof *s.scratch);
+    const size_t n = (size_t)opt.n_trials;
+    s.batch = malloc(n * EVAL_CHUNK * sizeof *s.batch);
+    s.batch_spend = malloc(n * EVAL_CHUNK * sizeof *s.batch_spend);
+    s.best_trial = malloc(n * sizeof *s.best_trial);
+    s.best_spend = malloc(n * sizeof *s.best_spend);
+    s.cand_trial = malloc(n * sizeof *s.cand_trial);
+    s.cand_spend = malloc(n * sizeof *s.cand_spend);
+    s.scratch = malloc(2 * n * sizeof *s.scratch);
     infl_status rc = INFL_OK;
     if (!r->optimum || !r->difference || !r->difference_se || !r->flat_low || !r->flat_high ||
-        !s.batch || !s.best_trial || !s.cand_trial || !s.scratch) {
+        !s.batch || !s.batch_spend || !s.best_trial || !s.best_spend || !s.cand_trial ||
+        !s.cand_spend || !s.scratch) {
         rc = infl_error_add(err, INFL_ENOMEM, "out of memory");
         goto done;
     }
     bool ok = opt.n_tiers == 2 ? search_1d(&s) : search_nd(&s);
-    ok = ok && profile(&s);
+    ok = ok && profile(&s) && compare_with_optimum(&s);
+    if (ok)
+        judge(&s);
     if (!ok) {
         rc = s.rc != INFL_OK ? s.rc : infl_error_add(err, INFL_ENOMEM, "out of memory");
         goto done;
@@ -617,8 +817,11 @@ infl_status infl_optimize_run(const infl_optimize_options *in, infl_optimize_res
     r->se_at_optimum = r->se[r->best];
 done:
     free(s.batch);
+    free(s.batch_spend);
     free(s.best_trial);
+    free(s.best_spend);
     free(s.cand_trial);
+    free(s.cand_spend);
     free(s.scratch);
     free(s.mean);
     if (rc != INFL_OK) {

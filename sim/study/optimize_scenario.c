@@ -1,7 +1,9 @@
 /*
  * optimize_scenario.c — the optimiser on a scenario (influsim/optimize.h):
- * the search's evaluations as runs derived from the scenario loaded once, and
- * the scenario that holds the optimum beside the scenario's own strategies.
+ * the search's evaluations as runs derived from the scenario loaded once
+ * (each split's objective metric, read by name, and its spend), and the
+ * scenario that holds the optimum, where there is one, beside the
+ * scenario's own strategies.
  */
 #include "influsim/optimize.h"
 
@@ -37,7 +39,7 @@ static size_t points_per_run(const eval_ctx *c)
 /* The search's evaluation function (infl_optimize_eval_fn): each batch is one
  * run of the base with the batch's share vectors as its strategies. */
 static infl_status evaluate(void *user, size_t n_points, const double *shares, double *values,
-                            infl_error *err)
+                            double *spend, infl_error *err)
 {
     eval_ctx *c = user;
     const size_t k = c->n_tiers, per_run = points_per_run(c);
@@ -66,11 +68,24 @@ static infl_status evaluate(void *user, size_t n_points, const double *shares, d
         c->hires += st.hires_simulated;
         if (rc != INFL_OK)
             return rc;
-        size_t metric = infl_trials_metric_index(tr, c->metric);
+        const size_t metric = infl_trials_metric_index(tr, c->metric);
+        const size_t spent = infl_trials_metric_index(tr, "spend");
         c->n_metrics = tr->n_metrics;
-        for (size_t p = 0; p < m; p++)
+        if (metric == (size_t)-1 || spent == (size_t)-1) {
+            infl_trials_free(tr);
+            return infl_error_add(err, INFL_EARG,
+                                  "--objective: the runs have no metric '%s' to optimise%s",
+                                  metric == (size_t)-1 ? c->metric : "spend",
+                                  metric == (size_t)-1 && !strncmp(c->metric, "ltv_", 4)
+                                      ? " (this build does not model lifetime value)"
+                                      : "");
+        }
+        for (size_t p = 0; p < m; p++) {
             memcpy(values + (first + p) * c->n_trials, infl_trials_column(tr, p, metric),
                    c->n_trials * sizeof *values);
+            memcpy(spend + (first + p) * c->n_trials, infl_trials_column(tr, p, spent),
+                   c->n_trials * sizeof *spend);
+        }
         infl_trials_free(tr);
     }
     return INFL_OK;
@@ -168,6 +183,12 @@ infl_status infl_optimize_scenario_run(const infl_scenario *base,
     out->hires = c.hires;
     if (rc != INFL_OK)
         goto done;
+    const infl_optimize_outcome outcome = out->search->outcome;
+    if (outcome == INFL_OPTIMIZE_CONSTANT || outcome == INFL_OPTIMIZE_FLAT) {
+        /* No optimum to hold: the base's strategies alone, on the same trials. */
+        rc = infl_scenario_derive(base, NULL, 0, &out->scenario, err);
+        goto done;
+    }
     optimum_name(base, out->strategy, sizeof out->strategy);
     if ((strategies = with_optimum(base, opt, out->search->optimum, out->strategy)) == NULL) {
         rc = infl_error_add(err, INFL_ENOMEM, "out of memory");

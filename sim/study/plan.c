@@ -3,23 +3,158 @@
  * (influsim/plan.h). The sequence of budgets is a contract: the same
  * scenario, options and seed try the same budgets in the same order, so a
  * plan's numbers can be reproduced from its command line.
+ *
+ * One search drives both the plan and its forecast: it asks a probe whether a
+ * budget is enough, which for the plan runs the scenario there and for the
+ * forecast answers from a guessed answer, so the forecast counts exactly the
+ * budgets the search would try if the guess were right.
  */
 #include "influsim/plan.h"
 
 #include "influsim/study.h"
+#include "stats/quantile.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
-/* Runs base at budget b; *score is P(conversions >= N) or, expected, the mean. */
-static infl_status evaluate(const infl_scenario *base, const infl_plan_options *p, double b,
-                            double *score, infl_error *err)
+/* Asks whether budget b is enough (and, for the plan, its score and se). */
+typedef infl_status (*probe_fn)(void *ctx, double b, bool *enough, double *score, double *se,
+                                infl_error *err);
+
+/* Where a search ended. */
+typedef struct {
+    bool reached, lower_tried;
+    double lo, hi;      /* hi only when reached */
+    double s_lo, se_lo; /* at lo (0 when untried) */
+    double s_hi, se_hi; /* at hi */
+    size_t evaluations; /* budgets probed */
+    size_t bracketing;  /* of which until the bracket was found (the first included) */
+} search_end;
+
+static double max_budget_of(const infl_plan_options *p)
 {
+    return p->max_budget > 0 ? p->max_budget : INFL_PLAN_MAX_BUDGET;
+}
+
+static double tolerance_of(const infl_plan_options *p)
+{
+    return p->tolerance > 0 ? p->tolerance : 0.005;
+}
+
+/*
+ * The search itself, from `start` (capped at the max budget): doubling or
+ * halving to a bracket, then bisection. With no budget up to the max enough,
+ * e->reached is false and e->lo the max budget (probed). A probe's failure is
+ * returned as it is.
+ */
+static infl_status search(const infl_plan_options *p, double start, probe_fn probe, void *ctx,
+                          search_end *e, infl_error *err)
+{
+    const double max = max_budget_of(p), tolerance = tolerance_of(p);
+    memset(e, 0, sizeof *e);
+    double hi = start < max ? start : max, lo, s, se;
+    bool ok;
+    infl_status rc;
+#define PROBE(b)                                                                                   \
+    do {                                                                                           \
+        if ((rc = probe(ctx, (b), &ok, &s, &se, err)) != INFL_OK)                                  \
+            return rc;                                                                             \
+        e->evaluations++;                                                                          \
+    } while (0)
+    PROBE(hi);
+    if (ok) {
+        e->s_hi = s;
+        e->se_hi = se;
+        for (lo = hi / 2; lo > INFL_PLAN_MIN_BUDGET; lo /= 2) {
+            PROBE(lo);
+            if (!ok) {
+                e->lower_tried = true;
+                e->s_lo = s;
+                e->se_lo = se;
+                break;
+            }
+            hi = lo;
+            e->s_hi = s;
+            e->se_hi = se;
+        }
+    } else {
+        lo = hi;
+        e->lower_tried = true;
+        e->s_lo = s;
+        e->se_lo = se;
+        for (;;) {
+            if (lo >= max) {
+                e->lo = lo;
+                e->bracketing = e->evaluations;
+                return INFL_OK; /* not reached even at the max budget */
+            }
+            hi = 2 * lo < max ? 2 * lo : max;
+            PROBE(hi);
+            if (ok)
+                break;
+            lo = hi;
+            e->s_lo = s;
+            e->se_lo = se;
+        }
+        e->s_hi = s;
+        e->se_hi = se;
+    }
+    e->bracketing = e->evaluations;
+    while (hi - lo > tolerance * hi) {
+        double mid = 0.5 * (lo + hi);
+        PROBE(mid);
+        if (ok) {
+            hi = mid;
+            e->s_hi = s;
+            e->se_hi = se;
+        } else {
+            lo = mid;
+            e->lower_tried = true;
+            e->s_lo = s;
+            e->se_lo = se;
+        }
+    }
+#undef PROBE
+    e->reached = true;
+    e->lo = lo;
+    e->hi = hi;
+    return INFL_OK;
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* The plan's probe: its options, the scenario, and the budgets tried so far. */
+typedef struct {
+    const infl_plan_options *p;
+    const infl_scenario *base;
+    size_t tried;
+} plan_probe;
+
+static bool enough(const infl_plan_options *p, double score)
+{
+    return p->expected ? score >= (double)p->conversions : score >= p->confidence;
+}
+
+/* A probe_fn: runs base at budget b; the score is P(conversions >= N) or,
+ * expected, the mean; then the callback. */
+static infl_status evaluate(void *ctx, double b, bool *ok, double *score, double *se,
+                            infl_error *err)
+{
+    plan_probe *pp = ctx;
+    const infl_plan_options *p = pp->p;
+    double start = now_seconds();
     char over[64];
     snprintf(over, sizeof over, "budget=%.17g", b);
     const char *extra[1] = {over};
     infl_scenario *sc = NULL;
-    infl_status rc = infl_scenario_derive(base, extra, 1, &sc, err);
+    infl_status rc = infl_scenario_derive(pp->base, extra, 1, &sc, err);
     if (rc != INFL_OK)
         return rc;
     infl_trials *tr = NULL;
@@ -35,78 +170,117 @@ static infl_status evaluate(const infl_scenario *base, const infl_plan_options *
         return infl_error_add(err, INFL_EARG, "--strategy: no strategy '%s' in the scenario",
                               p->strategy);
     }
-    const double *c = infl_trials_column(tr, s, infl_trials_metric_index(tr, "conversions"));
+    /* The column is this run's own: the quantile below may reorder it. */
+    double *c = tr->values +
+                (s * tr->n_metrics + infl_trials_metric_index(tr, "conversions")) * tr->n_trials;
     const double n = (double)p->conversions;
+    const uint64_t trials = tr->n_trials;
     uint64_t reached = 0;
-    double mean = 0.0;
-    for (uint64_t t = 0; t < tr->n_trials; t++) {
+    double mean = 0.0, m2 = 0.0; /* Welford: the mean and the sum of squared deviations */
+    for (uint64_t t = 0; t < trials; t++) {
         reached += c[t] >= n;
-        mean += (c[t] - mean) / (double)(t + 1);
+        double d = c[t] - mean;
+        mean += d / (double)(t + 1);
+        m2 += d * (c[t] - mean);
     }
-    *score = p->expected ? mean : (double)reached / (double)tr->n_trials;
+    const double quantile =
+        p->expected || trials == 0 ? NAN : infl__quantile_select(c, trials, 1 - p->confidence);
     infl_trials_free(tr);
-    if (p->evaluated != NULL)
-        p->evaluated(p->user, b, *score);
+    const double share = trials ? (double)reached / (double)trials : 0.0;
+    const double sd_mean = trials > 1 ? sqrt(m2 / (double)(trials - 1) / (double)trials) : 0.0;
+    *score = p->expected ? mean : share;
+    *se = p->expected ? sd_mean : trials ? sqrt(share * (1 - share) / (double)trials) : 0.0;
+    *ok = enough(p, *score);
+    if (p->evaluated != NULL) {
+        infl_plan_step step = {.index = pp->tried,
+                               .budget = b,
+                               .score = *score,
+                               .se = *se,
+                               .mean = mean,
+                               .quantile = quantile,
+                               .enough = *ok,
+                               .trials = trials,
+                               .seconds = now_seconds() - start};
+        p->evaluated(p->user, &step);
+    }
+    pp->tried++;
     return INFL_OK;
-}
-
-static bool enough(const infl_plan_options *p, double score)
-{
-    return p->expected ? score >= (double)p->conversions : score >= p->confidence;
 }
 
 infl_status infl_plan_run(const infl_scenario *base, const infl_plan_options *p,
                           infl_plan_result *out, infl_error *err)
 {
-    /* A bracket [lo, hi] with lo not enough and hi enough, from the
-     * scenario's budget by doubling or halving. */
-    double hi = infl_scenario_budget(base), lo = 0.0, s_hi = 0.0, s_lo = 0.0, s;
-    infl_status rc;
-    if ((rc = evaluate(base, p, hi, &s_hi, err)) != INFL_OK)
+    if (p->max_budget < 0 || isnan(p->max_budget))
+        return infl_error_add(err, INFL_EARG, "--max-budget: must be above 0 (got %g)",
+                              p->max_budget);
+    plan_probe pp = {.p = p, .base = base};
+    search_end e;
+    infl_status rc = search(p, infl_scenario_budget(base), evaluate, &pp, &e, err);
+    if (rc != INFL_OK)
         return rc;
-    if (enough(p, s_hi)) {
-        for (lo = hi / 2; lo > 1e-2; lo /= 2) {
-            if ((rc = evaluate(base, p, lo, &s, err)) != INFL_OK)
-                return rc;
-            if (!enough(p, s)) {
-                s_lo = s;
-                break;
-            }
-            hi = lo;
-            s_hi = s;
-        }
-    } else {
-        lo = hi;
-        s_lo = s_hi;
-        for (hi = lo * 2; !enough(p, s_hi); hi *= 2) {
-            if (hi > INFL_PLAN_MAX_BUDGET)
-                return infl_error_add(err, INFL_ELIMIT,
-                                      "%s does not reach %llu conversions %s with any budget up "
-                                      "to 10^12",
-                                      p->strategy, (unsigned long long)p->conversions,
-                                      p->expected ? "on average" : "with that probability");
-            if ((rc = evaluate(base, p, hi, &s_hi, err)) != INFL_OK)
-                return rc;
-            if (!enough(p, s_hi)) {
-                lo = hi;
-                s_lo = s_hi;
-            }
-        }
-        hi /= 2; /* the loop doubled once past the budget found */
-    }
-    const double tolerance = p->tolerance > 0 ? p->tolerance : 0.005;
-    while (hi - lo > tolerance * hi) {
-        double mid = 0.5 * (lo + hi);
-        if ((rc = evaluate(base, p, mid, &s, err)) != INFL_OK)
-            return rc;
-        if (enough(p, s)) {
-            hi = mid;
-            s_hi = s;
-        } else {
-            lo = mid;
-            s_lo = s;
-        }
-    }
-    *out = (infl_plan_result){.budget = hi, .lower = lo, .p = s_hi, .p_lower = s_lo};
+    *out = (infl_plan_result){.reached = e.reached,
+                              .budget = e.reached ? e.hi : NAN,
+                              .lower = e.lo,
+                              .lower_tried = e.lower_tried,
+                              .p = e.reached ? e.s_hi : NAN,
+                              .se = e.reached ? e.se_hi : NAN,
+                              .p_lower = e.s_lo,
+                              .se_lower = e.se_lo,
+                              .evaluations = e.evaluations};
     return INFL_OK;
+}
+
+/* The forecast's probe: enough from the guessed answer, and the time a run
+ * at each budget after the first would take. */
+typedef struct {
+    const infl_plan_step *first;
+    double answer;
+    double seconds;
+    size_t calls;
+} guess_probe;
+
+/* A tenth of a run's time that does not grow with the budget (setup, the
+ * market's draws); the rest grows with the hires, in proportion to it. */
+#define FIXED_SHARE 0.1
+
+/* A probe_fn: the first budget as it went, then the guess. */
+static infl_status guess(void *ctx, double b, bool *ok, double *score, double *se, infl_error *err)
+{
+    guess_probe *g = ctx;
+    (void)err;
+    *score = *se = 0;
+    if (g->calls++ == 0) {
+        *ok = g->first->enough;
+        return INFL_OK;
+    }
+    *ok = b >= g->answer;
+    g->seconds += g->first->seconds * (FIXED_SHARE + (1 - FIXED_SHARE) * b / g->first->budget);
+    return INFL_OK;
+}
+
+infl_plan_forecast infl_plan_forecast_after(const infl_plan_options *p, const infl_plan_step *first)
+{
+    infl_plan_forecast f = {.answer = NAN};
+    const double b0 = first->budget;
+    double answer = 3 * b0; /* no clue: between two and four times the first */
+    const double n = (double)p->conversions;
+    if (!p->expected && first->quantile > 0)
+        answer = f.answer = b0 * n / first->quantile;
+    else if (first->mean > 0)
+        answer = f.answer = b0 * n / first->mean;
+    /* The guess must agree with what the first budget showed. */
+    if (first->enough && !(answer <= b0))
+        answer = 0.75 * b0;
+    if (!first->enough && !(answer > b0))
+        answer = 1.5 * b0;
+    if (!isnan(f.answer))
+        f.answer = answer;
+    guess_probe g = {.first = first, .answer = answer};
+    search_end e;
+    search(p, b0, guess, &g, &e, NULL);
+    f.bracketing = e.bracketing - 1;
+    f.bisection = e.evaluations - e.bracketing;
+    f.seconds = g.seconds;
+    f.reaches_max = !e.reached;
+    return f;
 }

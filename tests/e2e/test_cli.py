@@ -455,8 +455,23 @@ def fmt(v, prec):
 
 def se_decimals(se):
     """Decimals that keep two significant digits of a standard error (the
-    report's rule: sim/cli/number.c)."""
-    return min(1 - math.floor(math.log10(se)), 12)
+    report's rule, sim/cli/number.c: one fewer where the se rounds up into
+    the next decade)."""
+    d = min(1 - math.floor(math.log10(se)), 12)
+    if round_half_away(se * 10.0 ** d) >= 100:
+        d -= 1
+    return d
+
+
+def round_half_away(x):
+    """C's round(): halves away from zero."""
+    return math.copysign(math.floor(abs(x) + 0.5), x)
+
+
+def round_to(x, d):
+    r = (round_half_away(x * 10.0 ** d) / 10.0 ** d if d >= 0
+         else round_half_away(x / 10.0 ** -d) * 10.0 ** -d)
+    return 0.0 if r == 0 else r
 
 
 def fmt_estimate(v, se):
@@ -465,12 +480,9 @@ def fmt_estimate(v, se):
     if math.isnan(v):
         return "-"
     if not (se > 0) or math.isinf(se):
-        return f"{v:.6g}"
+        return f"{v:.0f}" if 1e6 <= abs(v) < 1e15 else f"{v:.6g}"
     d = se_decimals(se)
-    if d >= 0:
-        return f"{v:.{d}f}"
-    unit = 10.0 ** -d
-    return f"{round(v / unit) * unit:.0f}"
+    return f"{round_to(v, d):.{max(d, 0)}f}"
 
 
 def fmt_se(se):

@@ -95,7 +95,8 @@ def main():
 
         huge = ["budget=1e12", "tiers.nano.followers=1e9", "tiers.nano.gifted_share=0",
                 "tiers.nano.price_per_1k_followers=10", "tiers.micro.price=1e7",
-                "tiers.macro.followers=1e9", "tiers.macro.price_per_1k_followers=10"]
+                "tiers.macro.followers=1e9", "tiers.macro.price_per_1k_followers=10",
+                "hiring.reallocate=false"]  # the count below is one tier's share alone
         f = run(tmp, "followers-1e9-budget-1e12", huge, trials=3)
         if f:
             hires = col(f, "macro-heavy", "hires_macro")

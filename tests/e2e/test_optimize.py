@@ -13,6 +13,16 @@ strategy whose summary equals the reported value, and /optimize as
 documented; the answer does not depend on the thread count. Bad options exit 2
 before any simulation.
 
+The degenerate answers, each on a scenario built for it (tests/scenarios/):
+P(ROI > 0) = 0 at every split (optimize_never_pays.yaml) is "constant", with
+no optimum and a message that says why; every split within 2 standard errors
+of the best (optimize_flat.yaml) is "flat"; a profit that only leaving money
+unspent improves (optimize_losing.yaml) says that spending less is what
+improves it and compares the splits at equal spend; a clean vertex
+(optimize_corner.yaml) is reported on the edge, with no unexplained
+"tolerance not reached". The lifetime-value objectives parse, and run where
+the model has the metrics ltv_profit and ltv_roi.
+
 Usage: /usr/bin/python3 tests/e2e/test_optimize.py --influsim BUILD/influsim --source-dir SRC
 """
 import argparse
@@ -29,7 +39,7 @@ from checks import Checks, short
 
 C = Checks()
 ARGS = None
-RESULT = re.compile(r"^optimize: (.*) value=(\S+) se=(\S+)$", re.M)
+RESULT = re.compile(r"^optimize: outcome=(\S+)(.*) value=(\S+) se=(\S+)$", re.M)
 DUD = ("tiers.dud={followers: 100, price: 100, platform_fee: 0, reach_rate: 1, "
        "engagement_rate: 0, audience: [1], interest_share: 1}")
 
@@ -45,11 +55,197 @@ def true_mean(k_reach, k_talk):
 
 
 def parse(stdout):
+    """The result line: (shares, value, se) of an optimum, or None."""
+    got = parse_outcome(stdout)
+    return got[1:] if got and got[0] in ("optimum", "spend-less") else None
+
+
+def parse_outcome(stdout):
+    """The result line: (outcome, shares, value, se), or None."""
     m = RESULT.search(stdout)
     if not m:
         return None
-    shares = {k: float(v) for k, v in (kv.split("=") for kv in m.group(1).split())}
-    return shares, float(m.group(2)), float(m.group(3))
+    shares = {k: float(v) for k, v in (kv.split("=") for kv in m.group(2).split())}
+    return m.group(1), shares, float(m.group(3)), float(m.group(4))
+
+
+def scenario(name):
+    return os.path.join(ARGS.source_dir, "tests", "scenarios", name)
+
+
+def check_constant(tmp):
+    """P(ROI > 0) = 0 at every split: no optimum, and why."""
+    out = os.path.join(tmp, "never.h5")
+    r = influsim("optimize", scenario("optimize_never_pays.yaml"), "--tiers", "nano,micro,macro",
+                 "--objective", "p-roi", "-o", out)
+    got = parse_outcome(r.stdout)
+    if not C.check("constant: exit 0 and a result line", r.returncode == 0 and got,
+                   short(r.stdout + r.stderr)):
+        return
+    text = " ".join(r.stdout.split())  # the paragraphs are wrapped
+    C.check("constant: the outcome, with no shares", got[0] == "constant" and not got[1]
+            and got[2] == 0 and got[3] == 0, str(got))
+    C.check("constant: says why and what to try",
+            "P(ROI > 0) is 0 at every split tried: no split pays for itself on first "
+            "purchases. There is no optimum to report. Try --objective mean, or lifetime "
+            "value (set product.repeat_orders, then --objective p-ltv-roi or ltv-profit)."
+            in text, short(r.stdout, 1200))
+    C.check("constant: no optimum printed, no tolerance, no profile",
+            "optimum (" not in r.stdout and "tolerance" not in r.stdout
+            and "within 2 standard errors" not in r.stdout, short(r.stdout, 1200))
+    with h5py.File(out, "r") as f:
+        g = f["optimize"]
+        C.check("constant: the file says so and holds no optimum strategy",
+                g.attrs["outcome"] == "constant" and g.attrs["strategy"] == ""
+                and "optimum" not in f["strategies"] and g.attrs["iterations"] == 0
+                and np.all(g["value"][:] == 0), str(dict(g.attrs)))
+
+
+def check_flat(tmp):
+    """Two tiers of the same creators: every split within 2 se of the best."""
+    out = os.path.join(tmp, "flat.h5")
+    r = influsim("optimize", scenario("optimize_flat.yaml"), "--tiers", "left,right", "-o", out)
+    got = parse_outcome(r.stdout)
+    if not C.check("flat: exit 0 and a result line", r.returncode == 0 and got,
+                   short(r.stdout + r.stderr)):
+        return
+    text = " ".join(r.stdout.split())
+    C.check("flat: the outcome, with no shares", got[0] == "flat" and not got[1], str(got))
+    C.check("flat: says so", "mean conversions is flat: every split of the first grid is "
+            "within 2 standard errors of the best" in text
+            and "there is no optimum to report" in text
+            and "optimum (" not in r.stdout, short(r.stdout, 1200))
+    with h5py.File(out, "r") as f:
+        g = f["optimize"]
+        grid = g["stage"][:] == 0
+        gap, gse = g["gap"][:][grid], g["gap_se"][:][grid]
+        C.check("flat: the file's gaps are all within 2 standard errors",
+                g.attrs["outcome"] == "flat" and grid.sum() == 11 and np.all(gap <= 0)
+                and np.all(gap >= -2 * gse) and "optimum" not in f["strategies"],
+                f"{gap} {gse}")
+        C.check("flat: the table lists the first grid, rounded to the errors",
+                "the first grid, on the same trials:" in r.stdout
+                and r.stdout.count(" ± ") >= 22, short(r.stdout, 1200))
+
+
+def check_spend_less(tmp):
+    """Every post loses; the best profit leaves 70 % of the budget unspent."""
+    out = os.path.join(tmp, "losing.h5")
+    r = influsim("optimize", scenario("optimize_losing.yaml"), "--tiers", "cheap,pricey",
+                 "--objective", "profit", "-o", out)
+    got = parse_outcome(r.stdout)
+    if not C.check("spend less: exit 0 and a result line", r.returncode == 0 and got,
+                   short(r.stdout + r.stderr)):
+        return
+    outcome, shares, value, se = got
+    text = " ".join(r.stdout.split())
+    C.check("spend less: the outcome, with the optimum's shares",
+            outcome == "spend-less" and 0.69 <= shares["pricey"] < 0.7, str(got))
+    # 30 cheap posts: 30 x (1.25 x 40 - 100) = -1,500 (the scenario's comments)
+    C.check("spend less: the optimum's profit is the analytic -1,500 (3 se)",
+            abs(value + 1500) <= 3 * se, f"{value} ± {se}")
+    m = re.search(r"leaving ([\d,]+) USD of the 10,000 USD budget unspent", text)
+    C.check("spend less: says so, with the money left unspent",
+            "Spending less is what improves mean profit here: every split tried loses money "
+            "on first purchases, and the optimum is one of the splits that spend least" in text
+            and m and m.group(1) == "7,000", short(r.stdout, 1500))
+    C.check("spend less: compares the splits at equal spend (their ROI)",
+            "At equal spend (profit per money spent, the ROI of totals)" in text
+            and "--objective ltv-profit" in text, short(r.stdout, 1500))
+    with h5py.File(out, "r") as f:
+        g = f["optimize"]
+        spend = g["spend"][:]
+        q = int(g.attrs["best_per_spend"])
+        tiers = _names(g["tier"])
+        C.check("spend less: /optimize has the outcome and each split's mean spend",
+                g.attrs["outcome"] == "spend-less" and g.attrs["losing"]
+                and g.attrs["spends_least"]
+                and g.attrs["spend_low"] == spend.min() == 3000
+                and g.attrs["spend_high"] == spend.max() == 10000, str(dict(g.attrs)))
+        opt_spend = f["strategies/optimum/trials/spend"][:]
+        C.check("spend less: the optimum spends 3,000 in every trial",
+                np.all(opt_spend == 3000), str(opt_spend[:5]))
+        ps, pse = g["per_spend"][q], g["per_spend_se"][q]
+        C.check("spend less: the best at equal spend buys only cheap posts (ROI -0.5)",
+                g["shares"][q, tiers.index("pricey")] < 0.7 and abs(ps + 0.5) <= 3 * pse,
+                f"{g['shares'][q]} {ps} ± {pse}")
+        all_pricey = np.argmin(np.abs(g["shares"][:, tiers.index("pricey")] - 1))
+        C.check("spend less: all-pricey's ROI is -0.9 (3 se)",
+                abs(g["per_spend"][all_pricey] + 0.9) <= 3 * g["per_spend_se"][all_pricey],
+                str(g["per_spend"][all_pricey]))
+
+
+def check_losing_three(tmp):
+    """Nano, micro, macro at 15,000, as a new user tries it: every split loses."""
+    out = os.path.join(tmp, "never-profit.h5")
+    r = influsim("optimize", scenario("optimize_never_pays.yaml"), "--tiers", "nano,micro,macro",
+                 "--objective", "profit", "-o", out)
+    got = parse_outcome(r.stdout)
+    if not C.check("losing, three tiers: exit 0 and a result line",
+                   r.returncode == 0 and got, short(r.stdout + r.stderr)):
+        return
+    text = " ".join(r.stdout.split()).lower()
+    # Which of the two depends on how much the splits leave unspent (the hiring rule).
+    C.check("losing, three tiers: says that every split loses money",
+            got[0] in ("optimum", "spend-less")
+            and "every split tried loses money on first purchases" in text
+            and "spending nothing would lose nothing" in text, short(r.stdout, 1500))
+    with h5py.File(out, "r") as f:
+        g = f["optimize"]
+        C.check("losing, three tiers: the file agrees", g.attrs["losing"]
+                and g.attrs["outcome"] == got[0], str(dict(g.attrs)))
+
+
+def check_corner(tmp):
+    """A clean vertex: on the edge, and no unexplained tolerance."""
+    for objective in ("mean", "q10"):
+        out = os.path.join(tmp, f"corner-{objective}.h5")
+        r = influsim("optimize", scenario("optimize_corner.yaml"), "--tiers", "star,fair,weak",
+                     "--objective", objective, "-o", out)
+        got = parse(r.stdout)
+        label = f"corner, {objective}"
+        if not C.check(f"{label}: exit 0 and an optimum", r.returncode == 0 and got,
+                       short(r.stdout + r.stderr)):
+            continue
+        C.check(f"{label}: all on star",
+                got[0] == {"star": 1.0, "fair": 0.0, "weak": 0.0}, str(got))
+        C.check(f"{label}: reported on the edge, no bare 'tolerance not reached'",
+                "on the edge: fair 0 %, weak 0 %" in r.stdout
+                and "tolerance not reached" not in r.stdout
+                and "optimum (nelder-mead" in r.stdout
+                and "star 100 %, fair 0 %, weak 0 %" in r.stdout, short(r.stdout, 1200))
+        with h5py.File(out, "r") as f:
+            g = f["optimize"]
+            C.check(f"{label}: /optimize says on the edge, in fewer than 400 iterations",
+                    g.attrs["on_edge"] and g.attrs["outcome"] == "optimum"
+                    and g.attrs["iterations"] < 400
+                    and (g.attrs["converged"] or g.attrs["stalled"]), str(dict(g.attrs)))
+
+
+def check_ltv(tmp):
+    """ltv-profit and p-ltv-roi: parsed, and run where the model has the metrics."""
+    for objective, metric in (("ltv-profit", "ltv_profit"), ("p-ltv-roi", "ltv_roi")):
+        out = os.path.join(tmp, f"{objective}.h5")
+        r = influsim("optimize", scenario("optimum.yaml"), "--tiers", "talk,reach",
+                     "--objective", objective, "-o", out, "-q", "-n", "200")
+        got = parse_outcome(r.stdout)
+        if r.returncode == 2:  # a model without lifetime value
+            C.check(f"{objective}: parsed; without the metric, exit 2 naming it",
+                    f"no metric '{metric}'" in r.stderr and "--objective" in r.stderr,
+                    short(r.stderr))
+            continue
+        if not C.check(f"{objective}: exit 0 and a result line", r.returncode == 0 and got,
+                       short(r.stdout + r.stderr)):
+            continue
+        if got[0] not in ("optimum", "spend-less"):
+            C.check(f"{objective}: a degenerate outcome is in the file",
+                    h5py.File(out, "r")["optimize"].attrs["outcome"] == got[0])
+            continue
+        with h5py.File(out, "r") as f:
+            x = f[f"strategies/optimum/trials/{metric}"][:].astype(float)
+        want = np.mean(x > 0) if metric == "ltv_roi" else np.mean(x)
+        C.check(f"{objective}: the value is computed from the optimum's {metric}",
+                abs(got[2] - want) <= 1e-9 * max(1.0, abs(want)), f"{got[2]} vs {want}")
 
 
 def check_analytic(label, out, shares, value, se):
@@ -84,6 +280,7 @@ def check_analytic(label, out, shares, value, se):
                 abs(mean_conv - value) <= 1e-9 * abs(value), f"{mean_conv} vs {value}")
         C.check(f"{label}: /optimize says the same value and shares",
                 g.attrs["value"] == value and g.attrs["strategy"] == "optimum"
+                and g.attrs["outcome"] == "optimum" and not g.attrs["losing"]
                 and abs(g["optimum"][list(_names(g["tier"])).index("talk")] - shares["talk"])
                 == 0)
         sh = g["shares"][:]
@@ -93,6 +290,15 @@ def check_analytic(label, out, shares, value, se):
         v = g["value"][:]
         C.check(f"{label}: no grid or minimiser point beats the optimum",
                 set(np.unique(st)) <= {0, 1, 2} and np.all(v[st < 2] <= value))
+        at = np.flatnonzero(np.all(sh == g["optimum"][:], axis=1))
+        spend = f["strategies/optimum/trials/spend"][:]
+        C.check(f"{label}: /optimize/spend at the optimum is its mean spend",
+                at.size > 0 and np.all(np.abs(g["spend"][:][at] - spend.mean())
+                                       <= 1e-9 * spend.mean()), str(at))
+        grid = st == 0
+        C.check(f"{label}: the first grid is compared with the optimum",
+                np.all(~np.isnan(g["gap"][:][grid])) and np.all(g["gap"][:][grid] <= 0)
+                and g["per_spend"].attrs["units"] == "conversions per USD", str(g["gap"][:]))
         C.check(f"{label}: dimension scales on /optimize",
                 h5py.h5ds.is_scale(g["tier"].id) and h5py.h5ds.is_scale(g["point"].id)
                 and g["shares"].dims[0][0].name == "/optimize/point")
@@ -150,10 +356,12 @@ def main():
                 conv = f["strategies/optimum/trials/conversions"][:].astype(float)
             C.check("q10: the value is the 10 % quantile of the optimum's conversions",
                     got[1] == np.quantile(conv, 0.1), f"{got[1]} vs {np.quantile(conv, 0.1)}")
+        # At a price of 27 (a margin of 17 a sale) the best splits about break
+        # even, so P(ROI > 0) varies between splits; at 50 it is 1 at every one.
         for objective, metric in (("profit", "profit"), ("p-roi", "roi")):
             o = os.path.join(tmp, f"{objective}.h5")
             r = influsim("optimize", scen, "--tiers", "talk,reach", "--objective", objective,
-                         "-o", o, "-q", "-n", "500")
+                         "-o", o, "-q", "-n", "500", "--set", "product.price=27")
             got = parse(r.stdout)
             if C.check(f"{objective}: exit 0", r.returncode == 0 and got,
                        short(r.stdout + r.stderr)):
@@ -163,6 +371,20 @@ def main():
                 C.check(f"{objective}: the value is computed from the optimum's trials",
                         abs(got[1] - want) <= 1e-9 * max(1.0, abs(want)), f"{got[1]} vs {want}")
 
+        r = influsim("optimize", scen, "--tiers", "talk,reach", "--objective", "p-roi", "-o",
+                     os.path.join(tmp, "p-roi-1.h5"), "-n", "200")
+        C.check("P(ROI > 0) = 1 at every split: constant, and says so",
+                r.returncode == 0 and parse_outcome(r.stdout) == ("constant", {}, 1.0, 0.0)
+                and "P(ROI > 0) is 1 at every split tried: every split pays for itself in "
+                "every trial." in " ".join(r.stdout.split()), short(r.stdout, 1200))
+
+        check_constant(tmp)
+        check_flat(tmp)
+        check_spend_less(tmp)
+        check_losing_three(tmp)
+        check_corner(tmp)
+        check_ltv(tmp)
+
         # Bad options: exit 2, a message naming the problem, no file.
         bad = os.path.join(tmp, "bad.h5")
         for label, args, word in (
@@ -171,7 +393,8 @@ def main():
                 ("an unknown tier", ["--tiers", "talk,nobody"], "nobody"),
                 ("a tier twice", ["--tiers", "talk,talk"], "twice"),
                 ("an unknown objective", ["--tiers", "talk,reach", "--objective", "median"],
-                 "median"),
+                 "'median' (choose mean, qNN such as q10, profit, p-roi, ltv-profit or "
+                 "p-ltv-roi)"),
                 ("a bad quantile", ["--tiers", "talk,reach", "--objective", "q100"], "q100"),
                 ("a bad tolerance", ["--tiers", "talk,reach", "--tolerance", "0.9"],
                  "--tolerance"),

@@ -80,7 +80,7 @@ def test_sweep(tmp):
         return
     scenario = fresh_copy(tmp, "edited.yaml")
     out = os.path.join(tmp, "edited.h5")
-    rc, stdout, err, in_time = edited_run(scenario, r"\s+1000 ", ("sweep", scenario, "-o", out,
+    rc, stdout, err, in_time = edited_run(scenario, r"\s*1,000 EUR ", ("sweep", scenario, "-o", out,
                                                                  *SWEEP))
     C.check("sweep: the seed was rewritten while the sweep ran", in_time, short(stdout))
     C.check("sweep: exit 0", rc == 0, f"rc {rc} {short(err)}")

@@ -18,7 +18,8 @@ static inline int same_trials(const infl_trials *a, const infl_trials *b)
     return memcmp(a->values, b->values, cells * n * sizeof(double)) == 0 &&
            memcmp(a->purchase_rate, b->purchase_rate, n * sizeof(double)) == 0 &&
            memcmp(a->wom_purchase_factor, b->wom_purchase_factor, n * sizeof(double)) == 0 &&
-           memcmp(a->addressable, b->addressable, n * sizeof(double)) == 0;
+           memcmp(a->addressable, b->addressable, n * sizeof(double)) == 0 &&
+           memcmp(a->repeat_orders, b->repeat_orders, n * sizeof(double)) == 0;
 }
 
 /* Every statistic and comparison the same, bit for bit. */

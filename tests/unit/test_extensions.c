@@ -340,6 +340,23 @@ static void check_engagement_per_follower(void)
     infl_trials_free(epf);
 }
 
+/* A --set of the other form replaces the file's: the same numbers as the
+ * file written with that form. */
+static void check_set_replaces_form(void)
+{
+    const char *set[] = {"tiers.micro.engagement_per_follower=0.01"};
+    infl_trials *a = run_text(ENGAGE, set, 1);
+    char *text = replaced(ENGAGE, "engagement_rate: 0.05", "engagement_per_follower: 0.01");
+    infl_trials *b = run_text(text, NULL, 0);
+    CHECK(a != NULL && b != NULL);
+    if (a != NULL && b != NULL)
+        CHECK(memcmp(col(a, 0, "conversions"), col(b, 0, "conversions"),
+                     a->n_trials * sizeof(double)) == 0);
+    free(text);
+    infl_trials_free(a);
+    infl_trials_free(b);
+}
+
 static void check_ltv_without_repeats(void)
 {
     infl_trials *tr = run_text(ENGAGE, NULL, 0);
@@ -380,8 +397,10 @@ static void check_bad_values(void)
     check_refused(ENGAGE, rule, 1, "hiring.rule: must be skip");
     const char *skips[] = {"hiring.max_skips=0"};
     check_refused(ENGAGE, skips, 1, "hiring.max_skips: must be between 1 and");
-    const char *both[] = {"tiers.micro.engagement_per_follower=0.01"};
-    check_refused(ENGAGE, both, 1, "give either engagement_rate (per viewer) or");
+    char *both = replaced(ENGAGE, "engagement_rate: 0.05",
+                          "engagement_rate: 0.05\n    engagement_per_follower: 0.01");
+    check_refused(both, NULL, 0, "give either engagement_rate (per viewer) or");
+    free(both);
     const char *cases[][2] = {
         {"engagement_per_follower: 1.78", "if the dashboard quoted 1.78 %, write 0.0178"},
         {"engagement_per_follower: 0.30",
@@ -410,6 +429,7 @@ int main(void)
     const char *overlap[] = {"market.addressable=30000"};
     check_repeat_orders("overlap", overlap, 1);
     check_engagement_per_follower();
+    check_set_replaces_form();
     check_ltv_without_repeats();
     check_bad_values();
     return check_exit();

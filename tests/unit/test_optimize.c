@@ -1,8 +1,11 @@
 /*
- * Unit tests of the optimiser (sim/optimize.c) and its objectives
- * (sim/objective.c) on synthetic evaluation functions with known optima:
- * each trial t carries a fixed noise z_t (common random numbers), and the
- * per-trial value at shares s is a known function of s and z_t.
+ * Unit tests of the optimiser (sim/study/optimize.c) and its objectives
+ * (sim/study/objective.c) on synthetic evaluation functions with known
+ * optima: each trial t carries a fixed noise z_t (common random numbers), and
+ * the per-trial value and spend at shares s are known functions of s and
+ * z_t. Besides the optima: the degenerate answers (a constant objective, a
+ * flat one, a profit that only spending less improves, every split losing at
+ * equal spend), the edge of the simplex, and the objective per unit of spend.
  */
 #include "check.h"
 #include "influsim/optimize.h"
@@ -12,7 +15,18 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-typedef enum { QUADRATIC, LINEAR, QUANTILE_TRADEOFF, PLATEAU, FAIL_LATER } shape;
+typedef enum {
+    QUADRATIC,
+    LINEAR,
+    QUANTILE_TRADEOFF,
+    PLATEAU,
+    FAIL_LATER,
+    ALWAYS_LOSES, /* ROI -1 in every trial: P(ROI > 0) = 0 everywhere */
+    NOISE,        /* the same mean everywhere up to noise well within its error */
+    SPEND_LESS,   /* a loss that falls with spend: tier 0 leaves 70 % unspent */
+    LOSS_EVEN,    /* a loss at the same spend everywhere, least at s0 = 0.3 */
+    STEPS,        /* whole steps in s0, highest at the vertex s0 = 1 */
+} shape;
 
 typedef struct {
     shape kind;
@@ -22,9 +36,18 @@ typedef struct {
     uint64_t n;
     unsigned calls, fail_at;
     size_t points;
+    double offset; /* NOISE: the mean of z, whose multiple is the objective */
 } synthetic;
 
-static infl_status eval(void *user, size_t m, const double *shares, double *values, infl_error *err)
+/* The money a split spends in a trial: 1,000, except where tier 0 leaves
+ * 70 % of its share unspent (SPEND_LESS). */
+static double spend_of(const synthetic *f, const double *s)
+{
+    return f->kind == SPEND_LESS ? 1000.0 * (0.3 * s[0] + (1.0 - s[0])) : 1000.0;
+}
+
+static infl_status eval(void *user, size_t m, const double *shares, double *values, double *spend,
+                        infl_error *err)
 {
     synthetic *f = user;
     f->calls++;
@@ -53,14 +76,41 @@ static infl_status eval(void *user, size_t m, const double *shares, double *valu
             case PLATEAU: /* 5 in 88 % of trials whatever the split: q10 is flat */
                 v = f->z[t] < 1.2 ? 5.0 : 5.0 + 100.0 * s[0];
                 break;
+            case ALWAYS_LOSES:
+                v = -1.0;
+                break;
+            case NOISE: /* mean s0 (z_mean + offset): within 1/2 se of its value at s0 = 0 */
+                v = 50.0 + (f->z[t] + f->offset) * s[0];
+                break;
+            case SPEND_LESS: /* ROI -0.9 on tier 0's spend, -0.5 on tier 1's */
+                v = -0.9 * 300.0 * s[0] - 0.5 * 1000.0 * (1.0 - s[0]) + 10.0 * f->z[t];
+                break;
+            case LOSS_EVEN:
+                v = -500.0 - 1000.0 * (s[0] - 0.3) * (s[0] - 0.3) + 10.0 * f->z[t];
+                break;
+            case STEPS:
+                v = floor(20.0 * s[0]) + 0.5 * floor(20.0 * s[1]) + f->z[t];
+                break;
             default: /* q10 = 10 s - 20 s^2 |z_0.1|: a mean-risk trade-off */
                 v = 10.0 * s[0] + 20.0 * s[0] * s[0] * f->z[t];
                 break;
             }
             values[p * f->n + t] = v;
+            spend[p * f->n + t] = spend_of(f, s);
         }
     }
     return INFL_OK;
+}
+
+/* Evaluations the judging of the answer made: the first grid but the
+ * optimum, and the best per unit of spend where it is neither. */
+static size_t compared(const infl_optimize_result *r)
+{
+    size_t m = 0;
+    for (size_t p = 0; p < r->n_points; p++)
+        if (p != r->best && (r->stage[p] == INFL_STAGE_GRID || p == r->best_per_spend))
+            m++;
+    return m;
 }
 
 static infl_optimize_result *optimise(synthetic *f, const char *objective, infl_status want)
@@ -90,6 +140,8 @@ static void check_result(const infl_optimize_result *r, const double *want, doub
         sum += r->optimum[t];
     CHECK_NEAR(sum, 1.0, 1e-12);
     CHECK(r->converged);
+    CHECK_INT(r->outcome, INFL_OPTIMIZE_OPTIMUM);
+    CHECK(!r->losing);
     CHECK(r->value_at_optimum == r->value[r->best]);
     for (size_t p = 0; p < r->n_points; p++)
         if (r->stage[p] != INFL_STAGE_PROFILE)
@@ -121,6 +173,36 @@ int main(void)
     CHECK_CONTAINS(infl_objective_metric(&o), "profit");
     CHECK_INT(infl_objective_parse("p-roi", &o, &err), INFL_OK);
     CHECK_CONTAINS(infl_objective_metric(&o), "roi");
+    CHECK(infl_objective_is_probability(&o) && !infl_objective_counts_spend(&o));
+    /* Lifetime value: the metrics by name, their units and labels. */
+    CHECK_INT(infl_objective_parse("ltv-profit", &o, &err), INFL_OK);
+    CHECK_INT(o.kind, INFL_OBJECTIVE_LTV_PROFIT);
+    CHECK(strcmp(infl_objective_metric(&o), "ltv_profit") == 0);
+    CHECK(strcmp(infl_objective_units(&o, "EUR"), "EUR") == 0);
+    CHECK(infl_objective_counts_spend(&o) && infl_objective_is_mean(&o));
+    char label[96];
+    infl_objective_describe(&o, label, sizeof label);
+    CHECK_CONTAINS(label, "lifetime profit");
+    CHECK_INT(infl_objective_parse("p-ltv-roi", &o, &err), INFL_OK);
+    CHECK_INT(o.kind, INFL_OBJECTIVE_P_LTV_ROI);
+    CHECK(strcmp(infl_objective_metric(&o), "ltv_roi") == 0);
+    CHECK(strcmp(infl_objective_units(&o, "EUR"), "1") == 0);
+    CHECK(infl_objective_is_probability(&o) && !infl_objective_is_mean(&o));
+    CHECK_INT(infl_objective_parse("profit", &o, &err), INFL_OK);
+    CHECK(strcmp(infl_objective_metric(&o), "profit") == 0);
+    CHECK_INT(infl_objective_parse("mean", &o, &err), INFL_OK);
+    CHECK(strcmp(infl_objective_metric(&o), "conversions") == 0);
+    CHECK(infl_objective_is_mean(&o) && !infl_objective_counts_spend(&o));
+    CHECK_INT(infl_objective_parse("q10", &o, &err), INFL_OK);
+    CHECK(strcmp(infl_objective_metric(&o), "conversions") == 0);
+    CHECK(!infl_objective_is_mean(&o));
+    CHECK_INT(infl_objective_parse("median", &o, &err), INFL_EARG);
+    CHECK_CONTAINS(infl_error_message(&err), "profit, p-roi, ltv-profit or p-ltv-roi");
+    infl_error_clear(&err);
+    CHECK(strcmp(infl_optimize_outcome_name(INFL_OPTIMIZE_OPTIMUM), "optimum") == 0);
+    CHECK(strcmp(infl_optimize_outcome_name(INFL_OPTIMIZE_CONSTANT), "constant") == 0);
+    CHECK(strcmp(infl_optimize_outcome_name(INFL_OPTIMIZE_FLAT), "flat") == 0);
+    CHECK(strcmp(infl_optimize_outcome_name(INFL_OPTIMIZE_SPEND_LESS), "spend-less") == 0);
     const char *bad[] = {"",    "q",      "q0",   "q100", "q-5", "qx",
                          "q 5", "median", "Mean", "q0.0", "q1e"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
@@ -174,6 +256,44 @@ int main(void)
     infl_objective_evaluate(&o, roi, 4, scratch, &v, &se);
     CHECK_NEAR(v, 0.5, 1e-15);
     CHECK_NEAR(se, sqrt(1.0 / 3.0 / 4.0), 1e-12);
+    CHECK_INT(infl_objective_parse("p-ltv-roi", &o, &err), INFL_OK);
+    infl_objective_evaluate(&o, roi, 4, scratch, &v, &se);
+    CHECK_NEAR(v, 0.5, 1e-15);
+
+    /* Per unit of spend: a ratio of totals with a delta-method error. */
+    double *sp = malloc(n * sizeof *sp), *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+    for (uint64_t t = 0; t < n; t++) {
+        sp[t] = 1000.0 + 100.0 * z[(t * 7919) % n]; /* spend varies, positive */
+        x[t] = 2.0 * sp[t];
+    }
+    CHECK_INT(infl_objective_parse("profit", &o, &err), INFL_OK);
+    infl_objective_per_spend(&o, x, sp, n, &v, &se);
+    CHECK_NEAR(v, 2.0, 1e-12);
+    CHECK_NEAR(se, 0.0, 1e-12); /* exactly proportional: no error */
+    double zbar = 0.0;
+    for (uint64_t t = 0; t < n; t++) {
+        x[t] = -0.5 * 1000.0 + 10.0 * z[t];
+        y[t] = x[t] - 100.0; /* 100 lower in every trial */
+        sp[t] = 1000.0;
+        zbar += z[t] / (double)n;
+    }
+    infl_objective_per_spend(&o, x, sp, n, &v, &se);
+    CHECK_NEAR(v, -0.5 + 10.0 * zbar / 1000.0, 1e-12);
+    CHECK_NEAR(se, 10.0 / 1000.0 / sqrt((double)n), 0.05 * 10.0 / 1000.0 / sqrt((double)n));
+    infl_objective_per_spend_difference(&o, x, sp, y, sp, n, &d, &dse);
+    CHECK_NEAR(d, 0.1, 1e-12);
+    CHECK_NEAR(dse, 0.0, 1e-12); /* paired: the noise cancels */
+    CHECK_INT(infl_objective_parse("q10", &o, &err), INFL_OK);
+    infl_objective_per_spend(&o, x, sp, n, &v, &se);
+    CHECK(isnan(v) && isnan(se)); /* not a mean */
+    CHECK_INT(infl_objective_parse("mean", &o, &err), INFL_OK);
+    for (uint64_t t = 0; t < n; t++)
+        sp[t] = 0.0;
+    infl_objective_per_spend(&o, x, sp, n, &v, &se);
+    CHECK(isnan(v) && isnan(se)); /* nothing spent */
+    free(sp);
+    free(x);
+    free(y);
 
     /* Two tiers, an interior maximum at 0.37 of the first tier: Brent. */
     synthetic q1 = {.kind = QUADRATIC, .k = 2, .centre = {0.37, 0.63}, .z = z, .n = n};
@@ -186,7 +306,15 @@ int main(void)
         CHECK_NEAR(r->difference[8], -2.0, 0.1);
         CHECK_NEAR(r->difference[1], -2.0, 0.1);
         CHECK_NEAR(r->difference_se[8], 0.0, 1e-9); /* the noise cancels exactly */
-        CHECK(q1.points == r->n_points);
+        /* Every point once, then the first grid again beside the optimum. */
+        CHECK_INT(q1.points, r->n_points + compared(r));
+        CHECK(!r->on_edge);
+        for (size_t p = 0; p < r->n_points; p++) {
+            CHECK(r->stage[p] == INFL_STAGE_GRID ? !isnan(r->gap[p])
+                                                 : p == r->best_per_spend || isnan(r->gap[p]));
+            CHECK(r->spend[p] == 1000.0);
+            CHECK_NEAR(r->per_spend[p], r->value[p] / 1000.0, 1e-12);
+        }
         infl_optimize_result_free(r);
     }
 
@@ -197,6 +325,7 @@ int main(void)
         const double want[2] = {1.0, 0.0};
         check_result(r, want, 1e-12);
         CHECK_CONTAINS(r->method, "grid");
+        CHECK(r->on_edge);
         /* Steps past the corner are outside; inside it loses 10 per unit of share. */
         CHECK(isnan(r->difference[5]));
         CHECK_NEAR(r->difference[2], -0.5, 1e-9);
@@ -214,14 +343,120 @@ int main(void)
         infl_optimize_result_free(r);
     }
 
-    /* A flat quantile: every split has q10 = 5; the tie goes to the split
-     * with the highest mean, all on the first tier. */
+    /* A constant quantile: every split has q10 = 5, so no optimum; no
+     * minimiser runs, and the best of equals is the split with the highest
+     * mean, all on the first tier. */
     synthetic flat = {.kind = PLATEAU, .k = 2, .z = z, .n = n};
     r = optimise(&flat, "q10", INFL_OK);
     if (r) {
-        const double want[2] = {1.0, 0.0};
-        check_result(r, want, 1e-12);
+        CHECK_INT(r->outcome, INFL_OPTIMIZE_CONSTANT);
+        CHECK(strcmp(r->method, "grid (constant)") == 0);
+        CHECK_INT(r->iterations, 0);
+        CHECK_NEAR(r->optimum[0], 1.0, 0);
         CHECK(r->value_at_optimum == 5.0);
+        infl_optimize_result_free(r);
+    }
+
+    /* P(ROI > 0) = 0 at every split, on three tiers: constant, without a
+     * minimiser (it once ran 400 Nelder–Mead iterations on a constant). */
+    synthetic loses = {.kind = ALWAYS_LOSES, .k = 3, .z = z, .n = n};
+    r = optimise(&loses, "p-roi", INFL_OK);
+    if (r) {
+        CHECK_INT(r->outcome, INFL_OPTIMIZE_CONSTANT);
+        CHECK_INT(r->iterations, 0);
+        CHECK(r->value_at_optimum == 0.0 && r->se_at_optimum == 0.0);
+        CHECK(!r->losing); /* a probability does not count spend */
+        CHECK(r->best_per_spend == SIZE_MAX && isnan(r->per_spend[0]));
+        infl_optimize_result_free(r);
+    }
+
+    /* Flat: the mean is 50 + s0 (mean z + offset), and the offset puts the
+     * change from s0 = 0 to any s0 at half its standard error (paired,
+     * s0 sd(z) / sqrt(n)): every split of the grid within 2 of the best. */
+    double zmean = 0.0, zsd = 0.0;
+    for (uint64_t t = 0; t < n; t++)
+        zmean += z[t] / (double)n;
+    for (uint64_t t = 0; t < n; t++)
+        zsd += (z[t] - zmean) * (z[t] - zmean) / (double)(n - 1);
+    zsd = sqrt(zsd);
+    synthetic noise = {
+        .kind = NOISE, .k = 2, .z = z, .n = n, .offset = -zmean + 0.5 * zsd / sqrt((double)n)};
+    r = optimise(&noise, "mean", INFL_OK);
+    if (r) {
+        CHECK_INT(r->outcome, INFL_OPTIMIZE_FLAT);
+        size_t grid = 0;
+        for (size_t p = 0; p < r->n_points; p++)
+            if (r->stage[p] == INFL_STAGE_GRID) {
+                grid++;
+                CHECK(r->gap[p] <= 0.0 && r->gap[p] >= -2.0 * r->gap_se[p]);
+            }
+        CHECK_INT(grid, 11);
+        CHECK_NEAR(r->optimum[0], 1.0, 0.01); /* the best of equals */
+        infl_optimize_result_free(r);
+    }
+    /* The same with an offset of 3 standard errors: an optimum. */
+    noise.offset = -zmean + 3.0 * zsd / sqrt((double)n);
+    r = optimise(&noise, "mean", INFL_OK);
+    if (r) {
+        CHECK_INT(r->outcome, INFL_OPTIMIZE_OPTIMUM);
+        CHECK_NEAR(r->optimum[0], 1.0, 1e-12);
+        infl_optimize_result_free(r);
+    }
+
+    /* A loss that falls with spend: tier 0 spends only 30 % of its share,
+     * at ROI -0.9; tier 1 all of it, at ROI -0.5. The optimum is all on
+     * tier 0, where the least is spent (300 of 1,000), and the best split
+     * at equal spend is all on tier 1, whose ROI is 0.4 higher. */
+    synthetic less = {.kind = SPEND_LESS, .k = 2, .z = z, .n = n};
+    r = optimise(&less, "profit", INFL_OK);
+    if (r) {
+        CHECK_INT(r->outcome, INFL_OPTIMIZE_SPEND_LESS);
+        CHECK(r->losing && r->on_edge && r->spends_least);
+        CHECK_NEAR(r->optimum[0], 1.0, 1e-12);
+        CHECK_NEAR(r->spend_low, 300.0, 1e-9);
+        CHECK_NEAR(r->spend_high, 1000.0, 1e-9);
+        CHECK_NEAR(r->spend[r->best], 300.0, 1e-9);
+        CHECK(r->best_per_spend != SIZE_MAX);
+        if (r->best_per_spend != SIZE_MAX) {
+            CHECK_NEAR(r->shares[r->best_per_spend * 2 + 1], 1.0, 1e-12);
+            CHECK_NEAR(r->per_spend[r->best_per_spend], -0.5, 0.001);
+        }
+        CHECK_NEAR(r->per_spend[r->best], -0.9, 0.001);
+        CHECK_NEAR(r->per_spend_gap, -0.4, 0.002);
+        CHECK(r->per_spend_gap < -10.0 * r->per_spend_gap_se);
+        infl_optimize_result_free(r);
+    }
+    /* The same split by mean conversions: no spend in the objective. */
+    r = optimise(&less, "mean", INFL_OK);
+    if (r) {
+        CHECK_INT(r->outcome, INFL_OPTIMIZE_OPTIMUM);
+        CHECK(!r->losing);
+        infl_optimize_result_free(r);
+    }
+
+    /* Every split loses, at the same spend: an optimum (the least loss at
+     * s0 = 0.3), said to lose, but not one that spending less explains. */
+    synthetic even = {.kind = LOSS_EVEN, .k = 2, .z = z, .n = n};
+    r = optimise(&even, "profit", INFL_OK);
+    if (r) {
+        CHECK_INT(r->outcome, INFL_OPTIMIZE_OPTIMUM);
+        CHECK(r->losing && !r->on_edge);
+        CHECK_NEAR(r->optimum[0], 0.3, 0.01);
+        CHECK(r->spend_low == 1000.0 && r->spend_high == 1000.0 && !r->spends_least);
+        infl_optimize_result_free(r);
+    }
+
+    /* Three tiers, whole steps (a plateau around every split) with the best
+     * at a vertex: Nelder–Mead may never shrink there; it stops once no
+     * better split has turned up for 60 iterations, on the edge. */
+    synthetic steps = {.kind = STEPS, .k = 3, .z = z, .n = n};
+    r = optimise(&steps, "mean", INFL_OK);
+    if (r) {
+        CHECK_INT(r->outcome, INFL_OPTIMIZE_OPTIMUM);
+        CHECK_NEAR(r->optimum[0], 1.0, 1e-12);
+        CHECK(r->on_edge);
+        CHECK(r->converged || r->stalled);
+        CHECK(r->iterations < 400);
         infl_optimize_result_free(r);
     }
 

@@ -5,7 +5,11 @@
  * CLI finds (reach 0.3, talk 0.7, as test_optimize.py checks at more
  * trials); the scenario it hands back holds the scenario's strategies and
  * the optimum's shares as strategy "optimum", or "optimum-2" when the
- * scenario already has an "optimum"; runs and hires are counted.
+ * scenario already has an "optimum"; runs and hires are counted. Each
+ * split's mean spend is the scenario's (constant prices: 100 posts of 100);
+ * where there is no optimum (P(ROI > 0) is 1 at every split) the scenario
+ * handed back holds the scenario's strategies alone; an objective whose
+ * metric the runs lack is refused naming it.
  */
 #include "check.h"
 #include "influsim/optimize.h"
@@ -22,6 +26,17 @@ static infl_scenario *load(const char *const *sets, size_t n)
         fprintf(stderr, "%s", infl_error_message(&err));
     infl_error_destroy(&err);
     return sc;
+}
+
+/* Posts of 100 out of 20,000: each split spends a whole number of posts, at
+ * most one fewer per tier than the budget buys (a share that buys 74.5 posts
+ * buys 74). */
+static void check_spend(const infl_optimize_result *r)
+{
+    for (size_t p = 0; p < r->n_points; p++) {
+        CHECK(r->spend[p] >= 19800.0 - 1e-6 && r->spend[p] <= 20000.0 + 1e-6);
+        CHECK_NEAR(remainder(r->spend[p], 100.0), 0.0, 1e-6);
+    }
 }
 
 static void test_tiers(const infl_scenario *base)
@@ -77,8 +92,53 @@ static void test_run(const infl_scenario *base, const char *want_name)
     CHECK_NEAR(infl_scenario_strategy_share(r.scenario, n, 1), r.search->optimum[1], 0);
     CHECK_INT(infl_scenario_seed(r.scenario), infl_scenario_seed(base));
     CHECK_INT(infl_scenario_trials(r.scenario), 200);
+    CHECK_INT(r.search->outcome, INFL_OPTIMIZE_OPTIMUM);
+    check_spend(r.search);
     infl_optimize_scenario_result_destroy(&r);
     CHECK(r.search == NULL && r.scenario == NULL);
+    infl_error_destroy(&err);
+}
+
+/* P(ROI > 0) = 1 everywhere: constant, and no optimum strategy. */
+static void test_constant(const infl_scenario *base)
+{
+    const char *tiers[] = {"reach", "talk"};
+    infl_optimize_scenario_options o = {.tiers = tiers, .n_tiers = 2, .threads = 2};
+    CHECK_INT(infl_objective_parse("p-roi", &o.objective, NULL), INFL_OK);
+    infl_optimize_scenario_result r = {0};
+    infl_error err;
+    infl_error_init(&err);
+    CHECK_INT(infl_optimize_scenario_run(base, &o, &r, &err), INFL_OK);
+    CHECK(r.search != NULL && r.scenario != NULL);
+    if (r.search != NULL && r.scenario != NULL) {
+        CHECK_INT(r.search->outcome, INFL_OPTIMIZE_CONSTANT);
+        CHECK(r.search->value_at_optimum == 1.0);
+        CHECK(r.strategy[0] == '\0');
+        CHECK_INT(infl_scenario_strategy_count(r.scenario), infl_scenario_strategy_count(base));
+        check_spend(r.search);
+    }
+    infl_optimize_scenario_result_destroy(&r);
+    infl_error_destroy(&err);
+}
+
+/* Lifetime value: runs where the model has the metric, or refused naming it. */
+static void test_ltv(const infl_scenario *base)
+{
+    const char *tiers[] = {"reach", "talk"};
+    infl_optimize_scenario_options o = {.tiers = tiers, .n_tiers = 2, .threads = 2};
+    CHECK_INT(infl_objective_parse("ltv-profit", &o.objective, NULL), INFL_OK);
+    infl_optimize_scenario_result r = {0};
+    infl_error err;
+    infl_error_init(&err);
+    infl_status rc = infl_optimize_scenario_run(base, &o, &r, &err);
+    if (rc == INFL_OK) {
+        CHECK(r.search != NULL && r.search->value_at_optimum == r.search->value[r.search->best]);
+    } else {
+        CHECK_INT(rc, INFL_EARG);
+        CHECK_CONTAINS(infl_error_message(&err), "no metric 'ltv_profit'");
+        CHECK(r.search == NULL && r.scenario == NULL);
+    }
+    infl_optimize_scenario_result_destroy(&r);
     infl_error_destroy(&err);
 }
 
@@ -91,6 +151,8 @@ int main(void)
         return check_exit();
     test_tiers(base);
     test_run(base, "optimum");
+    test_constant(base);
+    test_ltv(base);
     infl_scenario_free(base);
 
     /* A strategy already called "optimum": the optimum is "optimum-2". */

@@ -3,7 +3,11 @@
  * with 200 trials): the budget found reaches the target and the lower end of
  * the bracket does not, checked by runs of their own; the bracket is within
  * the tolerance; the callback sees every budget in the order tried, starting
- * at the scenario's, the same sequence on a second call; the expected mode;
+ * at the scenario's, the same sequence on a second call; the steps' indices,
+ * standard errors and times; the expected mode; --max-budget above the answer
+ * (the same answer), below the scenario's budget (the search starts there)
+ * and below the answer (not reached, the score at the max budget); the
+ * forecast after the first step against the budgets the search then tried;
  * and a strategy the scenario lacks.
  */
 #include "check.h"
@@ -15,15 +19,23 @@ enum { MAX_EVALS = 200 };
 typedef struct {
     size_t n;
     double budget[MAX_EVALS], score[MAX_EVALS];
+    infl_plan_step first;
+    bool steps_ok; /* every step's index, se, trials and time as expected */
 } trace;
 
-static void record(void *user, double budget, double score)
+static void record(void *user, const infl_plan_step *step)
 {
     trace *t = user;
-    if (t->n < MAX_EVALS) {
-        t->budget[t->n] = budget;
-        t->score[t->n] = score;
+    if (t->n == 0) {
+        t->first = *step;
+        t->steps_ok = true;
     }
+    if (t->n < MAX_EVALS) {
+        t->budget[t->n] = step->budget;
+        t->score[t->n] = step->score;
+    }
+    t->steps_ok = t->steps_ok && step->index == t->n && step->trials == 200 && step->seconds >= 0 &&
+                  step->se >= 0 && step->mean >= 0;
     t->n++;
 }
 
@@ -88,6 +100,13 @@ static void test_probability(const infl_scenario *base)
     CHECK(score_at(base, "micro-only", 5, false, r.budget) >= 0.9);
     CHECK(score_at(base, "micro-only", 5, false, r.lower) < 0.9);
     CHECK_NEAR(score_at(base, "micro-only", 5, false, r.budget), r.p, 0);
+    CHECK(r.reached);
+    CHECK(r.lower_tried);
+    CHECK_INT(r.evaluations, t.n);
+    CHECK(t.steps_ok);
+    /* The binomial standard error of each end's probability. */
+    CHECK_NEAR(r.se, sqrt(r.p * (1 - r.p) / 200), 1e-12);
+    CHECK_NEAR(r.se_lower, sqrt(r.p_lower * (1 - r.p_lower) / 200), 1e-12);
 
     /* Every budget through the callback, from the scenario's own. */
     CHECK(t.n >= 3 && t.n <= MAX_EVALS);
@@ -131,6 +150,100 @@ static void test_expected(const infl_scenario *base)
     CHECK(r.p >= 20);
     CHECK(r.p_lower < 20);
     CHECK_NEAR(score_at(base, "balanced", 20, true, r.budget), r.p, 1e-9 * r.p);
+    CHECK(r.se > 0 && r.se < r.p);
+    CHECK(r.se_lower > 0);
+}
+
+/* --max-budget: above the answer nothing changes; below the scenario's
+ * budget the search starts at it; below the answer the target is not
+ * reached, with the score at the max budget. */
+static void test_max_budget(const infl_scenario *base)
+{
+    infl_plan_options o = {.strategy = "micro-only",
+                           .conversions = 5,
+                           .confidence = 0.9,
+                           .tolerance = 0.01,
+                           .threads = 2};
+    infl_plan_result free_r = {0}, r = {0};
+    CHECK_INT(infl_plan_run(base, &o, &free_r, NULL), INFL_OK);
+    CHECK(free_r.reached);
+
+    o.max_budget = 4 * free_r.budget;
+    CHECK_INT(infl_plan_run(base, &o, &r, NULL), INFL_OK);
+    CHECK(r.reached);
+    CHECK(r.p >= 0.9 && r.p_lower < 0.9);
+    CHECK(r.budget <= o.max_budget);
+
+    trace t = {0};
+    o.evaluated = record;
+    o.user = &t;
+    o.max_budget = 0.5 * infl_scenario_budget(base);
+    CHECK_INT(infl_plan_run(base, &o, &r, NULL), INFL_OK);
+    CHECK_NEAR(t.budget[0], o.max_budget, 0);
+    for (size_t i = 0; i < t.n && i < MAX_EVALS; i++)
+        CHECK(t.budget[i] <= o.max_budget);
+    if (r.reached)
+        CHECK(r.budget <= o.max_budget);
+
+    trace u = {0};
+    o.user = &u;
+    o.max_budget = 0.5 * free_r.lower;
+    CHECK_INT(infl_plan_run(base, &o, &r, NULL), INFL_OK);
+    CHECK(!r.reached);
+    CHECK(isnan(r.budget) && isnan(r.p));
+    CHECK_NEAR(r.lower, o.max_budget, 0);
+    CHECK(r.p_lower < 0.9);
+    CHECK_NEAR(r.p_lower, score_at(base, "micro-only", 5, false, o.max_budget), 0);
+    CHECK(u.n >= 1 && u.n <= MAX_EVALS);
+    CHECK_NEAR(u.budget[u.n - 1], o.max_budget, 0);
+    for (size_t i = 0; i < u.n && i < MAX_EVALS; i++)
+        CHECK(u.budget[i] <= o.max_budget);
+
+    o.max_budget = -1;
+    CHECK_INT(infl_plan_run(base, &o, &r, NULL), INFL_EARG);
+}
+
+/* The forecast from the first step: where mean conversions are proportional
+ * to the budget (the expected mode), it counts the budgets the search tried,
+ * give or take the bracket's doublings; its time is a positive number; and a
+ * first step that made nothing has no guessed answer. */
+static void test_forecast(const infl_scenario *base)
+{
+    trace t = {0};
+    infl_plan_options o = {.strategy = "balanced",
+                           .conversions = 20,
+                           .expected = true,
+                           .tolerance = 0.02,
+                           .threads = 2,
+                           .evaluated = record,
+                           .user = &t};
+    infl_plan_result r = {0};
+    CHECK_INT(infl_plan_run(base, &o, &r, NULL), INFL_OK);
+    infl_plan_forecast f = infl_plan_forecast_after(&o, &t.first);
+    size_t more = f.bracketing + f.bisection;
+    CHECK(f.bisection >= 1);
+    CHECK(more + 1 + 2 >= t.n && more + 1 <= t.n + 2);
+    CHECK(f.seconds >= 0 && isfinite(f.seconds));
+    CHECK(!f.reaches_max);
+    CHECK_NEAR(f.answer, t.first.budget * 20 / t.first.mean, 1e-9 * f.answer);
+
+    /* A guess that even the max budget is short: the search's last budget is it. */
+    o.max_budget = 0.5 * f.answer;
+    infl_plan_step first = t.first;
+    first.budget = fmin(first.budget, o.max_budget);
+    first.enough = false;
+    f = infl_plan_forecast_after(&o, &first);
+    CHECK(f.reaches_max);
+
+    /* Nothing made at the first budget: no guessed answer, still a count. */
+    first = t.first;
+    first.mean = 0;
+    first.score = 0;
+    first.enough = false;
+    o.max_budget = 0;
+    f = infl_plan_forecast_after(&o, &first);
+    CHECK(isnan(f.answer));
+    CHECK(f.bracketing >= 1 && f.bisection >= 1);
 }
 
 static void test_no_strategy(const infl_scenario *base)
@@ -167,6 +280,8 @@ int main(void)
     }
     test_probability(base);
     test_expected(base);
+    test_max_budget(base);
+    test_forecast(base);
     test_no_strategy(base);
     infl_scenario_free(base);
     infl_error_destroy(&err);
