@@ -6,8 +6,6 @@
 # unspent money, sales and profit per strategy (compare.py); then asks the
 # optimiser for the best split by first-purchase profit and by lifetime
 # (LTV) profit, before and after. 4,000 trials a run, 2,000 a split searched.
-# (The ltv-profit objective is the last step, so that everything else has run
-# where an older build refuses it.)
 # Writes into OUT (default: the current folder).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
