@@ -11,6 +11,7 @@
 
 #include "influsim/error.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -81,6 +82,8 @@ const char *infl_scenario_currency(const infl_scenario *sc);
 uint64_t infl_scenario_seed(const infl_scenario *sc);
 uint64_t infl_scenario_trials(const infl_scenario *sc);
 double infl_scenario_budget(const infl_scenario *sc);
+/* Whether customers order again (product.repeat_orders is not the constant 0). */
+bool infl_scenario_has_repeat_orders(const infl_scenario *sc);
 /* The horizon product.repeat_orders counts over, in months (a label). */
 double infl_scenario_horizon_months(const infl_scenario *sc);
 size_t infl_scenario_strategy_count(const infl_scenario *sc);

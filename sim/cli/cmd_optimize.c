@@ -120,6 +120,7 @@ typedef struct {
     const char *label; /* "mean profit" */
     const char *units; /* "USD", "conversions", "1" (not printed) */
     bool money;
+    bool repeat_orders; /* the scenario has them: no hint to set them */
 } objective_print;
 
 /* value rounded to se (infl_cli_format_estimate), its whole part grouped by
@@ -273,9 +274,10 @@ static void print_constant(const infl_objective *obj, const infl_optimize_result
                  ": no split pays for itself %s. There is no optimum to report. Try "
                  "--objective mean%s.",
                  ltv ? "even with its repeat orders" : "on first purchases",
-                 ltv ? ", or ltv-profit (how much each split loses)"
-                     : ", or lifetime value (set product.repeat_orders, then --objective "
-                       "p-ltv-roi or ltv-profit)");
+                 ltv                 ? ", or ltv-profit (how much each split loses)"
+                 : op->repeat_orders ? ", or lifetime value (--objective p-ltv-roi or ltv-profit)"
+                                     : ", or lifetime value (set product.repeat_orders, then "
+                                       "--objective p-ltv-roi or ltv-profit)");
     else if (infl_objective_is_probability(obj) && r->value_at_optimum == 1.0)
         para_add(&pa,
                  ": every split pays for itself in every trial. There is no optimum by this "
@@ -405,7 +407,9 @@ static void print_spend(const infl_objective *obj, const tier_list *c,
             }
         }
     }
-    if (!ltv)
+    if (!ltv && op->repeat_orders)
+        para_add(&pa, "\nCustomers buy again in this scenario: try --objective ltv-profit.");
+    else if (!ltv)
         para_add(&pa, "\nIf customers buy again, set product.repeat_orders and try --objective "
                       "ltv-profit.");
     printf("\n");
@@ -605,7 +609,9 @@ static void print_report(const optimize_options *o, const optimize_outcome *out)
            (double)(out->search.hires + out->result.stats.hires_simulated));
     const objective_print op = {.label = out->label,
                                 .units = out->units,
-                                .money = infl_objective_counts_spend(out->objective)};
+                                .money = infl_objective_counts_spend(out->objective),
+                                .repeat_orders =
+                                    infl_scenario_has_repeat_orders(out->search.scenario)};
     print_result(&o->tiers, out->objective, r, &op, infl_scenario_budget(out->search.scenario));
     infl_report_header h = infl_report_header_of(out->search.scenario, &out->result);
     printf("\n%s, on the same trials:\n\n", out->search.strategy[0]

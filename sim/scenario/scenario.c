@@ -82,6 +82,11 @@ double infl_scenario_budget(const infl_scenario *sc)
     return sc->budget;
 }
 
+bool infl_scenario_has_repeat_orders(const infl_scenario *sc)
+{
+    return infl__scenario_has_repeat_orders(sc);
+}
+
 double infl_scenario_horizon_months(const infl_scenario *sc)
 {
     return sc->horizon_months;
