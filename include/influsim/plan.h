@@ -111,6 +111,17 @@ typedef struct {
 infl_plan_forecast infl_plan_forecast_after(const infl_plan_options *opt,
                                             const infl_plan_step *first);
 
+/*
+ * A pilot before the search, for an estimate of its length before it starts:
+ * the search's first budget (the scenario's, or the max budget below it) run
+ * with `trials` trials (0 or more than the scenario's: the scenario's), as a
+ * step for infl_plan_forecast_after whose seconds are scaled to the
+ * scenario's trials (and trials set to them). Its score is the pilot's: a
+ * rougher guess than the first budget's own. Fails as infl_plan_run would.
+ */
+infl_status infl_plan_pilot(const infl_scenario *base, const infl_plan_options *opt,
+                            uint64_t trials, infl_plan_step *out, infl_error *err);
+
 /* The per-trial metric a plan counts: "orders" with ltv, else "conversions". */
 const char *infl_plan_metric(const infl_plan_options *p);
 

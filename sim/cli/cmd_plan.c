@@ -39,8 +39,11 @@ static void usage(FILE *out)
           "  -q, --quiet          print only the result line\n"
           "  -h, --help           show this help\n"
           "\n"
-          "Each budget tried is a line; after the first, an estimate of the time the rest\n"
-          "will take goes to stderr. The answer is the bracket: the smallest budget found\n"
+          "Before the search, a pilot of a twentieth of the trials (at least 100) at the\n"
+          "first budget gives an estimate of the budgets and time the plan will take;\n"
+          "each budget tried is a line; after the first, a new estimate of the time the\n"
+          "rest will take. Estimates go to stderr (not with -q). The answer is the\n"
+          "bracket: the smallest budget found\n"
           "enough and the largest found not enough, with the probability (or the mean)\n"
           "and its standard error at each. The last line reads:\n"
           "  plan: budget=B lower=L p=PB p_lower=PL se=SB se_lower=SL\n"
@@ -97,20 +100,31 @@ static void duration_text(char *buf, size_t size, double s)
         snprintf(buf, size, "%.0f h %.0f min", floor(s / 3600), fmod(round(s / 60), 60));
 }
 
-/* After the first budget, on stderr: how long the rest will take, as guessed. */
-static void print_forecast(const plan_printer *pp, const infl_plan_step *first)
+/* On stderr: how long the plan will take, as guessed from its first budget
+ * (pilot: from a short pilot run before it starts), or the rest after it. */
+static void print_forecast(const plan_printer *pp, const infl_plan_step *first, bool pilot,
+                           uint64_t pilot_trials)
 {
     infl_plan_forecast f = infl_plan_forecast_after(pp->plan, first);
     char took[32], left[32];
     duration_text(took, sizeof took, first->seconds);
-    duration_text(left, sizeof left, f.seconds);
+    duration_text(left, sizeof left, pilot ? f.seconds + first->seconds : f.seconds);
     const size_t more = f.bracketing + f.bisection;
-    fprintf(stderr,
-            "plan: estimate: about %zu more budget%s (%zu to bracket the answer, %zu to bisect "
-            "it), %llu trials each; the first took %s, so about %s more. A guess: it assumes "
-            "conversions and run time grow in proportion to the budget",
-            more, more == 1 ? "" : "s", f.bracketing, f.bisection,
-            (unsigned long long)first->trials, took, left);
+    if (pilot)
+        fprintf(stderr,
+                "plan: estimate before starting (from a pilot of %llu trials): about %zu "
+                "budgets (%zu to bracket the answer, %zu to bisect it), %llu trials each; the "
+                "first should take about %s, so about %s in all. A guess: it assumes "
+                "conversions and run time grow in proportion to the budget",
+                (unsigned long long)pilot_trials, more + 1, f.bracketing + 1, f.bisection,
+                (unsigned long long)first->trials, took, left);
+    else
+        fprintf(stderr,
+                "plan: estimate: about %zu more budget%s (%zu to bracket the answer, %zu to "
+                "bisect it), %llu trials each; the first took %s, so about %s more. A guess: "
+                "it assumes conversions and run time grow in proportion to the budget",
+                more, more == 1 ? "" : "s", f.bracketing, f.bisection,
+                (unsigned long long)first->trials, took, left);
     if (isnan(f.answer))
         fprintf(stderr, ", and the first budget made no conversion, so where the answer lies "
                         "is unknown");
@@ -133,7 +147,7 @@ static void print_budget(void *user, const infl_plan_step *step)
         fflush(stdout);
     }
     if (step->index == 0 && !pp->quiet)
-        print_forecast(pp, step);
+        print_forecast(pp, step, false, 0);
 }
 
 enum {
@@ -307,6 +321,15 @@ static infl_status plan(plan_options *o, infl_error *err)
         printf("%llu trials a budget, seed %llu, budgets up to %s\n",
                (unsigned long long)infl_scenario_trials(base),
                (unsigned long long)infl_scenario_seed(base), max);
+    }
+    if (!o->common.quiet) {
+        /* A twentieth of the trials (at least 100) before the search: time
+         * enough to measure, little against the ten or more budgets it runs. */
+        uint64_t full = infl_scenario_trials(base), pilot = full / 20 < 100 ? 100 : full / 20;
+        infl_plan_step first;
+        if ((rc = infl_plan_pilot(base, p, pilot, &first, err)) != INFL_OK)
+            goto done;
+        print_forecast(&pp, &first, true, pilot < full ? pilot : full);
     }
     p->evaluated = print_budget;
     p->user = &pp;

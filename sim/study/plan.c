@@ -147,19 +147,21 @@ const char *infl_plan_metric(const infl_plan_options *p)
     return p->ltv ? "orders" : "conversions";
 }
 
-/* A probe_fn: runs base at budget b; the score is P(conversions >= N) or,
- * expected, the mean; then the callback. */
-static infl_status evaluate(void *ctx, double b, bool *ok, double *score, double *se,
-                            infl_error *err)
+/*
+ * Runs base at budget b (with `trials` trials, or the scenario's own when 0)
+ * and fills *step (index 0) with its score: P(metric >= N) or, expected, the
+ * mean, with its standard error, the mean and the quantile, and the time taken.
+ */
+static infl_status measure(const infl_scenario *base, const infl_plan_options *p, double b,
+                           uint64_t trials_override, infl_plan_step *step, infl_error *err)
 {
-    plan_probe *pp = ctx;
-    const infl_plan_options *p = pp->p;
     double start = now_seconds();
-    char over[64];
+    char over[64], trials_set[64];
     snprintf(over, sizeof over, "budget=%.17g", b);
-    const char *extra[1] = {over};
+    snprintf(trials_set, sizeof trials_set, "trials=%llu", (unsigned long long)trials_override);
+    const char *extra[2] = {over, trials_set};
     infl_scenario *sc = NULL;
-    infl_status rc = infl_scenario_derive(pp->base, extra, 1, &sc, err);
+    infl_status rc = infl_scenario_derive(base, extra, trials_override ? 2 : 1, &sc, err);
     if (rc != INFL_OK)
         return rc;
     infl_trials *tr = NULL;
@@ -194,22 +196,53 @@ static infl_status evaluate(void *ctx, double b, bool *ok, double *score, double
     infl_trials_free(tr);
     const double share = trials ? (double)reached / (double)trials : 0.0;
     const double sd_mean = trials > 1 ? sqrt(m2 / (double)(trials - 1) / (double)trials) : 0.0;
-    *score = p->expected ? mean : share;
-    *se = p->expected ? sd_mean : trials ? sqrt(share * (1 - share) / (double)trials) : 0.0;
-    *ok = enough(p, *score);
-    if (p->evaluated != NULL) {
-        infl_plan_step step = {.index = pp->tried,
-                               .budget = b,
-                               .score = *score,
-                               .se = *se,
-                               .mean = mean,
-                               .quantile = quantile,
-                               .enough = *ok,
-                               .trials = trials,
-                               .seconds = now_seconds() - start};
+    const double score = p->expected ? mean : share;
+    *step = (infl_plan_step){.budget = b,
+                             .score = score,
+                             .se = p->expected ? sd_mean
+                                   : trials    ? sqrt(share * (1 - share) / (double)trials)
+                                               : 0.0,
+                             .mean = mean,
+                             .quantile = quantile,
+                             .enough = enough(p, score),
+                             .trials = trials,
+                             .seconds = now_seconds() - start};
+    return INFL_OK;
+}
+
+/* A probe_fn: runs base at budget b; then the callback. */
+static infl_status evaluate(void *ctx, double b, bool *ok, double *score, double *se,
+                            infl_error *err)
+{
+    plan_probe *pp = ctx;
+    const infl_plan_options *p = pp->p;
+    infl_plan_step step;
+    infl_status rc = measure(pp->base, p, b, 0, &step, err);
+    if (rc != INFL_OK)
+        return rc;
+    step.index = pp->tried++;
+    *score = step.score;
+    *se = step.se;
+    *ok = step.enough;
+    if (p->evaluated != NULL)
         p->evaluated(p->user, &step);
-    }
-    pp->tried++;
+    return INFL_OK;
+}
+
+infl_status infl_plan_pilot(const infl_scenario *base, const infl_plan_options *p, uint64_t trials,
+                            infl_plan_step *out, infl_error *err)
+{
+    const uint64_t full = infl_scenario_trials(base);
+    if (trials == 0 || trials > full)
+        trials = full;
+    const double b = fmin(infl_scenario_budget(base), max_budget_of(p));
+    infl_status rc = measure(base, p, b, trials, out, err);
+    if (rc != INFL_OK)
+        return rc;
+    /* The time of the search's first budget, at the scenario's trials; the
+     * score is the pilot's own, as close to that budget's as its trials let. */
+    out->seconds *= (double)full / (double)out->trials;
+    out->trials = full;
     return INFL_OK;
 }
 

@@ -37,6 +37,10 @@ NOT_REACHED = re.compile(r"plan: not-reached max_budget=(\S+) p=(\S+) se=(\S+)")
 ESTIMATE = re.compile(r"plan: estimate: about (\d+) more budgets? \((\d+) to bracket the answer, "
                       r"(\d+) to bisect it\), (\d+) trials each; the first took [0-9.]+ s, so "
                       r"about .* more\. A guess")
+PILOT = re.compile(r"plan: estimate before starting \(from a pilot of (\d+) trials\): about "
+                   r"(\d+) budgets \((\d+) to bracket the answer, (\d+) to bisect it\), "
+                   r"(\d+) trials each; the first should take about [0-9.]+ s, so about .* in "
+                   r"all\. A guess")
 BUDGET_LINE = re.compile(r"^  budget +([0-9,.]+) USD: ", re.M)
 
 
@@ -104,6 +108,12 @@ def main():
                     e and int(e.group(4)) == 400 and int(e.group(1)) ==
                     int(e.group(2)) + int(e.group(3)) and int(e.group(3)) >= 1
                     and "estimate" not in r.stdout, short(r.stderr))
+            pe = PILOT.search(r.stderr)
+            C.check(f"{label}: an estimate before starting, from a pilot of 100 trials, near "
+                    f"the budgets then tried",
+                    pe and int(pe.group(1)) == 100 and int(pe.group(5)) == 400
+                    and int(pe.group(2)) == int(pe.group(3)) + int(pe.group(4))
+                    and abs(int(pe.group(2)) - len(tried)) <= 3, short(r.stderr))
             if e:
                 C.check(f"{label}: the estimate is near the budgets then tried "
                         f"({e.group(1)} vs {len(tried) - 1})",
