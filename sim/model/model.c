@@ -259,7 +259,9 @@ static infl_status draw_funnel(infl_model_ws *ws, uint64_t t, size_t k, size_t c
         double e = infl__dist_draw(&tier->engagement_per_follower, r);
         double viewed = real_share * reach;
         o->capped = e > viewed;
-        engage = o->capped ? 1.0 : e / viewed;
+        /* Nobody sees the post (a real share or reach of 0): no viewer to
+         * engage, and no 0 / 0. */
+        engage = o->capped ? 1.0 : viewed > 0 ? e / viewed : 0.0;
     } else {
         engage = infl__dist_draw(&tier->engagement_rate, r);
     }

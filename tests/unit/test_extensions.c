@@ -357,6 +357,23 @@ static void check_set_replaces_form(void)
     infl_trials_free(b);
 }
 
+/* Nobody sees a post and the dashboard says 0: no engagement, no error. */
+static void check_nobody_sees(void)
+{
+    char *text = replaced(ENGAGE, "engagement_rate: 0.05", "engagement_per_follower: 0");
+    const char *sets[] = {"tiers.micro.reach_rate=0", "trials=200"};
+    infl_trials *tr = run_text(text, sets, 2);
+    CHECK(tr != NULL);
+    if (tr != NULL) {
+        double eng = 0;
+        for (uint64_t t = 0; t < tr->n_trials; t++)
+            eng += col(tr, 0, "engagements")[t];
+        CHECK(eng == 0);
+    }
+    free(text);
+    infl_trials_free(tr);
+}
+
 static void check_ltv_without_repeats(void)
 {
     infl_trials *tr = run_text(ENGAGE, NULL, 0);
@@ -430,6 +447,7 @@ int main(void)
     check_repeat_orders("overlap", overlap, 1);
     check_engagement_per_follower();
     check_set_replaces_form();
+    check_nobody_sees();
     check_ltv_without_repeats();
     check_bad_values();
     return check_exit();
