@@ -219,12 +219,12 @@ static void draw_candidate(infl_model_ws *ws, uint64_t t, size_t k, size_t c)
 /* Repeat orders of `customers` customers: Poisson(lambda x customers), from
  * the stream of candidate c of tier k. */
 static infl_status draw_repeat(infl_model_ws *ws, uint64_t t, size_t k, size_t c, double lambda,
-                               unsigned customers, unsigned *out, infl_error *err)
+                               double customers, unsigned *out, infl_error *err)
 {
     *out = 0;
-    if (!(lambda > 0) || customers == 0)
+    if (!(lambda > 0) || !(customers > 0))
         return INFL_OK;
-    double mu = lambda * (double)customers;
+    double mu = lambda * customers;
     if (mu > INFL_MODEL_MAX_CONVERSATIONS)
         return infl_error_add(err, INFL_ELIMIT,
                               "trial %llu: tier '%s', candidate %zu: %.3g expected repeat orders "
@@ -316,8 +316,10 @@ static infl_status draw_funnel(infl_model_ws *ws, uint64_t t, size_t k, size_t c
          * the same under each; draw it once from the conversion stream. */
         infl__rng_seek(r, t, (uint32_t)k, (uint32_t)c, INFL_STREAM_CONVERSION);
         o->conversions_direct = infl__sample_binomial(r, mk->purchase_rate, o->interested);
+        /* In double: the two counts can together pass 2^32. */
         return draw_repeat(ws, t, k, c, mk->repeat_orders,
-                           o->conversions_direct + o->conversions_wom, &o->repeat, err);
+                           (double)o->conversions_direct + (double)o->conversions_wom, &o->repeat,
+                           err);
     }
     return INFL_OK;
 }
@@ -523,13 +525,17 @@ infl_status infl__model_trial(infl_model_ws *ws, uint64_t t, double *rows, infl_
         for (size_t k = 0; k < nt; k++) {
             const tier_ws *tw = &ws->tiers[k];
             const hire_list *list = &ws->hired[s * nt + k];
-            double tier_refund = 0;
+            /* The tier's spend, hire by hire in candidate order: the sum
+             * hiring made (bit for bit, where nothing is refunded), and
+             * exactly 0 where every hire was refunded and has no overhead. */
+            double tier_refund = 0, tier_spend = 0;
             hires += (double)list->n;
             row[infl__metrics_tier_hires(k)] = (double)list->n;
             for (size_t i = 0; i < list->n; i++) {
                 const size_t c = list->idx[i];
                 const hire_outcome *o = &tw->out[c];
                 gifted += tw->gifted[c];
+                tier_spend += tw->cost[c] - tw->refund[c];
                 if (!tw->delivered[c]) {
                     undelivered += 1;
                     tier_refund += tw->refund[c];
@@ -563,13 +569,13 @@ infl_status infl__model_trial(infl_model_ws *ws, uint64_t t, double *rows, infl_
                 unsigned bought = infl__sample_binomial(r, mk.purchase_rate, fresh);
                 c_direct += bought;
                 unsigned again;
-                if ((rc = draw_repeat(ws, t, k, c, mk.repeat_orders, bought + o->conversions_wom,
-                                      &again, err)) != INFL_OK)
+                if ((rc = draw_repeat(ws, t, k, c, mk.repeat_orders,
+                                      (double)bought + (double)o->conversions_wom, &again, err)) !=
+                    INFL_OK)
                     return rc;
                 repeat += again;
             }
-            /* Fees of posts not delivered return at the end, unspent. */
-            double tier_spend = ws->spent[s * nt + k] - tier_refund;
+            /* Fees of posts not delivered returned at the end, unspent. */
             row[infl__metrics_tier_spend(sc, k)] = tier_spend;
             spend += tier_spend;
             refunded += tier_refund;

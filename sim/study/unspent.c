@@ -8,6 +8,7 @@
  */
 #include "influsim/unspent.h"
 
+#include "random/dist.h"
 #include "scenario/scenario_internal.h"
 
 #include <math.h>
@@ -20,10 +21,23 @@ static double mean_of(const infl_summary *sm, size_t s, const char *metric)
     return st ? st->mean : NAN;
 }
 
-/* The tier of strategy s with the most money left on average; its left
- * money, mean hires and mean cost of a hire (NaN with no hires). */
+/* What one hire of tier k costs on average before any refund: its fee (or
+ * the product, when gifted) and its overhead, from the scenario's means. */
+static double mean_cost(const infl_scenario *sc, size_t k)
+{
+    const infl_tier *t = &sc->tiers[k];
+    double price = infl__dist_mean(&t->price);
+    if (t->price_per_1k)
+        price *= infl__dist_mean(&t->followers) / 1000.0;
+    double g = infl__dist_mean(&t->gifted_share);
+    return g * sc->unit_cost + (1.0 - g) * price * (1.0 + infl__dist_mean(&t->platform_fee)) +
+           infl__dist_mean(&t->overhead_per_hire);
+}
+
+/* The tier of strategy s with the most money left on average (its share less
+ * its spend: fees returned to it included) and its mean hires. */
 static size_t worst_tier(const infl_scenario *sc, const infl_summary *sm, size_t s, double *left,
-                         double *hires, double *cost)
+                         double *hires)
 {
     const infl_strategy *st = &sc->strategies[s];
     size_t worst = (size_t)-1;
@@ -40,11 +54,24 @@ static size_t worst_tier(const infl_scenario *sc, const infl_summary *sm, size_t
         if (l > *left) {
             *left = l;
             *hires = h;
-            *cost = h > 0 ? spent / h : NAN;
             worst = k;
         }
     }
     return worst;
+}
+
+/* The tiers strategy s gives a share, and the cheapest of them on average. */
+static size_t tiers_used(const infl_scenario *sc, size_t s, size_t *cheapest)
+{
+    size_t n = 0;
+    *cheapest = (size_t)-1;
+    for (size_t k = 0; k < sc->n_tiers; k++) {
+        if (!(sc->strategies[s].share[k] > 0))
+            continue;
+        if (n++ == 0 || mean_cost(sc, k) < mean_cost(sc, *cheapest))
+            *cheapest = k;
+    }
+    return n;
 }
 
 /* Writes the cause of strategy s's unspent money u into buf. */
@@ -53,6 +80,8 @@ static void cause(const infl_scenario *sc, const infl_summary *sm, size_t s, dou
 {
     const char *cur = sc->currency;
     double refunded = mean_of(sm, s, "refunded_fees");
+    if (!(refunded >= 0))
+        refunded = 0;
     if (refunded > 0.5 * u) {
         snprintf(buf, size,
                  "%.0f %s of it are the fees of creators who did not post "
@@ -60,38 +89,58 @@ static void cause(const infl_scenario *sc, const infl_summary *sm, size_t s, dou
                  refunded, cur);
         return;
     }
-    double left, hires, cost;
-    size_t k = worst_tier(sc, sm, s, &left, &hires, &cost);
-    if (k == (size_t)-1) {
+    size_t cheapest;
+    size_t used = tiers_used(sc, s, &cheapest);
+    if (used == 0) {
         snprintf(buf, size, "no tier has a share of the budget");
         return;
     }
+    if (sc->reallocate) {
+        /* What is left was pooled and offered to every tier: no one tier
+         * keeps it. */
+        char besides[96] = "";
+        if (refunded > 0)
+            snprintf(besides, sizeof besides, " (besides %.0f %s of returned fees)", refunded, cur);
+        snprintf(buf, size,
+                 "after reallocation %.0f %s is left on average%s, less than a post of any tier "
+                 "it was offered to (the cheapest, %s, costs %.0f %s on average)",
+                 u - refunded, cur, besides, sc->tiers[cheapest].name, mean_cost(sc, cheapest),
+                 cur);
+        return;
+    }
+    double left = 0, hires = 0;
+    size_t k = worst_tier(sc, sm, s, &left, &hires);
+    if (k == (size_t)-1) {
+        snprintf(buf, size, "its tiers' spend is not in the results");
+        return;
+    }
     const char *tier = sc->tiers[k].name;
+    const double cost = mean_cost(sc, k);
     double allotted = sc->budget * sc->strategies[s].share[k] / sc->strategies[s].share_total;
+    const char *realloc_hint =
+        used > 1 ? ", or set hiring.reallocate: true to offer its money to the other tiers" : "";
+    char kept[160];
+    if (refunded > 0)
+        snprintf(kept, sizeof kept, "%.0f %s on average (returned fees included)", left, cur);
+    else
+        snprintf(kept, sizeof kept, "%.0f %s on average", left, cur);
     if (hires < 0.5) {
         snprintf(buf, size,
                  "tier %s's share (%.0f %s) rarely buys one post (%.2f posts a trial on "
-                 "average); give it a larger share%s",
-                 tier, allotted, cur, hires,
-                 sc->reallocate ? ""
-                                : ", or set hiring.reallocate: true to offer its money "
-                                  "to the other tiers");
+                 "average; one costs %.0f %s on average); give it a larger share%s",
+                 tier, allotted, cur, hires, cost, cur, realloc_hint);
         return;
     }
     if (sc->hiring_rule == INFL_HIRING_STOP) {
         snprintf(buf, size,
-                 "tier %s keeps %.0f %s on average: hiring.rule is stop, so the first creator "
-                 "who does not fit ends the tier's hiring; hiring.rule: skip passes them over",
-                 tier, left, cur);
+                 "tier %s keeps %s: hiring.rule is stop, so the first creator who does not fit "
+                 "ends the tier's hiring; hiring.rule: skip passes them over",
+                 tier, kept);
         return;
     }
-    snprintf(buf, size,
-             "tier %s keeps %.0f %s on average, less than the %.0f %s a post of it costs on "
-             "average%s",
-             tier, left, cur, cost, cur,
-             sc->reallocate ? ""
-                            : "; hiring.reallocate: true offers what each tier keeps to the "
-                              "others");
+    snprintf(buf, size, "tier %s keeps %s, less than the %.0f %s a post of it costs on average%s",
+             tier, kept, cost, cur,
+             used > 1 ? "; hiring.reallocate: true offers what each tier keeps to the others" : "");
 }
 
 size_t infl_unspent_notes(const infl_scenario *sc, const infl_summary *sm, infl_unspent_note *notes,

@@ -20,6 +20,8 @@
 #include "check.h"
 #include "influsim/engine.h"
 #include "influsim/scenario.h"
+#include "influsim/study.h"
+#include "influsim/unspent.h"
 
 static infl_trials *run_text(const char *yaml, const char *const *sets, size_t n_sets)
 {
@@ -374,6 +376,84 @@ static void check_nobody_sees(void)
     infl_trials_free(tr);
 }
 
+/* Nobody posts, no overhead, reallocation on and prices that do not add up
+ * exactly in binary: spend is exactly 0 (ROI missing), never a rounding
+ * residue of the refunds. */
+static const char *NOBODY_POSTS =
+    "name: nobody-posts\n"
+    "seed: 11\n"
+    "trials: 400\n"
+    "budget: 1000\n"
+    "regions: [{name: home, shippable: true}]\n"
+    "product: {price: 40, unit_cost: 10}\n"
+    "market: {purchase_rate: 0.05}\n"
+    "hiring: {reallocate: true}\n"
+    "tiers:\n"
+    "  a: {followers: 1000, price: {lognormal: {median: 50, sigma: 0.3}}, post_probability: 0,\n"
+    "      reach_rate: 0.3, engagement_rate: 0.05, audience: [1], interest_share: 0.2}\n"
+    "  b: {followers: 1000, price: 5000, reach_rate: 0.3, engagement_rate: 0.05,\n"
+    "      audience: [1], interest_share: 0.2}\n"
+    "strategies: [{name: s, allocation: {a: 0.1, b: 0.9}}]\n";
+
+static void check_refunds_exact(void)
+{
+    infl_trials *tr = run_text(NOBODY_POSTS, NULL, 0);
+    CHECK(tr != NULL);
+    if (tr == NULL)
+        return;
+    bool zero = true, missing = true;
+    for (uint64_t t = 0; t < tr->n_trials; t++) {
+        zero &= col(tr, 0, "spend")[t] == 0.0 && col(tr, 0, "unspent")[t] == 1000.0;
+        missing &= isnan(col(tr, 0, "roi")[t]) && isnan(col(tr, 0, "ltv_roi")[t]);
+    }
+    CHECK(zero);
+    CHECK(missing);
+    infl_trials_free(tr);
+}
+
+/* With reallocation the money left was offered to every tier: the note says
+ * so instead of blaming the tier that gave its share away. Micro posts cost
+ * 3000, macro 6000, 5000 each: micro buys 1 (2000 left), macro none (5000
+ * left); the pool of 7000 buys 2 more micro posts, and 1000 stays. */
+static const char *POOLED = "name: pooled\n"
+                            "seed: 3\n"
+                            "trials: 200\n"
+                            "budget: 10000\n"
+                            "regions: [{name: home, shippable: true}]\n"
+                            "product: {price: 40, unit_cost: 10}\n"
+                            "market: {purchase_rate: 0.05}\n"
+                            "hiring: {reallocate: true}\n"
+                            "tiers:\n"
+                            "  micro: {followers: 1000, price: 3000, reach_rate: 0.3,\n"
+                            "          engagement_rate: 0.05, audience: [1], interest_share: 0.2}\n"
+                            "  macro: {followers: 1000, price: 6000, reach_rate: 0.3,\n"
+                            "          engagement_rate: 0.05, audience: [1], interest_share: 0.2}\n"
+                            "strategies: [{name: half, allocation: {micro: 0.5, macro: 0.5}}]\n";
+
+static void check_unspent_note_pooled(void)
+{
+    infl_error err;
+    infl_error_init(&err);
+    infl_scenario *sc = NULL;
+    infl_summary *sm = NULL;
+    CHECK(infl_scenario_load_text(POOLED, strlen(POOLED), "t", NULL, 0, &sc, &err) == INFL_OK);
+    CHECK(sc && infl_study_summary(sc, 2, false, &sm, NULL, &err) == INFL_OK);
+    if (sm != NULL) {
+        infl_unspent_note notes[4];
+        size_t n = infl_unspent_notes(sc, sm, notes, 4);
+        CHECK_INT(n, 1);
+        if (n == 1) {
+            printf("note: %s\n", notes[0].text);
+            CHECK(strstr(notes[0].text, "half leaves 1000 USD (10 % of the budget)") != NULL);
+            CHECK(strstr(notes[0].text, "after reallocation 1000 USD is left") != NULL);
+            CHECK(strstr(notes[0].text, "the cheapest, micro, costs 3000 USD") != NULL);
+        }
+    }
+    infl_summary_free(sm);
+    infl_scenario_free(sc);
+    infl_error_destroy(&err);
+}
+
 static void check_ltv_without_repeats(void)
 {
     infl_trials *tr = run_text(ENGAGE, NULL, 0);
@@ -448,6 +528,8 @@ int main(void)
     check_engagement_per_follower();
     check_set_replaces_form();
     check_nobody_sees();
+    check_refunds_exact();
+    check_unspent_note_pooled();
     check_ltv_without_repeats();
     check_bad_values();
     return check_exit();
