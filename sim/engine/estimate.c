@@ -7,24 +7,10 @@
 #include "influsim/engine.h"
 
 #include "model/metrics.h"
-#include "random/dist.h"
 #include "scenario/scenario_internal.h"
 #include "stats/tally_stream.h"
 
 #include <math.h>
-
-/* Mean cost of one post of tier k: gifted posts cost the unit cost, others
- * the price (per post, or per 1,000 followers) plus the platform fee. */
-static double mean_post_cost(const infl_scenario *sc, size_t k)
-{
-    const infl_tier *t = &sc->tiers[k];
-    double price = infl__dist_mean(&t->price);
-    if (t->price_per_1k)
-        price *= infl__dist_mean(&t->followers) / 1000.0;
-    double g = infl__dist_mean(&t->gifted_share);
-    return g * sc->unit_cost + (1.0 - g) * price * (1.0 + infl__dist_mean(&t->platform_fee)) +
-           infl__dist_mean(&t->overhead_per_hire);
-}
 
 void infl_engine_estimate(const infl_scenario *sc, const infl_run_options *opt, double limit,
                           infl_run_estimate *out)
@@ -34,7 +20,7 @@ void infl_engine_estimate(const infl_scenario *sc, const infl_run_options *opt, 
         (double)(opt && opt->threads ? opt->threads : infl_engine_default_threads());
     double hires = 0.0, workspace = 0.0;
     for (size_t k = 0; k < sc->n_tiers; k++) {
-        double cost = mean_post_cost(sc, k), most = 0.0;
+        double cost = infl__scenario_tier_mean_cost(sc, k), most = 0.0;
         for (size_t s = 0; s < sc->n_strategies; s++) {
             const infl_strategy *st = &sc->strategies[s];
             double h = cost > 0 ? sc->budget * (st->share[k] / st->share_total) / cost : 0.0;

@@ -57,7 +57,6 @@ struct infl_model_ws {
     size_t *resume;   /* [s * n_tiers + k]: the candidate that ended its hiring */
     size_t *order;    /* n_tiers: tiers by share, for reallocation */
     double *shares;   /* n_regions: a hire's drawn audience */
-    unsigned *counts;
 };
 
 void infl__model_ws_free(infl_model_ws *ws)
@@ -87,7 +86,6 @@ void infl__model_ws_free(infl_model_ws *ws)
     free(ws->resume);
     free(ws->order);
     free(ws->shares);
-    free(ws->counts);
     free(ws);
 }
 
@@ -151,9 +149,7 @@ infl_model_ws *infl__model_ws_new(const infl_scenario *sc)
     ws->resume = calloc(st, sizeof *ws->resume);
     ws->order = calloc(sc->n_tiers, sizeof *ws->order);
     ws->shares = calloc(sc->n_regions, sizeof *ws->shares);
-    ws->counts = calloc(sc->n_regions, sizeof *ws->counts);
-    if (!ws->tiers || !ws->hired || !ws->spent || !ws->resume || !ws->order || !ws->shares ||
-        !ws->counts)
+    if (!ws->tiers || !ws->hired || !ws->spent || !ws->resume || !ws->order || !ws->shares)
         goto fail;
     /* Size each tier for the hires its mean cost suggests, so the first
      * trials rarely need to grow it. */

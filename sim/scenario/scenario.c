@@ -82,6 +82,17 @@ double infl_scenario_budget(const infl_scenario *sc)
     return sc->budget;
 }
 
+double infl__scenario_tier_mean_cost(const infl_scenario *sc, size_t k)
+{
+    const infl_tier *t = &sc->tiers[k];
+    double price = infl__dist_mean(&t->price);
+    if (t->price_per_1k)
+        price *= infl__dist_mean(&t->followers) / 1000.0;
+    double g = infl__dist_mean(&t->gifted_share);
+    return g * sc->unit_cost + (1.0 - g) * price * (1.0 + infl__dist_mean(&t->platform_fee)) +
+           infl__dist_mean(&t->overhead_per_hire);
+}
+
 bool infl_scenario_has_repeat_orders(const infl_scenario *sc)
 {
     return infl__scenario_has_repeat_orders(sc);

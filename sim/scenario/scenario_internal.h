@@ -91,4 +91,9 @@ static inline bool infl__scenario_has_repeat_orders(const infl_scenario *sc)
     return !(sc->repeat_orders.kind == INFL_DIST_CONSTANT && sc->repeat_orders.a == 0.0);
 }
 
+/* What one hire of tier k costs on average before any refund, from the
+ * distributions' means: the fee with its platform fee (or, gifted, the
+ * product at unit cost) and the overhead per hire. */
+double infl__scenario_tier_mean_cost(const infl_scenario *sc, size_t k);
+
 #endif

@@ -8,7 +8,6 @@
  */
 #include "influsim/unspent.h"
 
-#include "random/dist.h"
 #include "scenario/scenario_internal.h"
 
 #include <math.h>
@@ -19,19 +18,6 @@ static double mean_of(const infl_summary *sm, size_t s, const char *metric)
 {
     const infl_stat *st = infl_summary_stat(sm, s, metric);
     return st ? st->mean : NAN;
-}
-
-/* What one hire of tier k costs on average before any refund: its fee (or
- * the product, when gifted) and its overhead, from the scenario's means. */
-static double mean_cost(const infl_scenario *sc, size_t k)
-{
-    const infl_tier *t = &sc->tiers[k];
-    double price = infl__dist_mean(&t->price);
-    if (t->price_per_1k)
-        price *= infl__dist_mean(&t->followers) / 1000.0;
-    double g = infl__dist_mean(&t->gifted_share);
-    return g * sc->unit_cost + (1.0 - g) * price * (1.0 + infl__dist_mean(&t->platform_fee)) +
-           infl__dist_mean(&t->overhead_per_hire);
 }
 
 /* The tier of strategy s with the most money left on average (its share less
@@ -68,7 +54,8 @@ static size_t tiers_used(const infl_scenario *sc, size_t s, size_t *cheapest)
     for (size_t k = 0; k < sc->n_tiers; k++) {
         if (!(sc->strategies[s].share[k] > 0))
             continue;
-        if (n++ == 0 || mean_cost(sc, k) < mean_cost(sc, *cheapest))
+        if (n++ == 0 ||
+            infl__scenario_tier_mean_cost(sc, k) < infl__scenario_tier_mean_cost(sc, *cheapest))
             *cheapest = k;
     }
     return n;
@@ -104,8 +91,8 @@ static void cause(const infl_scenario *sc, const infl_summary *sm, size_t s, dou
         snprintf(buf, size,
                  "after reallocation %.0f %s is left on average%s, less than a post of any tier "
                  "it was offered to (the cheapest, %s, costs %.0f %s on average)",
-                 u - refunded, cur, besides, sc->tiers[cheapest].name, mean_cost(sc, cheapest),
-                 cur);
+                 u - refunded, cur, besides, sc->tiers[cheapest].name,
+                 infl__scenario_tier_mean_cost(sc, cheapest), cur);
         return;
     }
     double left = 0, hires = 0;
@@ -115,7 +102,7 @@ static void cause(const infl_scenario *sc, const infl_summary *sm, size_t s, dou
         return;
     }
     const char *tier = sc->tiers[k].name;
-    const double cost = mean_cost(sc, k);
+    const double cost = infl__scenario_tier_mean_cost(sc, k);
     double allotted = sc->budget * sc->strategies[s].share[k] / sc->strategies[s].share_total;
     const char *realloc_hint =
         used > 1 ? ", or set hiring.reallocate: true to offer its money to the other tiers" : "";

@@ -18,36 +18,11 @@
  * Seeds are fixed; tolerances are 4 standard errors, so a failure is a defect.
  */
 #include "check.h"
+#include "run_text.h"
 #include "influsim/engine.h"
 #include "influsim/scenario.h"
 #include "influsim/study.h"
 #include "influsim/unspent.h"
-
-static infl_trials *run_text(const char *yaml, const char *const *sets, size_t n_sets)
-{
-    infl_error err;
-    infl_error_init(&err);
-    infl_scenario *sc = NULL;
-    infl_trials *tr = NULL;
-    if (infl_scenario_load_text(yaml, strlen(yaml), "test", sets, n_sets, &sc, &err) != INFL_OK ||
-        infl_engine_run(sc, &(infl_run_options){.threads = 2}, &tr, NULL, NULL, &err) != INFL_OK) {
-        fprintf(stderr, "setup failed:\n%s", infl_error_message(&err));
-        tr = NULL;
-    }
-    infl_scenario_free(sc);
-    infl_error_destroy(&err);
-    return tr;
-}
-
-static const double *col(const infl_trials *tr, size_t s, const char *metric)
-{
-    size_t m = infl_trials_metric_index(tr, metric);
-    if (m == (size_t)-1) {
-        fprintf(stderr, "no metric %s\n", metric);
-        abort();
-    }
-    return infl_trials_column(tr, s, m);
-}
 
 /* Mean of x and its standard error. */
 static double mean_se(const double *x, uint64_t n, double *se)

@@ -1,0 +1,44 @@
+/*
+ * run_text.h — for the model's unit tests: a scenario from YAML text run on
+ * two threads, and one column of its per-trial values by metric name.
+ */
+#ifndef INFL_TEST_RUN_TEXT_H
+#define INFL_TEST_RUN_TEXT_H
+
+#include "influsim/engine.h"
+#include "influsim/scenario.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The trials of yaml with n_sets overrides (NULL, with the message on
+ * stderr, if it does not load or run); the caller frees them. */
+static inline infl_trials *run_text(const char *yaml, const char *const *sets, size_t n_sets)
+{
+    infl_error err;
+    infl_error_init(&err);
+    infl_scenario *sc = NULL;
+    infl_trials *tr = NULL;
+    if (infl_scenario_load_text(yaml, strlen(yaml), "test", sets, n_sets, &sc, &err) != INFL_OK ||
+        infl_engine_run(sc, &(infl_run_options){.threads = 2}, &tr, NULL, NULL, &err) != INFL_OK) {
+        fprintf(stderr, "setup failed:\n%s", infl_error_message(&err));
+        tr = NULL;
+    }
+    infl_scenario_free(sc);
+    infl_error_destroy(&err);
+    return tr;
+}
+
+/* Strategy s's column of `metric`; aborts if there is no such metric. */
+static inline const double *col(const infl_trials *tr, size_t s, const char *metric)
+{
+    size_t m = infl_trials_metric_index(tr, metric);
+    if (m == (size_t)-1) {
+        fprintf(stderr, "no metric %s\n", metric);
+        abort();
+    }
+    return infl_trials_column(tr, s, m);
+}
+
+#endif
