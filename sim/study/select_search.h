@@ -1,0 +1,88 @@
+/*
+ * select_search.h — which subset of a roster to hire under a budget: the
+ * search behind `influsim select`, on outcomes already simulated.
+ *
+ * The problem is a matrix of per-trial, per-creator outcomes (common random
+ * numbers: creator i in trial t is the same draw whatever else is hired). A
+ * plan is a set of creators hired in ascending roster order, each only if its
+ * cost fits what is left of the budget in that trial — what a run does with a
+ * strategy `hire: [...]` — so a plan's value in a trial depends on the trial's
+ * costs, not only on its members. Its objective (influsim/objective.h) is
+ * evaluated over the trials' values of the objective's metric: conversions,
+ * profit = conversions x margin - spend, ltv_profit = orders x margin - spend,
+ * roi = profit / spend and ltv_roi (NaN where nothing is spent).
+ *
+ * Small problems (at most exact_limit free creators) are solved exactly on the
+ * sampled objective by depth-first enumeration with pruning; larger ones by
+ * greedy additions in order of marginal gain per unit of mean cost, then
+ * add / drop / swap local search until no move improves. Everything is
+ * deterministic (ties go to the lower roster index) and independent of the
+ * thread count.
+ */
+#ifndef INFL_SIM_SELECT_SEARCH_H
+#define INFL_SIM_SELECT_SEARCH_H
+
+#include "influsim/error.h"
+#include "influsim/objective.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Outcomes, creator-major: element [i * n_trials + t] is creator i in trial t. */
+typedef struct {
+    size_t n_trials, n_creators;
+    const double *cost;        /* what must fit what is left: fee (or product) and overhead */
+    const double *spend;       /* what is spent if hired: cost less a fee refunded for no post */
+    const double *conversions; /* direct and word-of-mouth conversions */
+    const double *orders;      /* conversions and their repeat orders */
+    double budget;             /* > 0 */
+    double margin;             /* price - unit cost: profit per order before spend */
+    infl_objective objective;
+    const unsigned char *must;     /* n_creators flags (NULL: none): always in the plan */
+    const unsigned char *excluded; /* n_creators flags (NULL: none): never in the plan */
+    size_t exact_limit;            /* enumerate when at most this many creators are free (20) */
+    size_t resamples;              /* bootstrap resamples for the robustness table (0: none) */
+    uint64_t seed;                 /* keys the bootstrap's stream (INFL_STREAM_BOOTSTRAP) */
+} infl__select_problem;
+
+/* A plan: members in ascending roster order, and its objective on the trials. */
+typedef struct {
+    size_t n;
+    size_t *idx;
+    double value, se;
+} infl__select_plan;
+
+typedef struct {
+    bool exact;                /* found by enumeration (else greedy + local search) */
+    uint64_t plans_evaluated;  /* objective evaluations the search made */
+    infl__select_plan chosen;  /* the best plan found */
+    infl__select_plan runner_up; /* the best other plan the search saw (n = 0 and value NaN if none) */
+    double p_beats, p_tie;       /* over trials: chosen's metric > (==) runner-up's */
+    double diff, diff_se;        /* objective(chosen) - objective(runner-up), paired, and its SE */
+    double *marginal;  /* n_creators: for members, objective(chosen) - objective(chosen without i);
+                          for others, objective(chosen with i added) - objective(chosen); NaN if
+                          excluded */
+    double *frequency; /* n_creators: share of bootstrap resamples whose plan holds i (NaN if
+                          resamples = 0) */
+} infl__select_result;
+
+/*
+ * Solves p. On success *out holds the result (free its arrays with
+ * infl__select_result_destroy). Fails with INFL_EINVAL if a creator is both
+ * must-include and excluded, or the must-include creators' mean cost together
+ * exceeds the budget (the message names them); INFL_ENOMEM if out of memory.
+ * Deterministic for any thread count.
+ */
+infl_status infl__select_search(const infl__select_problem *p, infl__select_result *out,
+                                infl_error *err);
+
+/* Per-trial values of the objective's metric for plan (n members idx[], in
+ * ascending order) into x[n_trials]. */
+void infl__select_plan_values(const infl__select_problem *p, const size_t *idx, size_t n,
+                              double *x);
+
+/* Frees what infl__select_search allocated in r; accepts a zeroed r. */
+void infl__select_result_destroy(infl__select_result *r);
+
+#endif
