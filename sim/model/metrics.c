@@ -151,6 +151,37 @@ infl_metric_info *infl__metrics_new(const infl_scenario *sc)
         x->integer = true;
         ok &= x->name && x->long_name && x->units;
     }
+    if (sc->has_named) {
+        static const struct {
+            const char *name, *long_name;
+            bool money;
+        } named[INFL_M_NAMED_COUNT] = {
+            [INFL_M_NAMED_HIRES] = {"named_hires",
+                                    "creators hired by name (a strategy's hire list)", false},
+            [INFL_M_NAMED_UNHIRED] = {"named_unhired",
+                                      "creators on a strategy's hire list whose cost did not fit "
+                                      "what was left of the budget",
+                                      false},
+            [INFL_M_SPEND_NAMED] = {"spend_named", "money spent on creators hired by name", true},
+        };
+        for (size_t i = 0; i < INFL_M_NAMED_COUNT; i++) {
+            infl_metric_info *x = &m[infl__metrics_named(sc, (infl_named_metric)i)];
+            x->name = strdup(named[i].name);
+            x->long_name = strdup(named[i].long_name);
+            x->units = strdup(named[i].money ? sc->currency : "1");
+            x->integer = !named[i].money;
+            ok &= x->name && x->long_name && x->units;
+        }
+    }
+    if (infl__metrics_has_unknown(sc)) {
+        infl_metric_info *x = &m[infl__metrics_unknown_engagements(sc)];
+        x->name = strdup("engagements_unknown");
+        x->long_name = strdup("engagements from audiences in no region (countries no region "
+                              "covers, or not known; not shippable)");
+        x->units = strdup("1");
+        x->integer = true;
+        ok &= x->name && x->long_name && x->units;
+    }
     if (!ok) {
         infl_metric_info_free(m, n);
         return NULL;

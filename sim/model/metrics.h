@@ -39,8 +39,28 @@ typedef enum {
     INFL_M_LTV_PROFIT,
     INFL_M_LTV_ROI,
     INFL_M_FIXED_COUNT /* then n_tiers of hires_<tier>, n_tiers of spend_<tier>, then
-                          n_regions of engagements_<region> */
+                          n_regions of engagements_<region>, then (a strategy hires by name)
+                          named_hires, named_unhired, spend_named, then (a creator's audience
+                          is given by country) engagements_unknown */
 } infl_metric_id;
+
+/* The metrics of hiring by name, in this order after the regions' engagements. */
+typedef enum {
+    INFL_M_NAMED_HIRES,
+    INFL_M_NAMED_UNHIRED,
+    INFL_M_SPEND_NAMED,
+    INFL_M_NAMED_COUNT
+} infl_named_metric;
+
+/* Whether a creator's audience is given by country, so that part of it may
+ * be in no region: then the metric engagements_unknown exists. */
+static inline bool infl__metrics_has_unknown(const infl_scenario *sc)
+{
+    for (size_t i = 0; i < sc->n_creators; i++)
+        if (sc->creators[i].n_codes > 0)
+            return true;
+    return false;
+}
 
 /* Index of hires_<tier k>, spend_<tier k> and engagements_<region r>. */
 static inline size_t infl__metrics_tier_hires(size_t k)
@@ -55,9 +75,22 @@ static inline size_t infl__metrics_region_engagements(const infl_scenario *sc, s
 {
     return INFL_M_FIXED_COUNT + 2 * sc->n_tiers + r;
 }
+/* Index of a named_* metric (only when sc->has_named). */
+static inline size_t infl__metrics_named(const infl_scenario *sc, infl_named_metric i)
+{
+    return INFL_M_FIXED_COUNT + 2 * sc->n_tiers + sc->n_regions + (size_t)i;
+}
+/* Index of engagements_unknown (only when infl__metrics_has_unknown). */
+static inline size_t infl__metrics_unknown_engagements(const infl_scenario *sc)
+{
+    return INFL_M_FIXED_COUNT + 2 * sc->n_tiers + sc->n_regions +
+           (sc->has_named ? (size_t)INFL_M_NAMED_COUNT : 0);
+}
 static inline size_t infl__metrics_count(const infl_scenario *sc)
 {
-    return INFL_M_FIXED_COUNT + 2 * sc->n_tiers + sc->n_regions;
+    return INFL_M_FIXED_COUNT + 2 * sc->n_tiers + sc->n_regions +
+           (sc->has_named ? (size_t)INFL_M_NAMED_COUNT : 0) +
+           (infl__metrics_has_unknown(sc) ? 1 : 0);
 }
 
 /* Builds the metric descriptions for a scenario (n = infl__metrics_count).

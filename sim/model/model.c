@@ -9,6 +9,12 @@
  * does not fit is passed over), so candidates are drawn once, up to the
  * furthest any strategy looked, the funnel is simulated once for every
  * candidate that some strategy hired, and each strategy sums its own hires.
+ *
+ * Named creators of a roster are the same, with one candidate each: a
+ * creator's streams are keyed by its identity (rng.h), so it is the same
+ * creator under every strategy and whatever else the roster holds. A strategy
+ * pays its named hires first, in the order listed, then splits what is left
+ * across its tiers.
  */
 #include "model/model.h"
 
@@ -17,6 +23,7 @@
 #include "random/sample.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,15 +55,32 @@ typedef struct {
     size_t n, cap;
 } hire_list;
 
+/* What is drawn: candidate c of tier k, or creator j of the roster. */
+typedef struct {
+    const infl_tier *p; /* its parameters */
+    tier_ws *tw;        /* the arrays it lives in */
+    size_t slot;        /* its index there */
+    size_t stride;      /* entries of tw->regional per slot */
+    bool creator;
+    uint32_t tier; /* tier k (not a creator) */
+    uint64_t id;   /* candidate index, or the creator's key */
+} unit;
+
 struct infl_model_ws {
     const infl_scenario *sc;
     infl_rng rng;
     tier_ws *tiers;
-    hire_list *hired; /* [s * n_tiers + k] */
-    double *spent;    /* [s * n_tiers + k]: the costs of its hires, before refunds */
-    size_t *resume;   /* [s * n_tiers + k]: the candidate that ended its hiring */
-    size_t *order;    /* n_tiers: tiers by share, for reallocation */
-    double *shares;   /* n_regions: a hire's drawn audience */
+    tier_ws roster;       /* one slot per creator, regional stride n_regions + 1 */
+    unsigned char *drawn; /* per creator: drawn this trial */
+    size_t *touched;      /* creators drawn this trial (n_touched) */
+    size_t n_touched;
+    hire_list *named;      /* [s]: the creators strategy s hired by name, in its order */
+    double *named_unhired; /* [s]: named creators whose cost did not fit */
+    hire_list *hired;      /* [s * n_tiers + k] */
+    double *spent;         /* [s * n_tiers + k]: the costs of its hires, before refunds */
+    size_t *resume;        /* [s * n_tiers + k]: the candidate that ended its hiring */
+    size_t *order;         /* n_tiers: tiers by share, for reallocation */
+    double *shares;        /* n_regions: a hire's drawn audience */
 };
 
 void infl__model_ws_free(infl_model_ws *ws)
@@ -80,6 +104,22 @@ void infl__model_ws_free(infl_model_ws *ws)
     if (ws->hired != NULL)
         for (size_t i = 0; i < st; i++)
             free(ws->hired[i].idx);
+    if (ws->named != NULL)
+        for (size_t s = 0; s < ws->sc->n_strategies; s++)
+            free(ws->named[s].idx);
+    tier_ws *ro = &ws->roster;
+    free(ro->cost);
+    free(ro->refund);
+    free(ro->followers);
+    free(ro->gifted);
+    free(ro->delivered);
+    free(ro->needed);
+    free(ro->out);
+    free(ro->regional);
+    free(ws->drawn);
+    free(ws->touched);
+    free(ws->named);
+    free(ws->named_unhired);
     free(ws->tiers);
     free(ws->hired);
     free(ws->spent);
@@ -143,14 +183,27 @@ infl_model_ws *infl__model_ws_new(const infl_scenario *sc)
     ws->sc = sc;
     size_t st = sc->n_strategies * sc->n_tiers;
     infl__rng_init(&ws->rng, sc->seed);
-    ws->tiers = calloc(sc->n_tiers, sizeof *ws->tiers);
+    ws->tiers = calloc(sc->n_tiers ? sc->n_tiers : 1, sizeof *ws->tiers);
+    if (st == 0)
+        st = 1; /* a roster without tiers: keep every array non-NULL */
     ws->hired = calloc(st, sizeof *ws->hired);
     ws->spent = calloc(st, sizeof *ws->spent);
     ws->resume = calloc(st, sizeof *ws->resume);
-    ws->order = calloc(sc->n_tiers, sizeof *ws->order);
-    ws->shares = calloc(sc->n_regions, sizeof *ws->shares);
-    if (!ws->tiers || !ws->hired || !ws->spent || !ws->resume || !ws->order || !ws->shares)
+    ws->order = calloc(sc->n_tiers ? sc->n_tiers : 1, sizeof *ws->order);
+    /* One more than the regions: a creator's audience in no region. */
+    ws->shares = calloc(sc->n_regions + 1, sizeof *ws->shares);
+    ws->named = calloc(sc->n_strategies, sizeof *ws->named);
+    ws->named_unhired = calloc(sc->n_strategies, sizeof *ws->named_unhired);
+    if (!ws->tiers || !ws->hired || !ws->spent || !ws->resume || !ws->order || !ws->shares ||
+        !ws->named || !ws->named_unhired)
         goto fail;
+    if (sc->n_creators > 0) {
+        ws->drawn = calloc(sc->n_creators, 1);
+        ws->touched = calloc(sc->n_creators, sizeof *ws->touched);
+        if (!ws->drawn || !ws->touched ||
+            !tier_grow(&ws->roster, sc->n_creators, sc->n_regions + 1))
+            goto fail;
+    }
     /* Size each tier for the hires its mean cost suggests, so the first
      * trials rarely need to grow it. */
     for (size_t k = 0; k < sc->n_tiers; k++) {
@@ -180,16 +233,59 @@ static unsigned follower_count(double draw)
     return (unsigned)floor(draw);
 }
 
-/* Draws the attributes of candidate c of tier k (followers, gifted, cost,
- * delivery). The draws the reference model makes come first in the stream, in
- * its order, so the extensions leave them unchanged. */
-static void draw_candidate(infl_model_ws *ws, uint64_t t, size_t k, size_t c)
+static unit tier_unit(infl_model_ws *ws, size_t k, size_t c)
+{
+    return (unit){.p = &ws->sc->tiers[k],
+                  .tw = &ws->tiers[k],
+                  .slot = c,
+                  .stride = ws->sc->n_regions,
+                  .creator = false,
+                  .tier = (uint32_t)k,
+                  .id = c};
+}
+
+static unit creator_unit(infl_model_ws *ws, size_t j)
+{
+    const infl_creator *cr = &ws->sc->creators[j];
+    return (unit){.p = &cr->p,
+                  .tw = &ws->roster,
+                  .slot = j,
+                  .stride = ws->sc->n_regions + 1,
+                  .creator = true,
+                  .tier = 0,
+                  .id = cr->key};
+}
+
+/* Positions the generator at u's stream for `purpose` in trial t. */
+static void seek(infl_rng *r, uint64_t t, const unit *u, infl_stream_purpose purpose)
+{
+    if (u->creator)
+        infl__rng_seek_creator(r, t, u->id, purpose);
+    else
+        infl__rng_seek(r, t, u->tier, (uint32_t)u->id, purpose);
+}
+
+/* "tier 'micro', candidate 12" or "creator 'anna'", for messages. */
+static const char *describe(const unit *u, char buf[160])
+{
+    if (u->creator)
+        snprintf(buf, 160, "creator '%s'", u->p->name);
+    else
+        snprintf(buf, 160, "tier '%s', candidate %llu", u->p->name, (unsigned long long)u->id);
+    return buf;
+}
+
+/* Draws the attributes of u (followers, gifted, cost, delivery). The draws
+ * the reference model makes come first in the stream, in its order, so the
+ * extensions leave them unchanged. */
+static void draw_candidate(infl_model_ws *ws, uint64_t t, const unit *u)
 {
     const infl_scenario *sc = ws->sc;
-    const infl_tier *tier = &sc->tiers[k];
-    tier_ws *tw = &ws->tiers[k];
+    const infl_tier *tier = u->p;
+    tier_ws *tw = u->tw;
+    const size_t c = u->slot;
     infl_rng *r = &ws->rng;
-    infl__rng_seek(r, t, (uint32_t)k, (uint32_t)c, INFL_STREAM_ATTRIBUTES);
+    seek(r, t, u, INFL_STREAM_ATTRIBUTES);
     unsigned f = follower_count(infl__dist_draw(&tier->followers, r));
     double gifted_share = infl__dist_draw(&tier->gifted_share, r);
     bool gifted = infl__rng_uniform(r) < gifted_share;
@@ -213,38 +309,41 @@ static void draw_candidate(infl_model_ws *ws, uint64_t t, size_t k, size_t c)
 }
 
 /* Repeat orders of `customers` customers: Poisson(lambda x customers), from
- * the stream of candidate c of tier k. */
-static infl_status draw_repeat(infl_model_ws *ws, uint64_t t, size_t k, size_t c, double lambda,
+ * u's repeat stream. */
+static infl_status draw_repeat(infl_model_ws *ws, uint64_t t, const unit *u, double lambda,
                                double customers, unsigned *out, infl_error *err)
 {
     *out = 0;
     if (!(lambda > 0) || !(customers > 0))
         return INFL_OK;
     double mu = lambda * customers;
+    char who[160];
     if (mu > INFL_MODEL_MAX_CONVERSATIONS)
         return infl_error_add(err, INFL_ELIMIT,
-                              "trial %llu: tier '%s', candidate %zu: %.3g expected repeat orders "
-                              "exceed the limit of %.3g per post",
-                              (unsigned long long)t, ws->sc->tiers[k].name, c, mu,
+                              "trial %llu: %s: %.3g expected repeat orders exceed the limit of "
+                              "%.3g per post",
+                              (unsigned long long)t, describe(u, who), mu,
                               INFL_MODEL_MAX_CONVERSATIONS);
-    infl__rng_seek(&ws->rng, t, (uint32_t)k, (uint32_t)c, INFL_STREAM_REPEAT);
+    seek(&ws->rng, t, u, INFL_STREAM_REPEAT);
     *out = infl__sample_poisson(&ws->rng, mu);
     return INFL_OK;
 }
 
-/* Simulates the funnel of candidate c of tier k. Fails only when the mean
- * number of conversations is beyond what the 32-bit Poisson sampler can draw. */
-static infl_status draw_funnel(infl_model_ws *ws, uint64_t t, size_t k, size_t c,
+/* Simulates the funnel of u. Fails only when the mean number of
+ * conversations is beyond what the 32-bit Poisson sampler can draw. */
+static infl_status draw_funnel(infl_model_ws *ws, uint64_t t, const unit *u,
                                const infl_market_draw *mk, infl_error *err)
 {
     const infl_scenario *sc = ws->sc;
-    const infl_tier *tier = &sc->tiers[k];
-    tier_ws *tw = &ws->tiers[k];
+    const infl_tier *tier = u->p;
+    tier_ws *tw = u->tw;
+    const size_t c = u->slot;
     infl_rng *r = &ws->rng;
     hire_outcome *o = &tw->out[c];
-    unsigned *regional = &tw->regional[c * sc->n_regions];
+    unsigned *regional = &tw->regional[c * u->stride];
+    char who[160];
 
-    infl__rng_seek(r, t, (uint32_t)k, (uint32_t)c, INFL_STREAM_FUNNEL);
+    seek(r, t, u, INFL_STREAM_FUNNEL);
     double real_share = infl__dist_draw(&tier->real_share, r);
     double reach = infl__dist_draw(&tier->reach_rate, r);
     double engage;
@@ -261,6 +360,8 @@ static infl_status draw_funnel(infl_model_ws *ws, uint64_t t, size_t k, size_t c
     } else {
         engage = infl__dist_draw(&tier->engagement_rate, r);
     }
+    /* A creator's audience by country has one more share, in no region. */
+    const size_t n_shares = tier->audience.n;
     infl__dist_share_draw(&tier->audience, r, ws->shares);
     double interest = infl__dist_draw(&tier->interest_share, r);
     double cpe = infl__dist_draw(&tier->conversations_per_engagement, r);
@@ -269,14 +370,15 @@ static infl_status draw_funnel(infl_model_ws *ws, uint64_t t, size_t k, size_t c
      * NaN here would make the binomial sampler loop forever, so never pass one. */
     if (isnan(real_share) || isnan(reach) || isnan(engage) || isnan(interest) || isnan(cpe) ||
         isnan(ws->shares[0]))
-        return infl_error_add(err, INFL_EINTERNAL,
-                              "trial %llu: tier '%s', candidate %zu: a rate was drawn as NaN",
-                              (unsigned long long)t, tier->name, c);
+        return infl_error_add(err, INFL_EINTERNAL, "trial %llu: %s: a rate was drawn as NaN",
+                              (unsigned long long)t, describe(u, who));
     /* R ~ Bin(F, real_share) then V ~ Bin(R, reach) is V ~ Bin(F, real_share
      * reach) exactly, and R is reported nowhere: one draw instead of two. */
     o->viewers = infl__sample_binomial(r, real_share * reach, tw->followers[c]);
     o->engagements = infl__sample_binomial(r, engage, o->viewers);
-    infl__sample_multinomial(r, sc->n_regions, o->engagements, ws->shares, regional);
+    infl__sample_multinomial(r, n_shares, o->engagements, ws->shares, regional);
+    if (n_shares < u->stride)
+        regional[u->stride - 1] = 0;
     unsigned shippable = 0;
     double shippable_share = 0.0;
     for (size_t i = 0; i < sc->n_regions; i++) {
@@ -292,10 +394,10 @@ static infl_status draw_funnel(infl_model_ws *ws, uint64_t t, size_t k, size_t c
     double mu = cpe * (double)o->engagements;
     if (mu > INFL_MODEL_MAX_CONVERSATIONS)
         return infl_error_add(err, INFL_ELIMIT,
-                              "trial %llu: tier '%s', candidate %zu: %.3g expected conversations "
+                              "trial %llu: %s: %.3g expected conversations "
                               "(conversations_per_engagement x %u engagements) exceed the limit "
                               "of %.3g per post",
-                              (unsigned long long)t, tier->name, c, mu, o->engagements,
+                              (unsigned long long)t, describe(u, who), mu, o->engagements,
                               INFL_MODEL_MAX_CONVERSATIONS);
     o->conversations = mu > 0 ? infl__sample_poisson(r, mu) : 0;
     o->wom_prospects = infl__sample_binomial(r, interest * shippable_share, o->conversations);
@@ -310,10 +412,10 @@ static infl_status draw_funnel(infl_model_ws *ws, uint64_t t, size_t k, size_t c
     if (!sc->has_addressable) {
         /* Without overlap N = I for every strategy, so the conversion draw is
          * the same under each; draw it once from the conversion stream. */
-        infl__rng_seek(r, t, (uint32_t)k, (uint32_t)c, INFL_STREAM_CONVERSION);
+        seek(r, t, u, INFL_STREAM_CONVERSION);
         o->conversions_direct = infl__sample_binomial(r, mk->purchase_rate, o->interested);
         /* In double: the two counts can together pass 2^32. */
-        return draw_repeat(ws, t, k, c, mk->repeat_orders,
+        return draw_repeat(ws, t, u, mk->repeat_orders,
                            (double)o->conversions_direct + (double)o->conversions_wom, &o->repeat,
                            err);
     }
@@ -321,11 +423,21 @@ static infl_status draw_funnel(infl_model_ws *ws, uint64_t t, size_t k, size_t c
 }
 
 /* A creator who did not post: no funnel (and no draw). */
-static void no_funnel(infl_model_ws *ws, size_t k, size_t c)
+static void no_funnel(const unit *u)
 {
-    tier_ws *tw = &ws->tiers[k];
-    memset(&tw->out[c], 0, sizeof tw->out[c]);
-    memset(&tw->regional[c * ws->sc->n_regions], 0, ws->sc->n_regions * sizeof *tw->regional);
+    memset(&u->tw->out[u->slot], 0, sizeof u->tw->out[u->slot]);
+    memset(&u->tw->regional[u->slot * u->stride], 0, u->stride * sizeof *u->tw->regional);
+}
+
+/* Draws creator j's attributes once per trial. */
+static void ensure_creator(infl_model_ws *ws, uint64_t t, size_t j)
+{
+    if (ws->drawn[j])
+        return;
+    unit u = creator_unit(ws, j);
+    draw_candidate(ws, t, &u);
+    ws->drawn[j] = 1;
+    ws->touched[ws->n_touched++] = j;
 }
 
 /*
@@ -359,7 +471,8 @@ static infl_status hire_from(infl_model_ws *ws, uint64_t t, size_t s, size_t k, 
                 if (!tier_grow(tw, c + 1, sc->n_regions))
                     return infl_error_add(err, INFL_ENOMEM, "trial %llu: out of memory",
                                           (unsigned long long)t);
-                draw_candidate(ws, t, k, c);
+                unit u = tier_unit(ws, k, c);
+                draw_candidate(ws, t, &u);
                 tw->generated++;
             }
             /* A NaN cost never fits. */
@@ -396,6 +509,30 @@ static infl_status hire(infl_model_ws *ws, uint64_t t, size_t s, infl_error *err
     const infl_strategy *st = &sc->strategies[s];
     const size_t nt = sc->n_tiers;
     infl_status rc;
+    /* Named hires first, in the order listed, each if it fits what is left
+     * (with hiring's relative slack); a misfit is counted, never an end. */
+    hire_list *nl = &ws->named[s];
+    nl->n = 0;
+    ws->named_unhired[s] = 0;
+    double named = 0.0, limit = sc->budget * (1.0 + 1e-12);
+    for (size_t i = 0; i < st->n_named; i++) {
+        const size_t j = st->named[i];
+        ensure_creator(ws, t, j);
+        if (!(named + ws->roster.cost[j] <= limit)) {
+            ws->named_unhired[s] += 1;
+            continue;
+        }
+        if (!list_push(nl, j))
+            return infl_error_add(err, INFL_ENOMEM, "trial %llu: out of memory",
+                                  (unsigned long long)t);
+        ws->roster.needed[j] = 1;
+        named += ws->roster.cost[j];
+    }
+    /* The rest of the budget goes to the tiers (all of it without named
+     * hires: budget - 0 is the budget, bit for bit). */
+    double rest = sc->budget - named;
+    if (rest < 0)
+        rest = 0;
     double left = 0.0;
     for (size_t k = 0; k < nt; k++) {
         const size_t sk = s * nt + k;
@@ -404,7 +541,7 @@ static infl_status hire(infl_model_ws *ws, uint64_t t, size_t s, infl_error *err
         ws->resume[sk] = 0;
         /* Shares are kept as written and may sum to 1 only within 1e-6;
          * dividing by their sum keeps the total never above the budget. */
-        double allotted = sc->budget * (st->share[k] / st->share_total);
+        double allotted = st->has_allocation ? rest * (st->share[k] / st->share_total) : 0.0;
         if ((rc = hire_from(ws, t, s, k, allotted, err)) != INFL_OK)
             return rc;
         left += allotted - ws->spent[sk];
@@ -436,7 +573,7 @@ static infl_status hire(infl_model_ws *ws, uint64_t t, size_t s, infl_error *err
 
 uint64_t infl__model_funnels(const infl_model_ws *ws)
 {
-    uint64_t n = 0;
+    uint64_t n = ws->roster.funneled;
     for (size_t k = 0; k < ws->sc->n_tiers; k++)
         n += ws->tiers[k].funneled;
     return n;
@@ -473,12 +610,88 @@ static infl_status draw_market(infl_model_ws *ws, uint64_t t, infl_market_draw *
     return INFL_OK;
 }
 
+/* What one strategy's hires add up to in a trial. */
+typedef struct {
+    double hires, gifted, reach, eng, ship, interested, distinct, conv, wom, c_direct, c_wom;
+    double lost, undelivered, refunded, capped, repeat;
+    unsigned seen; /* distinct interested people reached so far (overlap) */
+} tally;
+
+/* Adds hire u to the strategy's tally and row (its engagements by region),
+ * its spend to *spend and a returned fee to *refund; with overlap, draws how
+ * many of the people it reaches are new. */
+static infl_status add_hire(infl_model_ws *ws, uint64_t t, const unit *u,
+                            const infl_market_draw *mk, unsigned addressable, double *row, tally *a,
+                            double *spend, double *refund, infl_error *err)
+{
+    const infl_scenario *sc = ws->sc;
+    const tier_ws *tw = u->tw;
+    const size_t c = u->slot;
+    const hire_outcome *o = &tw->out[c];
+    a->gifted += tw->gifted[c];
+    *spend += tw->cost[c] - tw->refund[c];
+    if (!tw->delivered[c]) {
+        a->undelivered += 1;
+        *refund += tw->refund[c];
+        return INFL_OK;
+    }
+    a->capped += o->capped;
+    a->reach += o->viewers;
+    a->eng += o->engagements;
+    a->ship += o->shippable;
+    a->interested += o->interested;
+    a->conv += o->conversations;
+    a->wom += o->wom_prospects;
+    a->c_wom += o->conversions_wom;
+    a->lost += o->lost;
+    const unsigned *regional = &tw->regional[c * u->stride];
+    for (size_t j = 0; j < sc->n_regions; j++)
+        row[infl__metrics_region_engagements(sc, j)] += regional[j];
+    if (u->stride > sc->n_regions)
+        row[infl__metrics_unknown_engagements(sc)] += regional[sc->n_regions];
+    if (!sc->has_addressable) {
+        a->distinct += o->interested;
+        a->c_direct += o->conversions_direct;
+        a->repeat += o->repeat;
+        return INFL_OK;
+    }
+    /* Overlap: of min(I, M) people this post reaches, how many are new,
+     * given `seen` of the M were reached before? */
+    infl_rng *r = &ws->rng;
+    seek(r, t, u, INFL_STREAM_CONVERSION);
+    unsigned drawn = o->interested < addressable ? o->interested : addressable;
+    unsigned fresh = infl__sample_hypergeometric(r, addressable - a->seen, a->seen, drawn);
+    a->seen += fresh;
+    a->distinct += fresh;
+    unsigned bought = infl__sample_binomial(r, mk->purchase_rate, fresh);
+    a->c_direct += bought;
+    unsigned again;
+    infl_status rc = draw_repeat(ws, t, u, mk->repeat_orders,
+                                 (double)bought + (double)o->conversions_wom, &again, err);
+    a->repeat += again;
+    return rc;
+}
+
+/* Simulates the funnel of u if some strategy hired it (no funnel if it did
+ * not post). */
+static infl_status funnel_if_needed(infl_model_ws *ws, uint64_t t, const unit *u,
+                                    const infl_market_draw *mk, size_t *funneled, infl_error *err)
+{
+    if (!u->tw->needed[u->slot])
+        return INFL_OK;
+    if (!u->tw->delivered[u->slot]) {
+        no_funnel(u);
+        return INFL_OK;
+    }
+    ++*funneled;
+    return draw_funnel(ws, t, u, mk, err);
+}
+
 infl_status infl__model_trial(infl_model_ws *ws, uint64_t t, double *rows, infl_market_draw *market,
                               infl_error *err)
 {
     const infl_scenario *sc = ws->sc;
     const size_t n_metrics = infl__metrics_count(sc), nt = sc->n_tiers;
-    infl_rng *r = &ws->rng;
     infl_status rc;
 
     infl_market_draw mk;
@@ -491,122 +704,101 @@ infl_status infl__model_trial(infl_model_ws *ws, uint64_t t, double *rows, infl_
         ws->tiers[k].generated = 0;
         ws->tiers[k].funneled = 0;
     }
+    for (size_t i = 0; i < ws->n_touched; i++)
+        ws->drawn[ws->touched[i]] = 0;
+    ws->n_touched = 0;
+    ws->roster.funneled = 0;
     for (size_t s = 0; s < sc->n_strategies; s++)
         if ((rc = hire(ws, t, s, err)) != INFL_OK)
             return rc;
 
-    /* The funnel of every candidate some strategy hired, once. */
+    /* The funnel of every candidate and creator some strategy hired, once. */
+    for (size_t i = 0; i < ws->n_touched; i++) {
+        unit u = creator_unit(ws, ws->touched[i]);
+        if ((rc = funnel_if_needed(ws, t, &u, &mk, &ws->roster.funneled, err)) != INFL_OK)
+            return rc;
+    }
     for (size_t k = 0; k < nt; k++) {
         tier_ws *tw = &ws->tiers[k];
         for (size_t c = 0; c < tw->generated; c++) {
-            if (!tw->needed[c])
-                continue;
-            if (!tw->delivered[c]) {
-                no_funnel(ws, k, c);
-                continue;
-            }
-            if ((rc = draw_funnel(ws, t, k, c, &mk, err)) != INFL_OK)
+            unit u = tier_unit(ws, k, c);
+            if ((rc = funnel_if_needed(ws, t, &u, &mk, &tw->funneled, err)) != INFL_OK)
                 return rc;
-            tw->funneled++;
         }
     }
 
     for (size_t s = 0; s < sc->n_strategies; s++) {
         double *row = rows + s * n_metrics;
         memset(row, 0, n_metrics * sizeof *row);
-        double hires = 0, gifted = 0, spend = 0, reach = 0, eng = 0, ship = 0, interested = 0;
-        double distinct = 0, conv = 0, wom = 0, c_direct = 0, c_wom = 0, lost = 0;
-        double undelivered = 0, refunded = 0, capped = 0, repeat = 0;
-        unsigned seen = 0; /* distinct interested people reached so far (overlap) */
+        tally a = {0};
+        double spend = 0;
+        /* Named hires first in the overlap order, in the order listed. */
+        const hire_list *nl = &ws->named[s];
+        if (sc->has_named) {
+            double named_spend = 0, named_refund = 0;
+            for (size_t i = 0; i < nl->n; i++) {
+                unit u = creator_unit(ws, nl->idx[i]);
+                if ((rc = add_hire(ws, t, &u, &mk, addressable, row, &a, &named_spend,
+                                   &named_refund, err)) != INFL_OK)
+                    return rc;
+            }
+            a.hires += (double)nl->n;
+            row[infl__metrics_named(sc, INFL_M_NAMED_HIRES)] = (double)nl->n;
+            row[infl__metrics_named(sc, INFL_M_NAMED_UNHIRED)] = ws->named_unhired[s];
+            row[infl__metrics_named(sc, INFL_M_SPEND_NAMED)] = named_spend;
+            spend += named_spend;
+            a.refunded += named_refund;
+        }
         for (size_t k = 0; k < nt; k++) {
-            const tier_ws *tw = &ws->tiers[k];
             const hire_list *list = &ws->hired[s * nt + k];
             /* The tier's spend, hire by hire in candidate order: the sum
              * hiring made (bit for bit, where nothing is refunded), and
              * exactly 0 where every hire was refunded and has no overhead. */
             double tier_refund = 0, tier_spend = 0;
-            hires += (double)list->n;
+            a.hires += (double)list->n;
             row[infl__metrics_tier_hires(k)] = (double)list->n;
             for (size_t i = 0; i < list->n; i++) {
-                const size_t c = list->idx[i];
-                const hire_outcome *o = &tw->out[c];
-                gifted += tw->gifted[c];
-                tier_spend += tw->cost[c] - tw->refund[c];
-                if (!tw->delivered[c]) {
-                    undelivered += 1;
-                    tier_refund += tw->refund[c];
-                    continue;
-                }
-                capped += o->capped;
-                reach += o->viewers;
-                eng += o->engagements;
-                ship += o->shippable;
-                interested += o->interested;
-                conv += o->conversations;
-                wom += o->wom_prospects;
-                c_wom += o->conversions_wom;
-                lost += o->lost;
-                const unsigned *regional = &tw->regional[c * sc->n_regions];
-                for (size_t j = 0; j < sc->n_regions; j++)
-                    row[infl__metrics_region_engagements(sc, j)] += regional[j];
-                if (!sc->has_addressable) {
-                    distinct += o->interested;
-                    c_direct += o->conversions_direct;
-                    repeat += o->repeat;
-                    continue;
-                }
-                /* Overlap: of min(I, M) people this post reaches, how many are
-                 * new, given `seen` of the M were reached before? */
-                infl__rng_seek(r, t, (uint32_t)k, (uint32_t)c, INFL_STREAM_CONVERSION);
-                unsigned drawn = o->interested < addressable ? o->interested : addressable;
-                unsigned fresh = infl__sample_hypergeometric(r, addressable - seen, seen, drawn);
-                seen += fresh;
-                distinct += fresh;
-                unsigned bought = infl__sample_binomial(r, mk.purchase_rate, fresh);
-                c_direct += bought;
-                unsigned again;
-                if ((rc = draw_repeat(ws, t, k, c, mk.repeat_orders,
-                                      (double)bought + (double)o->conversions_wom, &again, err)) !=
-                    INFL_OK)
+                unit u = tier_unit(ws, k, list->idx[i]);
+                if ((rc = add_hire(ws, t, &u, &mk, addressable, row, &a, &tier_spend, &tier_refund,
+                                   err)) != INFL_OK)
                     return rc;
-                repeat += again;
             }
             /* Fees of posts not delivered returned at the end, unspent. */
             row[infl__metrics_tier_spend(sc, k)] = tier_spend;
             spend += tier_spend;
-            refunded += tier_refund;
+            a.refunded += tier_refund;
         }
-        double conversions = c_direct + c_wom;
+        double conversions = a.c_direct + a.c_wom;
         double revenue = conversions * sc->price;
         double profit = revenue - conversions * sc->unit_cost - spend;
         /* orders x (price - unit cost) - spend, written so that it is profit
          * itself, to the last bit, when there are no repeat orders. */
-        double ltv_profit = profit + repeat * (sc->price - sc->unit_cost);
-        row[INFL_M_HIRES] = hires;
-        row[INFL_M_GIFTED_HIRES] = gifted;
+        double ltv_profit = profit + a.repeat * (sc->price - sc->unit_cost);
+        row[INFL_M_HIRES] = a.hires;
+        row[INFL_M_GIFTED_HIRES] = a.gifted;
         row[INFL_M_SPEND] = spend;
         row[INFL_M_UNSPENT] = sc->budget - spend;
-        row[INFL_M_REACH] = reach;
-        row[INFL_M_ENGAGEMENTS] = eng;
-        row[INFL_M_SHIPPABLE_ENGAGEMENTS] = ship;
-        row[INFL_M_INTERESTED] = interested;
-        row[INFL_M_DISTINCT_INTERESTED] = distinct;
-        row[INFL_M_CONVERSATIONS] = conv;
-        row[INFL_M_WOM_PROSPECTS] = wom;
-        row[INFL_M_CONVERSIONS_DIRECT] = c_direct;
-        row[INFL_M_CONVERSIONS_WOM] = c_wom;
+        row[INFL_M_REACH] = a.reach;
+        row[INFL_M_ENGAGEMENTS] = a.eng;
+        row[INFL_M_SHIPPABLE_ENGAGEMENTS] = a.ship;
+        row[INFL_M_INTERESTED] = a.interested;
+        row[INFL_M_DISTINCT_INTERESTED] = a.distinct;
+        row[INFL_M_CONVERSATIONS] = a.conv;
+        row[INFL_M_WOM_PROSPECTS] = a.wom;
+        row[INFL_M_CONVERSIONS_DIRECT] = a.c_direct;
+        row[INFL_M_CONVERSIONS_WOM] = a.c_wom;
         row[INFL_M_CONVERSIONS] = conversions;
-        row[INFL_M_LOST_CONVERSIONS] = lost;
+        row[INFL_M_LOST_CONVERSIONS] = a.lost;
         row[INFL_M_REVENUE] = revenue;
         row[INFL_M_PROFIT] = profit;
         row[INFL_M_ROI] = ratio(profit, spend);
-        row[INFL_M_COST_PER_ENGAGEMENT] = ratio(spend, eng);
+        row[INFL_M_COST_PER_ENGAGEMENT] = ratio(spend, a.eng);
         row[INFL_M_COST_PER_ACQUISITION] = ratio(spend, conversions);
-        row[INFL_M_UNDELIVERED] = undelivered;
-        row[INFL_M_REFUNDED_FEES] = refunded;
-        row[INFL_M_CAPPED_ENGAGEMENT] = capped;
-        row[INFL_M_ORDERS] = conversions + repeat;
-        row[INFL_M_LTV_REVENUE] = revenue + repeat * sc->price;
+        row[INFL_M_UNDELIVERED] = a.undelivered;
+        row[INFL_M_REFUNDED_FEES] = a.refunded;
+        row[INFL_M_CAPPED_ENGAGEMENT] = a.capped;
+        row[INFL_M_ORDERS] = conversions + a.repeat;
+        row[INFL_M_LTV_REVENUE] = revenue + a.repeat * sc->price;
         row[INFL_M_LTV_PROFIT] = ltv_profit;
         row[INFL_M_LTV_ROI] = ratio(ltv_profit, spend);
     }

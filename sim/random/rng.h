@@ -18,6 +18,12 @@
  *   ctr[3] = trial index bits 32..47 << 16 | tier << 4 | purpose
  * Key = the 64-bit scenario seed split into two words. Every stream has 2^34
  * words, far beyond the ~100 that one candidate consumes.
+ *
+ * A named creator of a roster is keyed by its identity, not by its place in
+ * the roster: tier field INFL_RNG_CREATOR_TIER (no tier has that index),
+ * ctr[1] = the low 32 bits of its 48-bit key and the high 16 bits of ctr[0]
+ * the key's top 16 bits, leaving 2^16 blocks (2^18 words) per stream. So the
+ * same creator gets the same draws whatever else the roster holds.
  */
 #ifndef INFL_SIM_RNG_H
 #define INFL_SIM_RNG_H
@@ -68,6 +74,18 @@ static inline void infl__rng_seek(infl_rng *r, uint64_t trial, uint32_t tier, ui
     r->ctr.v[3] = ((uint32_t)(trial >> 32) & 0xffffu) << 16 | (tier & 0xfffu) << 4 |
                   ((uint32_t)purpose & 0xfu);
     r->next = 4;
+}
+
+/* The tier field of every named creator's streams (tiers are 0..4094). */
+#define INFL_RNG_CREATOR_TIER 0xfffu
+
+/* Repositions r at the first word of named creator `key`'s stream (its
+ * 48-bit identity) for (trial, purpose). */
+static inline void infl__rng_seek_creator(infl_rng *r, uint64_t trial, uint64_t key,
+                                          infl_stream_purpose purpose)
+{
+    infl__rng_seek(r, trial, INFL_RNG_CREATOR_TIER, (uint32_t)key, purpose);
+    r->ctr.v[0] = (uint32_t)((key >> 32) & 0xffffu) << 16;
 }
 
 /* Returns the next 32-bit word of the stream. */

@@ -5,6 +5,7 @@
 #include "scenario/scenario_internal.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@ void infl_scenario_free(infl_scenario *sc)
     for (size_t i = 0; i < sc->n_regions; i++) {
         free(sc->regions[i].name);
         free(sc->regions[i].slug);
+        free(sc->regions[i].countries);
     }
     free(sc->regions);
     for (size_t k = 0; k < sc->n_tiers; k++) {
@@ -36,8 +38,25 @@ void infl_scenario_free(infl_scenario *sc)
     for (size_t s = 0; s < sc->n_strategies; s++) {
         free(sc->strategies[s].name);
         free(sc->strategies[s].share);
+        free(sc->strategies[s].named);
     }
     free(sc->strategies);
+    for (size_t i = 0; i < sc->n_creators; i++) {
+        infl_creator *c = &sc->creators[i];
+        free(c->handle);
+        free(c->platform);
+        free(c->origin);
+        free(c->codes);
+        free(c->code_share);
+        free(c->p.name);
+        infl__dist_share_destroy(&c->p.audience);
+    }
+    free(sc->creators);
+    if (sc->roster_source != NULL) {
+        free(sc->roster_source->path);
+        free(sc->roster_source->text);
+        free(sc->roster_source);
+    }
     free(sc);
 }
 
@@ -256,6 +275,50 @@ static void put_vector(strbuf *b, const double *v, size_t n)
     put(b, "]");
 }
 
+/* Every key of a tier (or of a roster creator, c != NULL, whose audience
+ * by country is written as given) at indent `in`. */
+static void put_tier_keys(strbuf *b, const infl_tier *t, const char *in, const infl_creator *c)
+{
+    char x[32];
+    struct {
+        const char *key;
+        const infl_dist *d;
+    } f[] = {
+        {"followers", &t->followers},
+        {t->price_per_1k ? "price_per_1k_followers" : "price", &t->price},
+        {"platform_fee", &t->platform_fee},
+        {"gifted_share", &t->gifted_share},
+        {"real_share", &t->real_share},
+        {"reach_rate", &t->reach_rate},
+        {t->per_follower ? "engagement_per_follower" : "engagement_rate",
+         t->per_follower ? &t->engagement_per_follower : &t->engagement_rate},
+        {"interest_share", &t->interest_share},
+        {"conversations_per_engagement", &t->conversations_per_engagement},
+        {"overhead_per_hire", &t->overhead_per_hire},
+        {"post_probability", &t->post_probability},
+    };
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+        put(b, "%s%s: ", in, f[i].key);
+        put_dist(b, f[i].d);
+        put(b, "\n");
+    }
+    put(b, "%saudience: ", in);
+    if (c != NULL && c->n_codes > 0) {
+        put(b, "{");
+        for (size_t j = 0; j < c->n_codes; j++)
+            put(b, "%s%s: %s", j ? ", " : "", strcmp(c->codes[j], "OTHER") ? c->codes[j] : "other",
+                num(x, c->code_share[j]));
+        put(b, "}\n");
+    } else if (t->audience.dirichlet) {
+        put(b, "{dirichlet: {mean: ");
+        put_vector(b, t->audience.mean, t->audience.n);
+        put(b, ", kappa: %s}}\n", num(x, t->audience.kappa));
+    } else {
+        put_vector(b, t->audience.mean, t->audience.n);
+        put(b, "\n");
+    }
+}
+
 char *infl_scenario_resolved_yaml(const infl_scenario *sc)
 {
     strbuf b = {0};
@@ -269,9 +332,19 @@ char *infl_scenario_resolved_yaml(const infl_scenario *sc)
     char x[32], y[32];
     put(&b, "\nbudget: %s\nregions:\n", num(x, sc->budget));
     for (size_t i = 0; i < sc->n_regions; i++) {
+        const infl_region *r = &sc->regions[i];
         put(&b, "  - {name: ");
-        put_quoted(&b, sc->regions[i].name);
-        put(&b, ", shippable: %s}\n", sc->regions[i].shippable ? "true" : "false");
+        put_quoted(&b, r->name);
+        put(&b, ", shippable: %s", r->shippable ? "true" : "false");
+        if (r->rest) {
+            put(&b, ", countries: rest");
+        } else if (r->n_countries > 0) {
+            put(&b, ", countries: [");
+            for (size_t j = 0; j < r->n_countries; j++)
+                put(&b, "%s%s", j ? ", " : "", r->countries[j]);
+            put(&b, "]");
+        }
+        put(&b, "}\n");
     }
     put(&b, "product:\n  price: %s\n  unit_cost: %s\n", num(x, sc->price), num(y, sc->unit_cost));
     put(&b, "  repeat_orders: ");
@@ -292,51 +365,51 @@ char *infl_scenario_resolved_yaml(const infl_scenario *sc)
     }
     put(&b, "  wom_purchase_factor: ");
     put_dist(&b, &sc->wom_purchase_factor);
-    put(&b, "\ntiers:\n");
+    put(&b, "\n");
+    if (sc->n_tiers > 0)
+        put(&b, "tiers:\n");
     for (size_t k = 0; k < sc->n_tiers; k++) {
-        const infl_tier *t = &sc->tiers[k];
-        struct {
-            const char *key;
-            const infl_dist *d;
-        } f[] = {
-            {"followers", &t->followers},
-            {t->price_per_1k ? "price_per_1k_followers" : "price", &t->price},
-            {"platform_fee", &t->platform_fee},
-            {"gifted_share", &t->gifted_share},
-            {"real_share", &t->real_share},
-            {"reach_rate", &t->reach_rate},
-            {t->per_follower ? "engagement_per_follower" : "engagement_rate",
-             t->per_follower ? &t->engagement_per_follower : &t->engagement_rate},
-            {"interest_share", &t->interest_share},
-            {"conversations_per_engagement", &t->conversations_per_engagement},
-            {"overhead_per_hire", &t->overhead_per_hire},
-            {"post_probability", &t->post_probability},
-        };
-        put(&b, "  %s:\n", t->name);
-        for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
-            put(&b, "    %s: ", f[i].key);
-            put_dist(&b, f[i].d);
+        put(&b, "  %s:\n", sc->tiers[k].name);
+        put_tier_keys(&b, &sc->tiers[k], "    ", NULL);
+    }
+    if (sc->n_creators > 0)
+        put(&b, "roster:\n");
+    for (size_t i = 0; i < sc->n_creators; i++) {
+        const infl_creator *c = &sc->creators[i];
+        put(&b, "  - handle: ");
+        put_quoted(&b, c->handle);
+        put(&b, "\n");
+        if (c->platform != NULL) {
+            put(&b, "    platform: ");
+            put_quoted(&b, c->platform);
             put(&b, "\n");
         }
-        put(&b, "    audience: ");
-        if (t->audience.dirichlet) {
-            put(&b, "{dirichlet: {mean: ");
-            put_vector(&b, t->audience.mean, t->audience.n);
-            put(&b, ", kappa: %s}}\n", num(x, t->audience.kappa));
-        } else {
-            put_vector(&b, t->audience.mean, t->audience.n);
-            put(&b, "\n");
-        }
+        /* Its tier's keys are filled in below; naming the tier keeps the
+         * label, and changes nothing when it loads back. */
+        if (c->tier != SIZE_MAX)
+            put(&b, "    tier: %s\n", sc->tiers[c->tier].name);
+        put_tier_keys(&b, &c->p, "    ", c);
     }
     put(&b, "strategies:\n");
     for (size_t s = 0; s < sc->n_strategies; s++) {
         put(&b, "  - name: ");
         put_quoted(&b, sc->strategies[s].name);
-        put(&b, "\n    allocation: {");
-        for (size_t k = 0; k < sc->n_tiers; k++)
-            put(&b, "%s%s: %s", k ? ", " : "", sc->tiers[k].name,
-                num(x, sc->strategies[s].share[k]));
-        put(&b, "}\n");
+        const infl_strategy *st = &sc->strategies[s];
+        if (st->n_named > 0) {
+            put(&b, "\n    hire: [");
+            for (size_t j = 0; j < st->n_named; j++) {
+                put(&b, "%s", j ? ", " : "");
+                put_quoted(&b, sc->creators[st->named[j]].handle);
+            }
+            put(&b, "]");
+        }
+        if (st->has_allocation) {
+            put(&b, "\n    allocation: {");
+            for (size_t k = 0; k < sc->n_tiers; k++)
+                put(&b, "%s%s: %s", k ? ", " : "", sc->tiers[k].name, num(x, st->share[k]));
+            put(&b, "}");
+        }
+        put(&b, "\n");
     }
     if (b.failed) {
         free(b.s);

@@ -14,6 +14,9 @@ typedef struct {
     char *name;
     char *slug; /* name in snake_case, for metric names (engagements_<slug>) */
     bool shippable;
+    char (*countries)[3]; /* ISO 3166-1 alpha-2 codes it covers, upper case (n_countries) */
+    size_t n_countries;
+    bool rest; /* `countries: rest`: every code no other region lists */
 } infl_region;
 
 typedef struct {
@@ -31,7 +34,8 @@ typedef struct {
     infl_dist engagement_rate;
     infl_dist engagement_per_follower;
     bool per_follower;
-    infl_share_dist audience; /* n = number of regions */
+    infl_share_dist audience; /* n = number of regions (a roster creator's from countries: one
+                                 more, the share in no region, which is not shippable) */
     infl_dist interest_share;
     infl_dist conversations_per_engagement;
     infl_dist overhead_per_hire; /* money per hire on top of the fee; gifted hires pay it too */
@@ -47,11 +51,43 @@ typedef enum {
 /* Most consecutive misfits a scenario may allow under `skip`. */
 #define INFL_MAX_SKIPS_LIMIT 100000u
 
+/* A named creator of the roster (docs/model.md, "Named creators"). */
+typedef struct {
+    char *handle;   /* as written, without a leading '@' */
+    char *platform; /* a label, or NULL */
+    size_t tier;    /* the tier that filled in its keys, or SIZE_MAX */
+    uint64_t key;   /* 48-bit identity from the handle: keys its random streams */
+    infl_tier p;    /* its parameters; p.name is the handle */
+    /* Its audience by country, when given so (n_codes > 0): codes upper case
+     * ("OTHER" for countries not listed), fractions; p.audience holds the
+     * shares by region that they map to, and the unknown remainder last. */
+    char (*codes)[6];
+    double *code_share;
+    size_t n_codes;
+    double unknown_share; /* share of its audience in no region (not shippable) */
+    size_t line;          /* where it was given, for messages */
+    char *origin;
+} infl_creator;
+
+/* Most creators a roster may hold. */
+#define INFL_MAX_CREATORS 100000u
+
 typedef struct {
     char *name;
     double *share; /* per tier: as written, or normalised (percent, relative, a sum within 0.5 %) */
-    double share_total; /* their exact sum: tier k gets budget * share[k] / share_total */
+    double share_total;  /* their exact sum: tier k gets budget * share[k] / share_total */
+    bool has_allocation; /* false: only named hires (share all 0, share_total 0) */
+    size_t *named;       /* creators to hire by name, first, in this order (n_named) */
+    size_t n_named;
 } infl_strategy;
+
+/* A roster file as read when the scenario was loaded, kept so that a derived
+ * scenario does not read it again. */
+typedef struct {
+    char *path; /* as resolved against the scenario's folder */
+    char *text;
+    size_t length;
+} infl_roster_source;
 
 struct infl_scenario {
     char *origin;
@@ -83,6 +119,10 @@ struct infl_scenario {
     infl_tier *tiers;
     size_t n_strategies;
     infl_strategy *strategies;
+    size_t n_creators;
+    infl_creator *creators;
+    bool has_named;                    /* some strategy hires by name: the named_* metrics exist */
+    infl_roster_source *roster_source; /* the roster_file's bytes, or NULL */
 };
 
 /* Whether the scenario has repeat orders (product.repeat_orders not the constant 0). */

@@ -11,6 +11,8 @@
 #include "scenario/scenario_internal.h"
 #include "random/rng.h"
 #include "base/suggest.h"
+#include "scenario/country.h"
+#include "scenario/roster.h"
 #include "scenario/yaml_tree.h"
 
 #include <ctype.h>
@@ -30,6 +32,8 @@
 #define MIN_SHAPE 1e-3
 /* Shares (audience, allocation) must sum to 1 within this. */
 #define SHARE_TOLERANCE 1e-6
+/* An audience by country may sum to 1 within this (rounded percentages). */
+#define ALLOCATION_SLACK_AUDIENCE 0.005
 #define MAX_BUDGET 1e15
 /* Defaults of the extensions (docs/model.md): a buyer passes over a creator
  * who does not fit and gives up after 25 in a row. */
@@ -608,6 +612,80 @@ static char *slug_of(const char *name)
     return s;
 }
 
+/* A country code as the scenario may write it: two ASCII letters of ISO
+ * 3166-1 alpha-2, in either case, upper-cased into out. Returns false and
+ * reports the fault (with a suggestion) if code is none. */
+static bool parse_country(loader *L, const infl_node *n, const char *path, char out[3])
+{
+    char buf[96];
+    if (n->kind != INFL_NODE_SCALAR) {
+        fault(L, n, path, "expected a country code such as FR (got %s)",
+              infl__yaml_tree_describe(n, buf, sizeof buf));
+        return false;
+    }
+    size_t i = infl__country_find_code(n->text);
+    if (i == INFL_COUNTRY_NONE) {
+        char hint[96];
+        if (infl__country_suggest(n->text, hint, sizeof hint) != NULL)
+            fault(L, n, path, "not an ISO 3166-1 alpha-2 country code; did you mean %s? (got %s)",
+                  hint, n->text);
+        else
+            fault(L, n, path, "not an ISO 3166-1 alpha-2 country code (got %s)", n->text);
+        return false;
+    }
+    memcpy(out, infl__country_code(i), 3);
+    return true;
+}
+
+/* `countries: [FR, BE, ...]` or `countries: rest` of region i. A code may
+ * belong to one region only, and one region at most may be the rest. */
+static void parse_region_countries(loader *L, const infl_node *n, const char *path,
+                                   infl_scenario *sc, size_t i)
+{
+    infl_region *reg = &sc->regions[i];
+    if (n->kind == INFL_NODE_SCALAR && !n->quoted && !strcmp(n->text, "rest")) {
+        for (size_t j = 0; j < i; j++)
+            if (sc->regions[j].rest)
+                fault(L, n, path, "only one region may take the rest (regions[%zu] does)", j);
+        reg->rest = true;
+        return;
+    }
+    if (n->kind != INFL_NODE_SEQ) {
+        char buf[96];
+        fault(L, n, path, "expected a list of country codes such as [FR, BE] or rest (got %s)",
+              infl__yaml_tree_describe(n, buf, sizeof buf));
+        return;
+    }
+    reg->countries = calloc(n->count ? n->count : 1, sizeof *reg->countries);
+    if (reg->countries == NULL) {
+        fault(L, n, path, "out of memory");
+        return;
+    }
+    for (size_t k = 0; k < n->count; k++) {
+        char sub[PATH_LEN], code[3];
+        pathf(sub, "%s[%zu]", path, k);
+        if (!parse_country(L, n->items[k], sub, code))
+            continue;
+        bool dup = false;
+        for (size_t j = 0; j <= i && !dup; j++) {
+            const infl_region *o = &sc->regions[j];
+            size_t m = j == i ? reg->n_countries : o->n_countries;
+            for (size_t q = 0; q < m && !dup; q++) {
+                if (strcmp(o->countries[q], code) != 0)
+                    continue;
+                dup = true;
+                if (j == i)
+                    fault(L, n->items[k], sub, "%s is listed twice", code);
+                else
+                    fault(L, n->items[k], sub, "%s is already in regions[%zu] (%s)", code, j,
+                          o->name ? o->name : "?");
+            }
+        }
+        if (!dup)
+            memcpy(reg->countries[reg->n_countries++], code, 3);
+    }
+}
+
 static void parse_regions(loader *L, const infl_node *n, infl_scenario *sc)
 {
     if (!expect_kind(L, n, "regions", INFL_NODE_SEQ))
@@ -629,9 +707,14 @@ static void parse_regions(loader *L, const infl_node *n, infl_scenario *sc)
         pathf(path, "regions[%zu]", i);
         if (!expect_kind(L, r, path, INFL_NODE_MAP))
             continue;
-        static const char *const allowed[] = {"name", "shippable", NULL};
+        static const char *const allowed[] = {"name", "shippable", "countries", NULL};
         check_keys(L, r, path, allowed);
         infl_region *reg = &sc->regions[i];
+        const infl_node *cn = infl__yaml_tree_get(r, "countries");
+        if (cn != NULL) {
+            join(sub, path, "countries");
+            parse_region_countries(L, cn, sub, sc, i);
+        }
         const infl_node *nn = require(L, r, path, "name");
         const infl_node *sn = require(L, r, path, "shippable");
         if (nn) {
@@ -670,6 +753,8 @@ static double support_hi(const infl_dist *d)
     return hi;
 }
 
+static const infl_node *tier_get(const infl_node *n, const infl_node *base, const char *key);
+
 /*
  * A tier's engagement: exactly one of engagement_rate (per viewer, the model's
  * own rate) and engagement_per_follower (what dashboards quote). The two are
@@ -679,11 +764,12 @@ static double support_hi(const infl_dist *d)
  * Needs real_share and reach_rate parsed (t's fields; a fault there leaves
  * them zero and the cross-check is skipped).
  */
-static void parse_engagement(loader *L, const infl_node *n, const char *path, infl_tier *t)
+static void parse_engagement(loader *L, const infl_node *n, const infl_node *base, const char *path,
+                             infl_tier *t)
 {
     char sub[PATH_LEN];
-    const infl_node *rate = infl__yaml_tree_get(n, "engagement_rate");
-    const infl_node *epf = infl__yaml_tree_get(n, "engagement_per_follower");
+    const infl_node *rate = tier_get(n, base, "engagement_rate");
+    const infl_node *epf = tier_get(n, base, "engagement_per_follower");
     /* A --set of one form replaces the other form given in the file (or by
      * an earlier --set): "try this tier with the dashboard's figure" is one
      * override, not two. */
@@ -776,40 +862,51 @@ static void parse_hiring(loader *L, const infl_node *root, infl_scenario *sc)
         parse_bool(L, v, "hiring.reallocate", &sc->reallocate);
 }
 
-static void parse_tier(loader *L, const infl_node_pair *p, infl_tier *t, const infl_scenario *sc,
-                       bool regions_ok)
-{
-    char path[PATH_LEN], sub[PATH_LEN];
-    pathf(path, "tiers.%s", p->key);
-    t->name = strdup(p->key);
-    if (t->name == NULL) {
-        fault(L, p->value, path, "out of memory");
-        return;
-    }
-    infl_node at = {.origin = p->value->origin, .line = p->line, .column = p->column};
-    if (!valid_tier_name(p->key))
-        fault(L, &at, path,
-              "a tier name may use only letters, digits, '_' and '-' (at most 64 characters)");
-    const infl_node *n = p->value;
-    if (!expect_kind(L, n, path, INFL_NODE_MAP))
-        return;
-    static const char *const allowed[] = {"followers",
-                                          "price",
-                                          "price_per_1k_followers",
-                                          "platform_fee",
-                                          "gifted_share",
-                                          "real_share",
-                                          "reach_rate",
-                                          "engagement_rate",
-                                          "engagement_per_follower",
-                                          "audience",
-                                          "interest_share",
-                                          "conversations_per_engagement",
-                                          "overhead_per_hire",
-                                          "post_probability",
-                                          NULL};
-    check_keys(L, n, path, allowed);
+/* The tier keys, for check_keys (a roster creator takes these and its own). */
+#define TIER_KEYS                                                                                  \
+    "followers", "price", "price_per_1k_followers", "platform_fee", "gifted_share", "real_share",  \
+        "reach_rate", "engagement_rate", "engagement_per_follower", "audience", "interest_share",  \
+        "conversations_per_engagement", "overhead_per_hire", "post_probability"
 
+/* The other form of a key given one way or another (price or per 1,000
+ * followers; engagement per viewer or per follower), or NULL. */
+static const char *alternative_of(const char *key)
+{
+    static const char *const pairs[][2] = {{"price", "price_per_1k_followers"},
+                                           {"engagement_rate", "engagement_per_follower"}};
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        if (!strcmp(key, pairs[i][0]))
+            return pairs[i][1];
+        if (!strcmp(key, pairs[i][1]))
+            return pairs[i][0];
+    }
+    return NULL;
+}
+
+/* The value of a tier key in n, or, where n has neither it nor its other
+ * form, in base (the tier a roster creator names; NULL for a tier). */
+static const infl_node *tier_get(const infl_node *n, const infl_node *base, const char *key)
+{
+    const infl_node *v = infl__yaml_tree_get(n, key);
+    if (v != NULL || base == NULL || base->kind != INFL_NODE_MAP)
+        return v;
+    const char *alt = alternative_of(key);
+    if (alt != NULL && infl__yaml_tree_get(n, alt) != NULL)
+        return NULL;
+    return infl__yaml_tree_get(base, key);
+}
+
+static void parse_creator_audience(loader *L, const infl_node *n, const char *path, infl_creator *c,
+                                   const infl_scenario *sc);
+
+/*
+ * The keys of a tier (or of a roster creator, c != NULL, whose missing keys
+ * come from base, the mapping of the tier it names) under `path` into t.
+ */
+static void parse_tier_keys(loader *L, const infl_node *n, const infl_node *base, const char *path,
+                            infl_tier *t, const infl_scenario *sc, bool regions_ok, infl_creator *c)
+{
+    char sub[PATH_LEN];
     struct {
         const char *key;
         infl_dist *dst;
@@ -829,11 +926,13 @@ static void parse_tier(loader *L, const infl_node_pair *p, infl_tier *t, const i
         {"post_probability", &t->post_probability, &RATE, false, 1.0},
     };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-        const infl_node *v = infl__yaml_tree_get(n, fields[i].key);
+        const infl_node *v = tier_get(n, base, fields[i].key);
         join(sub, path, fields[i].key);
         if (v == NULL) {
             if (fields[i].required && misspelt(n, fields[i].key))
                 L->faults++; /* reported as an unknown key with a suggestion */
+            else if (fields[i].required && c != NULL)
+                fault(L, n, sub, "required key is missing (give it, or a `tier` that has it)");
             else if (fields[i].required)
                 fault(L, n, sub, "required key is missing");
             else
@@ -843,8 +942,8 @@ static void parse_tier(loader *L, const infl_node_pair *p, infl_tier *t, const i
         parse_dist(L, v, sub, fields[i].r, fields[i].dst);
     }
 
-    const infl_node *price = infl__yaml_tree_get(n, "price");
-    const infl_node *per1k = infl__yaml_tree_get(n, "price_per_1k_followers");
+    const infl_node *price = tier_get(n, base, "price");
+    const infl_node *per1k = tier_get(n, base, "price_per_1k_followers");
     if (price && per1k) {
         join(sub, path, "price_per_1k_followers");
         fault(L, per1k, sub, "give either price or price_per_1k_followers, not both");
@@ -857,14 +956,251 @@ static void parse_tier(loader *L, const infl_node_pair *p, infl_tier *t, const i
         parse_dist(L, price ? price : per1k, sub, &POSITIVE, &t->price);
     }
 
-    parse_engagement(L, n, path, t);
+    parse_engagement(L, n, base, path, t);
 
-    const infl_node *aud = infl__yaml_tree_get(n, "audience");
+    const infl_node *aud = tier_get(n, base, "audience");
     join(sub, path, "audience");
     if (aud == NULL)
         fault(L, n, sub, "required key is missing");
+    else if (regions_ok && c != NULL && aud->kind == INFL_NODE_MAP &&
+             infl__yaml_tree_get(aud, "dirichlet") == NULL)
+        parse_creator_audience(L, aud, sub, c, sc);
     else if (regions_ok)
         parse_share_dist(L, aud, sub, sc->n_regions, &t->audience);
+}
+
+/*
+ * A creator's audience by country, {FR: 0.55, BE: 0.1, other: 0.2}: fractions
+ * of its audience, summing to at most 1 (within 0.5 %, then scaled to 1); the
+ * remainder, and codes no region covers, are the unknown share, which is not
+ * shippable. Becomes a constant share vector with one entry per region and
+ * the unknown share last.
+ */
+static void parse_creator_audience(loader *L, const infl_node *n, const char *path, infl_creator *c,
+                                   const infl_scenario *sc)
+{
+    if (!infl__roster_has_countries(sc)) {
+        fault(L, n, path,
+              "an audience by country needs regions that say which countries they cover "
+              "(regions[].countries: [FR, ...], and one region may take `countries: rest`)");
+        return;
+    }
+    if (n->count == 0) {
+        fault(L, n, path, "an audience by country needs at least one country");
+        return;
+    }
+    c->codes = calloc(n->count, sizeof *c->codes);
+    c->code_share = calloc(n->count, sizeof *c->code_share);
+    double *v = calloc(sc->n_regions + 1, sizeof *v);
+    if (c->codes == NULL || c->code_share == NULL || v == NULL) {
+        free(v);
+        fault(L, n, path, "out of memory");
+        return;
+    }
+    size_t before = L->faults;
+    double total = 0.0;
+    for (size_t i = 0; i < n->count; i++) {
+        const infl_node_pair *q = &n->pairs[i];
+        char sub[PATH_LEN], code[6];
+        join(sub, path, q->key);
+        infl_node at = {.origin = q->value->origin, .line = q->line, .column = q->column};
+        if (!strcasecmp(q->key, "other")) {
+            memcpy(code, "OTHER", 6);
+        } else {
+            infl_node key = at;
+            key.kind = INFL_NODE_SCALAR;
+            key.text = q->key;
+            char two[3];
+            if (!parse_country(L, &key, sub, two))
+                continue;
+            memcpy(code, two, 3);
+        }
+        bool dup = false;
+        for (size_t j = 0; j < c->n_codes && !dup; j++)
+            dup = !strcmp(c->codes[j], code);
+        if (dup) {
+            fault(L, &at, sub, "%s is given twice", code);
+            continue;
+        }
+        double share;
+        if (!parse_ranged(L, q->value, sub, &RATE, &share))
+            continue;
+        memcpy(c->codes[c->n_codes], code, 6);
+        c->code_share[c->n_codes++] = share;
+        total += share;
+    }
+    if (L->faults != before) {
+        free(v);
+        return;
+    }
+    if (total > 1.0 + ALLOCATION_SLACK_AUDIENCE) {
+        fault(L, n, path, "the shares sum to %g, more than 1 (write fractions: 0.55 for 55 %%)",
+              total);
+        free(v);
+        return;
+    }
+    double scale = total > 1.0 ? 1.0 / total : 1.0;
+    for (size_t j = 0; j < c->n_codes; j++) {
+        size_t r = infl__roster_region_of(sc, c->codes[j]);
+        v[r == SIZE_MAX ? sc->n_regions : r] += c->code_share[j] * scale;
+    }
+    double known = 0.0;
+    for (size_t r = 0; r < sc->n_regions; r++)
+        known += v[r];
+    v[sc->n_regions] = known >= 1.0 ? 0.0 : 1.0 - known;
+    c->unknown_share = v[sc->n_regions];
+    c->p.audience = (infl_share_dist){.n = sc->n_regions + 1, .mean = v};
+}
+
+/* A handle as the scenario may give it: text of 1 to INFL_ROSTER_HANDLE_MAX
+ * bytes after a leading '@', without spaces, commas or control characters
+ * (they would not survive a CSV or a --set path). */
+static bool valid_handle(const char *h)
+{
+    const char *b = h[0] == '@' ? h + 1 : h;
+    size_t n = strlen(b);
+    if (n == 0 || n > INFL_ROSTER_HANDLE_MAX)
+        return false;
+    for (const unsigned char *p = (const unsigned char *)b; *p; p++)
+        if (*p <= 0x20 || *p == 0x7f || *p == ',' || *p == '.' || *p == '=' || *p == '[' ||
+            *p == ']')
+            return false;
+    return true;
+}
+
+/* The roster: `roster:` entries, then those read from `roster_file:` (which
+ * the loader appended to the same list). */
+static void parse_roster(loader *L, const infl_node *n, infl_scenario *sc, const infl_node *tiers,
+                         bool regions_ok)
+{
+    if (!expect_kind(L, n, "roster", INFL_NODE_SEQ))
+        return;
+    if (n->count > INFL_MAX_CREATORS) {
+        fault(L, n, "roster", "at most %u creators are supported (got %zu)", INFL_MAX_CREATORS,
+              n->count);
+        return;
+    }
+    if (n->count == 0)
+        return;
+    sc->creators = calloc(n->count, sizeof *sc->creators);
+    if (sc->creators == NULL) {
+        fault(L, n, "roster", "out of memory");
+        return;
+    }
+    sc->n_creators = n->count;
+    const char **tier_names = calloc(sc->n_tiers + 1, sizeof *tier_names);
+    if (tier_names == NULL) {
+        fault(L, n, "roster", "out of memory");
+        return;
+    }
+    for (size_t k = 0; k < sc->n_tiers; k++)
+        tier_names[k] = sc->tiers[k].name;
+    for (size_t i = 0; i < n->count; i++) {
+        const infl_node *e = n->items[i];
+        infl_creator *c = &sc->creators[i];
+        c->tier = SIZE_MAX;
+        c->line = e->line;
+        c->origin = strdup(e->origin);
+        char path[PATH_LEN], sub[PATH_LEN];
+        pathf(path, "roster[%zu]", i);
+        if (c->origin == NULL) {
+            fault(L, e, path, "out of memory");
+            continue;
+        }
+        if (!expect_kind(L, e, path, INFL_NODE_MAP))
+            continue;
+        static const char *const allowed[] = {"handle", "tier", "platform", TIER_KEYS, NULL};
+        const infl_node *hn = require(L, e, path, "handle");
+        if (hn != NULL) {
+            join(sub, path, "handle");
+            if (parse_string(L, hn, sub, &c->handle)) {
+                if (!valid_handle(c->handle)) {
+                    fault(L, hn, sub,
+                          "a handle is 1-%d characters without spaces, commas, dots, '=' or "
+                          "brackets (got \"%s\")",
+                          INFL_ROSTER_HANDLE_MAX, c->handle);
+                } else {
+                    if (c->handle[0] == '@')
+                        memmove(c->handle, c->handle + 1, strlen(c->handle));
+                    pathf(path, "roster.%s", c->handle);
+                    c->key = infl__roster_key(c->handle);
+                    for (size_t j = 0; j < i; j++) {
+                        const infl_creator *o = &sc->creators[j];
+                        if (o->handle == NULL)
+                            continue;
+                        if (infl__roster_same_handle(o->handle, c->handle))
+                            fault(L, hn, path, "handles must differ (\"%s\" is also at %s:%zu)",
+                                  c->handle, o->origin, o->line);
+                        else if (o->key == c->key)
+                            fault(L, hn, path,
+                                  "handles \"%s\" and \"%s\" (%s:%zu) share a random stream "
+                                  "key, a one-in-10^14 event; rename one",
+                                  c->handle, o->handle, o->origin, o->line);
+                    }
+                }
+            }
+        }
+        check_keys(L, e, path, allowed);
+        const infl_node *pn = infl__yaml_tree_get(e, "platform");
+        if (pn != NULL) {
+            join(sub, path, "platform");
+            parse_string(L, pn, sub, &c->platform);
+        }
+        const infl_node *base = NULL;
+        const infl_node *tn = infl__yaml_tree_get(e, "tier");
+        if (tn != NULL) {
+            join(sub, path, "tier");
+            char buf[96];
+            if (tn->kind != INFL_NODE_SCALAR) {
+                fault(L, tn, sub, "expected a tier's name (got %s)",
+                      infl__yaml_tree_describe(tn, buf, sizeof buf));
+                continue;
+            }
+            size_t k = 0;
+            while (k < sc->n_tiers && strcmp(sc->tiers[k].name, tn->text) != 0)
+                k++;
+            if (k == sc->n_tiers) {
+                const char *hint = infl__suggest(tn->text, tier_names, sc->n_tiers);
+                if (hint)
+                    fault(L, tn, sub, "no tier of that name; did you mean '%s'? (got %s)", hint,
+                          tn->text);
+                else
+                    fault(L, tn, sub, "no tier of that name is defined under `tiers` (got %s)",
+                          tn->text);
+                continue;
+            }
+            c->tier = k;
+            base = tiers != NULL ? tiers->pairs[k].value : NULL;
+        }
+        if ((c->p.name = strdup(c->handle ? c->handle : "?")) == NULL) {
+            fault(L, e, path, "out of memory");
+            continue;
+        }
+        parse_tier_keys(L, e, base, path, &c->p, sc, regions_ok, c);
+    }
+    free(tier_names);
+}
+
+static void parse_tier(loader *L, const infl_node_pair *p, infl_tier *t, const infl_scenario *sc,
+                       bool regions_ok)
+{
+    char path[PATH_LEN];
+    pathf(path, "tiers.%s", p->key);
+    t->name = strdup(p->key);
+    if (t->name == NULL) {
+        fault(L, p->value, path, "out of memory");
+        return;
+    }
+    infl_node at = {.origin = p->value->origin, .line = p->line, .column = p->column};
+    if (!valid_tier_name(p->key))
+        fault(L, &at, path,
+              "a tier name may use only letters, digits, '_' and '-' (at most 64 characters)");
+    const infl_node *n = p->value;
+    if (!expect_kind(L, n, path, INFL_NODE_MAP))
+        return;
+    static const char *const allowed[] = {TIER_KEYS, NULL};
+    check_keys(L, n, path, allowed);
+    parse_tier_keys(L, n, NULL, path, t, sc, regions_ok, NULL);
 }
 
 static void parse_tiers(loader *L, const infl_node *n, infl_scenario *sc, bool regions_ok)
@@ -1220,6 +1556,68 @@ static bool resolve_allocation(loader *L, const infl_node *an, const char *path,
     return false;
 }
 
+/* A strategy's `hire: [handle, ...]`: creators of the roster, each once. */
+static void parse_hire(loader *L, const infl_node *n, const char *path, const infl_scenario *sc,
+                       infl_strategy *st)
+{
+    char buf[96];
+    if (!expect_kind(L, n, path, INFL_NODE_SEQ))
+        return;
+    if (n->count == 0) {
+        fault(L, n, path, "a hire list needs at least one handle (or leave it out)");
+        return;
+    }
+    if (sc->n_creators == 0) {
+        fault(L, n, path, "hiring by name needs a roster (`roster:` or `roster_file:`)");
+        return;
+    }
+    st->named = calloc(n->count, sizeof *st->named);
+    const char **handles = calloc(sc->n_creators, sizeof *handles);
+    if (st->named == NULL || handles == NULL) {
+        free(handles);
+        fault(L, n, path, "out of memory");
+        return;
+    }
+    size_t known = 0;
+    for (size_t j = 0; j < sc->n_creators; j++)
+        if (sc->creators[j].handle != NULL)
+            handles[known++] = sc->creators[j].handle;
+    for (size_t i = 0; i < n->count; i++) {
+        const infl_node *h = n->items[i];
+        char sub[PATH_LEN];
+        pathf(sub, "%s[%zu]", path, i);
+        if (h->kind != INFL_NODE_SCALAR) {
+            fault(L, h, sub, "expected a creator's handle (got %s)",
+                  infl__yaml_tree_describe(h, buf, sizeof buf));
+            continue;
+        }
+        size_t j = 0;
+        while (j < sc->n_creators && !(sc->creators[j].handle &&
+                                       infl__roster_same_handle(sc->creators[j].handle, h->text)))
+            j++;
+        if (j == sc->n_creators) {
+            const char *bare = h->text[0] == '@' ? h->text + 1 : h->text;
+            const char *hint = infl__suggest(bare, handles, known);
+            if (hint)
+                fault(L, h, sub,
+                      "no creator of that handle in the roster; did you mean '%s'? (got %s)", hint,
+                      h->text);
+            else
+                fault(L, h, sub, "no creator of that handle in the roster (got %s)", h->text);
+            continue;
+        }
+        bool dup = false;
+        for (size_t q = 0; q < st->n_named && !dup; q++)
+            dup = st->named[q] == j;
+        if (dup) {
+            fault(L, h, sub, "%s is listed twice", h->text);
+            continue;
+        }
+        st->named[st->n_named++] = j;
+    }
+    free(handles);
+}
+
 static void parse_strategies(loader *L, const infl_node *n, infl_scenario *sc, bool tiers_ok)
 {
     if (!expect_kind(L, n, "strategies", INFL_NODE_SEQ))
@@ -1249,10 +1647,23 @@ static void parse_strategies(loader *L, const infl_node *n, infl_scenario *sc, b
         pathf(path, "strategies[%zu]", i);
         if (!expect_kind(L, s, path, INFL_NODE_MAP))
             continue;
-        static const char *const allowed[] = {"name", "allocation", "shares", NULL};
+        static const char *const allowed[] = {"name", "allocation", "shares", "hire", NULL};
         check_keys(L, s, path, allowed);
         const infl_node *nn = require(L, s, path, "name");
-        const infl_node *an = require(L, s, path, "allocation");
+        const infl_node *hn = infl__yaml_tree_get(s, "hire");
+        const infl_node *an =
+            hn != NULL ? infl__yaml_tree_get(s, "allocation") : require(L, s, path, "allocation");
+        if (hn != NULL) {
+            join(sub, path, "hire");
+            parse_hire(L, hn, sub, sc, st);
+        }
+        if (an == NULL && hn != NULL) {
+            /* Only named hires: no tier gets money; what they leave is unspent. */
+            st->share = calloc(sc->n_tiers ? sc->n_tiers : 1, sizeof *st->share);
+            if (st->share == NULL)
+                fault(L, s, path, "out of memory");
+            st->share_total = 0.0;
+        }
         const infl_node *fn = infl__yaml_tree_get(s, "shares");
         share_form form = SHARES_FRACTION;
         bool form_ok = true;
@@ -1285,7 +1696,7 @@ static void parse_strategies(loader *L, const infl_node *n, infl_scenario *sc, b
             fault(L, an, sub, "an allocation needs at least one tier");
             continue;
         }
-        st->share = calloc(sc->n_tiers, sizeof *st->share);
+        st->share = calloc(sc->n_tiers ? sc->n_tiers : 1, sizeof *st->share);
         share_text *written = calloc(an->count, sizeof *written);
         size_t *tier_of = calloc(an->count, sizeof *tier_of);
         if (st->share == NULL || written == NULL || tier_of == NULL) {
@@ -1316,6 +1727,7 @@ static void parse_strategies(loader *L, const infl_node *n, infl_scenario *sc, b
             ok &= parse_share(L, p->value, tpath, &written[j]);
         }
         if (ok && resolve_allocation(L, an, sub, form, written, tier_of, sc->n_tiers, st->share)) {
+            st->has_allocation = true;
             st->share_total = 0;
             for (size_t k = 0; k < sc->n_tiers; k++)
                 st->share_total += st->share[k];
@@ -1330,9 +1742,9 @@ static infl_status resolve(loader *L, const infl_node *root, infl_scenario *sc)
 {
     if (!expect_kind(L, root, "(top level)", INFL_NODE_MAP))
         return INFL_EINVAL;
-    static const char *const top[] = {"name",   "description", "seed",    "trials", "currency",
-                                      "budget", "regions",     "product", "market", "hiring",
-                                      "tiers",  "strategies",  NULL};
+    static const char *const top[] = {"name",   "description", "seed",    "trials",      "currency",
+                                      "budget", "regions",     "product", "market",      "hiring",
+                                      "tiers",  "strategies",  "roster",  "roster_file", NULL};
     check_keys(L, root, "", top);
     const infl_node *n;
 
@@ -1401,12 +1813,25 @@ static infl_status resolve(loader *L, const infl_node *root, infl_scenario *sc)
         }
     }
 
-    if ((n = require(L, root, "", "tiers")) != NULL)
-        parse_tiers(L, n, sc, regions_ok);
-    bool tiers_ok = sc->n_tiers > 0;
+    /* A scenario of named creators only needs no tiers. */
+    const infl_node *roster = infl__yaml_tree_get(root, "roster");
+    const infl_node *tiers = infl__yaml_tree_get(root, "tiers");
+    if (tiers != NULL || roster == NULL)
+        tiers = require(L, root, "", "tiers");
+    if (tiers != NULL)
+        parse_tiers(L, tiers, sc, regions_ok);
+    bool tiers_ok = sc->n_tiers > 0 || (tiers == NULL && roster != NULL);
+    if (tiers != NULL && tiers->kind != INFL_NODE_MAP)
+        tiers = NULL;
+
+    if (roster != NULL && (tiers_ok || tiers == NULL))
+        parse_roster(L, roster, sc, tiers, regions_ok);
 
     if ((n = require(L, root, "", "strategies")) != NULL)
         parse_strategies(L, n, sc, tiers_ok);
+    for (size_t s = 0; s < sc->n_strategies; s++)
+        if (sc->strategies[s].n_named > 0)
+            sc->has_named = true;
 
     return L->faults ? INFL_EINVAL : INFL_OK;
 }
