@@ -804,3 +804,36 @@ infl_status infl__model_trial(infl_model_ws *ws, uint64_t t, double *rows, infl_
     }
     return INFL_OK;
 }
+
+infl_status infl__model_market(infl_model_ws *ws, uint64_t t, infl_market_draw *mk,
+                               infl_error *err)
+{
+    unsigned addressable;
+    return draw_market(ws, t, mk, &addressable, err);
+}
+
+infl_status infl__model_creator(infl_model_ws *ws, uint64_t t, const infl_market_draw *mk, size_t j,
+                                infl_creator_outcome *out, infl_error *err)
+{
+    if (ws->sc->has_addressable)
+        return infl_error_add(err, INFL_EARG,
+                              "a creator's outcome alone is defined only without audience "
+                              "overlap (market.addressable)");
+    unit u = creator_unit(ws, j);
+    draw_candidate(ws, t, &u);
+    const tier_ws *tw = &ws->roster;
+    out->cost = tw->cost[j];
+    out->spend = tw->cost[j] - tw->refund[j];
+    out->conversions = out->orders = 0.0;
+    /* Not drawn this trial as far as infl__model_trial is concerned. */
+    ws->drawn[j] = 0;
+    if (!tw->delivered[j])
+        return INFL_OK;
+    infl_status rc = draw_funnel(ws, t, &u, mk, err);
+    if (rc != INFL_OK)
+        return rc;
+    const hire_outcome *o = &tw->out[j];
+    out->conversions = (double)o->conversions_direct + (double)o->conversions_wom;
+    out->orders = out->conversions + (double)o->repeat;
+    return INFL_OK;
+}

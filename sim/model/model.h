@@ -52,4 +52,25 @@ infl_status infl__model_trial(infl_model_ws *ws, uint64_t t, double *rows, infl_
  * the most hires any strategy made. */
 uint64_t infl__model_funnels(const infl_model_ws *ws);
 
+/* What hiring one named creator alone gives in a trial: the same draws, bit
+ * for bit, as a run's strategy that hires it (without audience overlap). */
+typedef struct {
+    double cost;        /* what must fit what is left of the budget */
+    double spend;       /* what is spent: cost less a fee returned for no post */
+    double conversions; /* direct and word of mouth */
+    double orders;      /* conversions and their repeat orders */
+} infl_creator_outcome;
+
+/* The market of trial t, as infl__model_trial draws it. */
+infl_status infl__model_market(infl_model_ws *ws, uint64_t t, infl_market_draw *mk,
+                               infl_error *err);
+
+/*
+ * Creator j's outcome in trial t with market mk, if hired. Only for
+ * scenarios without market.addressable (INFL_EARG otherwise: with overlap a
+ * creator's sales depend on who else was hired). Fails as a trial does.
+ */
+infl_status infl__model_creator(infl_model_ws *ws, uint64_t t, const infl_market_draw *mk, size_t j,
+                                infl_creator_outcome *out, infl_error *err);
+
 #endif

@@ -1053,8 +1053,9 @@ static void parse_creator_audience(loader *L, const infl_node *n, const char *pa
 }
 
 /* A handle as the scenario may give it: text of 1 to INFL_ROSTER_HANDLE_MAX
- * bytes after a leading '@', without spaces, commas or control characters
- * (they would not survive a CSV or a --set path). */
+ * bytes after a leading '@', without spaces, commas, '=', brackets or control
+ * characters (they would not survive a CSV or a --set path). Dots are common
+ * in handles (coton.bruxelles); --set matches the longest handle. */
 static bool valid_handle(const char *h)
 {
     const char *b = h[0] == '@' ? h + 1 : h;
@@ -1062,8 +1063,7 @@ static bool valid_handle(const char *h)
     if (n == 0 || n > INFL_ROSTER_HANDLE_MAX)
         return false;
     for (const unsigned char *p = (const unsigned char *)b; *p; p++)
-        if (*p <= 0x20 || *p == 0x7f || *p == ',' || *p == '.' || *p == '=' || *p == '[' ||
-            *p == ']')
+        if (*p <= 0x20 || *p == 0x7f || *p == ',' || *p == '=' || *p == '[' || *p == ']')
             return false;
     return true;
 }
@@ -1116,8 +1116,8 @@ static void parse_roster(loader *L, const infl_node *n, infl_scenario *sc, const
             if (parse_string(L, hn, sub, &c->handle)) {
                 if (!valid_handle(c->handle)) {
                     fault(L, hn, sub,
-                          "a handle is 1-%d characters without spaces, commas, dots, '=' or "
-                          "brackets (got \"%s\")",
+                          "a handle is 1-%d characters without spaces, commas, '=' or brackets "
+                          "(got \"%s\")",
                           INFL_ROSTER_HANDLE_MAX, c->handle);
                 } else {
                     if (c->handle[0] == '@')
