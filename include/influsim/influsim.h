@@ -16,6 +16,7 @@
 #include "influsim/engine.h"
 #include "influsim/study.h"
 #include "influsim/unspent.h"
+#include "influsim/named.h"
 #include "influsim/sweep.h"
 #include "influsim/plan.h"
 #include "influsim/objective.h"

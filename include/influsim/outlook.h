@@ -80,6 +80,9 @@ typedef struct {
      * one (INFL_OUTLOOK_PER_FOLLOWER_LOW): it is probably a dashboard's
      * per-follower figure. Never set for engagement_per_follower. */
     bool looks_per_follower;
+    /* A named creator's: the share of its audience in no region (unknown or
+     * uncovered countries, not shippable); 0 for a tier. */
+    double unknown_share;
 } infl_outlook_tier;
 
 /* One strategy's expected hires and what they bring. */
@@ -95,6 +98,9 @@ typedef struct {
      */
     double *hires;
     bool *few; /* per tier: a share, not 0, below INFL_OUTLOOK_FEW_HIRES mean costs */
+    /* Named creators hired first, in the order listed, each if its mean cost
+     * fits what is left; the tiers share the rest. */
+    double named_hires, named_unhired;
     double hires_total;
     double spend;       /* sum over tiers of hires x spend_per_hire */
     double engagements; /* sum over tiers of hires x engagements_per_hire */
@@ -108,8 +114,9 @@ typedef struct {
 } infl_outlook_strategy;
 
 typedef struct {
-    size_t n_tiers, n_strategies;
+    size_t n_tiers, n_strategies, n_creators;
     infl_outlook_tier *tiers;          /* in the scenario's tier order */
+    infl_outlook_tier *creators;       /* the roster's, in its order (hires_whole_budget: 1 or 0) */
     infl_outlook_strategy *strategies; /* in the scenario's strategy order */
     bool overlap;                      /* market.addressable is set */
     bool stop_rule;                    /* hiring.rule is stop */

@@ -172,6 +172,9 @@ void infl_report_print(FILE *out, const infl_report_header *h, const infl_summar
 /* Prints a warning on stderr for each strategy that leaves more than 5 % of
  * the budget unspent on average, naming the cause (influsim/unspent.h). */
 void infl_report_warn_unspent(const infl_scenario *sc, const infl_summary *sm);
+/* Notes on named creators whose cost did not fit what was left of the budget
+ * (influsim/named.h), each line on out after prefix. */
+void infl_report_warn_named(const infl_scenario *sc, FILE *out, const char *prefix);
 /* Prints, per strategy, every metric: mean, its standard error, 5/50/95 %,
  * the total (or for ratios the ratio of totals), P(0), trials missing, units. */
 void infl_report_print_metrics(FILE *out, const infl_summary *sm);

@@ -128,6 +128,12 @@ static void hires_text(char *buf, size_t size, const infl_outlook *ol,
 {
     size_t used = 0;
     buf[0] = '\0';
+    if (st->named_hires > 0 || st->named_unhired > 0) {
+        int w = snprintf(buf, size, "named %.0f", st->named_hires);
+        if (w > 0 && st->named_unhired > 0)
+            w += snprintf(buf + w, size - (size_t)w, " (%.0f do not fit)", st->named_unhired);
+        used = w > 0 && (size_t)w < size ? (size_t)w : size;
+    }
     for (size_t k = 0; k < ol->n_tiers && used + 1 < size; k++) {
         if (st->hires[k] == 0 && !st->few[k])
             continue;
@@ -140,6 +146,38 @@ static void hires_text(char *buf, size_t size, const infl_outlook *ol,
         memcpy(buf + size - 4, "...", 4);
     if (buf[0] == '\0')
         snprintf(buf, size, "none");
+}
+
+/* The roster's creators, one row each (the first MAX_ROSTER_ROWS). */
+#define MAX_ROSTER_ROWS 60
+static void print_roster(const infl_scenario *sc, const infl_outlook *ol)
+{
+    char a[64], b[64], c[64], d[64], e[64], f[64], g[64];
+    int hw = 8;
+    for (size_t j = 0; j < ol->n_creators && j < MAX_ROSTER_ROWS; j++) {
+        int len = (int)strlen(ol->creators[j].name);
+        if (len + 2 > hw)
+            hw = len + 2 > 30 ? 30 : len + 2;
+    }
+    fprintf(stderr, "  %-*s%10s%11s%14s%11s%9s%11s%11s\n", hw, "creator", "followers", "cost/hire",
+            "eng/follower", "shippable", "unknown", "conv/hire", "cost/conv");
+    for (size_t j = 0; j < ol->n_creators && j < MAX_ROSTER_ROWS; j++) {
+        const infl_outlook_tier *t = &ol->creators[j];
+        fputs("  ", stderr);
+        print_name(t->name, hw);
+        fprintf(stderr, "%10s%11s%14s%11s%9s%11s%11s\n", count(a, sizeof a, round(t->followers)),
+                money(b, sizeof b, t->cost_per_hire),
+                percent(c, sizeof c, t->engagement_per_follower, t->per_follower),
+                percent(d, sizeof d, t->shippable_share, false),
+                percent(e, sizeof e, t->unknown_share, false),
+                count(f, sizeof f, t->conversions_per_hire),
+                money(g, sizeof g, t->cost_per_conversion));
+    }
+    if (ol->n_creators > MAX_ROSTER_ROWS)
+        fprintf(stderr, "  ... and %zu more creators\n", ol->n_creators - MAX_ROSTER_ROWS);
+    fprintf(stderr, "  unknown: audience in no region (countries no region covers, or not "
+                    "known): not shippable.\n");
+    (void)sc;
 }
 
 /* The outlook, on stderr under the estimate: one row a tier, then one a
@@ -192,6 +230,9 @@ static infl_status print_outlook(const infl_scenario *sc, infl_error *err)
                 money(b, sizeof b, ol->margin * (1 + ol->repeat_orders)), ol->repeat_orders);
     fputs(";\n  a tier whose cost/conv is above that loses money.\n", stderr);
 
+    if (ol->n_creators > 0)
+        print_roster(sc, ol);
+
     int sw = name_width(infl_scenario_strategy_name, sc, ol->n_strategies, 10, 20);
     fprintf(stderr, "  %-*s%-*s%12s%12s%10s\n", sw, "strategy", 44, "expected hires", "engagements",
             "conversions", "cost/conv");
@@ -242,6 +283,8 @@ static infl_status check(const infl_cli_common *c, infl_error *err)
     free(text);
     print_estimate(sc);
     rc = print_outlook(sc, err);
+    if (rc == INFL_OK)
+        infl_report_warn_named(sc, stderr, "influsim: warning: ");
 done:
     infl_scenario_free(sc);
     return rc;

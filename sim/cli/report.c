@@ -6,6 +6,7 @@
 #include "cli.h"
 
 #include "influsim/unspent.h"
+#include "influsim/named.h"
 
 #include <math.h>
 #include <string.h>
@@ -222,6 +223,23 @@ void infl_report_warn_unspent(const infl_scenario *sc, const infl_summary *sm)
         fprintf(stderr, "influsim: warning: %s\n", notes[i].text);
     if (n > 16)
         fprintf(stderr, "influsim: warning: %zu more strategies leave over 5 %% unspent\n", n - 16);
+    infl_report_warn_named(sc, stderr, "influsim: warning: ");
+}
+
+void infl_report_warn_named(const infl_scenario *sc, FILE *out, const char *prefix)
+{
+    infl_named_note notes[16];
+    size_t n = 0;
+    infl_error err;
+    infl_error_init(&err);
+    /* The attribute draws of 20,000 trials take milliseconds. */
+    if (infl_named_notes(sc, 20000, notes, 16, &n, &err) != INFL_OK)
+        fprintf(stderr, "influsim: %s", infl_error_message(&err));
+    infl_error_destroy(&err);
+    for (size_t i = 0; i < n && i < 16; i++)
+        fprintf(out, "%s%s\n", prefix, notes[i].text);
+    if (n > 16)
+        fprintf(out, "%s%zu more named creators did not always fit\n", prefix, n - 16);
 }
 
 /* A number in at most `width` characters: fixed point where it fits with a

@@ -805,8 +805,7 @@ infl_status infl__model_trial(infl_model_ws *ws, uint64_t t, double *rows, infl_
     return INFL_OK;
 }
 
-infl_status infl__model_market(infl_model_ws *ws, uint64_t t, infl_market_draw *mk,
-                               infl_error *err)
+infl_status infl__model_market(infl_model_ws *ws, uint64_t t, infl_market_draw *mk, infl_error *err)
 {
     unsigned addressable;
     return draw_market(ws, t, mk, &addressable, err);
@@ -836,4 +835,20 @@ infl_status infl__model_creator(infl_model_ws *ws, uint64_t t, const infl_market
     out->conversions = (double)o->conversions_direct + (double)o->conversions_wom;
     out->orders = out->conversions + (double)o->repeat;
     return INFL_OK;
+}
+
+void infl__model_named_fit(infl_model_ws *ws, uint64_t t, size_t s, unsigned char *misfit,
+                           double *cost)
+{
+    const infl_strategy *st = &ws->sc->strategies[s];
+    double named = 0.0, limit = ws->sc->budget * (1.0 + 1e-12);
+    for (size_t i = 0; i < st->n_named; i++) {
+        const size_t j = st->named[i];
+        unit u = creator_unit(ws, j);
+        draw_candidate(ws, t, &u);
+        cost[i] = ws->roster.cost[j];
+        misfit[i] = !(named + cost[i] <= limit);
+        if (!misfit[i])
+            named += cost[i];
+    }
 }

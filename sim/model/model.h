@@ -61,6 +61,15 @@ typedef struct {
     double orders;      /* conversions and their repeat orders */
 } infl_creator_outcome;
 
+/*
+ * Strategy s's named hires in trial t, as infl__model_trial makes them: for
+ * the i-th creator of its hire list, misfit[i] = 1 if its cost did not fit
+ * what was left of the budget, and cost[i] = that cost. Draws only the
+ * creators' attributes.
+ */
+void infl__model_named_fit(infl_model_ws *ws, uint64_t t, size_t s, unsigned char *misfit,
+                           double *cost);
+
 /* The market of trial t, as infl__model_trial draws it. */
 infl_status infl__model_market(infl_model_ws *ws, uint64_t t, infl_market_draw *mk,
                                infl_error *err);

@@ -46,12 +46,12 @@ static double ratio(double num, double den)
     return den > 0 ? num / den : NAN;
 }
 
-/* The implied means of tier k (every field but hires_whole_budget), with
- * the market's mean purchase rate p and word-of-mouth rate pw. */
-static void tier_outlook(const infl_scenario *sc, size_t k, double p, double pw,
+/* The implied means of tier t (or of a named creator: its parameters; every
+ * field but hires_whole_budget), with the market's mean purchase rate p and
+ * word-of-mouth rate pw. */
+static void tier_outlook(const infl_scenario *sc, const infl_tier *t, double p, double pw,
                          infl_outlook_tier *o)
 {
-    const infl_tier *t = &sc->tiers[k];
     o->name = t->name;
     o->per_follower = t->per_follower;
     o->followers = infl__dist_mean(&t->followers);
@@ -102,7 +102,7 @@ static void tier_outlook(const infl_scenario *sc, size_t k, double p, double pw,
      * interested, and p I buy; word of mouth adds E x cpe conversations, of
      * which interest x a_S are prospects who buy at min(1, p w). */
     double ship = 0.0;
-    for (size_t i = 0; i < sc->n_regions; i++)
+    for (size_t i = 0; i < sc->n_regions && i < t->audience.n; i++)
         if (sc->regions[i].shippable)
             ship += t->audience.mean[i];
     o->shippable_share = ship > 1.0 ? 1.0 : ship;
@@ -154,15 +154,36 @@ static infl_status strategy_outlook(const infl_scenario *sc, const infl_outlook 
     const infl_strategy *st = &sc->strategies[s];
     const bool stop = sc->hiring_rule == INFL_HIRING_STOP;
     o->name = st->name;
-    o->hires = calloc(sc->n_tiers, sizeof *o->hires);
-    o->few = calloc(sc->n_tiers, sizeof *o->few);
+    o->hires = calloc(sc->n_tiers ? sc->n_tiers : 1, sizeof *o->hires);
+    o->few = calloc(sc->n_tiers ? sc->n_tiers : 1, sizeof *o->few);
     if (o->hires == NULL || o->few == NULL)
         return infl_error_add(err, INFL_ENOMEM, "outlook: out of memory");
     double direct_interested = 0.0, wom = 0.0, log_unseen = 0.0, p = ol->purchase_rate;
     double m = sc->has_addressable ? infl__dist_mean(&sc->addressable) : 0.0;
+    /* Named hires first, each if its mean cost fits what is left (their
+     * costs are often quoted prices, so the means are the costs). */
+    double left = sc->budget;
+    for (size_t i = 0; i < st->n_named; i++) {
+        const infl_outlook_tier *t = &ol->creators[st->named[i]];
+        if (!(t->cost_per_hire <= left)) {
+            o->named_unhired += 1;
+            continue;
+        }
+        left -= t->cost_per_hire;
+        o->named_hires += 1;
+        o->hires_total += 1;
+        o->spend += t->spend_per_hire;
+        o->engagements += t->engagements_per_hire;
+        wom += t->wom_conversions_per_hire;
+        direct_interested += t->interested_per_hire;
+        if (m > 0) {
+            double f = t->interested_per_hire / m;
+            log_unseen += f >= 1.0 ? -INFINITY : log1p(-f);
+        }
+    }
     for (size_t k = 0; k < sc->n_tiers; k++) {
         const infl_outlook_tier *t = &ol->tiers[k];
-        double money = sc->budget * (st->share[k] / st->share_total);
+        double money = st->has_allocation ? left * (st->share[k] / st->share_total) : 0.0;
         double h = hires_for(money, t->cost_per_hire, t->cost_sq_per_hire, stop);
         o->hires[k] = h;
         o->few[k] = money > 0 && money < INFL_OUTLOOK_FEW_HIRES * t->cost_per_hire;
@@ -196,6 +217,7 @@ void infl_outlook_free(infl_outlook *o)
     }
     free(o->strategies);
     free(o->tiers);
+    free(o->creators);
     free(o);
 }
 
@@ -208,9 +230,11 @@ infl_status infl_outlook_new(const infl_scenario *sc, infl_outlook **out, infl_e
         return infl_error_add(err, INFL_ENOMEM, "outlook: out of memory");
     o->n_tiers = sc->n_tiers;
     o->n_strategies = sc->n_strategies;
-    o->tiers = calloc(sc->n_tiers, sizeof *o->tiers);
+    o->n_creators = sc->n_creators;
+    o->tiers = calloc(sc->n_tiers ? sc->n_tiers : 1, sizeof *o->tiers);
+    o->creators = calloc(sc->n_creators ? sc->n_creators : 1, sizeof *o->creators);
     o->strategies = calloc(sc->n_strategies, sizeof *o->strategies);
-    if (o->tiers == NULL || o->strategies == NULL) {
+    if (o->tiers == NULL || o->creators == NULL || o->strategies == NULL) {
         rc = infl_error_add(err, INFL_ENOMEM, "outlook: out of memory");
         goto done;
     }
@@ -227,8 +251,14 @@ infl_status infl_outlook_new(const infl_scenario *sc, infl_outlook **out, infl_e
     infl__dist_support(&sc->purchase_rate, &p_lo, &p_hi);
     infl__dist_support(&sc->wom_purchase_factor, &w_lo, &w_hi);
     o->wom_rate_exact = p_hi * w_hi <= 1.0;
+    for (size_t j = 0; j < sc->n_creators; j++) {
+        infl_outlook_tier *t = &o->creators[j];
+        tier_outlook(sc, &sc->creators[j].p, o->purchase_rate, o->wom_purchase_rate, t);
+        t->hires_whole_budget = t->cost_per_hire <= sc->budget ? 1.0 : 0.0;
+        t->unknown_share = sc->creators[j].unknown_share;
+    }
     for (size_t k = 0; k < sc->n_tiers; k++) {
-        tier_outlook(sc, k, o->purchase_rate, o->wom_purchase_rate, &o->tiers[k]);
+        tier_outlook(sc, &sc->tiers[k], o->purchase_rate, o->wom_purchase_rate, &o->tiers[k]);
         infl_outlook_tier *t = &o->tiers[k];
         t->hires_whole_budget =
             hires_for(sc->budget, t->cost_per_hire, t->cost_sq_per_hire, o->stop_rule);

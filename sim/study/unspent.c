@@ -76,6 +76,25 @@ static void cause(const infl_scenario *sc, const infl_summary *sm, size_t s, dou
                  refunded, cur);
         return;
     }
+    const infl_strategy *st = &sc->strategies[s];
+    if (st->n_named > 0) {
+        double unhired = mean_of(sm, s, "named_unhired");
+        if (unhired > 0) {
+            snprintf(buf, size,
+                     "on average %.2g of its %zu named creators did not fit what was left of "
+                     "the budget (metric named_unhired)%s",
+                     unhired, st->n_named,
+                     st->has_allocation ? ""
+                                        : "; give it an allocation to spend the rest on tiers");
+            return;
+        }
+        if (!st->has_allocation) {
+            snprintf(buf, size,
+                     "its named creators cost less than the budget and it has no allocation for "
+                     "the rest (add one, or lower the budget)");
+            return;
+        }
+    }
     size_t cheapest;
     size_t used = tiers_used(sc, s, &cheapest);
     if (used == 0) {
