@@ -1556,6 +1556,34 @@ static bool resolve_allocation(loader *L, const infl_node *an, const char *path,
     return false;
 }
 
+/* The handle among the n closest to `word`, compared as handles are (no
+ * leading '@', no case), or NULL. */
+static const char *suggest_handle(const char *word, const char *const *handles, size_t n)
+{
+    char **low = calloc(n ? n : 1, sizeof *low);
+    char *w = strdup(word[0] == '@' ? word + 1 : word);
+    const char *hint = NULL;
+    bool ok = low != NULL && w != NULL;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = (low[i] = strdup(handles[i])) != NULL;
+    if (ok) {
+        for (char *c = w; *c; c++)
+            *c = (char)tolower((unsigned char)*c);
+        for (size_t i = 0; i < n; i++)
+            for (char *c = low[i]; *c; c++)
+                *c = (char)tolower((unsigned char)*c);
+        const char *best = infl__suggest(w, (const char *const *)low, n);
+        for (size_t i = 0; best != NULL && i < n; i++)
+            if (best == low[i])
+                hint = handles[i];
+    }
+    for (size_t i = 0; low != NULL && i < n; i++)
+        free(low[i]);
+    free(low);
+    free(w);
+    return hint;
+}
+
 /* A strategy's `hire: [handle, ...]`: creators of the roster, each once. */
 static void parse_hire(loader *L, const infl_node *n, const char *path, const infl_scenario *sc,
                        infl_strategy *st)
@@ -1596,8 +1624,7 @@ static void parse_hire(loader *L, const infl_node *n, const char *path, const in
                                        infl__roster_same_handle(sc->creators[j].handle, h->text)))
             j++;
         if (j == sc->n_creators) {
-            const char *bare = h->text[0] == '@' ? h->text + 1 : h->text;
-            const char *hint = infl__suggest(bare, handles, known);
+            const char *hint = suggest_handle(h->text, handles, known);
             if (hint)
                 fault(L, h, sub,
                       "no creator of that handle in the roster; did you mean '%s'? (got %s)", hint,
