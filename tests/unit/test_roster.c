@@ -8,7 +8,8 @@
  *     handle twice, a hire without a roster, an unknown country code, an
  *     audience by country over 1 or without regions that list countries, a
  *     code in two regions, two `rest` regions, a strategy with neither hire
- *     nor allocation, handles with spaces, commas, dots or nothing);
+ *     nor allocation, handles with spaces, commas, dots or nothing; a
+ *     handle with two leading '@' is refused or found as written);
  *  2. a scenario of named creators only, without `tiers`, loads and runs;
  *  3. the resolved YAML of a roster scenario loads back to itself (a fixed
  *     point) and runs to the same trials, bit for bit;
@@ -139,6 +140,42 @@ static void check_handles(void)
         refused_with(bad[i], "handle: bob", repl,
                      (const char *[]){"t.yaml:22:", "roster[1].handle",
                                       "a handle is 1-100 characters without spaces, commas", NULL});
+    }
+    /* Only one leading '@' is dropped: "@@anna" is written "@anna" inside,
+     * then compared with a second '@' dropped, so the creator cannot be
+     * hired by the handle it was given (and "anna" finds it). Either refuse
+     * such a handle, or find it by what was written and render it so that
+     * it loads back to itself. */
+    {
+        char *at2 = replaced(BASE, "handle: bob", "handle: \"@@bo\"");
+        char *hire = replaced(at2, "hire: [anna, cleo]", "hire: [anna, \"@@bo\"]");
+        infl_error err;
+        infl_error_init(&err);
+        infl_scenario *s2 = NULL;
+        infl_status rc = infl_scenario_load_text(hire, strlen(hire), "t.yaml", NULL, 0, &s2, &err);
+        bool refused_handle = rc == INFL_EINVAL && strstr(infl_error_message(&err), "t.yaml:22:") &&
+                              strstr(infl_error_message(&err), "handle") &&
+                              !strstr(infl_error_message(&err), "hire");
+        bool fixed = false;
+        if (rc == INFL_OK) {
+            char *y1 = infl_scenario_resolved_yaml(s2);
+            infl_scenario *s3 = y1 ? load(y1, NULL, 0) : NULL;
+            char *y2 = s3 ? infl_scenario_resolved_yaml(s3) : NULL;
+            fixed = y1 && y2 && !strcmp(y1, y2);
+            free(y1);
+            free(y2);
+            infl_scenario_free(s3);
+        }
+        if (!refused_handle && !fixed)
+            fprintf(stderr,
+                    "handle \"@@bo\", hire [\"@@bo\"]: neither refused at the handle nor "
+                    "a fixed point:\n%s\n",
+                    infl_error_message(&err));
+        CHECK(refused_handle || fixed);
+        infl_scenario_free(s2);
+        infl_error_destroy(&err);
+        free(at2);
+        free(hire);
     }
     /* The same creator with '@' or other case in a hire list: found. */
     char *text = replaced(BASE, "hire: [anna, cleo]", "hire: [\"@Anna\", CLEO]");

@@ -373,12 +373,14 @@ static const char *MISFIT =
     "  - {handle: big, tier: micro, followers: 100000, price: 3000}\n"
     "  - {handle: small, tier: micro, followers: 20000, price: 1500}\n"
     "  - {handle: huge, tier: micro, followers: 500000, price: 9000}\n"
+    "  - {handle: tiny, tier: micro, followers: 8000, price: 500}\n"
     "strategies:\n"
     "  - {name: big-small, hire: [big, small]}\n"
     "  - {name: small-big, hire: [small, big]}\n"
     "  - {name: big-small-micro, hire: [big, small], allocation: {micro: 1}}\n"
     "  - {name: huge-micro, hire: [huge], allocation: {micro: 1}}\n"
-    "  - {name: micro, allocation: {micro: 1}}\n";
+    "  - {name: micro, allocation: {micro: 1}}\n"
+    "  - {name: big-small-tiny, hire: [big, small, tiny]}\n";
 
 static void check_misfits(void)
 {
@@ -390,7 +392,7 @@ static void check_misfits(void)
         goto done;
     const size_t bs = strategy(tr, "big-small"), sb = strategy(tr, "small-big"),
                  bsm = strategy(tr, "big-small-micro"), hm = strategy(tr, "huge-micro"),
-                 mi = strategy(tr, "micro");
+                 mi = strategy(tr, "micro"), bst = strategy(tr, "big-small-tiny");
     bool exact = true, rest_exact = true;
     for (uint64_t t = 0; t < tr->n_trials; t++) {
         /* [big, small]: big (3000) fits, small (1500) not in the 1000 left. */
@@ -400,6 +402,9 @@ static void check_misfits(void)
         /* [small, big]: small fits, big not in the 2500 left. */
         exact &= col(tr, sb, "named_hires")[t] == 1 && col(tr, sb, "named_unhired")[t] == 1;
         exact &= col(tr, sb, "spend_named")[t] == 1500 && col(tr, sb, "spend")[t] == 1500;
+        /* A misfit is passed over, not the end: tiny (500) fits after small. */
+        exact &= col(tr, bst, "named_hires")[t] == 2 && col(tr, bst, "named_unhired")[t] == 1;
+        exact &= col(tr, bst, "spend_named")[t] == 3500;
         /* With an allocation: spend = spend_named + spend_micro, and the
          * micro hires are those of a budget of 1000, bit for bit. */
         exact &= col(tr, bsm, "spend")[t] ==
@@ -430,27 +435,31 @@ done:
     infl_trials_free(thousand);
 }
 
-/* Drawn prices: each trial's outcome of [big, small] and [small, big] from
- * the prices that [big] and [small] alone reveal, by the rule: in order,
- * each if its cost fits what is left. */
+/* Drawn prices: each trial's outcome of [big, small] and [small, big] by
+ * the rule (in order, each if its cost fits what is left), from the costs
+ * that [big] and [small] alone reveal in a run with a budget where both
+ * always fit (a creator's draws do not depend on the budget). big alone
+ * sometimes costs more than the budget. */
 static void check_order_rule(void)
 {
     const char *sets[] = {
-        "roster[0].price={uniform: {min: 1500, max: 3500}}",
+        "roster[0].price={uniform: {min: 1500, max: 4500}}",
         "roster[1].price={uniform: {min: 800, max: 2600}}",
         "strategies=[{name: big, hire: [big]}, {name: small, hire: [small]},"
         " {name: big-small, hire: [big, small]}, {name: small-big, hire: [small, big]}]",
         "trials=4000",
+        "budget=100000",
     };
     infl_trials *tr = run_text(MISFIT, sets, 4);
-    CHECK(tr != NULL);
-    if (tr == NULL)
-        return;
+    infl_trials *rich = run_text(MISFIT, sets, 5);
+    CHECK(tr != NULL && rich != NULL);
+    if (tr == NULL || rich == NULL)
+        goto done;
     const double B = 4000, limit = B * (1.0 + 1e-12);
-    uint64_t both = 0, bad = 0;
+    uint64_t both = 0, bad = 0, first_out = 0;
     for (uint64_t t = 0; t < tr->n_trials; t++) {
-        double cb = col(tr, 0, "spend_named")[t], cs = col(tr, 1, "spend_named")[t];
-        bad += col(tr, 0, "named_hires")[t] != 1 || col(tr, 1, "named_hires")[t] != 1;
+        double cb = col(rich, 0, "spend_named")[t], cs = col(rich, 1, "spend_named")[t];
+        bad += col(rich, 0, "named_hires")[t] != 1 || col(rich, 1, "named_hires")[t] != 1;
         for (int order = 0; order < 2; order++) {
             size_t s = 2 + (size_t)order;
             double first = order == 0 ? cb : cs, second = order == 0 ? cs : cb;
@@ -471,13 +480,19 @@ static void check_order_rule(void)
             bad += col(tr, s, "named_unhired")[t] != unhired;
             bad += col(tr, s, "spend_named")[t] != spent;
             both += order == 0 && hired == 2;
+            first_out += order == 0 && first > limit && hired == 1;
         }
     }
-    printf("order: both fit in %llu of %llu trials; %llu disagreements with the rule\n",
-           (unsigned long long)both, (unsigned long long)tr->n_trials, (unsigned long long)bad);
+    printf("order: both fit in %llu of %llu trials, only the second in %llu; %llu disagreements "
+           "with the rule\n",
+           (unsigned long long)both, (unsigned long long)tr->n_trials,
+           (unsigned long long)first_out, (unsigned long long)bad);
+    CHECK(first_out > 0);
     CHECK_INT(bad, 0);
     CHECK(both > tr->n_trials / 10 && both < tr->n_trials * 9 / 10);
+done:
     infl_trials_free(tr);
+    infl_trials_free(rich);
 }
 
 /* ---- 4. post probability and overhead -------------------------------- */
