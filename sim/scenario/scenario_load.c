@@ -1060,7 +1060,7 @@ static bool valid_handle(const char *h)
 {
     const char *b = h[0] == '@' ? h + 1 : h;
     size_t n = strlen(b);
-    if (n == 0 || n > INFL_ROSTER_HANDLE_MAX)
+    if (n == 0 || n > INFL_ROSTER_HANDLE_MAX || b[0] == '@')
         return false;
     for (const unsigned char *p = (const unsigned char *)b; *p; p++)
         if (*p <= 0x20 || *p == 0x7f || *p == ',' || *p == '=' || *p == '[' || *p == ']')
@@ -1116,8 +1116,8 @@ static void parse_roster(loader *L, const infl_node *n, infl_scenario *sc, const
             if (parse_string(L, hn, sub, &c->handle)) {
                 if (!valid_handle(c->handle)) {
                     fault(L, hn, sub,
-                          "a handle is 1-%d characters without spaces, commas, '=' or brackets "
-                          "(got \"%s\")",
+                          "a handle is 1-%d characters after one leading '@', without spaces, "
+                          "commas, '=' or brackets (got \"%s\")",
                           INFL_ROSTER_HANDLE_MAX, c->handle);
                 } else {
                     if (c->handle[0] == '@')
@@ -1678,8 +1678,16 @@ static void parse_strategies(loader *L, const infl_node *n, infl_scenario *sc, b
         check_keys(L, s, path, allowed);
         const infl_node *nn = require(L, s, path, "name");
         const infl_node *hn = infl__yaml_tree_get(s, "hire");
-        const infl_node *an =
-            hn != NULL ? infl__yaml_tree_get(s, "allocation") : require(L, s, path, "allocation");
+        const infl_node *an = infl__yaml_tree_get(s, "allocation");
+        if (an == NULL && hn == NULL) {
+            join(sub, path, "allocation");
+            if (misspelt(s, "allocation") || misspelt(s, "hire"))
+                L->faults++; /* reported as an unknown key with a suggestion */
+            else
+                fault(L, s, sub,
+                      "required key is missing (or give `hire: [handle, ...]` to hire named "
+                      "creators)");
+        }
         if (hn != NULL) {
             join(sub, path, "hire");
             parse_hire(L, hn, sub, sc, st);

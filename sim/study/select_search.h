@@ -54,12 +54,13 @@ typedef struct {
 } infl__select_plan;
 
 typedef struct {
-    bool exact;                /* found by enumeration (else greedy + local search) */
-    uint64_t plans_evaluated;  /* objective evaluations the search made */
-    infl__select_plan chosen;  /* the best plan found */
-    infl__select_plan runner_up; /* the best other plan the search saw (n = 0 and value NaN if none) */
-    double p_beats, p_tie;       /* over trials: chosen's metric > (==) runner-up's */
-    double diff, diff_se;        /* objective(chosen) - objective(runner-up), paired, and its SE */
+    bool exact;               /* found by enumeration (else greedy + local search) */
+    uint64_t plans_evaluated; /* objective evaluations the search made */
+    infl__select_plan chosen; /* the best plan found */
+    infl__select_plan
+        runner_up;         /* the best other plan the search saw (n = 0 and value NaN if none) */
+    double p_beats, p_tie; /* over trials: chosen's metric > (==) runner-up's */
+    double diff, diff_se;  /* objective(chosen) - objective(runner-up), paired, and its SE */
     double *marginal;  /* n_creators: for members, objective(chosen) - objective(chosen without i);
                           for others, objective(chosen with i added) - objective(chosen); NaN if
                           excluded */
