@@ -48,6 +48,18 @@ static infl_node *node_new(infl_node_kind kind, const char *origin, size_t line,
     return n;
 }
 
+/* The number of items a SEQ node's array has room for: every list's array
+ * is allocated to this size (the power of two at or above its count, at
+ * least 4), so infl__yaml_tree_seq_append knows when it is full and grows it
+ * by doubling (a roster file appends up to 100,000 records). */
+static size_t seq_capacity(size_t count)
+{
+    size_t cap = 4;
+    while (cap < count)
+        cap *= 2;
+    return cap;
+}
+
 void infl__yaml_tree_free(infl_node *node)
 {
     if (node == NULL)
@@ -144,7 +156,7 @@ static infl_status build(tree_builder *b, yaml_node_t *yn, int depth, infl_node 
         if (n == NULL)
             goto nomem;
         size_t count = (size_t)(yn->data.sequence.items.top - yn->data.sequence.items.start);
-        n->items = calloc(count ? count : 1, sizeof *n->items);
+        n->items = calloc(seq_capacity(count), sizeof *n->items);
         if (n->items == NULL)
             goto nomem;
         for (size_t i = 0; i < count; i++) {
@@ -766,18 +778,15 @@ infl_status infl__yaml_tree_seq_append(infl_node *seq, infl_node *item)
         infl__yaml_tree_free(item);
         return INFL_EARG;
     }
-    /* Sized to the power of two above the count, so appending 100,000
-     * records reallocates rarely (glibc keeps a block that still fits);
-     * this also holds for a parsed list, whose array is exactly its count. */
-    size_t want = 4;
-    while (want < seq->count + 1)
-        want *= 2;
-    infl_node **grown = realloc(seq->items, want * sizeof *grown);
-    if (grown == NULL) {
-        infl__yaml_tree_free(item);
-        return INFL_ENOMEM;
+    if (seq->items == NULL || seq->count == seq_capacity(seq->count)) {
+        size_t want = seq->items == NULL ? seq_capacity(seq->count) : 2 * seq->count;
+        infl_node **grown = realloc(seq->items, want * sizeof *grown);
+        if (grown == NULL) {
+            infl__yaml_tree_free(item);
+            return INFL_ENOMEM;
+        }
+        seq->items = grown;
     }
-    seq->items = grown;
     seq->items[seq->count++] = item;
     return INFL_OK;
 }
@@ -807,7 +816,7 @@ infl_node *infl__yaml_tree_copy(const infl_node *node)
                 goto fail;
         }
     } else if (node->kind == INFL_NODE_SEQ) {
-        n->items = calloc(node->count ? node->count : 1, sizeof *n->items);
+        n->items = calloc(seq_capacity(node->count), sizeof *n->items);
         if (n->items == NULL)
             goto fail;
         for (size_t i = 0; i < node->count; i++) {

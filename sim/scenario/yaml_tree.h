@@ -91,7 +91,8 @@ infl_node *infl__yaml_tree_new_seq(const char *origin, size_t line, size_t colum
 infl_status infl__yaml_tree_map_append(infl_node *map, const char *key, size_t line, size_t column,
                                        infl_node *value);
 
-/* Appends `item` to a SEQ node, which takes it whatever happens (freed on
+/* Appends `item` to a SEQ node (one from this file: parsed, built or copied,
+ * whose array is sized for doubling), which takes it whatever happens (freed on
  * failure). Returns INFL_OK, INFL_ENOMEM, or INFL_EARG if seq is not a SEQ
  * or item is NULL; no message is written. */
 infl_status infl__yaml_tree_seq_append(infl_node *seq, infl_node *item);
