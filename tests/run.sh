@@ -3,7 +3,8 @@
 #  - the suite again under AddressSanitizer + UndefinedBehaviorSanitizer (all
 #    but the format check and valgrind, which a sanitized binary cannot run);
 #  - the parallel engine's tests under ThreadSanitizer (clang + Archer);
-#  - libFuzzer over the scenario loader for INFLUSIM_FUZZ_SECONDS (120).
+#  - libFuzzer over the scenario loader for INFLUSIM_FUZZ_SECONDS (120), and
+#    over the roster file readers for INFLUSIM_FUZZ_ROSTER_SECONDS (60).
 # Installs missing Debian packages first. Idempotent; run from anywhere.
 # Arguments go to the first two ctest runs.
 set -euo pipefail
@@ -57,3 +58,20 @@ if ! "$root/build-fuzz/tests/fuzz_scenario" -max_total_time="$seconds" -timeout=
 fi
 grep -E '^stat::(number_of_executed_units|new_units_added)' "$root/build-fuzz/fuzz.log"
 echo "fuzzing: no crash, leak, hang or failed check"
+
+roster_seconds="${INFLUSIM_FUZZ_ROSTER_SECONDS:-60}"
+echo "== fuzzing the roster file readers for ${roster_seconds} s (libFuzzer, ASan + UBSan) =="
+cmake --build "$root/build-fuzz" -j"$jobs" --target fuzz_roster
+mkdir -p "$root/build-fuzz/roster-corpus"
+if ! "$root/build-fuzz/tests/fuzz_roster" -max_total_time="$roster_seconds" -timeout=10 \
+  -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
+  -artifact_prefix="$root/build-fuzz/artifacts/roster-" \
+  "$root/build-fuzz/roster-corpus" "$root/tests/fuzz/roster-corpus" \
+  2>"$root/build-fuzz/fuzz-roster.log"; then
+  tail -n 60 "$root/build-fuzz/fuzz-roster.log"
+  echo "fuzzing found a failure: the input is in build-fuzz/artifacts/roster-*;" \
+    "fix it and copy the input into tests/fuzz/regressions/ (named roster-*)" >&2
+  exit 1
+fi
+grep -E '^stat::(number_of_executed_units|new_units_added)' "$root/build-fuzz/fuzz-roster.log"
+echo "fuzzing the roster readers: no crash, leak, hang or failed check"

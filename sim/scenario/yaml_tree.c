@@ -7,6 +7,7 @@
 #include "base/suggest.h"
 #include "base/text.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,18 @@ static infl_node *node_new(infl_node_kind kind, const char *origin, size_t line,
     n->line = line;
     n->column = column;
     return n;
+}
+
+/* The number of items a SEQ node's array has room for: every list's array
+ * is allocated to this size (the power of two at or above its count, at
+ * least 4), so infl__yaml_tree_seq_append knows when it is full and grows it
+ * by doubling (a roster file appends up to 100,000 records). */
+static size_t seq_capacity(size_t count)
+{
+    size_t cap = 4;
+    while (cap < count)
+        cap *= 2;
+    return cap;
 }
 
 void infl__yaml_tree_free(infl_node *node)
@@ -143,7 +156,7 @@ static infl_status build(tree_builder *b, yaml_node_t *yn, int depth, infl_node 
         if (n == NULL)
             goto nomem;
         size_t count = (size_t)(yn->data.sequence.items.top - yn->data.sequence.items.start);
-        n->items = calloc(count ? count : 1, sizeof *n->items);
+        n->items = calloc(seq_capacity(count), sizeof *n->items);
         if (n->items == NULL)
             goto nomem;
         for (size_t i = 0; i < count; i++) {
@@ -446,11 +459,15 @@ static void shift_positions(infl_node *n, size_t line, size_t offset)
     }
 }
 
-/* The name of a list item that is a mapping with a plain `name`, or NULL. */
+/* The name of a list item that is a mapping with a plain `name` or, failing
+ * that, a plain `handle` (a roster creator); NULL if it has neither. */
 static const char *item_name(const infl_node *item)
 {
     const infl_node *name = infl__yaml_tree_get(item, "name");
-    return name != NULL && name->kind == INFL_NODE_SCALAR ? name->text : NULL;
+    if (name != NULL && name->kind == INFL_NODE_SCALAR)
+        return name->text;
+    const infl_node *handle = infl__yaml_tree_get(item, "handle");
+    return handle != NULL && handle->kind == INFL_NODE_SCALAR ? handle->text : NULL;
 }
 
 /* True if a list's items can be addressed by name: some item has one. */
@@ -460,6 +477,53 @@ static bool named_items(const infl_node *seq)
         if (item_name(seq->items[i]) != NULL)
             return true;
     return false;
+}
+
+/* If the path at `p` starts with the name of `item` followed by '.', '[' or
+ * the end, returns the number of path bytes it takes, else 0. A `name`
+ * matches exactly; a `handle` (an item without a name) ignores ASCII case
+ * and one leading '@' on either side. */
+static size_t item_match(const infl_node *item, const char *p)
+{
+    const infl_node *name = infl__yaml_tree_get(item, "name");
+    if (name != NULL && name->kind == INFL_NODE_SCALAR) {
+        size_t len = strlen(name->text);
+        return len > 0 && strncmp(p, name->text, len) == 0 && strchr(".[", p[len]) != NULL ? len
+                                                                                           : 0;
+    }
+    const char *h = item_name(item);
+    if (h == NULL)
+        return 0;
+    const char *start = p;
+    h += *h == '@';
+    p += *p == '@';
+    size_t len = strlen(h);
+    if (len == 0)
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char a = (unsigned char)p[i], b = (unsigned char)h[i];
+        if (a == '\0' || (a != b && (a >= 0x80 || b >= 0x80 || tolower(a) != tolower(b))))
+            return 0;
+    }
+    return strchr(".[", p[len]) != NULL ? (size_t)(p - start) + len : 0;
+}
+
+/* The index of the item of `seq` whose name or handle takes the longest
+ * part of the path at `p` (so a handle holding '.' can be addressed), with
+ * that length in *taken; (size_t)-1 if none matches. The first of equals
+ * wins. */
+static size_t longest_item(const infl_node *seq, const char *p, size_t *taken)
+{
+    size_t best = (size_t)-1;
+    *taken = 0;
+    for (size_t i = 0; i < seq->count; i++) {
+        size_t len = item_match(seq->items[i], p);
+        if (len > *taken) {
+            *taken = len;
+            best = i;
+        }
+    }
+    return best;
 }
 
 /* The slot of the first item of `seq` whose `name` is `name`. If none is,
@@ -563,9 +627,14 @@ infl_status infl__yaml_tree_set_path(infl_node *root, const char *path, const ch
         key[len] = '\0';
         /* The path up to this segment, for messages ("tiers", "regions"). */
         int parent_len = (int)(p - path) - (p > path && p[-1] == '.');
-        p += len;
         infl_node *node = *slot;
-        if (node->kind == INFL_NODE_SEQ && named_items(node)) {
+        size_t taken = 0, at = (size_t)-1;
+        if (node->kind == INFL_NODE_SEQ && named_items(node))
+            at = longest_item(node, p, &taken);
+        p += at != (size_t)-1 ? taken : len;
+        if (at != (size_t)-1) {
+            slot = &node->items[at];
+        } else if (node->kind == INFL_NODE_SEQ && named_items(node)) {
             infl_status rc = INFL_OK;
             infl_node **item =
                 named_item(node, key, path, parent_len, origin, line, column, err, &rc);
@@ -664,6 +733,102 @@ infl_status infl__yaml_tree_set_path(infl_node *root, const char *path, const ch
     infl__yaml_tree_free(*slot);
     *slot = replacement;
     return INFL_OK;
+}
+
+infl_node *infl__yaml_tree_new_scalar(const char *text, const char *origin, size_t line,
+                                      size_t column)
+{
+    infl_node *n = node_new(INFL_NODE_SCALAR, origin, line, column);
+    if (n != NULL && (n->text = strdup(text)) == NULL) {
+        free(n);
+        n = NULL;
+    }
+    return n;
+}
+
+infl_node *infl__yaml_tree_new_map(const char *origin, size_t line, size_t column)
+{
+    return node_new(INFL_NODE_MAP, origin, line, column);
+}
+
+infl_node *infl__yaml_tree_new_seq(const char *origin, size_t line, size_t column)
+{
+    return node_new(INFL_NODE_SEQ, origin, line, column);
+}
+
+infl_status infl__yaml_tree_map_append(infl_node *map, const char *key, size_t line, size_t column,
+                                       infl_node *value)
+{
+    if (map == NULL || map->kind != INFL_NODE_MAP || value == NULL || key == NULL) {
+        infl__yaml_tree_free(value);
+        return INFL_EARG;
+    }
+    infl_node_pair *p = map_add(map, key, line, column);
+    if (p == NULL) {
+        infl__yaml_tree_free(value);
+        return INFL_ENOMEM;
+    }
+    p->value = value;
+    return INFL_OK;
+}
+
+infl_status infl__yaml_tree_seq_append(infl_node *seq, infl_node *item)
+{
+    if (seq == NULL || seq->kind != INFL_NODE_SEQ || item == NULL) {
+        infl__yaml_tree_free(item);
+        return INFL_EARG;
+    }
+    if (seq->items == NULL || seq->count == seq_capacity(seq->count)) {
+        size_t want = seq->items == NULL ? seq_capacity(seq->count) : 2 * seq->count;
+        infl_node **grown = realloc(seq->items, want * sizeof *grown);
+        if (grown == NULL) {
+            infl__yaml_tree_free(item);
+            return INFL_ENOMEM;
+        }
+        seq->items = grown;
+    }
+    seq->items[seq->count++] = item;
+    return INFL_OK;
+}
+
+infl_node *infl__yaml_tree_copy(const infl_node *node)
+{
+    if (node == NULL)
+        return NULL;
+    infl_node *n = node_new(node->kind, node->origin, node->line, node->column);
+    if (n == NULL)
+        return NULL;
+    n->quoted = node->quoted;
+    if (node->text != NULL && (n->text = strdup(node->text)) == NULL)
+        goto fail;
+    if (node->kind == INFL_NODE_MAP) {
+        n->pairs = calloc(node->count ? node->count : 1, sizeof *n->pairs);
+        if (n->pairs == NULL)
+            goto fail;
+        for (size_t i = 0; i < node->count; i++) {
+            infl_node_pair *d = &n->pairs[i];
+            const infl_node_pair *s = &node->pairs[i];
+            d->line = s->line;
+            d->column = s->column;
+            d->key = strdup(s->key);
+            n->count = i + 1;
+            if (d->key == NULL || (d->value = infl__yaml_tree_copy(s->value)) == NULL)
+                goto fail;
+        }
+    } else if (node->kind == INFL_NODE_SEQ) {
+        n->items = calloc(seq_capacity(node->count), sizeof *n->items);
+        if (n->items == NULL)
+            goto fail;
+        for (size_t i = 0; i < node->count; i++) {
+            n->count = i + 1;
+            if ((n->items[i] = infl__yaml_tree_copy(node->items[i])) == NULL)
+                goto fail;
+        }
+    }
+    return n;
+fail:
+    infl__yaml_tree_free(n);
+    return NULL;
 }
 
 const char *infl__yaml_tree_libyaml_version(void)

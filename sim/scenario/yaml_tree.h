@@ -57,7 +57,10 @@ infl_node_pair *infl__yaml_tree_get_pair(const infl_node *map, const char *key);
  * Sets the scalar at `path` (keys separated by '.', list items as `[i]`, e.g.
  * `tiers.micro.audience.mean[0]`) to `value`. A list whose items are mappings
  * with a `name` also takes that name as a key (`regions.Canada.shippable`);
- * a name no item has is an error that suggests a close one with its index.
+ * items with a `handle` instead (roster creators) are addressed by it, case
+ * and one leading '@' ignored (`roster.anna.price`, `roster.@Anna.price`).
+ * A name or handle holding '.' is found too: the longest that matches wins.
+ * A name no item has is an error that suggests a close one with its index.
  * Missing mapping keys along the path are created, but not one before the
  * last key that is a likely misspelling of a key beside it (infl__suggest):
  * that is an error with "did you mean". A list index must exist; whatever is
@@ -69,6 +72,34 @@ infl_node_pair *infl__yaml_tree_get_pair(const infl_node *map, const char *key);
 infl_status infl__yaml_tree_set_path(infl_node *root, const char *path, const char *value,
                                      const char *origin, size_t line, size_t column,
                                      infl_error *err);
+
+/*
+ * Building trees in code (roster files become trees like a scenario's). Each
+ * constructor returns a new node at (origin, line, column), origin not owned
+ * and outliving the tree, or NULL if out of memory; free with
+ * infl__yaml_tree_free. A scalar copies `text`; its `quoted` is false.
+ */
+infl_node *infl__yaml_tree_new_scalar(const char *text, const char *origin, size_t line,
+                                      size_t column);
+infl_node *infl__yaml_tree_new_map(const char *origin, size_t line, size_t column);
+infl_node *infl__yaml_tree_new_seq(const char *origin, size_t line, size_t column);
+
+/* Appends the pair (key at line, column; value) to a MAP node. The map takes
+ * `value` whatever happens: on failure it is freed. Duplicate keys are not
+ * checked (the caller does). Returns INFL_OK, INFL_ENOMEM, or INFL_EARG if
+ * map is not a MAP or value is NULL; no message is written. */
+infl_status infl__yaml_tree_map_append(infl_node *map, const char *key, size_t line, size_t column,
+                                       infl_node *value);
+
+/* Appends `item` to a SEQ node (one from this file: parsed, built or copied,
+ * whose array is sized for doubling), which takes it whatever happens (freed on
+ * failure). Returns INFL_OK, INFL_ENOMEM, or INFL_EARG if seq is not a SEQ
+ * or item is NULL; no message is written. */
+infl_status infl__yaml_tree_seq_append(infl_node *seq, infl_node *item);
+
+/* A deep copy of a node (same origins and positions), or NULL if out of
+ * memory or node is NULL. */
+infl_node *infl__yaml_tree_copy(const infl_node *node);
 
 /* Returns a short description of a node's kind for messages: "a mapping",
  * "a list" or the quoted scalar text. Writes into buf (size n) and returns it. */

@@ -2,7 +2,8 @@
  * Unit tests of the YAML tree: positions, quoting, duplicate keys, syntax
  * errors with line and column, empty documents, a second document, and
  * editing by key path (create, replace, list index, list item by name, a
- * created key that looks like a typo of one beside it, errors).
+ * created key that looks like a typo of one beside it, errors), trees built
+ * in code, and roster creators addressed by handle.
  */
 #include "check.h"
 #include "scenario/yaml_tree.h"
@@ -233,6 +234,82 @@ int main(void)
     root = parse(deepdoc, &err);
     CHECK(root == NULL);
     CHECK_CONTAINS(infl_error_message(&err), "t.yaml:1:65: syntax error: brackets nested deeper");
+
+    /* Trees built in code: positions, ownership, appends past the parsed
+     * size of a list, a deep copy. */
+    infl_node *seq = infl__yaml_tree_new_seq("c.csv", 1, 1);
+    CHECK(seq != NULL && seq->kind == INFL_NODE_SEQ && seq->count == 0);
+    for (size_t i = 0; i < 1000; i++) {
+        infl_node *rec = infl__yaml_tree_new_map("c.csv", i + 2, 1);
+        CHECK(rec != NULL && rec->kind == INFL_NODE_MAP);
+        CHECK_INT(infl__yaml_tree_map_append(
+                      rec, "handle", 1, 1,
+                      infl__yaml_tree_new_scalar(i ? "bob" : "@Anna.B", "c.csv", i + 2, 1)),
+                  INFL_OK);
+        CHECK_INT(infl__yaml_tree_map_append(rec, "price", 1, 8,
+                                             infl__yaml_tree_new_scalar("100", "c.csv", i + 2, 8)),
+                  INFL_OK);
+        CHECK_INT(infl__yaml_tree_seq_append(seq, rec), INFL_OK);
+    }
+    CHECK_INT(seq->count, 1000);
+    infl_node *p999 = infl__yaml_tree_get(seq->items[999], "price");
+    CHECK(p999 != NULL && p999->line == 1001 && p999->column == 8 && !p999->quoted &&
+          strcmp(p999->origin, "c.csv") == 0 && strcmp(p999->text, "100") == 0);
+    CHECK(infl__yaml_tree_get_pair(seq->items[0], "price")->column == 8);
+    /* Wrong kinds and NULL values are refused, and the value is freed. */
+    CHECK_INT(infl__yaml_tree_seq_append(seq->items[0], infl__yaml_tree_new_map("x", 1, 1)),
+              INFL_EARG);
+    CHECK_INT(infl__yaml_tree_map_append(seq, "k", 1, 1, infl__yaml_tree_new_map("x", 1, 1)),
+              INFL_EARG);
+    CHECK_INT(infl__yaml_tree_seq_append(seq, NULL), INFL_EARG);
+    infl_node *copy = infl__yaml_tree_copy(seq);
+    CHECK(copy != NULL && copy->count == 1000 && copy->items[5] != seq->items[5]);
+    CHECK(strcmp(infl__yaml_tree_get(copy->items[0], "handle")->text, "@Anna.B") == 0);
+    CHECK(infl__yaml_tree_get(copy->items[999], "price")->line == 1001);
+    CHECK(infl__yaml_tree_copy(NULL) == NULL);
+    infl__yaml_tree_free(copy);
+
+    /* A roster's creators are addressed by handle: case and one '@' ignored,
+     * a handle holding '.' taken whole. */
+    infl_node *doc = infl__yaml_tree_new_map("s.yaml", 1, 1);
+    CHECK_INT(infl__yaml_tree_map_append(doc, "roster", 1, 1, seq), INFL_OK);
+    CHECK_INT(infl__yaml_tree_set_path(doc, "roster.anna.b.price", "500", "--set", 1, 1, &err),
+              INFL_OK);
+    CHECK(strcmp(infl__yaml_tree_get(seq->items[0], "price")->text, "500") == 0);
+    CHECK_INT(infl__yaml_tree_set_path(doc, "roster.@ANNA.B.price", "600", "--set", 1, 1, &err),
+              INFL_OK);
+    CHECK(strcmp(infl__yaml_tree_get(seq->items[0], "price")->text, "600") == 0);
+    CHECK_INT(infl__yaml_tree_set_path(doc, "roster.Bob.tier", "micro", "--set", 1, 1, &err),
+              INFL_OK);
+    CHECK(strcmp(infl__yaml_tree_get(seq->items[1], "tier")->text, "micro") == 0);
+    CHECK(infl__yaml_tree_get(seq->items[2], "tier") == NULL); /* the first bob only */
+    CHECK_INT(infl__yaml_tree_set_path(doc, "roster.@bob", "{handle: bob, price: 7}", "--set", 1, 1,
+                                       &err),
+              INFL_OK);
+    CHECK(strcmp(infl__yaml_tree_get(seq->items[1], "price")->text, "7") == 0);
+    infl_error_clear(&err);
+    CHECK_INT(infl__yaml_tree_set_path(doc, "roster.anna.c.price", "1", "--set", 3, 9, &err),
+              INFL_EARG);
+    CHECK_CONTAINS(infl_error_message(&err),
+                   "--set:3:9: roster.anna.c.price: no item named 'anna'");
+    infl_error_clear(&err);
+    CHECK_INT(infl__yaml_tree_set_path(doc, "roster.bobb.price", "1", "--set", 3, 9, &err),
+              INFL_EARG);
+    CHECK_CONTAINS(infl_error_message(&err), "did you mean 'bob' (roster[1])?");
+    infl_error_clear(&err);
+    /* A `name` still wins over a handle and matches exactly. */
+    root = parse("regions:\n  - {name: Canada, handle: x, shippable: true}\n", &err);
+    CHECK_INT(
+        infl__yaml_tree_set_path(root, "regions.Canada.shippable", "false", "--set", 1, 1, &err),
+        INFL_OK);
+    CHECK_INT(infl__yaml_tree_set_path(root, "regions.x.shippable", "false", "--set", 1, 1, &err),
+              INFL_EARG);
+    CHECK_INT(
+        infl__yaml_tree_set_path(root, "regions.canada.shippable", "false", "--set", 1, 1, &err),
+        INFL_EARG);
+    infl__yaml_tree_free(root);
+    infl__yaml_tree_free(doc);
+    infl_error_clear(&err);
 
     char buf[80];
     infl_node scalar = {.kind = INFL_NODE_SCALAR, .text = "abc"};
