@@ -13,6 +13,9 @@
 #include "base/suggest.h"
 #include "scenario/country.h"
 #include "scenario/roster.h"
+#include "scenario/roster_csv.h"
+#include "scenario/roster_import.h"
+#include "scenario/roster_json.h"
 #include "scenario/yaml_tree.h"
 
 #include <ctype.h>
@@ -807,8 +810,13 @@ static void parse_engagement(loader *L, const infl_node *n, const infl_node *bas
     size_t before = L->faults;
     if (!parse_dist(L, epf, sub, &NONNEGATIVE, &t->engagement_per_follower))
         return;
-    double hi = support_hi(&t->engagement_per_follower);
+    /* A bounded distribution is judged by its largest value; a lognormal
+     * (what a roster file's measured rate becomes) by its mean, since its
+     * rare draws above one per viewer are capped like any other. */
     double e = infl__dist_mean(&t->engagement_per_follower);
+    double hi = support_hi(&t->engagement_per_follower);
+    if (isinf(hi))
+        hi = e;
     if (hi > 1.0 && hi <= 100.0) {
         fault(L, epf, sub,
               "must be a fraction in [0, 1] (got values up to %g); if the dashboard quoted "
@@ -1047,7 +1055,8 @@ static void parse_creator_audience(loader *L, const infl_node *n, const char *pa
     double known = 0.0;
     for (size_t r = 0; r < sc->n_regions; r++)
         known += v[r];
-    v[sc->n_regions] = known >= 1.0 ? 0.0 : 1.0 - known;
+    /* Shares that sum to one up to rounding leave nothing unknown. */
+    v[sc->n_regions] = known >= 1.0 - 1e-9 ? 0.0 : 1.0 - known;
     c->unknown_share = v[sc->n_regions];
     c->p.audience = (infl_share_dist){.n = sc->n_regions + 1, .mean = v};
 }
@@ -1913,9 +1922,171 @@ static infl_status apply_sets(infl_node *root, const char *const *sets, size_t n
     return rc;
 }
 
-infl_status infl_scenario_load_text(const char *text, size_t length, const char *origin,
-                                    const char *const *sets, size_t n_sets, infl_scenario **out,
-                                    infl_error *err)
+/* Reads a whole file of at most `limit` bytes into a new NUL-terminated
+ * buffer; on failure returns NULL with errno set (EFBIG when larger). */
+static char *read_all(const char *path, size_t limit, size_t *length)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (len + 4096 + 1 > cap) {
+            cap = cap ? cap * 2 : 8192;
+            if (cap > limit + 8192) {
+                free(buf);
+                fclose(f);
+                errno = EFBIG;
+                return NULL;
+            }
+            char *grown = realloc(buf, cap);
+            if (grown == NULL) {
+                free(buf);
+                fclose(f);
+                errno = ENOMEM;
+                return NULL;
+            }
+            buf = grown;
+        }
+        size_t got = fread(buf + len, 1, cap - len - 1, f);
+        len += got;
+        if (got == 0)
+            break;
+    }
+    int failed = ferror(f);
+    fclose(f);
+    if (failed) {
+        free(buf);
+        errno = EIO;
+        return NULL;
+    }
+    if (len > limit) {
+        free(buf);
+        errno = EFBIG;
+        return NULL;
+    }
+    buf[len] = '\0';
+    *length = len;
+    return buf;
+}
+
+/* The roster file's path: as written if absolute, else relative to the
+ * folder of the scenario file `origin`. NULL if out of memory. */
+static char *beside(const char *origin, const char *path)
+{
+    const char *slash = strrchr(origin, '/');
+    if (path[0] == '/' || slash == NULL)
+        return strdup(path);
+    size_t dir = (size_t)(slash - origin) + 1, n = strlen(path);
+    char *out = malloc(dir + n + 1);
+    if (out != NULL) {
+        memcpy(out, origin, dir);
+        memcpy(out + dir, path, n + 1);
+    }
+    return out;
+}
+
+/*
+ * `roster_file:` — reads the file (or takes the bytes a base scenario read,
+ * `preread`, so that a derived scenario does not read it again), parses it
+ * as CSV or JSON, translates its rows into creators and appends them to the
+ * tree's `roster` list, where `--set` and validation find them. The bytes
+ * are kept in sc (their path is every new node's origin).
+ */
+static infl_status load_roster_file(infl_node *root, infl_scenario *sc,
+                                    const infl_roster_source *preread, infl_error *err)
+{
+    infl_node_pair *pair = infl__yaml_tree_get_pair(root, "roster_file");
+    if (pair == NULL)
+        return INFL_OK;
+    infl__roster_settings set;
+    infl_status rc = infl__roster_settings_parse(pair->value, &set, err);
+    if (rc != INFL_OK)
+        return rc;
+    sc->roster_source = calloc(1, sizeof *sc->roster_source);
+    if (sc->roster_source == NULL)
+        return infl_error_add(err, INFL_ENOMEM, "out of memory");
+    infl_roster_source *src = sc->roster_source;
+    if (preread != NULL) {
+        src->path = strdup(preread->path);
+        src->text = malloc(preread->length + 1);
+        if (src->path == NULL || src->text == NULL)
+            return infl_error_add(err, INFL_ENOMEM, "out of memory");
+        memcpy(src->text, preread->text, preread->length + 1);
+        src->length = preread->length;
+    } else {
+        if ((src->path = beside(sc->origin, set.path)) == NULL)
+            return infl_error_add(err, INFL_ENOMEM, "out of memory");
+        src->text = read_all(src->path, INFL_ROSTER_MAX_BYTES, &src->length);
+        if (src->text == NULL && errno == EFBIG)
+            return infl_error_add(err, INFL_ELIMIT,
+                                  "%s:%zu:%zu: roster_file: %s is larger than %zu MiB; a roster "
+                                  "holds at most %u creators",
+                                  pair->value->origin, pair->line, pair->column, src->path,
+                                  (size_t)INFL_ROSTER_MAX_BYTES >> 20, INFL_MAX_CREATORS);
+        if (src->text == NULL)
+            return infl_error_add(err, INFL_EIO, "%s:%zu:%zu: roster_file: cannot read %s: %s",
+                                  pair->value->origin, pair->line, pair->column, src->path,
+                                  strerror(errno));
+    }
+    set.origin = src->path;
+    infl_node *records = NULL, *creators = NULL;
+    if (infl__roster_settings_format(&set) == INFL_ROSTER_FORMAT_JSON)
+        rc = infl__roster_json_parse(src->text, src->length, src->path, &records, err);
+    else
+        rc = infl__roster_csv_parse(src->text, src->length, src->path, &records, err);
+    if (rc == INFL_OK)
+        rc = infl__roster_import(records, &set, &creators, err);
+    infl__yaml_tree_free(records);
+    if (rc != INFL_OK)
+        return rc;
+    infl_node *list = infl__yaml_tree_get(root, "roster");
+    if (list == NULL) {
+        list = infl__yaml_tree_new_seq(pair->value->origin, pair->line, pair->column);
+        if (list == NULL ||
+            infl__yaml_tree_map_append(root, "roster", pair->line, pair->column, list) != INFL_OK) {
+            infl__yaml_tree_free(creators);
+            return infl_error_add(err, INFL_ENOMEM, "out of memory");
+        }
+    }
+    if (list->kind != INFL_NODE_SEQ) {
+        infl__yaml_tree_free(creators);
+        return INFL_OK; /* validation says `roster` must be a list */
+    }
+    for (size_t i = 0; i < creators->count; i++) {
+        if (rc == INFL_OK)
+            rc = infl__yaml_tree_seq_append(list, creators->items[i]);
+        else
+            infl__yaml_tree_free(creators->items[i]);
+        creators->items[i] = NULL;
+    }
+    /* The items moved into the scenario's list (or were freed by a failed
+     * append); free only the emptied list. */
+    creators->count = 0;
+    infl__yaml_tree_free(creators);
+    if (rc != INFL_OK)
+        return infl_error_add(err, rc, "out of memory");
+    return INFL_OK;
+}
+
+/* Whether a node or any below it came from a --set. */
+static bool touched_by_set(const infl_node *n)
+{
+    if (!strcmp(n->origin, "--set"))
+        return true;
+    for (size_t i = 0; n->kind == INFL_NODE_MAP && i < n->count; i++)
+        if (touched_by_set(n->pairs[i].value))
+            return true;
+    for (size_t i = 0; n->kind == INFL_NODE_SEQ && i < n->count; i++)
+        if (touched_by_set(n->items[i]))
+            return true;
+    return false;
+}
+
+static infl_status load(const char *text, size_t length, const char *origin,
+                        const char *const *sets, size_t n_sets, const infl_roster_source *preread,
+                        infl_scenario **out, infl_error *err)
 {
     *out = NULL;
     infl_node *root = NULL;
@@ -1936,9 +2107,23 @@ infl_status infl_scenario_load_text(const char *text, size_t length, const char 
     rc = infl__yaml_tree_parse(text, length, sc->origin, &root, err);
     if (rc != INFL_OK)
         goto done;
+    if (root->kind == INFL_NODE_MAP && (rc = load_roster_file(root, sc, preread, err)) != INFL_OK)
+        goto done;
+    const infl_node *roster_file = infl__yaml_tree_get(root, "roster_file");
     rc = apply_sets(root, sets, n_sets, sc, err);
     if (rc != INFL_OK)
         goto done;
+    /* The file was read before the overrides, so that --set reaches its
+     * creators; an override of roster_file itself would be silently ignored. */
+    const infl_node *after =
+        root->kind == INFL_NODE_MAP ? infl__yaml_tree_get(root, "roster_file") : NULL;
+    if (after != roster_file || (after != NULL && touched_by_set(after))) {
+        rc = infl_error_add(err, INFL_EARG,
+                            "--set cannot change roster_file (the file is read before the "
+                            "overrides); edit the scenario, or set the creators' keys with "
+                            "--set roster.<handle>.<key>=value");
+        goto done;
+    }
     loader L = {.err = err, .faults = 0};
     rc = resolve(&L, root, sc);
 
@@ -1950,6 +2135,13 @@ done:
     }
     *out = sc;
     return INFL_OK;
+}
+
+infl_status infl_scenario_load_text(const char *text, size_t length, const char *origin,
+                                    const char *const *sets, size_t n_sets, infl_scenario **out,
+                                    infl_error *err)
+{
+    return load(text, length, origin, sets, n_sets, NULL, out, err);
 }
 
 infl_status infl_scenario_load_file(const char *path, const char *const *sets, size_t n_sets,
@@ -2004,8 +2196,8 @@ infl_status infl_scenario_derive(const infl_scenario *base, const char *const *s
         all[i] = base->sets[i];
     for (size_t i = 0; i < n_sets; i++)
         all[base->n_sets + i] = sets[i];
-    infl_status rc = infl_scenario_load_text(base->source_text, base->source_length, base->origin,
-                                             all, n, out, err);
+    infl_status rc = load(base->source_text, base->source_length, base->origin, all, n,
+                          base->roster_source, out, err);
     free(all);
     return rc;
 }
