@@ -41,7 +41,8 @@ typedef struct {
     infl_objective objective;
     const unsigned char *must;     /* n_creators flags (NULL: none): always in the plan */
     const unsigned char *excluded; /* n_creators flags (NULL: none): never in the plan */
-    size_t exact_limit;            /* enumerate when at most this many creators are free (20) */
+    const char *const *names;      /* n_creators handles for messages (NULL: "creator 3") */
+    size_t exact_limit;            /* enumerate when at most this many creators are free (0: 20) */
     size_t resamples;              /* bootstrap resamples for the robustness table (0: none) */
     uint64_t seed;                 /* keys the bootstrap's stream (INFL_STREAM_BOOTSTRAP) */
 } infl__select_problem;
@@ -54,12 +55,13 @@ typedef struct {
 } infl__select_plan;
 
 typedef struct {
-    bool exact;                /* found by enumeration (else greedy + local search) */
-    uint64_t plans_evaluated;  /* objective evaluations the search made */
-    infl__select_plan chosen;  /* the best plan found */
-    infl__select_plan runner_up; /* the best other plan the search saw (n = 0 and value NaN if none) */
-    double p_beats, p_tie;       /* over trials: chosen's metric > (==) runner-up's */
-    double diff, diff_se;        /* objective(chosen) - objective(runner-up), paired, and its SE */
+    bool exact;               /* found by enumeration (else greedy + local search) */
+    uint64_t plans_evaluated; /* objective evaluations the search made */
+    infl__select_plan chosen; /* the best plan found */
+    infl__select_plan
+        runner_up;         /* the best other plan the search saw (n = 0 and value NaN if none) */
+    double p_beats, p_tie; /* over trials: chosen's metric > (==) runner-up's */
+    double diff, diff_se;  /* objective(chosen) - objective(runner-up), paired, and its SE */
     double *marginal;  /* n_creators: for members, objective(chosen) - objective(chosen without i);
                           for others, objective(chosen with i added) - objective(chosen); NaN if
                           excluded */
