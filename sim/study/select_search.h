@@ -41,7 +41,8 @@ typedef struct {
     infl_objective objective;
     const unsigned char *must;     /* n_creators flags (NULL: none): always in the plan */
     const unsigned char *excluded; /* n_creators flags (NULL: none): never in the plan */
-    size_t exact_limit;            /* enumerate when at most this many creators are free (20) */
+    const char *const *names;      /* n_creators handles for messages (NULL: "creator 3") */
+    size_t exact_limit;            /* enumerate when at most this many creators are free (0: 20) */
     size_t resamples;              /* bootstrap resamples for the robustness table (0: none) */
     uint64_t seed;                 /* keys the bootstrap's stream (INFL_STREAM_BOOTSTRAP) */
 } infl__select_problem;
