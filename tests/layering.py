@@ -47,6 +47,7 @@ PUBLIC = {
     "plan.h": "study",
     "study.h": "study",
     "unspent.h": "study",
+    "select.h": "study",
     "h5.h": "h5",
     "pipeline.h": "pipeline",
     "influsim.h": TOP,
