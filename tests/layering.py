@@ -48,6 +48,7 @@ PUBLIC = {
     "study.h": "study",
     "unspent.h": "study",
     "named.h": "study",
+    "select.h": "study",
     "h5.h": "h5",
     "pipeline.h": "pipeline",
     "influsim.h": TOP,

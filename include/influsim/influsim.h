@@ -21,6 +21,7 @@
 #include "influsim/plan.h"
 #include "influsim/objective.h"
 #include "influsim/optimize.h"
+#include "influsim/select.h"
 #include "influsim/h5.h"
 #include "influsim/pipeline.h"
 

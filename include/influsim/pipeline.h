@@ -19,6 +19,7 @@
 #include "influsim/h5.h"
 #include "influsim/results.h"
 #include "influsim/scenario.h"
+#include "influsim/select.h"
 #include "influsim/sweep.h"
 
 #include <stdbool.h>
@@ -82,5 +83,27 @@ infl_status infl_pipeline_write_sweep(const char *output, bool replace, const in
                                       unsigned threads, const infl_sweep_axis *axes, size_t n_axes,
                                       infl_summary *const *points, double wall_seconds,
                                       infl_error *err);
+
+/* Where `influsim select` writes (sim/pipeline/select_pipeline.c). */
+typedef struct {
+    const char *output; /* the results file (docs/output.md, "Select files") */
+    const char *plan;   /* the plan's scenario, ready to run (NULL: not written) */
+    bool replace;       /* replace files already at output and plan */
+} infl_pipeline_select_options;
+
+/*
+ * Runs select on sc (infl_select_run) and writes its results file and the
+ * plan's scenario (the resolved YAML of the result's scenario, under a
+ * comment saying how to run it). Both targets are checked before the search
+ * starts; the plan is written to a temporary beside its target first, then
+ * the results file is put in place, then the plan. On success *out is the
+ * result (infl_select_result_free). On failure *out is NULL, err says why,
+ * and the status is a target check's, the search's, or the writer's;
+ * neither target is changed, except that the results file stays in place
+ * when the plan's final rename fails (the message says so).
+ */
+infl_status infl_pipeline_select(const infl_scenario *sc, const infl_select_options *opt,
+                                 const infl_pipeline_select_options *popt, infl_select_result **out,
+                                 infl_error *err);
 
 #endif

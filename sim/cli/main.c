@@ -23,6 +23,7 @@ static void usage(FILE *out)
           "  sweep [SCENARIO]   run a grid of values of one or two keys (--vary)\n"
           "  plan [SCENARIO]    the smallest budget that reaches N conversions\n"
           "  optimize [SCENARIO] --tiers A,B   the budget split that maximises an objective\n"
+          "  select SCENARIO    which creators of the roster to hire under the budget\n"
           "\n"
           "  influsim COMMAND --help   options of a command\n"
           "  influsim --version       version and git revision\n"
@@ -62,9 +63,11 @@ int main(int argc, char **argv)
         return infl_cmd_plan(argc - 1, argv + 1);
     if (!strcmp(cmd, "optimize"))
         return infl_cmd_optimize(argc - 1, argv + 1);
+    if (!strcmp(cmd, "select"))
+        return infl_cmd_select(argc - 1, argv + 1);
     infl_cli_error(
-        "unknown command '%s' (commands: run, check, show, sweep, plan, optimize; see influsim "
-        "--help)",
+        "unknown command '%s' (commands: run, check, show, sweep, plan, optimize, select; see "
+        "influsim --help)",
         cmd);
     return INFL_EXIT_USAGE;
 }
