@@ -610,6 +610,35 @@ static infl_status draw_market(infl_model_ws *ws, uint64_t t, infl_market_draw *
     return INFL_OK;
 }
 
+/* Overlap: of min(I, M) people u's post reaches, how many are new, given
+ * `seen` of the M were reached before; how many of those buy; and the repeat
+ * orders of its customers. The one place these draws are made, for a run and
+ * for the roster search alike. */
+static infl_status overlap_draws(infl_rng *r, uint64_t t, const unit *u, const infl_market_draw *mk,
+                                 unsigned addressable, unsigned seen, unsigned interested,
+                                 unsigned conversions_wom, infl_overlap_draw *out, infl_error *err)
+{
+    seek(r, t, u, INFL_STREAM_CONVERSION);
+    unsigned drawn = interested < addressable ? interested : addressable;
+    out->fresh = infl__sample_hypergeometric(r, addressable - seen, seen, drawn);
+    out->bought = infl__sample_binomial(r, mk->purchase_rate, out->fresh);
+    out->repeat = 0;
+    double lambda = mk->repeat_orders, customers = (double)out->bought + (double)conversions_wom;
+    if (!(lambda > 0) || !(customers > 0))
+        return INFL_OK;
+    double mu = lambda * customers;
+    char who[160];
+    if (mu > INFL_MODEL_MAX_CONVERSATIONS)
+        return infl_error_add(err, INFL_ELIMIT,
+                              "trial %llu: %s: %.3g expected repeat orders exceed the limit of "
+                              "%.3g per post",
+                              (unsigned long long)t, describe(u, who), mu,
+                              INFL_MODEL_MAX_CONVERSATIONS);
+    seek(r, t, u, INFL_STREAM_REPEAT);
+    out->repeat = infl__sample_poisson(r, mu);
+    return INFL_OK;
+}
+
 /* What one strategy's hires add up to in a trial. */
 typedef struct {
     double hires, gifted, reach, eng, ship, interested, distinct, conv, wom, c_direct, c_wom;
@@ -655,20 +684,13 @@ static infl_status add_hire(infl_model_ws *ws, uint64_t t, const unit *u,
         a->repeat += o->repeat;
         return INFL_OK;
     }
-    /* Overlap: of min(I, M) people this post reaches, how many are new,
-     * given `seen` of the M were reached before? */
-    infl_rng *r = &ws->rng;
-    seek(r, t, u, INFL_STREAM_CONVERSION);
-    unsigned drawn = o->interested < addressable ? o->interested : addressable;
-    unsigned fresh = infl__sample_hypergeometric(r, addressable - a->seen, a->seen, drawn);
-    a->seen += fresh;
-    a->distinct += fresh;
-    unsigned bought = infl__sample_binomial(r, mk->purchase_rate, fresh);
-    a->c_direct += bought;
-    unsigned again;
-    infl_status rc = draw_repeat(ws, t, u, mk->repeat_orders,
-                                 (double)bought + (double)o->conversions_wom, &again, err);
-    a->repeat += again;
+    infl_overlap_draw d;
+    infl_status rc = overlap_draws(&ws->rng, t, u, mk, addressable, a->seen, o->interested,
+                                   o->conversions_wom, &d, err);
+    a->seen += d.fresh;
+    a->distinct += d.fresh;
+    a->c_direct += d.bought;
+    a->repeat += d.repeat;
     return rc;
 }
 
@@ -814,16 +836,12 @@ infl_status infl__model_market(infl_model_ws *ws, uint64_t t, infl_market_draw *
 infl_status infl__model_creator(infl_model_ws *ws, uint64_t t, const infl_market_draw *mk, size_t j,
                                 infl_creator_outcome *out, infl_error *err)
 {
-    if (ws->sc->has_addressable)
-        return infl_error_add(err, INFL_EARG,
-                              "a creator's outcome alone is defined only without audience "
-                              "overlap (market.addressable)");
     unit u = creator_unit(ws, j);
     draw_candidate(ws, t, &u);
     const tier_ws *tw = &ws->roster;
     out->cost = tw->cost[j];
     out->spend = tw->cost[j] - tw->refund[j];
-    out->conversions = out->orders = 0.0;
+    out->conversions = out->orders = out->interested = out->conversions_wom = 0.0;
     /* Not drawn this trial as far as infl__model_trial is concerned. */
     ws->drawn[j] = 0;
     if (!tw->delivered[j])
@@ -832,9 +850,29 @@ infl_status infl__model_creator(infl_model_ws *ws, uint64_t t, const infl_market
     if (rc != INFL_OK)
         return rc;
     const hire_outcome *o = &tw->out[j];
+    out->interested = (double)o->interested;
+    out->conversions_wom = (double)o->conversions_wom;
+    if (ws->sc->has_addressable) {
+        out->conversions = out->orders = NAN;
+        return INFL_OK;
+    }
     out->conversions = (double)o->conversions_direct + (double)o->conversions_wom;
     out->orders = out->conversions + (double)o->repeat;
     return INFL_OK;
+}
+
+infl_status infl__model_overlap(uint64_t seed, uint64_t t, uint64_t key, const infl_market_draw *mk,
+                                unsigned seen, unsigned interested, unsigned conversions_wom,
+                                infl_overlap_draw *out, infl_error *err)
+{
+    infl_rng r;
+    infl__rng_init(&r, seed);
+    infl_tier anonymous = {.name = "(roster)"};
+    unit u = {.p = &anonymous, .creator = true, .id = key};
+    unsigned addressable = (unsigned)mk->addressable;
+    if (seen > addressable)
+        seen = addressable;
+    return overlap_draws(&r, t, &u, mk, addressable, seen, interested, conversions_wom, out, err);
 }
 
 void infl__model_named_fit(infl_model_ws *ws, uint64_t t, size_t s, unsigned char *misfit,

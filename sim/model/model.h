@@ -52,14 +52,40 @@ infl_status infl__model_trial(infl_model_ws *ws, uint64_t t, double *rows, infl_
  * the most hires any strategy made. */
 uint64_t infl__model_funnels(const infl_model_ws *ws);
 
-/* What hiring one named creator alone gives in a trial: the same draws, bit
- * for bit, as a run's strategy that hires it (without audience overlap). */
+/* What hiring one named creator gives in a trial: the same draws, bit for
+ * bit, as a run's strategy that hires it. Without audience overlap that is
+ * all of it; with overlap (market.addressable) the direct conversions and
+ * repeat orders depend on whom the strategy reached before, and
+ * infl__model_overlap draws them from `interested` and `conversions_wom`. */
 typedef struct {
-    double cost;        /* what must fit what is left of the budget */
-    double spend;       /* what is spent: cost less a fee returned for no post */
-    double conversions; /* direct and word of mouth */
-    double orders;      /* conversions and their repeat orders */
+    double cost;            /* what must fit what is left of the budget */
+    double spend;           /* what is spent: cost less a fee returned for no post */
+    double conversions;     /* direct and word of mouth (without overlap; with it, NaN) */
+    double orders;          /* conversions and their repeat orders (likewise) */
+    double interested;      /* interested, shippable people the post reaches (0: no post) */
+    double conversions_wom; /* word-of-mouth conversions (not subject to overlap) */
 } infl_creator_outcome;
+
+/* What a named creator's post adds under overlap, given who was reached before. */
+typedef struct {
+    unsigned fresh;  /* interested people reached for the first time */
+    unsigned bought; /* direct conversions among them */
+    unsigned repeat; /* repeat orders of its customers (bought and word of mouth) */
+} infl_overlap_draw;
+
+/*
+ * Overlap for named creator `key` (its 48-bit identity) in trial t of a
+ * scenario with seed `seed`: of min(interested, M) people its post reaches,
+ * how many are new when `seen` of the market's M were reached before, how
+ * many of them buy, and the repeat orders of its customers, drawn from its
+ * conversion and repeat streams exactly as a run draws them (so a plan
+ * evaluated this way gives a run's numbers). mk is the trial's market
+ * (infl__model_market; mk->addressable is M). seen <= M. Fails only when the
+ * repeat orders' mean is beyond the sampler's limit.
+ */
+infl_status infl__model_overlap(uint64_t seed, uint64_t t, uint64_t key, const infl_market_draw *mk,
+                                unsigned seen, unsigned interested, unsigned conversions_wom,
+                                infl_overlap_draw *out, infl_error *err);
 
 /*
  * Strategy s's named hires in trial t, as infl__model_trial makes them: for
@@ -75,9 +101,9 @@ infl_status infl__model_market(infl_model_ws *ws, uint64_t t, infl_market_draw *
                                infl_error *err);
 
 /*
- * Creator j's outcome in trial t with market mk, if hired. Only for
- * scenarios without market.addressable (INFL_EARG otherwise: with overlap a
- * creator's sales depend on who else was hired). Fails as a trial does.
+ * Creator j's outcome in trial t with market mk, if hired (with overlap,
+ * conversions and orders are NaN: see infl__model_overlap). Fails as a
+ * trial does.
  */
 infl_status infl__model_creator(infl_model_ws *ws, uint64_t t, const infl_market_draw *mk, size_t j,
                                 infl_creator_outcome *out, infl_error *err);
