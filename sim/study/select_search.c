@@ -1327,8 +1327,13 @@ nomem:
     rc = infl_error_add(err, INFL_ENOMEM, "select: out of memory searching %zu creators",
                         p->n_creators);
 done:
-    if (rc != INFL_OK)
+    if (rc != INFL_OK) {
         infl__select_result_destroy(out);
+        memset(out, 0, sizeof *out);
+        out->chosen.value = out->chosen.se = NAN;
+        out->runner_up.value = out->runner_up.se = NAN;
+        out->p_beats = out->p_tie = out->diff = out->diff_se = NAN;
+    }
     if (have_found)
         found_destroy(&f);
     free(c.mean_cost);
