@@ -82,9 +82,10 @@
 typedef struct {
     const infl__select_problem *p;
     size_t T, N;
-    double limit;      /* budget with the model's slack */
-    double safe_limit; /* below it a total surely fits at every prefix */
-    bool incremental;  /* no negative cost: the O(1) updates are valid */
+    double limit;       /* budget with the model's slack */
+    double safe_limit;  /* below it a total surely fits at every prefix */
+    bool incremental;   /* no negative cost: the O(1) updates are valid */
+    infl_objective obj; /* what plans are compared by: p's objective, or a greedy's surrogate */
     const unsigned char *must, *excluded;
     double *mean_cost; /* N: over the trials where the cost is finite */
 } ctx;
@@ -92,17 +93,17 @@ typedef struct {
 /* Column t of creator i's outcomes. */
 #define AT(a, i, t) ((a)[(i)*c->T + (t)])
 
-static double metric(const infl__select_problem *p, double sp, double cv, double od)
+static double metric_of(infl_objective_kind kind, double margin, double sp, double cv, double od)
 {
-    switch (p->objective.kind) {
+    switch (kind) {
     case INFL_OBJECTIVE_PROFIT:
-        return cv * p->margin - sp;
+        return cv * margin - sp;
     case INFL_OBJECTIVE_LTV_PROFIT:
-        return od * p->margin - sp;
+        return od * margin - sp;
     case INFL_OBJECTIVE_P_ROI:
-        return sp > 0 ? (cv * p->margin - sp) / sp : NAN;
+        return sp > 0 ? (cv * margin - sp) / sp : NAN;
     case INFL_OBJECTIVE_P_LTV_ROI:
-        return sp > 0 ? (od * p->margin - sp) / sp : NAN;
+        return sp > 0 ? (od * margin - sp) / sp : NAN;
     case INFL_OBJECTIVE_MEAN:
     case INFL_OBJECTIVE_QUANTILE:
     default:
@@ -110,11 +111,9 @@ static double metric(const infl__select_problem *p, double sp, double cv, double
     }
 }
 
-/* A creator's own addition to the metric of a mean objective. */
-static double contribution(const infl__select_problem *p, double sp, double cv, double od)
-{
-    return metric(p, sp, cv, od);
-}
+/* The metric of the objective the search compares by (c->obj); for a mean
+ * objective also one creator's own contribution to it. */
+#define METRIC(c, sp, cv, od) metric_of((c)->obj.kind, (c)->p->margin, sp, cv, od)
 
 /* Whether the exact search may bound by positive contributions. */
 static bool boundable(const infl_objective *o)
@@ -167,7 +166,7 @@ void infl__select_plan_values(const infl__select_problem *p, const size_t *idx, 
             cv += p->conversions[e];
             od += p->orders[e];
         }
-        x[t] = metric(p, sp, cv, od);
+        x[t] = metric_of(p->objective.kind, p->margin, sp, cv, od);
     }
 }
 
@@ -312,11 +311,10 @@ static size_t path_plan(const dfs *d)
 static void evaluate_node(dfs *d, const state *s)
 {
     const ctx *c = d->c;
-    const infl__select_problem *p = c->p;
     found *f = d->f;
     f->evaluations++;
     double value;
-    if (p->objective.kind == INFL_OBJECTIVE_MEAN) {
+    if (c->obj.kind == INFL_OBJECTIVE_MEAN) {
         /* The common case, without the per-trial array unless it is kept. */
         double sum = 0.0;
         for (size_t t = 0; t < c->T; t++)
@@ -327,8 +325,8 @@ static void evaluate_node(dfs *d, const state *s)
         memcpy(d->x, s->cv, c->T * sizeof *d->x);
     } else {
         for (size_t t = 0; t < c->T; t++)
-            d->x[t] = metric(p, s->sp[t], s->cv[t], s->od[t]);
-        value = sample_value(&p->objective, d->x, c->T, d->scratch);
+            d->x[t] = METRIC(c, s->sp[t], s->cv[t], s->od[t]);
+        value = sample_value(&c->obj, d->x, c->T, d->scratch);
         if (f->second.set && value < f->second.value)
             return;
     }
@@ -345,7 +343,7 @@ static void dfs_node(dfs *d, size_t depth, size_t pos)
     if (d->use_bound && d->f->second.set) {
         double sum = 0.0;
         for (size_t t = 0; t < T; t++)
-            sum += contribution(c->p, s->sp[t], s->cv[t], s->od[t]);
+            sum += METRIC(c, s->sp[t], s->cv[t], s->od[t]);
         double bound = sum / (double)T + d->bound[pos];
         if (bound + tolerance(bound) < d->f->second.value)
             return;
@@ -419,13 +417,13 @@ static bool exact_search(const ctx *c, found *f)
         for (size_t t = 0; t < T; t++) {
             double m = d.minfree[(j + 1) * T + t], ct = AT(c->p->cost, i, t);
             d.minfree[j * T + t] = (!c->must[i] && ct < m) ? ct : m;
-            double v = contribution(c->p, AT(c->p->spend, i, t), AT(c->p->conversions, i, t),
-                                    AT(c->p->orders, i, t));
+            double v = METRIC(c, AT(c->p->spend, i, t), AT(c->p->conversions, i, t),
+                              AT(c->p->orders, i, t));
             pos += v > 0 ? v : 0.0;
         }
         d.bound[j] = d.bound[j + 1] + pos / (double)T;
     }
-    d.use_bound = boundable(&c->p->objective);
+    d.use_bound = boundable(&c->obj);
     memset(d.lev[0].acc, 0, 4 * T * sizeof(double));
     dfs_node(&d, 0, 0);
     ok = true;
@@ -449,6 +447,14 @@ done:
 
 /* ---- Greedy and local search ---------------------------------------------- */
 
+/* A per-trial state, or one creator's outcomes (cost, spend, conversions, orders). */
+typedef struct {
+    double acc, sp, cv, od;
+} st4;
+
+/* The trajectories of a plan are kept while they take at most this much. */
+#define MAX_TRAJECTORY_BYTES ((size_t)256 << 20)
+
 /* The current plan and its per-trial state. */
 typedef struct {
     size_t *plan, m;
@@ -456,6 +462,13 @@ typedef struct {
     double *acc, *sp, *cv, *od, *x;
     unsigned char *safe; /* T: everyone hired, total below safe_limit */
     double value;
+    /* Trajectories (NULL where too large): pre[t (m + 1) + q] the state
+     * before member q in trial t, mem[t m + q] member q's outcomes, hired[t m
+     * + q] whether it was hired. */
+    st4 *pre, *mem;
+    double *sufmin; /* [t (m + 1) + q]: the least cost of members q.. in trial t */
+    unsigned char *hired;
+    size_t cap; /* members the trajectories have room for */
 } current;
 
 /* A move: add creator `add` and/or drop `drop` (SIZE_MAX: none). */
@@ -495,7 +508,8 @@ static void move_ws_destroy(move_ws *w)
 }
 
 /* Replays plan (m members, with `add` inserted and `drop` left out) by the
- * sequential rule in trials slow[0..ns), creator by creator; metric into xs. */
+ * sequential rule in trials slow[0..ns), creator by creator; metric into xs.
+ * The path where no trajectories are kept. */
 static void replay(const ctx *c, const size_t *plan, size_t m, move mv, move_ws *w, size_t ns,
                    double *xs)
 {
@@ -526,7 +540,73 @@ static void replay(const ctx *c, const size_t *plan, size_t m, move mv, move_ws 
         }
     }
     for (size_t q = 0; q < ns; q++)
-        xs[w->slow[q]] = metric(c->p, w->ws[q], w->wv[q], w->wo[q]);
+        xs[w->slow[q]] = METRIC(c, w->ws[q], w->wv[q], w->wo[q]);
+}
+
+/* The metric in trial t after mv, from the trajectory: the members before
+ * the first one the move touches keep their hires; from there the trial is
+ * replayed until its cost so far is again what it was before the same
+ * member (the rest then hires as before). qa: where mv.add goes, qd:
+ * mv.drop's position (SIZE_MAX: none). */
+static double trajectory(const ctx *c, const current *cur, move mv, size_t qa, size_t qd, size_t t)
+{
+    const size_t m = cur->m;
+    const st4 *pre = cur->pre + t * (m + 1), *mem = cur->mem + t * m;
+    const double *sufmin = cur->sufmin + t * (m + 1);
+    st4 j = {0, 0, 0, 0};
+    if (mv.add != SIZE_MAX) {
+        j.acc = AT(c->p->cost, mv.add, t);
+        if (mv.drop == SIZE_MAX && !(pre[qa].acc + j.acc <= c->limit))
+            return cur->x[t]; /* it does not fit: nothing changes */
+        j.sp = AT(c->p->spend, mv.add, t);
+        j.cv = AT(c->p->conversions, mv.add, t);
+        j.od = AT(c->p->orders, mv.add, t);
+    }
+    if (mv.add == SIZE_MAX && !cur->hired[t * m + qd])
+        return cur->x[t]; /* it was not hired: nothing changes */
+    const size_t q0 = qa < qd ? qa : qd;
+    st4 s = pre[q0];
+    bool pending = mv.add != SIZE_MAX;
+    for (size_t r = q0;; r++) {
+        if (pending && r == qa) {
+            if (s.acc + j.acc <= c->limit) {
+                s.acc += j.acc;
+                s.sp += j.sp;
+                s.cv += j.cv;
+                s.od += j.od;
+            }
+            pending = false;
+        }
+        if (r == m || (!pending && s.acc + sufmin[r] > c->limit))
+            break; /* no later member fits (and the one added is placed) */
+        if (r == qd)
+            continue;
+        if (!pending && (qd == SIZE_MAX || r > qd) && s.acc == pre[r].acc)
+            return METRIC(c, s.sp + (pre[m].sp - pre[r].sp), s.cv + (pre[m].cv - pre[r].cv),
+                          s.od + (pre[m].od - pre[r].od));
+        const st4 *o = &mem[r];
+        if (s.acc + o->acc <= c->limit) {
+            s.acc += o->acc;
+            s.sp += o->sp;
+            s.cv += o->cv;
+            s.od += o->od;
+        }
+    }
+    return METRIC(c, s.sp, s.cv, s.od);
+}
+
+/* The position of creator i in cur's plan, or where it would go. */
+static size_t position(const current *cur, size_t i)
+{
+    size_t lo = 0, hi = cur->m;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cur->plan[mid] < i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 /* The sampled value of cur after mv, and whether its metric differs from
@@ -534,35 +614,38 @@ static void replay(const ctx *c, const size_t *plan, size_t m, move mv, move_ws 
 static double evaluate_move(const ctx *c, const current *cur, move mv, move_ws *w, bool *differs)
 {
     const size_t T = c->T;
+    const size_t qa = mv.add == SIZE_MAX ? SIZE_MAX : position(cur, mv.add);
+    const size_t qd = mv.drop == SIZE_MAX ? SIZE_MAX : position(cur, mv.drop);
     size_t ns = 0;
     for (size_t t = 0; t < T; t++) {
-        if (!cur->safe[t]) {
+        if (cur->safe[t]) {
+            double a = cur->acc[t], s = cur->sp[t], v = cur->cv[t], o = cur->od[t];
+            if (mv.drop != SIZE_MAX) {
+                a -= AT(c->p->cost, mv.drop, t);
+                s -= AT(c->p->spend, mv.drop, t);
+                v -= AT(c->p->conversions, mv.drop, t);
+                o -= AT(c->p->orders, mv.drop, t);
+            }
+            if (mv.add != SIZE_MAX) {
+                a += AT(c->p->cost, mv.add, t);
+                s += AT(c->p->spend, mv.add, t);
+                v += AT(c->p->conversions, mv.add, t);
+                o += AT(c->p->orders, mv.add, t);
+            }
+            if (a <= c->safe_limit) {
+                w->xs[t] = METRIC(c, s, v, o);
+                continue;
+            }
+        }
+        if (cur->pre)
+            w->xs[t] = trajectory(c, cur, mv, qa, qd, t);
+        else
             w->slow[ns++] = t;
-            continue;
-        }
-        double a = cur->acc[t], s = cur->sp[t], v = cur->cv[t], o = cur->od[t];
-        if (mv.drop != SIZE_MAX) {
-            a -= AT(c->p->cost, mv.drop, t);
-            s -= AT(c->p->spend, mv.drop, t);
-            v -= AT(c->p->conversions, mv.drop, t);
-            o -= AT(c->p->orders, mv.drop, t);
-        }
-        if (mv.add != SIZE_MAX) {
-            a += AT(c->p->cost, mv.add, t);
-            s += AT(c->p->spend, mv.add, t);
-            v += AT(c->p->conversions, mv.add, t);
-            o += AT(c->p->orders, mv.add, t);
-        }
-        if (!(a <= c->safe_limit)) {
-            w->slow[ns++] = t;
-            continue;
-        }
-        w->xs[t] = metric(c->p, s, v, o);
     }
     if (ns > 0)
         replay(c, cur->plan, cur->m, mv, w, ns, w->xs);
     *differs = !same_values(w->xs, cur->x, T);
-    return sample_value(&c->p->objective, w->xs, T, w->scratch);
+    return sample_value(&c->obj, w->xs, T, w->scratch);
 }
 
 /* Evaluates n moves into value[] and differs[]; false if out of memory. */
@@ -589,52 +672,105 @@ static bool evaluate_moves(const ctx *c, const current *cur, const move *mv, siz
     return !nomem;
 }
 
-/* Recomputes cur's per-trial state and value from its plan. */
+/* Makes room for the trajectories of cur's plan; false (and none kept)
+ * where they would be too large or memory is short: moves then replay. */
+static bool trajectories_reserve(const ctx *c, current *cur)
+{
+    const size_t T = c->T, m = cur->m;
+    if (cur->pre && m <= cur->cap)
+        return true;
+    free(cur->pre);
+    free(cur->mem);
+    free(cur->sufmin);
+    free(cur->hired);
+    cur->pre = cur->mem = NULL;
+    cur->sufmin = NULL;
+    cur->hired = NULL;
+    cur->cap = 0;
+    size_t cap = m < 8 ? 16 : 2 * m;
+    const size_t per = (2 * sizeof(st4) + sizeof(double) + 1) * T;
+    if (cap + 1 > MAX_TRAJECTORY_BYTES / per)
+        cap = MAX_TRAJECTORY_BYTES / per - 1;
+    if (MAX_TRAJECTORY_BYTES / per < 2 || cap < m)
+        return false;
+    cur->pre = malloc((cap + 1) * T * sizeof *cur->pre);
+    cur->mem = malloc((cap ? cap : 1) * T * sizeof *cur->mem);
+    cur->sufmin = malloc((cap + 1) * T * sizeof *cur->sufmin);
+    cur->hired = malloc((cap ? cap : 1) * T);
+    if (!cur->pre || !cur->mem || !cur->sufmin || !cur->hired) {
+        free(cur->pre);
+        free(cur->mem);
+        free(cur->sufmin);
+        free(cur->hired);
+        cur->pre = cur->mem = NULL;
+        cur->sufmin = NULL;
+        cur->hired = NULL;
+        return false;
+    }
+    cur->cap = cap;
+    return true;
+}
+
+/* Recomputes cur's per-trial state, trajectories and value from its plan. */
 static void refresh(const ctx *c, current *cur, double *scratch)
 {
-    const size_t T = c->T;
+    const size_t T = c->T, m = cur->m;
+    const bool traj = trajectories_reserve(c, cur);
     for (size_t t = 0; t < T; t++) {
         cur->acc[t] = cur->sp[t] = cur->cv[t] = cur->od[t] = 0.0;
         cur->safe[t] = c->incremental;
+        if (traj)
+            cur->pre[t * (m + 1)] = (st4){0, 0, 0, 0};
     }
-    for (size_t k = 0; k < cur->m; k++) {
+    for (size_t k = 0; k < m; k++) {
         const size_t i = cur->plan[k];
         for (size_t t = 0; t < T; t++) {
-            const double ct = AT(c->p->cost, i, t);
-            if (cur->acc[t] + ct <= c->limit) {
-                cur->acc[t] += ct;
-                cur->sp[t] += AT(c->p->spend, i, t);
-                cur->cv[t] += AT(c->p->conversions, i, t);
-                cur->od[t] += AT(c->p->orders, i, t);
+            const st4 o = {AT(c->p->cost, i, t), AT(c->p->spend, i, t), AT(c->p->conversions, i, t),
+                           AT(c->p->orders, i, t)};
+            const bool fits = cur->acc[t] + o.acc <= c->limit;
+            if (fits) {
+                cur->acc[t] += o.acc;
+                cur->sp[t] += o.sp;
+                cur->cv[t] += o.cv;
+                cur->od[t] += o.od;
             } else {
                 cur->safe[t] = 0;
             }
+            if (traj) {
+                cur->mem[t * m + k] = o;
+                cur->hired[t * m + k] = fits;
+                cur->pre[t * (m + 1) + k + 1] =
+                    (st4){cur->acc[t], cur->sp[t], cur->cv[t], cur->od[t]};
+            }
         }
     }
+    if (traj)
+        for (size_t t = 0; t < T; t++) {
+            double *sm = cur->sufmin + t * (m + 1);
+            const st4 *o = cur->mem + t * m;
+            sm[m] = INFINITY;
+            for (size_t k = m; k-- > 0;)
+                sm[k] = o[k].acc < sm[k + 1] ? o[k].acc : sm[k + 1];
+        }
     for (size_t t = 0; t < T; t++) {
         if (!(cur->acc[t] <= c->safe_limit))
             cur->safe[t] = 0;
-        cur->x[t] = metric(c->p, cur->sp[t], cur->cv[t], cur->od[t]);
+        cur->x[t] = METRIC(c, cur->sp[t], cur->cv[t], cur->od[t]);
     }
-    cur->value = sample_value(&c->p->objective, cur->x, T, scratch);
+    cur->value = sample_value(&c->obj, cur->x, T, scratch);
 }
 
 static void apply(const ctx *c, current *cur, move mv, double *scratch)
 {
     if (mv.drop != SIZE_MAX) {
-        size_t k = 0;
-        while (cur->plan[k] != mv.drop)
-            k++;
+        size_t k = position(cur, mv.drop);
         memmove(cur->plan + k, cur->plan + k + 1, (cur->m - k - 1) * sizeof *cur->plan);
         cur->m--;
         cur->in[mv.drop] = 0;
     }
     if (mv.add != SIZE_MAX) {
-        size_t k = cur->m;
-        while (k > 0 && cur->plan[k - 1] > mv.add) {
-            cur->plan[k] = cur->plan[k - 1];
-            k--;
-        }
+        size_t k = position(cur, mv.add);
+        memmove(cur->plan + k + 1, cur->plan + k, (cur->m - k) * sizeof *cur->plan);
         cur->plan[k] = mv.add;
         cur->m++;
         cur->in[mv.add] = 1;
@@ -661,7 +797,6 @@ static size_t moved_plan(const current *cur, move mv, size_t *out)
 }
 
 typedef struct {
-    const ctx *c;
     current cur;
     move *mv;
     double *value;
@@ -691,15 +826,19 @@ static bool local_reserve(local *l, size_t n)
     return true;
 }
 
+static bool is_free(const ctx *c, size_t i)
+{
+    return !c->must[i] && !c->excluded[i];
+}
+
 /* Fills l->mv with the adds and drops of free creators (kind 0) or the
  * swaps (kind 1); returns the count, or SIZE_MAX if out of memory. */
-static size_t neighbourhood(local *l, int kind)
+static size_t neighbourhood(const ctx *c, local *l, int kind)
 {
-    const ctx *c = l->c;
     const current *cur = &l->cur;
     size_t nfree_in = 0, nfree_out = 0;
     for (size_t i = 0; i < c->N; i++)
-        if (!c->must[i] && !c->excluded[i])
+        if (is_free(c, i))
             cur->in[i] ? nfree_in++ : nfree_out++;
     size_t n = kind == 0 ? nfree_in + nfree_out : nfree_in * nfree_out;
     if (!local_reserve(l, n ? n : 1))
@@ -707,17 +846,17 @@ static size_t neighbourhood(local *l, int kind)
     size_t k = 0;
     if (kind == 0) {
         for (size_t j = 0; j < c->N; j++)
-            if (!c->must[j] && !c->excluded[j] && !cur->in[j])
+            if (is_free(c, j) && !cur->in[j])
                 l->mv[k++] = (move){j, SIZE_MAX};
         for (size_t d = 0; d < c->N; d++)
-            if (!c->must[d] && cur->in[d])
+            if (is_free(c, d) && cur->in[d])
                 l->mv[k++] = (move){SIZE_MAX, d};
     } else {
         for (size_t d = 0; d < c->N; d++) {
-            if (c->must[d] || !cur->in[d])
+            if (!is_free(c, d) || !cur->in[d])
                 continue;
             for (size_t j = 0; j < c->N; j++)
-                if (!c->must[j] && !c->excluded[j] && !cur->in[j])
+                if (is_free(c, j) && !cur->in[j])
                     l->mv[k++] = (move){j, d};
         }
     }
@@ -725,7 +864,7 @@ static size_t neighbourhood(local *l, int kind)
 }
 
 /* Offers the n evaluated moves of l->mv to f as neighbours of cur (those
- * whose metric differs), in move order. */
+ * whose metric differs). */
 static void offer_neighbours(local *l, size_t n, found *f)
 {
     for (size_t k = 0; k < n; k++) {
@@ -742,49 +881,38 @@ static void offer_neighbours(local *l, size_t n, found *f)
     }
 }
 
-static bool heuristic_search(const ctx *c, found *f)
+/* Greedy from the must-include creators, comparing by c->obj: the largest
+ * gain per unit of mean cost, while one is positive. */
+static bool greedy(const ctx *c, local *l)
 {
-    const size_t T = c->T, N = c->N;
-    local l = {.c = c};
-    current *cur = &l.cur;
-    bool ok = false;
-    cur->plan = malloc((N ? N : 1) * sizeof *cur->plan);
-    cur->in = calloc(N ? N : 1, 1);
-    cur->acc = malloc(5 * T * sizeof(double));
-    cur->safe = malloc(T);
-    l.scratch = malloc(T * sizeof *l.scratch);
-    l.tmp = malloc((N + 1) * sizeof *l.tmp);
-    if (!cur->plan || !cur->in || !cur->acc || !cur->safe || !l.scratch || !l.tmp)
-        goto done;
-    cur->sp = cur->acc + T;
-    cur->cv = cur->sp + T;
-    cur->od = cur->cv + T;
-    cur->x = cur->od + T;
-    for (size_t i = 0; i < N; i++)
+    current *cur = &l->cur;
+    memset(cur->in, 0, c->N ? c->N : 1);
+    cur->m = 0;
+    for (size_t i = 0; i < c->N; i++)
         if (c->must[i]) {
             cur->plan[cur->m++] = i;
             cur->in[i] = 1;
         }
-    refresh(c, cur, l.scratch);
-
-    /* Greedy: the largest gain per unit of mean cost, while one is positive. */
+    refresh(c, cur, l->scratch);
+    if (!local_reserve(l, c->N ? c->N : 1))
+        return false;
     for (;;) {
         size_t n = 0;
-        if (!local_reserve(&l, N ? N : 1))
-            goto done;
-        for (size_t j = 0; j < N; j++)
-            if (!c->must[j] && !c->excluded[j] && !cur->in[j])
-                l.mv[n++] = (move){j, SIZE_MAX};
-        if (n == 0 || !evaluate_moves(c, cur, l.mv, n, l.value, l.differs))
-            break;
-        l.evaluations += n;
+        for (size_t j = 0; j < c->N; j++)
+            if (is_free(c, j) && !cur->in[j])
+                l->mv[n++] = (move){j, SIZE_MAX};
+        if (n == 0)
+            return true;
+        if (!evaluate_moves(c, cur, l->mv, n, l->value, l->differs))
+            return false;
+        l->evaluations += n;
         size_t pick = SIZE_MAX;
         double best_ratio = 0.0;
         for (size_t k = 0; k < n; k++) {
-            double gain = l.value[k] - cur->value;
-            if (!l.differs[k] || !(gain > tolerance(cur->value)))
+            double gain = l->value[k] - cur->value;
+            if (!l->differs[k] || !(gain > tolerance(cur->value)))
                 continue;
-            double mc = c->mean_cost[l.mv[k].add], floor_ = 1e-12 * c->p->budget;
+            double mc = c->mean_cost[l->mv[k].add], floor_ = 1e-12 * c->p->budget;
             double ratio = gain / (mc > floor_ ? mc : floor_);
             if (pick == SIZE_MAX || ratio > best_ratio) {
                 pick = k;
@@ -792,8 +920,77 @@ static bool heuristic_search(const ctx *c, found *f)
             }
         }
         if (pick == SIZE_MAX)
-            break;
-        apply(c, cur, l.mv[pick], l.scratch);
+            return true;
+        apply(c, cur, l->mv[pick], l->scratch);
+    }
+}
+
+/* The mean objective behind one that moves in steps: a single hire rarely
+ * changes a quantile of whole conversions or a share of trials, so a greedy
+ * on them alone may stop at once. */
+static bool surrogate(const infl_objective *o, infl_objective *out)
+{
+    *out = *o;
+    switch (o->kind) {
+    case INFL_OBJECTIVE_QUANTILE:
+        out->kind = INFL_OBJECTIVE_MEAN;
+        return true;
+    case INFL_OBJECTIVE_P_ROI:
+        out->kind = INFL_OBJECTIVE_PROFIT;
+        return true;
+    case INFL_OBJECTIVE_P_LTV_ROI:
+        out->kind = INFL_OBJECTIVE_LTV_PROFIT;
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool heuristic_search(const ctx *c, found *f)
+{
+    const size_t T = c->T, N = c->N;
+    local l = {0};
+    current *cur = &l.cur;
+    size_t *start = malloc((N ? N : 1) * sizeof *start), nstart = 0;
+    bool ok = false;
+    cur->plan = malloc((N ? N : 1) * sizeof *cur->plan);
+    cur->in = calloc(N ? N : 1, 1);
+    cur->acc = malloc(5 * T * sizeof(double));
+    cur->safe = malloc(T);
+    l.scratch = malloc(T * sizeof *l.scratch);
+    l.tmp = malloc((N + 1) * sizeof *l.tmp);
+    if (!start || !cur->plan || !cur->in || !cur->acc || !cur->safe || !l.scratch || !l.tmp)
+        goto done;
+    cur->sp = cur->acc + T;
+    cur->cv = cur->sp + T;
+    cur->od = cur->cv + T;
+    cur->x = cur->od + T;
+
+    /* For a stepped objective, the greedy on its mean surrogate too; local
+     * search starts from whichever greedy plan is better on the objective
+     * (the objective's own on ties). */
+    ctx sc = *c;
+    if (surrogate(&c->obj, &sc.obj)) {
+        if (!greedy(&sc, &l))
+            goto done;
+        nstart = cur->m;
+        memcpy(start, cur->plan, nstart * sizeof *start);
+        for (size_t k = 0; k < nstart; k++)
+            cur->in[start[k]] = 1;
+        refresh(c, cur, l.scratch);
+        double surrogate_value = cur->value;
+        if (!greedy(c, &l))
+            goto done;
+        if (surrogate_value > cur->value + tolerance(cur->value)) {
+            memset(cur->in, 0, N ? N : 1);
+            memcpy(cur->plan, start, nstart * sizeof *start);
+            cur->m = nstart;
+            for (size_t k = 0; k < nstart; k++)
+                cur->in[start[k]] = 1;
+            refresh(c, cur, l.scratch);
+        }
+    } else if (!greedy(c, &l)) {
+        goto done;
     }
 
     /* Local search: best improvement, adds and drops before swaps. The
@@ -806,7 +1003,7 @@ static bool heuristic_search(const ctx *c, found *f)
         f->second.value = NAN;
         f->second.n = 0;
         for (int kind = 0; kind < 2 && !improved; kind++) {
-            size_t n = neighbourhood(&l, kind);
+            size_t n = neighbourhood(c, &l, kind);
             if (n == SIZE_MAX || !evaluate_moves(c, cur, l.mv, n, l.value, l.differs))
                 goto done;
             l.evaluations += n;
@@ -834,10 +1031,15 @@ static bool heuristic_search(const ctx *c, found *f)
     ok = true;
 done:
     f->evaluations += l.evaluations;
+    free(start);
     free(cur->plan);
     free(cur->in);
     free(cur->acc);
     free(cur->safe);
+    free(cur->pre);
+    free(cur->mem);
+    free(cur->sufmin);
+    free(cur->hired);
     free(l.scratch);
     free(l.tmp);
     free(l.mv);
@@ -859,6 +1061,7 @@ static bool ctx_init(ctx *c, const infl__select_problem *p, const unsigned char 
     c->must = p->must ? p->must : zeros;
     c->excluded = p->excluded ? p->excluded : zeros;
     c->incremental = true;
+    c->obj = p->objective;
     c->mean_cost = malloc((c->N ? c->N : 1) * sizeof *c->mean_cost);
     if (!c->mean_cost)
         return false;
@@ -1124,8 +1327,13 @@ nomem:
     rc = infl_error_add(err, INFL_ENOMEM, "select: out of memory searching %zu creators",
                         p->n_creators);
 done:
-    if (rc != INFL_OK)
+    if (rc != INFL_OK) {
         infl__select_result_destroy(out);
+        memset(out, 0, sizeof *out);
+        out->chosen.value = out->chosen.se = NAN;
+        out->runner_up.value = out->runner_up.se = NAN;
+        out->p_beats = out->p_tie = out->diff = out->diff_se = NAN;
+    }
     if (have_found)
         found_destroy(&f);
     free(c.mean_cost);

@@ -58,9 +58,11 @@ typedef struct {
     bool exact;               /* found by enumeration (else greedy + local search) */
     uint64_t plans_evaluated; /* objective evaluations the search made */
     infl__select_plan chosen; /* the best plan found */
-    infl__select_plan
-        runner_up;         /* the best other plan the search saw (n = 0 and value NaN if none) */
-    double p_beats, p_tie; /* over trials: chosen's metric > (==) runner-up's */
+    /* The best plan the search saw whose metric differs from chosen's in at
+     * least one trial (n = 0 and value NaN if none); for greedy + local
+     * search, the best neighbour (one add, drop or swap) of chosen. */
+    infl__select_plan runner_up;
+    double p_beats, p_tie; /* over trials: chosen's metric > (==) runner-up's (a NaN is neither) */
     double diff, diff_se;  /* objective(chosen) - objective(runner-up), paired, and its SE */
     double *marginal;  /* n_creators: for members, objective(chosen) - objective(chosen without i);
                           for others, objective(chosen with i added) - objective(chosen); NaN if
@@ -73,8 +75,11 @@ typedef struct {
  * Solves p. On success *out holds the result (free its arrays with
  * infl__select_result_destroy). Fails with INFL_EINVAL if a creator is both
  * must-include and excluded, or the must-include creators' mean cost together
- * exceeds the budget (the message names them); INFL_ENOMEM if out of memory.
- * Deterministic for any thread count.
+ * exceeds the budget (the message names them), or if there are no trials,
+ * the budget is not a positive number or a matrix is missing; INFL_ENOMEM if
+ * out of memory (*out is then zeroed, its values NaN). Deterministic for any
+ * thread count. Ties between plans of equal value go to fewer members, then
+ * the lexicographically smaller member list.
  */
 infl_status infl__select_search(const infl__select_problem *p, infl__select_result *out,
                                 infl_error *err);

@@ -167,6 +167,43 @@ static bool has(const infl__select_plan *pl, size_t i)
     return false;
 }
 
+/* Greedy + local search ends at a local optimum: no add, drop or swap of a
+ * free creator improves its plan (evaluated afresh), and its runner-up is the
+ * best neighbour whose per-trial values differ. */
+static void check_local_optimum(const infl__select_problem *p, const infl__select_result *h)
+{
+    const size_t N = p->n_creators, T = p->n_trials;
+    double *x = malloc(T * sizeof *x), *bx = malloc(T * sizeof *bx);
+    double *scratch = malloc(2 * T * sizeof *scratch);
+    size_t *idx = malloc((N + 1) * sizeof *idx);
+    unsigned char *in = calloc(N, 1);
+    for (size_t k = 0; k < h->chosen.n; k++)
+        in[h->chosen.idx[k]] = 1;
+    const double v = objective_of(p, h->chosen.idx, h->chosen.n, bx, scratch);
+    CHECK_NEAR(v, h->chosen.value, 1e-9 * (1 + fabs(v)));
+    double best_neighbour = -INFINITY;
+    for (size_t a = 0; a <= N; a++)       /* a = N: no add */
+        for (size_t d = 0; d <= N; d++) { /* d = N: no drop */
+            if ((a == N && d == N) || (a < N && (in[a] || p->excluded[a] || p->must[a])) ||
+                (d < N && (!in[d] || p->must[d])))
+                continue;
+            size_t n = 0;
+            for (size_t i = 0; i < N; i++)
+                if ((in[i] && i != d) || i == a)
+                    idx[n++] = i;
+            double w = objective_of(p, idx, n, x, scratch);
+            CHECK(w <= v + 1e-9 * (1 + fabs(v)));
+            if (!same_x(x, bx, T) && w > best_neighbour)
+                best_neighbour = w;
+        }
+    CHECK_NEAR(h->runner_up.value, best_neighbour, 1e-9 * (1 + fabs(v)));
+    free(x);
+    free(bx);
+    free(scratch);
+    free(idx);
+    free(in);
+}
+
 /* (1) Every trial the same: the exact search is a 0/1 knapsack. */
 static void test_knapsack(void)
 {
@@ -249,6 +286,7 @@ static void test_exact_brute_force(const char *objective)
         CHECK_INT(infl__select_search(&o.p, &h, NULL), INFL_OK);
         CHECK(!h.exact);
         CHECK(h.chosen.value <= r.chosen.value + 1e-9 * (1 + fabs(best)));
+        check_local_optimum(&o.p, &h);
         infl__select_result_destroy(&h);
         infl__select_result_destroy(&r);
         owned_free(&o);
@@ -268,6 +306,7 @@ static void test_heuristic_near_exact(void)
         o.p.exact_limit = 1;
         CHECK_INT(infl__select_search(&o.p, &h, NULL), INFL_OK);
         CHECK(r.exact && !h.exact);
+        check_local_optimum(&o.p, &h);
         double *x = malloc(T * sizeof *x), *y = malloc(T * sizeof *y);
         double *s = malloc(2 * T * sizeof *s), d, se;
         infl__select_plan_values(&o.p, r.chosen.idx, r.chosen.n, x);
@@ -279,6 +318,28 @@ static void test_heuristic_near_exact(void)
         free(y);
         free(s);
         infl__select_result_destroy(&r);
+        infl__select_result_destroy(&h);
+        owned_free(&o);
+    }
+}
+
+/* Greedy + local search with many members and the budget binding often:
+ * a local optimum whatever the objective (move values from trajectories
+ * must be what a fresh evaluation gives). */
+static void test_local_optimum_binding(void)
+{
+    const char *objectives[] = {"mean", "profit", "q10", "p-roi", "ltv-profit"};
+    for (int k = 0; k < 5; k++) {
+        owned o;
+        owned_init(&o, 30, 150, 4500.0, objectives[k]);
+        o.p.margin = 100.0;
+        o.p.exact_limit = 1;
+        fill_noisy(&o, 0.6);
+        o.must[7] = 1;
+        o.excluded[11] = 1;
+        infl__select_result h;
+        CHECK_INT(infl__select_search(&o.p, &h, NULL), INFL_OK);
+        check_local_optimum(&o.p, &h);
         infl__select_result_destroy(&h);
         owned_free(&o);
     }
@@ -493,6 +554,7 @@ int main(int argc, char **argv)
     test_exact_brute_force("p-roi");
     test_exact_brute_force("ltv-profit");
     test_heuristic_near_exact();
+    test_local_optimum_binding();
     test_must_exclude();
     test_bootstrap();
     test_large_deterministic(argv[0]);
