@@ -93,6 +93,12 @@ double infl_scenario_strategy_share(const infl_scenario *sc, size_t s, size_t ti
 size_t infl_scenario_tier_count(const infl_scenario *sc);
 const char *infl_scenario_tier_name(const infl_scenario *sc, size_t i);
 size_t infl_scenario_region_count(const infl_scenario *sc);
+/* The roster file it read (`roster_file:`, resolved against the scenario's
+ * folder), or NULL. */
+const char *infl_scenario_roster_file(const infl_scenario *sc);
+/* Named creators of its roster, and the handle of creator i (NULL if out of range). */
+size_t infl_scenario_creator_count(const infl_scenario *sc);
+const char *infl_scenario_creator_handle(const infl_scenario *sc, size_t i);
 const char *infl_scenario_region_name(const infl_scenario *sc, size_t i);
 
 #endif

@@ -264,11 +264,21 @@ static infl_status simulate(const run_options *o, run_state *s, infl_error *err)
         return infl_cli_fail(err, INFL_EINTERNAL, "cannot install the Ctrl-C handler");
     infl_progress progress;
     infl_progress_init(&progress, !o->common.quiet && isatty(STDERR_FILENO));
-    /* As the scenario was loaded (a resumed one from its checkpoint's source). */
+    /* As the scenario was loaded (a resumed one from its checkpoint's source).
+     * A scenario that reads a roster file is kept resolved, its creators
+     * inline: a resumed run must not read a file that may have changed. */
+    char *resolved = NULL;
     infl_checkpoint_source source = {.origin = infl_scenario_origin(s->sc),
                                      .text = infl_scenario_source_text(s->sc),
                                      .sets = infl_scenario_sets(s->sc),
                                      .n_sets = infl_scenario_set_count(s->sc)};
+    if (infl_scenario_roster_file(s->sc) != NULL) {
+        if ((resolved = infl_scenario_resolved_yaml(s->sc)) == NULL)
+            return infl_cli_fail(err, INFL_ENOMEM, "out of memory");
+        source.text = resolved;
+        source.sets = NULL;
+        source.n_sets = 0;
+    }
     bool checkpointing = o->checkpoint_seconds > 0 || o->resume;
     s->available = o->max_memory > 0 ? o->max_memory : infl_available_memory();
     run_ctx ctx = {.progress = &progress, .trials = infl_scenario_trials(s->sc)};
@@ -294,6 +304,7 @@ static infl_status simulate(const run_options *o, run_state *s, infl_error *err)
     s->t_simulate = infl_now();
     infl_status rc = infl_pipeline_run(s->sc, &popt, &s->result, err);
     s->t_end = infl_now();
+    free(resolved);
     return rc;
 }
 

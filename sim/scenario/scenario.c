@@ -145,6 +145,18 @@ size_t infl_scenario_region_count(const infl_scenario *sc)
 {
     return sc->n_regions;
 }
+const char *infl_scenario_roster_file(const infl_scenario *sc)
+{
+    return sc->roster_source != NULL ? sc->roster_source->path : NULL;
+}
+size_t infl_scenario_creator_count(const infl_scenario *sc)
+{
+    return sc->n_creators;
+}
+const char *infl_scenario_creator_handle(const infl_scenario *sc, size_t i)
+{
+    return i < sc->n_creators ? sc->creators[i].handle : NULL;
+}
 const char *infl_scenario_region_name(const infl_scenario *sc, size_t i)
 {
     return i < sc->n_regions ? sc->regions[i].name : NULL;
