@@ -2019,8 +2019,9 @@ static infl_status load_roster_file(infl_node *root, infl_scenario *sc,
         if ((src->path = beside(sc->origin, set.path)) == NULL)
             return infl_error_add(err, INFL_ENOMEM, "out of memory");
         src->text = read_all(src->path, INFL_ROSTER_MAX_BYTES, &src->length);
+        /* A roster file too large is bad input like a bad row (exit 2). */
         if (src->text == NULL && errno == EFBIG)
-            return infl_error_add(err, INFL_ELIMIT,
+            return infl_error_add(err, INFL_EINVAL,
                                   "%s:%zu:%zu: roster_file: %s is larger than %zu MiB; a roster "
                                   "holds at most %u creators",
                                   pair->value->origin, pair->line, pair->column, src->path,
@@ -2039,6 +2040,9 @@ static infl_status load_roster_file(infl_node *root, infl_scenario *sc,
     if (rc == INFL_OK)
         rc = infl__roster_import(records, &set, &creators, err);
     infl__yaml_tree_free(records);
+    /* Too many rows is the file's fault, like a bad row: invalid input. */
+    if (rc == INFL_ELIMIT)
+        rc = INFL_EINVAL;
     if (rc != INFL_OK)
         return rc;
     infl_node *list = infl__yaml_tree_get(root, "roster");

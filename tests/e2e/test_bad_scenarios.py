@@ -52,7 +52,7 @@ SET_CASES = [
      ["--set:1:24: tiers.micro.reach_rate: must be in [0, 1] (got 2)"]),
     ("set-unknown-key", ["nosuchkey=1"],
      ["--set:1:11: nosuchkey: unknown key (known here: name, description, seed, trials, "
-      "currency, budget, regions, product, market, hiring, tiers, strategies)"]),
+      "currency, budget, regions, product, market, hiring, tiers, strategies, roster, roster_file)"]),
     ("set-unknown-key-typo", ["budjet=1"],
      ["--set:1:8: budjet: unknown key; did you mean 'budget'?"]),
     ("set-unknown-tier-key", ["tiers.micro.engagment_rate=0.1"],
