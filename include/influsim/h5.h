@@ -1,7 +1,8 @@
 /*
  * influsim/h5.h — the results file: writing a run to HDF5 and reading its
- * summary (or a sweep's summaries) back. The layout is versioned and documented in docs/output.md;
- * the dataset names there are a contract with users' scripts.
+ * summary (or a sweep's summaries, or a select's answer) back. The layout
+ * is versioned and documented in docs/output.md; the dataset names there
+ * are a contract with users' scripts.
  */
 #ifndef INFLUSIM_H5_H
 #define INFLUSIM_H5_H
@@ -10,6 +11,7 @@
 #include "influsim/optimize.h"
 #include "influsim/results.h"
 #include "influsim/scenario.h"
+#include "influsim/select.h"
 #include "influsim/sweep.h"
 
 #include <stdbool.h>
@@ -93,11 +95,12 @@ infl_status infl_h5_writer_finish_optimize(infl_h5_writer *w, const infl_summary
  * writer: valid until finish or abandon. */
 const char *infl_h5_writer_temp_path(const infl_h5_writer *w);
 
-/* What made a results file: `influsim run`, `sweep` or `optimize`. */
+/* What made a results file: `influsim run`, `sweep`, `optimize` or `select`. */
 typedef enum {
     INFL_H5_KIND_RUN,      /* a run's file: per-strategy summaries */
     INFL_H5_KIND_SWEEP,    /* a sweep's: /sweep, the summaries over a grid */
     INFL_H5_KIND_OPTIMIZE, /* an optimiser's: a run's file with /optimize */
+    INFL_H5_KIND_SELECT,   /* a select's: /select, the chosen creators (no summaries) */
 } infl_h5_kind;
 
 /* What a results file says about the run that made it. Owned strings. */
@@ -157,5 +160,22 @@ typedef struct {
  */
 infl_status infl_h5_read_sweep(const char *path, infl_h5_sweep *out, infl_error *err);
 void infl_h5_sweep_destroy(infl_h5_sweep *s);
+
+/*
+ * Reads a select's file (docs/output.md, "Select files"): on success *out is
+ * a new result (infl_select_result_free) holding what infl_select_run
+ * returned, number for number: the answer's attributes, the roster table,
+ * the plan, the runner-up and their per-trial values; seed is the file's.
+ * What the file does not record is empty: no --set overrides (n_sets 0),
+ * no scenario (NULL; the plan's resolved YAML is meta->scenario_resolved).
+ * meta is filled as infl_h5_read_summary fills it (infl_h5_meta_destroy).
+ * Every dataset's presence, shape and type and every attribute is checked,
+ * and the table against itself (equal lengths, `chosen` the plan, indices in
+ * the roster and ascending): a file that is not a select's, or is damaged
+ * or edited, gives INFL_EFORMAT with "PATH: /select/...: what is wrong";
+ * *out is then NULL and meta empty.
+ */
+infl_status infl_h5_read_select(const char *path, infl_select_result **out, infl_h5_meta *meta,
+                                infl_error *err);
 
 #endif

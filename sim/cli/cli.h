@@ -16,6 +16,7 @@
 #include "influsim/h5.h"
 #include "influsim/pipeline.h"
 #include "influsim/results.h"
+#include "influsim/select.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -179,6 +180,20 @@ void infl_report_warn_named(const infl_scenario *sc, FILE *out, const char *pref
 /* Prints, per strategy, every metric: mean, its standard error, 5/50/95 %,
  * the total (or for ratios the ratio of totals), P(0), trials missing, units. */
 void infl_report_print_metrics(FILE *out, const infl_summary *sm);
+
+/* select's answer (select_report.c): `influsim select` prints it after its
+ * search, `influsim show` from a select's file, so the two are the same. */
+/* The line before the search: "NAME: choosing the creators that maximise
+ * LABEL with BUDGET (N trials, seed S)"; flushes out. */
+void infl_select_print_title(FILE *out, const char *scenario_name, const infl_objective *objective,
+                             double budget, const char *currency, uint64_t trials, uint64_t seed);
+/* How the search went, the plan's creators (cost, conversions, marginal
+ * value, share of resamples choosing them), the objective, the runner-up
+ * and the creators the resamples disagree on; money in currency. */
+void infl_select_print_answer(FILE *out, const infl_select_result *r, const char *currency);
+/* The last line, for scripts: "select: method=exact|greedy plan=A,B
+ * value=V se=E" (full precision). */
+void infl_select_print_result_line(FILE *out, const infl_select_result *r);
 
 /* A progress bar on stderr: trials done, rate, time left. */
 typedef struct {

@@ -1,7 +1,8 @@
 /*
  * cmd_show.c — `influsim show FILE.h5`: prints the summary tables stored in a
  * results file, without Python: a run's (or an optimiser's) tables as `run`
- * printed them, a sweep's table as `sweep` printed it (sweep_table.c).
+ * printed them, a sweep's table as `sweep` printed it (sweep_table.c), a
+ * select's answer as `select` printed it (select_report.c).
  */
 #include "cli.h"
 
@@ -16,10 +17,11 @@ static void usage(FILE *out)
           "\n"
           "Prints the summary tables of an influsim results file: those `influsim run`\n"
           "printed, or for a sweep's file the table `influsim sweep` printed (fitted to\n"
-          "$COLUMNS or the terminal as it was then).\n"
+          "$COLUMNS or the terminal as it was then), or for a select's file the answer\n"
+          "`influsim select` printed (the chosen creators, the objective, the runner-up).\n"
           "\n"
           "  -m, --metrics  also print every metric of every strategy (mean, se,\n"
-          "                 5/50/95 %, total, P(0), missing); not for a sweep\n"
+          "                 5/50/95 %, total, P(0), missing); not for a sweep or select\n"
           "  -h, --help     show this help\n"
           "\n"
           "Exit status: 0 shown, 1 the file is missing or not a readable influsim file,\n"
@@ -99,6 +101,29 @@ static infl_status show_sweep(const char *path, bool metrics, infl_error *err)
     return rc;
 }
 
+/* A select's file: the answer `select` printed, from /select, and its result
+ * line (without the lines naming the files it wrote). */
+static infl_status show_select(const char *path, bool metrics, infl_error *err)
+{
+    if (metrics)
+        return infl_cli_fail(err, INFL_EARG,
+                             "--metrics: %s is a select's file, which has no per-strategy "
+                             "metrics; `influsim run` of its plan's scenario computes them",
+                             path);
+    infl_select_result *r = NULL;
+    infl_h5_meta meta;
+    infl_status rc = infl_h5_read_select(path, &r, &meta, err);
+    if (rc != INFL_OK)
+        return rc;
+    infl_select_print_title(stdout, meta.scenario_name, &r->objective, r->budget, meta.currency,
+                            meta.trials, meta.seed);
+    infl_select_print_answer(stdout, r, meta.currency);
+    infl_select_print_result_line(stdout, r);
+    infl_select_result_free(r);
+    infl_h5_meta_destroy(&meta);
+    return INFL_OK;
+}
+
 int infl_cmd_show(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -128,8 +153,9 @@ int infl_cmd_show(int argc, char **argv)
     infl_h5_kind kind = INFL_H5_KIND_RUN;
     infl_status rc = infl_h5_read_kind(argv[optind], &kind, &err);
     if (rc == INFL_OK)
-        rc = kind == INFL_H5_KIND_SWEEP ? show_sweep(argv[optind], metrics, &err)
-                                        : show_run(argv[optind], metrics, &err);
+        rc = kind == INFL_H5_KIND_SWEEP    ? show_sweep(argv[optind], metrics, &err)
+             : kind == INFL_H5_KIND_SELECT ? show_select(argv[optind], metrics, &err)
+                                           : show_run(argv[optind], metrics, &err);
     if (rc != INFL_OK)
         infl_cli_print_error(&err);
     infl_error_destroy(&err);

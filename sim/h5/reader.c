@@ -407,6 +407,8 @@ hid_t infl__h5_read_open(reader *r, infl_h5_meta *meta, infl_h5_kind *kind)
             *kind = INFL_H5_KIND_SWEEP;
         else if (strcmp(text, "optimize") == 0)
             *kind = INFL_H5_KIND_OPTIMIZE;
+        else if (strcmp(text, "select") == 0)
+            *kind = INFL_H5_KIND_SELECT;
         else if (strcmp(text, "run") != 0) {
             char msg[256];
             snprintf(msg, sizeof msg, "results of an unknown kind \"%.100s\" (a newer influsim's?)",
@@ -524,6 +526,10 @@ infl_status infl_h5_read_summary(const char *path, infl_summary **out, infl_h5_m
         ok = bad(&r, "a sweep's results (influsim sweep): its summaries are the arrays in /sweep, "
                      "over the grid, the strategies and the metrics (docs/output.md); "
                      "infl_h5_read_sweep reads them, and `influsim show` prints their table");
+    if (ok && kind == INFL_H5_KIND_SELECT)
+        ok = bad(&r, "a select's results (influsim select): no summaries, its answer is /select "
+                     "(docs/output.md); infl_h5_read_select reads it, and `influsim show` "
+                     "prints it");
     ok = ok && infl__h5_read_meta(&r, file, meta);
     if (ok && (sm = calloc(1, sizeof *sm)) == NULL)
         ok = bad(&r, "out of memory");
