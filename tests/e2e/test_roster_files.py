@@ -379,6 +379,18 @@ def test_bad_input(tmp):
     refused("a 100 MB file", folder, p.returncode,
             [f"s.yaml:{ROSTER_LINE}:", "roster_file: ", "creators.csv is larger than 32 MiB"])
 
+    # More than 100,000 rows: refused, the limit named (ELIMIT, as above).
+    folder = os.path.join(tmp, "c-rows")
+    os.makedirs(folder)
+    write(folder, "s.yaml", BAD_SCENARIO)
+    write(folder, "creators.csv", "handle,followers\n" +
+          "".join(f"h{i},1\n" for i in range(100001)))
+    p = influsim("check", "s.yaml", cwd=folder, timeout=60)
+    C.check("c: more than 100,000 rows: a documented non-zero exit status",
+            p.returncode in (EXIT_FAILURE, EXIT_USAGE), f"exit {p.returncode}")
+    refused("more than 100,000 rows", folder, p.returncode,
+            ["creators.csv:100002: more than 100000 creators"])
+
     # A missing file: the scenario's line and the path tried; EIO is exit 1.
     folder = os.path.join(tmp, "c-missing")
     os.makedirs(folder)
