@@ -310,7 +310,7 @@ static void draw_candidate(infl_model_ws *ws, uint64_t t, const unit *u)
 
 /* Repeat orders of `customers` customers: Poisson(lambda x customers), from
  * u's repeat stream. */
-static infl_status draw_repeat(infl_model_ws *ws, uint64_t t, const unit *u, double lambda,
+static infl_status draw_repeat(infl_rng *r, uint64_t t, const unit *u, double lambda,
                                double customers, unsigned *out, infl_error *err)
 {
     *out = 0;
@@ -324,8 +324,8 @@ static infl_status draw_repeat(infl_model_ws *ws, uint64_t t, const unit *u, dou
                               "%.3g per post",
                               (unsigned long long)t, describe(u, who), mu,
                               INFL_MODEL_MAX_CONVERSATIONS);
-    seek(&ws->rng, t, u, INFL_STREAM_REPEAT);
-    *out = infl__sample_poisson(&ws->rng, mu);
+    seek(r, t, u, INFL_STREAM_REPEAT);
+    *out = infl__sample_poisson(r, mu);
     return INFL_OK;
 }
 
@@ -415,7 +415,7 @@ static infl_status draw_funnel(infl_model_ws *ws, uint64_t t, const unit *u,
         seek(r, t, u, INFL_STREAM_CONVERSION);
         o->conversions_direct = infl__sample_binomial(r, mk->purchase_rate, o->interested);
         /* In double: the two counts can together pass 2^32. */
-        return draw_repeat(ws, t, u, mk->repeat_orders,
+        return draw_repeat(r, t, u, mk->repeat_orders,
                            (double)o->conversions_direct + (double)o->conversions_wom, &o->repeat,
                            err);
     }
@@ -622,21 +622,8 @@ static infl_status overlap_draws(infl_rng *r, uint64_t t, const unit *u, const i
     unsigned drawn = interested < addressable ? interested : addressable;
     out->fresh = infl__sample_hypergeometric(r, addressable - seen, seen, drawn);
     out->bought = infl__sample_binomial(r, mk->purchase_rate, out->fresh);
-    out->repeat = 0;
-    double lambda = mk->repeat_orders, customers = (double)out->bought + (double)conversions_wom;
-    if (!(lambda > 0) || !(customers > 0))
-        return INFL_OK;
-    double mu = lambda * customers;
-    char who[160];
-    if (mu > INFL_MODEL_MAX_CONVERSATIONS)
-        return infl_error_add(err, INFL_ELIMIT,
-                              "trial %llu: %s: %.3g expected repeat orders exceed the limit of "
-                              "%.3g per post",
-                              (unsigned long long)t, describe(u, who), mu,
-                              INFL_MODEL_MAX_CONVERSATIONS);
-    seek(r, t, u, INFL_STREAM_REPEAT);
-    out->repeat = infl__sample_poisson(r, mu);
-    return INFL_OK;
+    return draw_repeat(r, t, u, mk->repeat_orders,
+                       (double)out->bought + (double)conversions_wom, &out->repeat, err);
 }
 
 /* What one strategy's hires add up to in a trial. */
