@@ -248,6 +248,11 @@ int infl_cli_format_pm(char *buf, size_t size, double value, double se);
  * NULL or ""): "15,000 USD", "-1,234 EUR", "9.99 USD" (cents only below 1,000
  * and where they are not zero); NaN as "-", infinities as "inf"/"-inf". */
 int infl_cli_format_money(char *buf, size_t size, double amount, const char *currency);
+/* value rounded to se (infl_cli_format_estimate), its whole part grouped by
+ * thousands when `money` ("-23,447", "-257.6"), "+" before a positive one
+ * when `signed_`; no units. */
+void infl_cli_format_number(char *buf, size_t size, double value, double se, bool money,
+                            bool signed_);
 /* The same with exactly `places` decimals ("1,000.25 USD" for 2), or, with
  * places < 0, as infl_cli_format_money (for values that whole units would not
  * tell apart). */

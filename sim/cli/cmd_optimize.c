@@ -123,38 +123,13 @@ typedef struct {
     bool repeat_orders; /* the scenario has them: no hint to set them */
 } objective_print;
 
-/* value rounded to se (infl_cli_format_estimate), its whole part grouped by
- * thousands when `money` ("-23,447", "-257.6"), "+" before a positive one
- * when `signed_`; no units. */
-static void format_number(char *buf, size_t size, double value, double se, bool money, bool signed_)
-{
-    char v[64];
-    infl_cli_format_estimate(v, sizeof v, value, se);
-    const char *sign = signed_ && strtod(v, NULL) > 0 ? "+" : "";
-    size_t n = (size_t)snprintf(buf, size, "%s", sign);
-    const char *digits = v + (v[0] == '-');
-    const size_t whole = strspn(digits, "0123456789");
-    if (!money || whole < 4 || n >= size) {
-        snprintf(buf + n, size - n, "%s", v);
-        return;
-    }
-    if (v[0] == '-' && n + 1 < size)
-        buf[n++] = '-';
-    for (size_t i = 0; i < whole && n + 2 < size; i++) {
-        buf[n++] = digits[i];
-        if ((whole - i - 1) % 3 == 0 && i + 1 < whole)
-            buf[n++] = ',';
-    }
-    snprintf(buf + n, size - n, "%s", digits + whole);
-}
-
 /* "value ± se UNITS" (units "1" left out), rounded to se; signed: "+" before
  * a positive value. */
 static void format_value(char *buf, size_t size, const objective_print *op, double value, double se,
                          bool signed_)
 {
     char e[64];
-    format_number(buf, size, value, se, op->money, signed_);
+    infl_cli_format_number(buf, size, value, se, op->money, signed_);
     infl_cli_format_se(e, sizeof e, se);
     size_t n = strlen(buf);
     bool units = strcmp(op->units, "1") != 0;
@@ -263,7 +238,7 @@ static void print_constant(const infl_objective *obj, const infl_optimize_result
                            const objective_print *op)
 {
     char v[96];
-    format_number(v, sizeof v, r->value_at_optimum, r->se_at_optimum, op->money, false);
+    infl_cli_format_number(v, sizeof v, r->value_at_optimum, r->se_at_optimum, op->money, false);
     /* the label names conversions already; money gets its currency */
     const bool ltv = obj->kind == INFL_OBJECTIVE_P_LTV_ROI;
     paragraph pa = {.unit = op->units};

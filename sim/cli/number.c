@@ -11,6 +11,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Most decimal places any number is printed with. */
@@ -116,4 +117,30 @@ int infl_cli_format_money_places(char *buf, size_t size, double amount, int plac
 int infl_cli_format_money(char *buf, size_t size, double amount, const char *currency)
 {
     return infl_cli_format_money_places(buf, size, amount, -1, currency);
+}
+
+/* value rounded to se (infl_cli_format_estimate), its whole part grouped by
+ * thousands when `money` ("-23,447", "-257.6"), "+" before a positive one
+ * when `signed_`; no units. */
+void infl_cli_format_number(char *buf, size_t size, double value, double se, bool money,
+                            bool signed_)
+{
+    char v[64];
+    infl_cli_format_estimate(v, sizeof v, value, se);
+    const char *sign = signed_ && strtod(v, NULL) > 0 ? "+" : "";
+    size_t n = (size_t)snprintf(buf, size, "%s", sign);
+    const char *digits = v + (v[0] == '-');
+    const size_t whole = strspn(digits, "0123456789");
+    if (!money || whole < 4 || n >= size) {
+        snprintf(buf + n, size - n, "%s", v);
+        return;
+    }
+    if (v[0] == '-' && n + 1 < size)
+        buf[n++] = '-';
+    for (size_t i = 0; i < whole && n + 2 < size; i++) {
+        buf[n++] = digits[i];
+        if ((whole - i - 1) % 3 == 0 && i + 1 < whole)
+            buf[n++] = ',';
+    }
+    snprintf(buf + n, size - n, "%s", digits + whole);
 }

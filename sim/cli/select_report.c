@@ -16,30 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* value rounded to se, its whole part grouped by thousands when `money`,
- * "+" before a positive one when `signed_`. */
-static void format_number(char *buf, size_t size, double value, double se, bool money, bool signed_)
-{
-    char v[64];
-    infl_cli_format_estimate(v, sizeof v, value, se);
-    const char *sign = signed_ && strtod(v, NULL) > 0 ? "+" : "";
-    size_t n = (size_t)snprintf(buf, size, "%s", sign);
-    const char *digits = v + (v[0] == '-');
-    const size_t whole = strspn(digits, "0123456789");
-    if (!money || whole < 4 || n >= size) {
-        snprintf(buf + n, size - n, "%s", v);
-        return;
-    }
-    if (v[0] == '-' && n + 1 < size)
-        buf[n++] = '-';
-    for (size_t i = 0; i < whole && n + 2 < size; i++) {
-        buf[n++] = digits[i];
-        if ((whole - i - 1) % 3 == 0 && i + 1 < whole)
-            buf[n++] = ',';
-    }
-    snprintf(buf + n, size - n, "%s", digits + whole);
-}
-
 /* How the objective prints. */
 typedef struct {
     char label[96];    /* "mean conversions" */
@@ -54,12 +30,12 @@ static void format_value(char *buf, size_t size, const objective_print *op, doub
 {
     char v[64], e[64];
     if (op->probability) {
-        format_number(v, sizeof v, 100.0 * value, 100.0 * se, false, signed_);
+        infl_cli_format_number(v, sizeof v, 100.0 * value, 100.0 * se, false, signed_);
         infl_cli_format_se(e, sizeof e, 100.0 * se);
         snprintf(buf, size, "%s ± %s %%", v, e);
         return;
     }
-    format_number(v, sizeof v, value, se, op->money, signed_);
+    infl_cli_format_number(v, sizeof v, value, se, op->money, signed_);
     infl_cli_format_se(e, sizeof e, se);
     bool units = strcmp(op->units, "1") != 0;
     snprintf(buf, size, "%s ± %s%s%s", v, e, units ? " " : "", units ? op->units : "");
@@ -130,10 +106,10 @@ static void print_plan(FILE *out, const infl_select_result *r, const objective_p
         infl_cli_format_pm(conv, sizeof conv, r->mean_conversions[i], r->conversions_se[i]);
         char v[64];
         if (op->probability) {
-            format_number(v, sizeof v, 100.0 * r->marginal[i], 100.0 * r->se, false, true);
+            infl_cli_format_number(v, sizeof v, 100.0 * r->marginal[i], 100.0 * r->se, false, true);
             snprintf(marg, sizeof marg, "%s %%", v);
         } else
-            format_number(marg, sizeof marg, r->marginal[i], r->se, bare.money, true);
+            infl_cli_format_number(marg, sizeof marg, r->marginal[i], r->se, bare.money, true);
         format_percent(freq, sizeof freq, r->frequency[i]);
         /* one column more for "±", which is two bytes */
         fprintf(out, "  %-*.32s  %-8.8s  %-10.10s  %10s  %-19s  %-18s  %s\n", hw, r->handle[i],

@@ -622,8 +622,8 @@ static infl_status overlap_draws(infl_rng *r, uint64_t t, const unit *u, const i
     unsigned drawn = interested < addressable ? interested : addressable;
     out->fresh = infl__sample_hypergeometric(r, addressable - seen, seen, drawn);
     out->bought = infl__sample_binomial(r, mk->purchase_rate, out->fresh);
-    return draw_repeat(r, t, u, mk->repeat_orders,
-                       (double)out->bought + (double)conversions_wom, &out->repeat, err);
+    return draw_repeat(r, t, u, mk->repeat_orders, (double)out->bought + (double)conversions_wom,
+                       &out->repeat, err);
 }
 
 /* What one strategy's hires add up to in a trial. */
