@@ -663,7 +663,8 @@ static infl_status add_hire(infl_model_ws *ws, uint64_t t, const unit *u,
     const unsigned *regional = &tw->regional[c * u->stride];
     for (size_t j = 0; j < sc->n_regions; j++)
         row[infl__metrics_region_engagements(sc, j)] += regional[j];
-    if (u->stride > sc->n_regions)
+    /* Only an audience by country has a share in no region (and the metric). */
+    if (u->p->audience.n > sc->n_regions)
         row[infl__metrics_unknown_engagements(sc)] += regional[sc->n_regions];
     if (!sc->has_addressable) {
         a->distinct += o->interested;
