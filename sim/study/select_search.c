@@ -810,7 +810,7 @@ static bool evaluate_moves(const ctx *c, const current *cur, const move *mv, siz
     int nomem = 0;
 #pragma omp parallel reduction(| : nomem)
     {
-        move_ws w;
+        move_ws w = {0};
         bool have = move_ws_init(&w, c->T);
         if (!have)
             nomem = 1;
