@@ -10,6 +10,13 @@
  * written by the one thread that simulates the trial, and a creator's draws
  * depend on (seed, trial, creator) only, so the matrices, and everything
  * computed from them, are the same for any thread count.
+ *
+ * With audience overlap (market.addressable) a creator's direct sales depend
+ * on whom the plan reached before it: the trials' markets and each post's
+ * interested people and word-of-mouth conversions are kept, and the search
+ * draws each hire's buyers at the plan's state (study/select_search.h). The
+ * conversions and orders matrices then hold each creator hired alone (first,
+ * in a market nobody else reached), for the roster table.
  */
 #include "influsim/select.h"
 
@@ -25,9 +32,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-/* The model's relative slack on the budget when named hires are paid. */
-#define FIT_SLACK 1e-12
 
 static double now(void)
 {
@@ -205,9 +209,12 @@ static infl_status resolve_handles(const infl_scenario *sc, const char *option,
     return INFL_OK;
 }
 
-/* The outcome matrices, creator-major. */
+/* The outcome matrices, creator-major; with overlap also the markets
+ * (n_trials) and each post's interested people and word of mouth. */
 typedef struct {
     double *cost, *spend, *conversions, *orders;
+    infl_market_draw *market;
+    unsigned *interested, *conversions_wom;
 } outcomes;
 
 /* Simulates every creator alone in every trial of sc into o. The first
@@ -235,6 +242,8 @@ static infl_status simulate(const infl_scenario *sc, unsigned threads, outcomes 
                 continue;
             infl_market_draw mk;
             infl_status rc = infl__model_market(ws, (uint64_t)t, &mk, &local);
+            if (o->market)
+                o->market[t] = mk;
             for (size_t i = 0; rc == INFL_OK && i < n; i++) {
                 infl_creator_outcome c;
                 rc = infl__model_creator(ws, (uint64_t)t, &mk, i, &c, &local);
@@ -245,6 +254,20 @@ static infl_status simulate(const infl_scenario *sc, unsigned threads, outcomes 
                 o->spend[at] = c.spend;
                 o->conversions[at] = c.conversions;
                 o->orders[at] = c.orders;
+                if (!o->market)
+                    continue;
+                /* Overlap: hired alone, its post reaches nobody seen before. */
+                const unsigned interested = (unsigned)c.interested,
+                               wom = (unsigned)c.conversions_wom;
+                o->interested[at] = interested;
+                o->conversions_wom[at] = wom;
+                infl_overlap_draw d = {0, 0, 0};
+                if ((interested > 0 || wom > 0) &&
+                    (rc = infl__model_overlap(sc->seed, (uint64_t)t, sc->creators[i].key, &mk, 0,
+                                              interested, wom, &d, &local)) != INFL_OK)
+                    break;
+                o->conversions[at] = (double)d.bought + (double)wom;
+                o->orders[at] = o->conversions[at] + (double)d.repeat;
             }
             if (rc != INFL_OK) {
 #pragma omp critical(infl_select_failure)
@@ -293,23 +316,14 @@ static bool plan_stats(const infl__select_problem *p, const size_t *idx, size_t 
     double *conv = malloc((T ? T : 1) * sizeof *conv);
     if (conv == NULL)
         return false;
-    const double limit = p->budget * (1.0 + FIT_SLACK);
     double cost = 0, spend = 0, unhired = 0;
     for (size_t t = 0; t < T; t++) {
-        double acc = 0, sp = 0, cv = 0;
-        for (size_t k = 0; k < n; k++) {
-            const size_t at = idx[k] * T + t;
-            if (!(acc + p->cost[at] <= limit)) {
-                unhired += 1;
-                continue;
-            }
-            acc += p->cost[at];
-            sp += p->spend[at];
-            cv += p->conversions[at];
-        }
-        cost += acc;
-        spend += sp;
-        conv[t] = cv;
+        infl__select_trial x;
+        infl__select_plan_trial(p, idx, n, t, &x);
+        cost += x.cost;
+        spend += x.spend;
+        unhired += x.unhired;
+        conv[t] = x.conversions;
     }
     r->plan_cost = T ? cost / (double)T : NAN;
     r->plan_spend = T ? spend / (double)T : NAN;
@@ -412,6 +426,13 @@ static infl_status plan_scenario(const infl_scenario *sc, const infl_scenario *w
     return infl_scenario_derive(sc, (const char *const *)r->sets, r->n_sets, &r->scenario, err);
 }
 
+/* Bytes of outcomes per creator and trial: four doubles, and with overlap
+ * two counts (interested, word of mouth). */
+static double outcome_bytes(const infl_scenario *sc)
+{
+    return 4.0 * sizeof(double) + (sc->has_addressable ? 2.0 * sizeof(unsigned) : 0.0);
+}
+
 /* The refusals that need no simulation. */
 static infl_status check_scenario(const infl_scenario *work, infl_error *err)
 {
@@ -420,15 +441,7 @@ static infl_status check_scenario(const infl_scenario *work, infl_error *err)
                               "%s: select chooses among the creators of a roster, and the "
                               "scenario has none (add `roster:` or `roster_file:`)",
                               work->name);
-    if (work->has_addressable)
-        return infl_error_add(
-            err, INFL_EARG,
-            "%s: select does not model audience overlap (market.addressable) yet: with it, a "
-            "creator's sales depend on who else is hired. Select on the scenario without "
-            "market.addressable, then `influsim run` the plan it writes, which does model the "
-            "overlap",
-            work->name);
-    const double per_trial = 4.0 * sizeof(double) * (double)work->n_creators;
+    const double per_trial = outcome_bytes(work) * (double)work->n_creators;
     const double bytes = per_trial * (double)work->trials;
     if (bytes > INFL_SELECT_MAX_OUTCOME_BYTES) {
         const double fit = floor(INFL_SELECT_MAX_OUTCOME_BYTES / per_trial);
@@ -453,6 +466,7 @@ infl_status infl_select_run(const infl_scenario *sc, const infl_select_options *
     infl_select_result *r = NULL;
     outcomes o = {0};
     unsigned char *must = NULL, *excluded = NULL;
+    uint64_t *keys = NULL;
     infl__select_result s = {0};
     char budget_set[64], trials_set[64], x[32];
     const char *sets[2];
@@ -485,7 +499,15 @@ infl_status infl_select_run(const infl_scenario *sc, const infl_select_options *
     o.conversions = malloc(n * T * sizeof *o.conversions);
     o.orders = malloc(n * T * sizeof *o.orders);
     r = calloc(1, sizeof *r);
-    if (!must || !excluded || !o.cost || !o.spend || !o.conversions || !o.orders || !r) {
+    const bool overlap = work->has_addressable;
+    if (overlap) {
+        o.market = malloc((T ? T : 1) * sizeof *o.market);
+        o.interested = malloc((n * T > 0 ? n * T : 1) * sizeof *o.interested);
+        o.conversions_wom = malloc((n * T > 0 ? n * T : 1) * sizeof *o.conversions_wom);
+        keys = malloc((n ? n : 1) * sizeof *keys);
+    }
+    if (!must || !excluded || !o.cost || !o.spend || !o.conversions || !o.orders || !r ||
+        (overlap && (!o.market || !o.interested || !o.conversions_wom || !keys))) {
         rc = infl_error_add(err, INFL_ENOMEM,
                             "out of memory for the outcomes of %zu creators "
                             "over %zu trials",
@@ -505,14 +527,23 @@ infl_status infl_select_run(const infl_scenario *sc, const infl_select_options *
         rc = infl_error_add(err, INFL_ENOMEM, "out of memory");
         goto done;
     }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         names[i] = work->creators[i].handle;
+        if (keys)
+            keys[i] = work->creators[i].key;
+    }
+    const infl__select_overlap ov = {.seed = work->seed,
+                                     .market = o.market,
+                                     .interested = o.interested,
+                                     .conversions_wom = o.conversions_wom,
+                                     .key = keys};
     const infl__select_problem p = {.n_trials = T,
                                     .n_creators = n,
                                     .cost = o.cost,
                                     .spend = o.spend,
                                     .conversions = o.conversions,
                                     .orders = o.orders,
+                                    .overlap = overlap ? &ov : NULL,
                                     .budget = work->budget,
                                     .margin = work->price - work->unit_cost,
                                     .objective = opt->objective,
@@ -547,6 +578,10 @@ done:
     free(o.spend);
     free(o.conversions);
     free(o.orders);
+    free(o.market);
+    free(o.interested);
+    free(o.conversions_wom);
+    free(keys);
     free(must);
     free(excluded);
     infl_scenario_free(derived);

@@ -49,6 +49,25 @@
  * are evaluated in parallel (a bare OpenMP loop into an array per move) and
  * chosen serially in move order, so the thread count changes nothing.
  *
+ * Audience overlap (p->overlap): a hire's conversions and orders are drawn
+ * (infl__model_overlap) from the people its plan reached before it, so a
+ * plan's state in a trial also carries `seen`, and a hire's values are
+ * computed when it is added at that state. The exact search's nodes still
+ * cost O(trials) (a prefix's hires and seen never change when later creators
+ * are added). Its bound changes: a later hire adds at most its word of mouth
+ * plus min(interested, M) direct buyers, and all later hires together at
+ * most M - seen direct buyers (each buyer is among the people reached first
+ * by the hire, and those are at most what is left of the market), so per
+ * trial the later creators add at most min(A, B + margin x (M - seen)), A the
+ * sum of their positive parts with min(interested, M) buyers each and B with
+ * none: valid on every sampled trial whatever fits. Lifetime profit has no
+ * such bound where repeat orders are drawn (a Poisson count is unbounded):
+ * the bound is then off. In local search no O(1) update holds (a change
+ * early in the plan changes what every later hire reaches): a move is
+ * replayed from the first member it touches, each later member redrawn at
+ * the new state, until the trial rejoins its old trajectory (the same cost
+ * so far and the same seen before the same member) or nothing later fits.
+ *
  * Bootstrap: resample b draws its trials from the counter-based stream
  * (seed, trial = b, candidate 1, INFL_STREAM_BOOTSTRAP) — candidate 1 so
  * the streams differ from those of infl_objective_difference's quantile
@@ -58,6 +77,7 @@
  */
 #include "study/select_search.h"
 
+#include "model/model.h"
 #include "random/rng.h"
 #include "stats/quantile.h"
 
@@ -87,7 +107,8 @@ typedef struct {
     bool incremental;   /* no negative cost: the O(1) updates are valid */
     infl_objective obj; /* what plans are compared by: p's objective, or a greedy's surrogate */
     const unsigned char *must, *excluded;
-    double *mean_cost; /* N: over the trials where the cost is finite */
+    double *mean_cost;              /* N: over the trials where the cost is finite */
+    const infl__select_overlap *ov; /* NULL: no overlap */
 } ctx;
 
 /* Column t of creator i's outcomes. */
@@ -151,22 +172,61 @@ static double tolerance(double v)
     return IMPROVE_TOL * (1.0 + fabs(v));
 }
 
-void infl__select_plan_values(const infl__select_problem *p, const size_t *idx, size_t n, double *x)
+/* Creator i hired in trial t of T after `seen` people of the market were
+ * reached, under overlap: its conversions, orders and the people it reaches
+ * first. validate() has ruled out the model's one failure (too many repeat
+ * orders), so there is none to report. */
+static void overlap_hire(const infl__select_overlap *ov, size_t T, size_t i, size_t t, double seen,
+                         double *cv, double *od, double *fresh)
+{
+    const size_t e = i * T + t;
+    const unsigned interested = ov->interested[e], wom = ov->conversions_wom[e];
+    if (interested == 0 && wom == 0) {
+        *cv = *od = *fresh = 0.0;
+        return;
+    }
+    infl_overlap_draw d;
+    infl__model_overlap(ov->seed, ov->trial ? ov->trial[t] : (uint64_t)t, ov->key[i],
+                        &ov->market[t], (unsigned)seen, interested, wom, &d, NULL);
+    *cv = (double)d.bought + (double)wom;
+    *od = *cv + (double)d.repeat;
+    *fresh = (double)d.fresh;
+}
+
+void infl__select_plan_trial(const infl__select_problem *p, const size_t *idx, size_t n, size_t t,
+                             infl__select_trial *out)
 {
     const size_t T = p->n_trials;
     const double limit = p->budget * (1.0 + FIT_SLACK);
-    for (size_t t = 0; t < T; t++) {
-        double acc = 0.0, sp = 0.0, cv = 0.0, od = 0.0;
-        for (size_t k = 0; k < n; k++) {
-            const size_t e = idx[k] * T + t;
-            if (!(acc + p->cost[e] <= limit))
-                continue;
-            acc += p->cost[e];
-            sp += p->spend[e];
+    double acc = 0.0, sp = 0.0, cv = 0.0, od = 0.0, seen = 0.0, unhired = 0.0;
+    for (size_t k = 0; k < n; k++) {
+        const size_t e = idx[k] * T + t;
+        if (!(acc + p->cost[e] <= limit)) {
+            unhired += 1.0;
+            continue;
+        }
+        acc += p->cost[e];
+        sp += p->spend[e];
+        if (p->overlap) {
+            double v, o, fresh;
+            overlap_hire(p->overlap, T, idx[k], t, seen, &v, &o, &fresh);
+            cv += v;
+            od += o;
+            seen += fresh;
+        } else {
             cv += p->conversions[e];
             od += p->orders[e];
         }
-        x[t] = metric_of(p->objective.kind, p->margin, sp, cv, od);
+    }
+    *out = (infl__select_trial){acc, sp, cv, od, unhired};
+}
+
+void infl__select_plan_values(const infl__select_problem *p, const size_t *idx, size_t n, double *x)
+{
+    for (size_t t = 0; t < p->n_trials; t++) {
+        infl__select_trial r;
+        infl__select_plan_trial(p, idx, n, t, &r);
+        x[t] = metric_of(p->objective.kind, p->margin, r.spend, r.conversions, r.orders);
     }
 }
 
@@ -254,9 +314,10 @@ static void found_destroy(found *f)
 
 /* ---- Exact search --------------------------------------------------------- */
 
-/* Per-trial state of a prefix: cost so far, spend, conversions, orders. */
+/* Per-trial state of a prefix: cost so far, spend, conversions, orders,
+ * people of the market reached (overlap; else 0). */
 typedef struct {
-    double *acc, *sp, *cv, *od;
+    double *acc, *sp, *cv, *od, *sn;
 } state;
 
 typedef struct {
@@ -266,6 +327,10 @@ typedef struct {
     state *lev, *base; /* per depth */
     double *minfree;   /* (nL + 1) x T: least cost of a free L[j], j >= pos */
     double *bound;     /* nL + 1: mean over trials of the positive contributions from pos */
+    /* Overlap: (nL + 1) x T sums over L[j], j >= pos, of the positive parts
+     * of a hire's contribution with min(interested, M) buyers (ova) and with
+     * none (ovb), and what one more buyer adds (ov_rate). */
+    double *ova, *ovb, ov_rate;
     bool use_bound;
     unsigned char *chosen; /* N: free creators on the current path */
     size_t *plan;
@@ -276,8 +341,30 @@ typedef struct {
 static size_t state_add(const ctx *c, state *to, const state *from, size_t i)
 {
     size_t hired = 0;
-    const double *cost = c->p->cost + i * c->T, *spend = c->p->spend + i * c->T,
-                 *conv = c->p->conversions + i * c->T, *ord = c->p->orders + i * c->T;
+    const double *cost = c->p->cost + i * c->T, *spend = c->p->spend + i * c->T;
+    if (c->ov) {
+        for (size_t t = 0; t < c->T; t++) {
+            const double a = from->acc[t];
+            if (a + cost[t] <= c->limit) {
+                double cv, od, fresh;
+                overlap_hire(c->ov, c->T, i, t, from->sn[t], &cv, &od, &fresh);
+                to->acc[t] = a + cost[t];
+                to->sp[t] = from->sp[t] + spend[t];
+                to->cv[t] = from->cv[t] + cv;
+                to->od[t] = from->od[t] + od;
+                to->sn[t] = from->sn[t] + fresh;
+                hired++;
+            } else {
+                to->acc[t] = a;
+                to->sp[t] = from->sp[t];
+                to->cv[t] = from->cv[t];
+                to->od[t] = from->od[t];
+                to->sn[t] = from->sn[t];
+            }
+        }
+        return hired;
+    }
+    const double *conv = c->p->conversions + i * c->T, *ord = c->p->orders + i * c->T;
     for (size_t t = 0; t < c->T; t++) {
         const double a = from->acc[t];
         if (a + cost[t] <= c->limit) {
@@ -341,10 +428,23 @@ static void dfs_node(dfs *d, size_t depth, size_t pos)
     const size_t T = c->T;
     const state *s = &d->lev[depth];
     if (d->use_bound && d->f->second.set) {
-        double sum = 0.0;
+        double sum = 0.0, bound;
         for (size_t t = 0; t < T; t++)
             sum += METRIC(c, s->sp[t], s->cv[t], s->od[t]);
-        double bound = sum / (double)T + d->bound[pos];
+        if (c->ov) {
+            const double *a = d->ova + pos * T, *b = d->ovb + pos * T;
+            for (size_t t = 0; t < T; t++) {
+                double later = a[t];
+                if (d->ov_rate > 0) {
+                    double capped = b[t] + d->ov_rate * (c->ov->market[t].addressable - s->sn[t]);
+                    later = capped < later ? capped : later;
+                }
+                sum += later;
+            }
+            bound = sum / (double)T;
+        } else {
+            bound = sum / (double)T + d->bound[pos];
+        }
         if (bound + tolerance(bound) < d->f->second.value)
             return;
     }
@@ -400,31 +500,62 @@ static bool exact_search(const ctx *c, found *f)
     for (size_t l = 0; l < levels; l++) {
         state *ss[2] = {&d.lev[l], &d.base[l]};
         for (int k = 0; k < 2; k++) {
-            ss[k]->acc = malloc(4 * T * sizeof(double));
+            ss[k]->acc = malloc(5 * T * sizeof(double));
             if (!ss[k]->acc)
                 goto done;
             ss[k]->sp = ss[k]->acc + T;
             ss[k]->cv = ss[k]->sp + T;
             ss[k]->od = ss[k]->cv + T;
+            ss[k]->sn = ss[k]->od + T;
         }
     }
     for (size_t t = 0; t < T; t++)
         d.minfree[d.nL * T + t] = INFINITY;
     d.bound[d.nL] = 0.0;
+    d.use_bound = boundable(&c->obj);
+    if (c->ov && d.use_bound) {
+        /* Lifetime profit: bounded only where no trial draws repeat orders. */
+        for (size_t t = 0; t < T && d.use_bound; t++)
+            if (c->obj.kind == INFL_OBJECTIVE_LTV_PROFIT && c->ov->market[t].repeat_orders > 0)
+                d.use_bound = false;
+    }
+    if (c->ov && d.use_bound) {
+        d.ova = malloc((d.nL + 1) * T * sizeof *d.ova);
+        d.ovb = malloc((d.nL + 1) * T * sizeof *d.ovb);
+        if (!d.ova || !d.ovb)
+            goto done;
+        d.ov_rate = c->obj.kind == INFL_OBJECTIVE_MEAN ? 1.0 : c->p->margin;
+        for (size_t t = 0; t < T; t++)
+            d.ova[d.nL * T + t] = d.ovb[d.nL * T + t] = 0.0;
+    }
     for (size_t j = d.nL; j-- > 0;) {
         const size_t i = d.L[j];
         double pos = 0.0;
         for (size_t t = 0; t < T; t++) {
             double m = d.minfree[(j + 1) * T + t], ct = AT(c->p->cost, i, t);
             d.minfree[j * T + t] = (!c->must[i] && ct < m) ? ct : m;
+            if (!d.use_bound)
+                continue;
+            if (c->ov) {
+                /* The contribution without direct buyers, then with the most. */
+                const size_t e = i * T + t;
+                const double wom = c->ov->conversions_wom[e], M = c->ov->market[t].addressable;
+                const double reach = c->ov->interested[e] < M ? c->ov->interested[e] : M;
+                const double none = METRIC(c, AT(c->p->spend, i, t), wom, wom);
+                const double most = d.ov_rate > 0
+                                        ? METRIC(c, AT(c->p->spend, i, t), wom + reach, wom + reach)
+                                        : none;
+                d.ova[j * T + t] = d.ova[(j + 1) * T + t] + (most > 0 ? most : 0.0);
+                d.ovb[j * T + t] = d.ovb[(j + 1) * T + t] + (none > 0 ? none : 0.0);
+                continue;
+            }
             double v = METRIC(c, AT(c->p->spend, i, t), AT(c->p->conversions, i, t),
                               AT(c->p->orders, i, t));
             pos += v > 0 ? v : 0.0;
         }
         d.bound[j] = d.bound[j + 1] + pos / (double)T;
     }
-    d.use_bound = boundable(&c->obj);
-    memset(d.lev[0].acc, 0, 4 * T * sizeof(double));
+    memset(d.lev[0].acc, 0, 5 * T * sizeof(double));
     dfs_node(&d, 0, 0);
     ok = true;
 done:
@@ -437,6 +568,8 @@ done:
     free(d.base);
     free(d.minfree);
     free(d.bound);
+    free(d.ova);
+    free(d.ovb);
     free(d.L);
     free(d.plan);
     free(d.chosen);
@@ -447,10 +580,12 @@ done:
 
 /* ---- Greedy and local search ---------------------------------------------- */
 
-/* A per-trial state, or one creator's outcomes (cost, spend, conversions, orders). */
+/* A per-trial state (cost so far, spend, conversions, orders, people of the
+ * market reached), or one hire's outcomes (its cost, ..., the people it
+ * reached first). */
 typedef struct {
-    double acc, sp, cv, od;
-} st4;
+    double acc, sp, cv, od, sn;
+} stv;
 
 /* The trajectories of a plan are kept while they take at most this much. */
 #define MAX_TRAJECTORY_BYTES ((size_t)256 << 20)
@@ -459,13 +594,14 @@ typedef struct {
 typedef struct {
     size_t *plan, m;
     unsigned char *in; /* N */
-    double *acc, *sp, *cv, *od, *x;
+    double *acc, *sp, *cv, *od, *sn, *x;
     unsigned char *safe; /* T: everyone hired, total below safe_limit */
     double value;
     /* Trajectories (NULL where too large): pre[t (m + 1) + q] the state
-     * before member q in trial t, mem[t m + q] member q's outcomes, hired[t m
-     * + q] whether it was hired. */
-    st4 *pre, *mem;
+     * before member q in trial t, mem[t m + q] member q's outcomes (with
+     * overlap: as hired there, if it was), hired[t m + q] whether it was
+     * hired. */
+    stv *pre, *mem;
     double *sufmin; /* [t (m + 1) + q]: the least cost of members q.. in trial t */
     unsigned char *hired;
     size_t cap; /* members the trajectories have room for */
@@ -478,13 +614,13 @@ typedef struct {
 
 /* One thread's scratch for evaluating moves. */
 typedef struct {
-    double *xs, *scratch, *wa, *ws, *wv, *wo;
+    double *xs, *scratch, *wa, *ws, *wv, *wo, *wn;
     size_t *slow;
 } move_ws;
 
 static bool move_ws_init(move_ws *w, size_t T)
 {
-    w->xs = malloc(6 * T * sizeof(double));
+    w->xs = malloc(7 * T * sizeof(double));
     w->slow = malloc(T * sizeof *w->slow);
     if (!w->xs || !w->slow) {
         free(w->xs);
@@ -498,6 +634,7 @@ static bool move_ws_init(move_ws *w, size_t T)
     w->ws = w->wa + T;
     w->wv = w->ws + T;
     w->wo = w->wv + T;
+    w->wn = w->wo + T;
     return true;
 }
 
@@ -514,7 +651,7 @@ static void replay(const ctx *c, const size_t *plan, size_t m, move mv, move_ws 
                    double *xs)
 {
     for (size_t q = 0; q < ns; q++)
-        w->wa[q] = w->ws[q] = w->wv[q] = w->wo[q] = 0.0;
+        w->wa[q] = w->ws[q] = w->wv[q] = w->wo[q] = w->wn[q] = 0.0;
     size_t k = 0;
     bool added = mv.add == SIZE_MAX;
     while (k < m || !added) {
@@ -527,15 +664,22 @@ static void replay(const ctx *c, const size_t *plan, size_t m, move mv, move_ws 
             if (i == mv.drop)
                 continue;
         }
-        const double *cost = c->p->cost + i * c->T, *spend = c->p->spend + i * c->T,
-                     *conv = c->p->conversions + i * c->T, *ord = c->p->orders + i * c->T;
+        const double *cost = c->p->cost + i * c->T, *spend = c->p->spend + i * c->T;
         for (size_t q = 0; q < ns; q++) {
             const size_t t = w->slow[q];
             if (w->wa[q] + cost[t] <= c->limit) {
                 w->wa[q] += cost[t];
                 w->ws[q] += spend[t];
-                w->wv[q] += conv[t];
-                w->wo[q] += ord[t];
+                if (c->ov) {
+                    double cv, od, fresh;
+                    overlap_hire(c->ov, c->T, i, t, w->wn[q], &cv, &od, &fresh);
+                    w->wv[q] += cv;
+                    w->wo[q] += od;
+                    w->wn[q] += fresh;
+                } else {
+                    w->wv[q] += AT(c->p->conversions, i, t);
+                    w->wo[q] += AT(c->p->orders, i, t);
+                }
             }
         }
     }
@@ -545,35 +689,41 @@ static void replay(const ctx *c, const size_t *plan, size_t m, move mv, move_ws 
 
 /* The metric in trial t after mv, from the trajectory: the members before
  * the first one the move touches keep their hires; from there the trial is
- * replayed until its cost so far is again what it was before the same
- * member (the rest then hires as before). qa: where mv.add goes, qd:
- * mv.drop's position (SIZE_MAX: none). */
+ * replayed until its cost so far (and with overlap, the people reached) is
+ * again what it was before the same member (the rest then hires as before).
+ * With overlap a member replayed at another state is drawn again there. qa:
+ * where mv.add goes, qd: mv.drop's position (SIZE_MAX: none). */
 static double trajectory(const ctx *c, const current *cur, move mv, size_t qa, size_t qd, size_t t)
 {
     const size_t m = cur->m;
-    const st4 *pre = cur->pre + t * (m + 1), *mem = cur->mem + t * m;
+    const stv *pre = cur->pre + t * (m + 1), *mem = cur->mem + t * m;
     const double *sufmin = cur->sufmin + t * (m + 1);
-    st4 j = {0, 0, 0, 0};
+    stv j = {0, 0, 0, 0, 0};
     if (mv.add != SIZE_MAX) {
         j.acc = AT(c->p->cost, mv.add, t);
         if (mv.drop == SIZE_MAX && !(pre[qa].acc + j.acc <= c->limit))
             return cur->x[t]; /* it does not fit: nothing changes */
         j.sp = AT(c->p->spend, mv.add, t);
-        j.cv = AT(c->p->conversions, mv.add, t);
-        j.od = AT(c->p->orders, mv.add, t);
+        if (!c->ov) {
+            j.cv = AT(c->p->conversions, mv.add, t);
+            j.od = AT(c->p->orders, mv.add, t);
+        }
     }
     if (mv.add == SIZE_MAX && !cur->hired[t * m + qd])
         return cur->x[t]; /* it was not hired: nothing changes */
     const size_t q0 = qa < qd ? qa : qd;
-    st4 s = pre[q0];
+    stv s = pre[q0];
     bool pending = mv.add != SIZE_MAX;
     for (size_t r = q0;; r++) {
         if (pending && r == qa) {
             if (s.acc + j.acc <= c->limit) {
+                if (c->ov)
+                    overlap_hire(c->ov, c->T, mv.add, t, s.sn, &j.cv, &j.od, &j.sn);
                 s.acc += j.acc;
                 s.sp += j.sp;
                 s.cv += j.cv;
                 s.od += j.od;
+                s.sn += j.sn;
             }
             pending = false;
         }
@@ -581,15 +731,19 @@ static double trajectory(const ctx *c, const current *cur, move mv, size_t qa, s
             break; /* no later member fits (and the one added is placed) */
         if (r == qd)
             continue;
-        if (!pending && (qd == SIZE_MAX || r > qd) && s.acc == pre[r].acc)
+        if (!pending && (qd == SIZE_MAX || r > qd) && s.acc == pre[r].acc && s.sn == pre[r].sn)
             return METRIC(c, s.sp + (pre[m].sp - pre[r].sp), s.cv + (pre[m].cv - pre[r].cv),
                           s.od + (pre[m].od - pre[r].od));
-        const st4 *o = &mem[r];
+        const stv *o = &mem[r];
         if (s.acc + o->acc <= c->limit) {
-            s.acc += o->acc;
-            s.sp += o->sp;
-            s.cv += o->cv;
-            s.od += o->od;
+            stv h = *o;
+            if (c->ov && !(cur->hired[t * m + r] && s.sn == pre[r].sn))
+                overlap_hire(c->ov, c->T, cur->plan[r], t, s.sn, &h.cv, &h.od, &h.sn);
+            s.acc += h.acc;
+            s.sp += h.sp;
+            s.cv += h.cv;
+            s.od += h.od;
+            s.sn += h.sn;
         }
     }
     return METRIC(c, s.sp, s.cv, s.od);
@@ -656,7 +810,7 @@ static bool evaluate_moves(const ctx *c, const current *cur, const move *mv, siz
     int nomem = 0;
 #pragma omp parallel reduction(| : nomem)
     {
-        move_ws w;
+        move_ws w = {0};
         bool have = move_ws_init(&w, c->T);
         if (!have)
             nomem = 1;
@@ -688,7 +842,7 @@ static bool trajectories_reserve(const ctx *c, current *cur)
     cur->hired = NULL;
     cur->cap = 0;
     size_t cap = m < 8 ? 16 : 2 * m;
-    const size_t per = (2 * sizeof(st4) + sizeof(double) + 1) * T;
+    const size_t per = (2 * sizeof(stv) + sizeof(double) + 1) * T;
     if (cap + 1 > MAX_TRAJECTORY_BYTES / per)
         cap = MAX_TRAJECTORY_BYTES / per - 1;
     if (MAX_TRAJECTORY_BYTES / per < 2 || cap < m)
@@ -717,22 +871,28 @@ static void refresh(const ctx *c, current *cur, double *scratch)
     const size_t T = c->T, m = cur->m;
     const bool traj = trajectories_reserve(c, cur);
     for (size_t t = 0; t < T; t++) {
-        cur->acc[t] = cur->sp[t] = cur->cv[t] = cur->od[t] = 0.0;
+        cur->acc[t] = cur->sp[t] = cur->cv[t] = cur->od[t] = cur->sn[t] = 0.0;
         cur->safe[t] = c->incremental;
         if (traj)
-            cur->pre[t * (m + 1)] = (st4){0, 0, 0, 0};
+            cur->pre[t * (m + 1)] = (stv){0, 0, 0, 0, 0};
     }
     for (size_t k = 0; k < m; k++) {
         const size_t i = cur->plan[k];
         for (size_t t = 0; t < T; t++) {
-            const st4 o = {AT(c->p->cost, i, t), AT(c->p->spend, i, t), AT(c->p->conversions, i, t),
-                           AT(c->p->orders, i, t)};
+            stv o = {AT(c->p->cost, i, t), AT(c->p->spend, i, t), 0, 0, 0};
             const bool fits = cur->acc[t] + o.acc <= c->limit;
+            if (!c->ov) {
+                o.cv = AT(c->p->conversions, i, t);
+                o.od = AT(c->p->orders, i, t);
+            } else if (fits) {
+                overlap_hire(c->ov, T, i, t, cur->sn[t], &o.cv, &o.od, &o.sn);
+            }
             if (fits) {
                 cur->acc[t] += o.acc;
                 cur->sp[t] += o.sp;
                 cur->cv[t] += o.cv;
                 cur->od[t] += o.od;
+                cur->sn[t] += o.sn;
             } else {
                 cur->safe[t] = 0;
             }
@@ -740,14 +900,14 @@ static void refresh(const ctx *c, current *cur, double *scratch)
                 cur->mem[t * m + k] = o;
                 cur->hired[t * m + k] = fits;
                 cur->pre[t * (m + 1) + k + 1] =
-                    (st4){cur->acc[t], cur->sp[t], cur->cv[t], cur->od[t]};
+                    (stv){cur->acc[t], cur->sp[t], cur->cv[t], cur->od[t], cur->sn[t]};
             }
         }
     }
     if (traj)
         for (size_t t = 0; t < T; t++) {
             double *sm = cur->sufmin + t * (m + 1);
-            const st4 *o = cur->mem + t * m;
+            const stv *o = cur->mem + t * m;
             sm[m] = INFINITY;
             for (size_t k = m; k-- > 0;)
                 sm[k] = o[k].acc < sm[k + 1] ? o[k].acc : sm[k + 1];
@@ -955,7 +1115,7 @@ static bool heuristic_search(const ctx *c, found *f)
     bool ok = false;
     cur->plan = malloc((N ? N : 1) * sizeof *cur->plan);
     cur->in = calloc(N ? N : 1, 1);
-    cur->acc = malloc(5 * T * sizeof(double));
+    cur->acc = malloc(6 * T * sizeof(double));
     cur->safe = malloc(T);
     l.scratch = malloc(T * sizeof *l.scratch);
     l.tmp = malloc((N + 1) * sizeof *l.tmp);
@@ -964,7 +1124,8 @@ static bool heuristic_search(const ctx *c, found *f)
     cur->sp = cur->acc + T;
     cur->cv = cur->sp + T;
     cur->od = cur->cv + T;
-    cur->x = cur->od + T;
+    cur->sn = cur->od + T;
+    cur->x = cur->sn + T;
 
     /* For a stepped objective, the greedy on its mean surrogate too; local
      * search starts from whichever greedy plan is better on the objective
@@ -1060,7 +1221,9 @@ static bool ctx_init(ctx *c, const infl__select_problem *p, const unsigned char 
     c->safe_limit = p->budget * (1.0 - SAFE_MARGIN);
     c->must = p->must ? p->must : zeros;
     c->excluded = p->excluded ? p->excluded : zeros;
-    c->incremental = true;
+    c->ov = p->overlap;
+    /* With overlap no hire's values are its own: nothing is O(1). */
+    c->incremental = c->ov == NULL;
     c->obj = p->objective;
     c->mean_cost = malloc((c->N ? c->N : 1) * sizeof *c->mean_cost);
     if (!c->mean_cost)
@@ -1108,6 +1271,42 @@ static void name_of(const infl__select_problem *p, size_t i, char *buf, size_t s
         snprintf(buf + used, size - used, "%screator %zu", used ? ", " : "", i);
 }
 
+/* Overlap inputs present, each trial's market a count of people, and no
+ * hire's repeat orders beyond what the model draws (their mean is at most
+ * the repeat rate x (min(interested, M) + word of mouth) customers). */
+static infl_status validate_overlap(const ctx *c, infl_error *err)
+{
+    const infl__select_overlap *ov = c->ov;
+    const size_t T = c->T, N = c->N;
+    if (!ov->market || (N > 0 && (!ov->interested || !ov->conversions_wom || !ov->key)))
+        return infl_error_add(err, INFL_EINVAL, "select: the overlap inputs are missing");
+    for (size_t t = 0; t < T; t++) {
+        const double M = ov->market[t].addressable;
+        if (!(M >= 0 && M <= 4294967295.0 && M == floor(M)))
+            return infl_error_add(err, INFL_EINVAL,
+                                  "select: trial %zu: the addressable market is not a count of "
+                                  "people (got %g)",
+                                  t, M);
+        const double lambda = ov->market[t].repeat_orders;
+        if (!(lambda > 0))
+            continue;
+        for (size_t i = 0; i < N; i++) {
+            const size_t e = i * T + t;
+            const double reach = ov->interested[e] < M ? ov->interested[e] : M;
+            const double mu = lambda * (reach + (double)ov->conversions_wom[e]);
+            if (mu > INFL_MODEL_MAX_CONVERSATIONS) {
+                char who[160] = "";
+                name_of(c->p, i, who, sizeof who);
+                return infl_error_add(err, INFL_ELIMIT,
+                                      "select: trial %zu: %s: up to %.3g expected repeat orders, "
+                                      "beyond the model's limit of %.3g per post",
+                                      t, who, mu, INFL_MODEL_MAX_CONVERSATIONS);
+            }
+        }
+    }
+    return INFL_OK;
+}
+
 static infl_status validate(const ctx *c, infl_error *err)
 {
     const infl__select_problem *p = c->p;
@@ -1116,8 +1315,14 @@ static infl_status validate(const ctx *c, infl_error *err)
     if (!(p->budget > 0) || !isfinite(p->budget))
         return infl_error_add(err, INFL_EINVAL, "select: the budget must be positive (got %g)",
                               p->budget);
-    if (p->n_creators > 0 && (!p->cost || !p->spend || !p->conversions || !p->orders))
+    if (p->n_creators > 0 &&
+        (!p->cost || !p->spend || (!p->overlap && (!p->conversions || !p->orders))))
         return infl_error_add(err, INFL_EINVAL, "select: the outcome matrices are missing");
+    if (p->overlap) {
+        infl_status rc = validate_overlap(c, err);
+        if (rc != INFL_OK)
+            return rc;
+    }
     char names[512] = "";
     size_t conflicts = 0;
     for (size_t i = 0; i < c->N; i++)
@@ -1209,20 +1414,42 @@ static bool bootstrap(const ctx *c, size_t nfree, double *frequency)
 {
     const infl__select_problem *p = c->p;
     const size_t T = c->T, N = c->N;
+    const infl__select_overlap *ov = p->overlap;
     infl__select_problem q = *p;
-    double *mat = malloc(4 * (N * T > 0 ? N * T : 1) * sizeof *mat);
+    infl__select_overlap qov = {0};
+    const size_t NT = N * T > 0 ? N * T : 1;
+    double *mat = malloc(4 * NT * sizeof *mat);
     size_t *pick = malloc(T * sizeof *pick);
     uint64_t *hits = calloc(N ? N : 1, sizeof *hits);
     unsigned char *zeros = calloc(N ? N : 1, 1);
+    infl_market_draw *market = NULL;
+    uint64_t *trial = NULL;
+    unsigned *counts = NULL;
     bool ok = false;
     if (!mat || !pick || !hits || !zeros)
         goto done;
     double *cost = mat, *spend = mat + N * T, *conv = spend + N * T, *ord = conv + N * T;
     q.cost = cost;
     q.spend = spend;
-    q.conversions = conv;
-    q.orders = ord;
+    q.conversions = p->conversions ? conv : NULL;
+    q.orders = p->orders ? ord : NULL;
     q.resamples = 0;
+    if (ov) {
+        /* A resampled trial keeps its market and its draws: the model's
+         * index of the trial it copies. */
+        market = malloc(T * sizeof *market);
+        trial = malloc(T * sizeof *trial);
+        counts = malloc(2 * NT * sizeof *counts);
+        if (!market || !trial || !counts)
+            goto done;
+        qov = (infl__select_overlap){.seed = ov->seed,
+                                     .market = market,
+                                     .trial = trial,
+                                     .interested = counts,
+                                     .conversions_wom = counts + NT,
+                                     .key = ov->key};
+        q.overlap = &qov;
+    }
     const size_t limit = p->exact_limit ? p->exact_limit : DEFAULT_EXACT_LIMIT;
     const bool exact = nfree <= (limit < BOOTSTRAP_EXACT_LIMIT ? limit : BOOTSTRAP_EXACT_LIMIT);
     infl_rng rng;
@@ -1237,8 +1464,19 @@ static bool bootstrap(const ctx *c, size_t nfree, double *frequency)
                 const size_t from = i * T + pick[t], to = i * T + t;
                 cost[to] = p->cost[from];
                 spend[to] = p->spend[from];
-                conv[to] = p->conversions[from];
-                ord[to] = p->orders[from];
+                if (p->conversions)
+                    conv[to] = p->conversions[from];
+                if (p->orders)
+                    ord[to] = p->orders[from];
+                if (ov) {
+                    counts[to] = ov->interested[from];
+                    counts[NT + to] = ov->conversions_wom[from];
+                }
+            }
+        if (ov)
+            for (size_t t = 0; t < T; t++) {
+                market[t] = ov->market[pick[t]];
+                trial[t] = ov->trial ? ov->trial[pick[t]] : (uint64_t)pick[t];
             }
         ctx rc = {0};
         found f;
@@ -1261,6 +1499,9 @@ done:
     free(pick);
     free(hits);
     free(zeros);
+    free(market);
+    free(trial);
+    free(counts);
     return ok;
 }
 

@@ -18,26 +18,53 @@
  * add / drop / swap local search until no move improves. Everything is
  * deterministic (ties go to the lower roster index) and independent of the
  * thread count.
+ *
+ * With audience overlap (market.addressable; infl__select_overlap) a
+ * creator's direct conversions and repeat orders depend on how many of the
+ * trial's market its plan reached before it: each hire is drawn by
+ * infl__model_overlap from the people reached so far, exactly as a run draws
+ * it, so a plan's values are still a run's, bit for bit.
  */
 #ifndef INFL_SIM_SELECT_SEARCH_H
 #define INFL_SIM_SELECT_SEARCH_H
 
 #include "influsim/error.h"
 #include "influsim/objective.h"
+#include "model/model.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/*
+ * Audience overlap: what a plan's hire adds depends on whom the plan reached
+ * before. Hired in plan order with `seen` of the trial's market reached so
+ * far (0 at the start), creator i adds, from infl__model_overlap(seed,
+ * trial[t], key[i], &market[t], seen, interested, conversions_wom): bought +
+ * conversions_wom conversions, those and repeat orders, and fresh more people
+ * reached. A creator who reaches nobody interested and has no word of mouth
+ * (interested = conversions_wom = 0: no post, for one) adds nothing and draws
+ * nothing. Matrices are creator-major, as the problem's; all borrowed.
+ */
+typedef struct {
+    uint64_t seed;                   /* the scenario's seed */
+    const infl_market_draw *market;  /* n_trials: each trial's market (addressable: M) */
+    const uint64_t *trial;           /* n_trials: the model's index of each trial (NULL: t) */
+    const unsigned *interested;      /* interested, shippable people the post reaches */
+    const unsigned *conversions_wom; /* its word-of-mouth conversions (no overlap on them) */
+    const uint64_t *key;             /* n_creators: each creator's 48-bit identity */
+} infl__select_overlap;
 
 /* Outcomes, creator-major: element [i * n_trials + t] is creator i in trial t. */
 typedef struct {
     size_t n_trials, n_creators;
     const double *cost;        /* what must fit what is left: fee (or product) and overhead */
     const double *spend;       /* what is spent if hired: cost less a fee refunded for no post */
-    const double *conversions; /* direct and word-of-mouth conversions */
-    const double *orders;      /* conversions and their repeat orders */
-    double budget;             /* > 0 */
-    double margin;             /* price - unit cost: profit per order before spend */
+    const double *conversions; /* direct and word-of-mouth conversions (unused with overlap) */
+    const double *orders;      /* conversions and their repeat orders (unused with overlap) */
+    const infl__select_overlap *overlap; /* NULL: no overlap (the matrices above are the values) */
+    double budget;                       /* > 0 */
+    double margin;                       /* price - unit cost: profit per order before spend */
     infl_objective objective;
     const unsigned char *must;     /* n_creators flags (NULL: none): always in the plan */
     const unsigned char *excluded; /* n_creators flags (NULL: none): never in the plan */
@@ -76,7 +103,10 @@ typedef struct {
  * infl__select_result_destroy). Fails with INFL_EINVAL if a creator is both
  * must-include and excluded, or the must-include creators' mean cost together
  * exceeds the budget (the message names them), or if there are no trials,
- * the budget is not a positive number or a matrix is missing; INFL_ENOMEM if
+ * the budget is not a positive number or a matrix is missing (with overlap:
+ * also a market size that is not a count); INFL_ELIMIT with overlap where a
+ * creator's repeat orders could exceed the model's limit
+ * (INFL_MODEL_MAX_CONVERSATIONS, as a run would fail); INFL_ENOMEM if
  * out of memory (*out is then zeroed, its values NaN). Deterministic for any
  * thread count. Ties between plans of equal value go to fewer members, then
  * the lexicographically smaller member list.
@@ -88,6 +118,20 @@ infl_status infl__select_search(const infl__select_problem *p, infl__select_resu
  * ascending order) into x[n_trials]. */
 void infl__select_plan_values(const infl__select_problem *p, const size_t *idx, size_t n,
                               double *x);
+
+/* What a plan does in one trial. */
+typedef struct {
+    double cost;        /* the hires' costs */
+    double spend;       /* what they spend (less refunded fees) */
+    double conversions; /* direct and word of mouth */
+    double orders;      /* conversions and their repeat orders */
+    double unhired;     /* members whose cost did not fit */
+} infl__select_trial;
+
+/* Plan (n members idx[], ascending) in trial t into *out, as a run's `hire:
+ * [...]` of it makes it (conversions and orders bit for bit). */
+void infl__select_plan_trial(const infl__select_problem *p, const size_t *idx, size_t n, size_t t,
+                             infl__select_trial *out);
 
 /* Frees what infl__select_search allocated in r; accepts a zeroed r. */
 void infl__select_result_destroy(infl__select_result *r);

@@ -6,7 +6,10 @@
  * answer; must-include and exclude; the sequential-fit rule by hand; the
  * quantile and probability objectives; bootstrap frequencies; and the same
  * answer for one thread and two (the test runs itself again with
- * OMP_NUM_THREADS set, and compares a digest of the result).
+ * OMP_NUM_THREADS set, and compares a digest of the result). With audience
+ * overlap: plan values against a replay of the model's overlap draws by hand,
+ * the exact search against brute force, greedy + local search near the exact
+ * answer and at a local optimum, and the thread count changing nothing.
  */
 #include "check.h"
 #include "study/select_search.h"
@@ -31,11 +34,15 @@ static double uniform(void)
     return ((double)(next_u64() >> 11) + 0.5) * 0x1p-53;
 }
 
-/* A problem that owns its matrices. */
+/* A problem that owns its matrices (and overlap inputs, if any). */
 typedef struct {
     infl__select_problem p;
     double *cost, *spend, *conv, *orders;
     unsigned char *must, *excluded;
+    infl__select_overlap ov;
+    infl_market_draw *market;
+    unsigned *interested, *wom;
+    uint64_t *key;
 } owned;
 
 static void owned_init(owned *o, size_t N, size_t T, double budget, const char *objective)
@@ -63,6 +70,10 @@ static void owned_init(owned *o, size_t N, size_t T, double budget, const char *
 
 static void owned_free(owned *o)
 {
+    free(o->market);
+    free(o->interested);
+    free(o->wom);
+    free(o->key);
     free(o->cost);
     free(o->spend);
     free(o->conv);
@@ -87,6 +98,42 @@ static void fill_noisy(owned *o, double cost_spread)
             o->orders[e] = o->conv[e] + floor(o->conv[e] * uniform());
         }
     }
+}
+
+/* Audience overlap on o: per trial a market of `M` people, give or take
+ * half, purchase rate around `rate` and repeat orders `lambda` (0 in every
+ * other trial when lambda > 0); per creator and trial up to `reach`
+ * interested people (none where it did not post: spend below cost) and a
+ * little word of mouth. The conversions and orders matrices are left as
+ * they are: overlap must not read them. */
+static void add_overlap(owned *o, double M, double rate, double lambda, unsigned reach)
+{
+    const size_t N = o->p.n_creators, T = o->p.n_trials;
+    o->market = calloc(T, sizeof *o->market);
+    o->interested = calloc(N * T + 1, sizeof *o->interested);
+    o->wom = calloc(N * T + 1, sizeof *o->wom);
+    o->key = calloc(N + 1, sizeof *o->key);
+    for (size_t t = 0; t < T; t++)
+        o->market[t] = (infl_market_draw){.purchase_rate = rate * (0.5 + uniform()),
+                                          .wom_purchase_factor = 0.5,
+                                          .addressable = floor(M * (0.5 + uniform())),
+                                          .repeat_orders = t % 2 ? lambda : 0.0};
+    for (size_t i = 0; i < N; i++) {
+        o->key[i] = (next_u64() >> 16) | 1;
+        const unsigned own = (unsigned)(reach * (0.2 + 0.8 * uniform()));
+        for (size_t t = 0; t < T; t++) {
+            const size_t e = i * T + t;
+            const bool posted = !(o->spend[e] < o->cost[e]);
+            o->interested[e] = posted ? (unsigned)(own * (0.5 + uniform())) : 0;
+            o->wom[e] = posted ? (unsigned)(3.0 * uniform()) : 0;
+        }
+    }
+    o->ov = (infl__select_overlap){.seed = 99,
+                                   .market = o->market,
+                                   .interested = o->interested,
+                                   .conversions_wom = o->wom,
+                                   .key = o->key};
+    o->p.overlap = &o->ov;
 }
 
 static double objective_of(const infl__select_problem *p, const size_t *idx, size_t n, double *x,
@@ -538,11 +585,216 @@ static void test_bootstrap(void)
     }
 }
 
+/* Overlap: plan values are the model's draws replayed by hand, member by
+ * member with the people reached so far; the matrices of conversions and
+ * orders are not read; overlap binds (diminishing returns). */
+static void test_overlap_plan_values(void)
+{
+    owned o;
+    const size_t N = 6, T = 40;
+    owned_init(&o, N, T, 2500.0, "ltv-profit");
+    fill_noisy(&o, 0.4);
+    add_overlap(&o, 300.0, 0.3, 0.5, 200);
+    for (size_t e = 0; e < N * T; e++)
+        o.conv[e] = o.orders[e] = NAN;
+    const size_t plan[] = {0, 2, 3, 5};
+    double x[40];
+    infl__select_plan_values(&o.p, plan, 4, x);
+    size_t diminished = 0;
+    for (size_t t = 0; t < T; t++) {
+        double acc = 0, sp = 0, cv = 0, od = 0, alone = 0;
+        unsigned seen = 0;
+        for (size_t k = 0; k < 4; k++) {
+            const size_t e = plan[k] * T + t;
+            if (!(acc + o.cost[e] <= o.p.budget * (1 + 1e-12)))
+                continue;
+            acc += o.cost[e];
+            sp += o.spend[e];
+            infl_overlap_draw d, a;
+            CHECK_INT(infl__model_overlap(99, t, o.key[plan[k]], &o.market[t], seen,
+                                          o.interested[e], o.wom[e], &d, NULL),
+                      INFL_OK);
+            CHECK_INT(infl__model_overlap(99, t, o.key[plan[k]], &o.market[t], 0, o.interested[e],
+                                          o.wom[e], &a, NULL),
+                      INFL_OK);
+            seen += d.fresh;
+            cv += (double)d.bought + o.wom[e];
+            od += (double)d.bought + o.wom[e] + d.repeat;
+            alone += (double)a.bought + o.wom[e];
+        }
+        CHECK(seen <= (unsigned)o.market[t].addressable);
+        CHECK_NEAR(x[t], od * o.p.margin - sp, 1e-9 * (1 + fabs(od * o.p.margin) + sp));
+        infl__select_trial r;
+        infl__select_plan_trial(&o.p, plan, 4, t, &r);
+        CHECK(r.conversions == cv && r.orders == od && r.spend == sp && r.cost == acc);
+        diminished += cv < alone;
+    }
+    CHECK(diminished > T / 4);
+    owned_free(&o);
+}
+
+/* Overlap: the exact search against brute force, for each boundable
+ * objective and one that is not, with required and excluded creators; the
+ * heuristic never above it and at a local optimum. */
+static void test_overlap_exact_brute_force(const char *objective, double lambda)
+{
+    for (int inst = 0; inst < 3; inst++) {
+        owned o;
+        const size_t N = 9 + (size_t)inst, T = 50;
+        owned_init(&o, N, T, 2600.0, objective);
+        o.p.margin = 2.0;
+        fill_noisy(&o, 0.4);
+        /* M small next to the reach: overlap binds, and the bound's cap too. */
+        add_overlap(&o, 250.0 + 150.0 * inst, 0.6, lambda, 180);
+        if (inst == 2) {
+            o.must[2] = 1;
+            o.excluded[4] = 1;
+        }
+        double best, second;
+        brute_force(&o.p, &best, &second);
+        infl__select_result r;
+        CHECK_INT(infl__select_search(&o.p, &r, NULL), INFL_OK);
+        CHECK(r.exact);
+        CHECK_NEAR(r.chosen.value, best, 1e-9 * (1 + fabs(best)));
+        CHECK_NEAR(r.runner_up.value, second, 1e-9 * (1 + fabs(second)));
+        o.p.exact_limit = 1;
+        infl__select_result h;
+        CHECK_INT(infl__select_search(&o.p, &h, NULL), INFL_OK);
+        CHECK(!h.exact);
+        CHECK(h.chosen.value <= r.chosen.value + 1e-9 * (1 + fabs(best)));
+        check_local_optimum(&o.p, &h);
+        infl__select_result_destroy(&h);
+        infl__select_result_destroy(&r);
+        owned_free(&o);
+    }
+}
+
+/* Overlap: greedy + local search within a few standard errors of the exact
+ * answer on 12 to 14 creators. */
+static void test_overlap_heuristic_near_exact(void)
+{
+    for (int inst = 0; inst < 3; inst++) {
+        owned o;
+        const size_t N = 12 + (size_t)inst, T = 300;
+        owned_init(&o, N, T, 2500.0 + 300.0 * inst, inst % 2 ? "profit" : "mean");
+        o.p.margin = 3.0;
+        fill_noisy(&o, 0.3);
+        add_overlap(&o, 600.0, 0.5, 0.3, 250);
+        infl__select_result r, h;
+        CHECK_INT(infl__select_search(&o.p, &r, NULL), INFL_OK);
+        o.p.exact_limit = 1;
+        CHECK_INT(infl__select_search(&o.p, &h, NULL), INFL_OK);
+        CHECK(r.exact && !h.exact);
+        check_local_optimum(&o.p, &h);
+        double *x = malloc(T * sizeof *x), *y = malloc(T * sizeof *y);
+        double *s = malloc(2 * T * sizeof *s), d, se;
+        infl__select_plan_values(&o.p, r.chosen.idx, r.chosen.n, x);
+        infl__select_plan_values(&o.p, h.chosen.idx, h.chosen.n, y);
+        infl_objective_difference(&o.p.objective, x, y, T, 1, s, &d, &se);
+        CHECK(d >= -1e-9 * (1 + fabs(r.chosen.value)));
+        CHECK(d <= 3.0 * se + 1e-9);
+        free(x);
+        free(y);
+        free(s);
+        infl__select_result_destroy(&r);
+        infl__select_result_destroy(&h);
+        owned_free(&o);
+    }
+}
+
+/* Overlap with many members and the budget binding: a local optimum for
+ * every objective (trajectories must give what a fresh replay gives). */
+static void test_overlap_local_optimum(void)
+{
+    const char *objectives[] = {"mean", "profit", "q10", "p-roi", "ltv-profit"};
+    for (int k = 0; k < 5; k++) {
+        owned o;
+        owned_init(&o, 25, 80, 4500.0, objectives[k]);
+        o.p.margin = 5.0;
+        o.p.exact_limit = 1;
+        fill_noisy(&o, 0.6);
+        add_overlap(&o, 900.0, 0.5, 0.4, 200);
+        o.must[7] = 1;
+        o.excluded[11] = 1;
+        infl__select_result h;
+        CHECK_INT(infl__select_search(&o.p, &h, NULL), INFL_OK);
+        check_local_optimum(&o.p, &h);
+        infl__select_result_destroy(&h);
+        owned_free(&o);
+    }
+}
+
+/* Overlap: a market that is no count of people, and repeat orders beyond
+ * the model's limit, are refused. */
+static void test_overlap_invalid(void)
+{
+    owned o;
+    owned_init(&o, 3, 4, 1000.0, "mean");
+    fill_noisy(&o, 0.2);
+    add_overlap(&o, 100.0, 0.3, 0.0, 50);
+    infl__select_result r;
+    infl_error err;
+    infl_error_init(&err);
+    o.market[2].addressable = NAN;
+    CHECK_INT(infl__select_search(&o.p, &r, &err), INFL_EINVAL);
+    CHECK_CONTAINS(infl_error_message(&err), "not a count");
+    infl_error_clear(&err);
+    o.market[2].addressable = 100;
+    o.market[1].repeat_orders = 1e9;
+    o.interested[1] = o.wom[1] = 0; /* creator 0, trial 1: nobody */
+    o.interested[4 + 1] = 50;       /* creator 1, trial 1 */
+    CHECK_INT(infl__select_search(&o.p, &r, &err), INFL_ELIMIT);
+    CHECK_CONTAINS(infl_error_message(&err), "creator 1");
+    infl_error_destroy(&err);
+    infl__select_result_destroy(&r);
+    owned_free(&o);
+}
+
+static uint64_t overlap_digest(void)
+{
+    owned o;
+    rng_state = 8;
+    owned_init(&o, 60, 150, 6000.0, "profit");
+    o.p.margin = 4.0;
+    fill_noisy(&o, 0.4);
+    add_overlap(&o, 2000.0, 0.4, 0.3, 300);
+    o.p.resamples = 3;
+    infl__select_result r;
+    uint64_t h = 0;
+    if (infl__select_search(&o.p, &r, NULL) == INFL_OK) {
+        h = digest(&r, 60);
+        infl__select_result_destroy(&r);
+    }
+    owned_free(&o);
+    return h;
+}
+
+/* Overlap: the same answer (bootstrap included) for one thread and two. */
+static void test_overlap_deterministic(const char *self)
+{
+    uint64_t a = overlap_digest();
+    CHECK(a != 0);
+    for (int k = 0; k < 2; k++) {
+        char cmd[4096];
+        snprintf(cmd, sizeof cmd, "OMP_NUM_THREADS=%d SELECT_SEARCH_DIGEST=overlap '%s'", k + 1,
+                 self);
+        FILE *f = popen(cmd, "r");
+        CHECK(f != NULL);
+        if (f == NULL)
+            continue;
+        unsigned long long v = 0;
+        CHECK_INT(fscanf(f, "digest %llx", &v), 1);
+        CHECK(v == a);
+        CHECK_INT(pclose(f), 0);
+    }
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
     if (getenv("SELECT_SEARCH_DIGEST")) {
-        printf("digest %llx\n", (unsigned long long)large_digest());
+        const bool overlap = !strcmp(getenv("SELECT_SEARCH_DIGEST"), "overlap");
+        printf("digest %llx\n", (unsigned long long)(overlap ? overlap_digest() : large_digest()));
         return 0;
     }
     rng_state = 1;
@@ -558,5 +810,15 @@ int main(int argc, char **argv)
     test_must_exclude();
     test_bootstrap();
     test_large_deterministic(argv[0]);
+    test_overlap_plan_values();
+    test_overlap_exact_brute_force("mean", 0.4);
+    test_overlap_exact_brute_force("profit", 0.4);
+    test_overlap_exact_brute_force("ltv-profit", 0.0); /* bounded: no repeat orders */
+    test_overlap_exact_brute_force("ltv-profit", 0.4); /* no bound */
+    test_overlap_exact_brute_force("q10", 0.4);
+    test_overlap_heuristic_near_exact();
+    test_overlap_local_optimum();
+    test_overlap_invalid();
+    test_overlap_deterministic(argv[0]);
     return check_exit();
 }
