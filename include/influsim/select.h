@@ -16,8 +16,8 @@
  * creator is chosen: the robustness of the answer to Monte Carlo noise.
  *
  * Audience overlap (market.addressable) makes a creator's sales depend on who
- * else is hired; select does not model it yet and refuses such a scenario.
- * `influsim run` of the plan's scenario does model it.
+ * was hired before it; plans are then evaluated trial by trial with the very
+ * overlap draws a run makes (docs/select.md, "Audience overlap").
  */
 #ifndef INFLUSIM_SELECT_H
 #define INFLUSIM_SELECT_H
@@ -32,9 +32,12 @@
 
 /* Defaults of infl_select_options_init. */
 #define INFL_SELECT_EXACT_LIMIT 20
-#define INFL_SELECT_RESAMPLES 100
+/* 30 resamples put a creator's frequency within about 9 points; each repeats
+ * the search, in parallel on the threads. */
+#define INFL_SELECT_RESAMPLES 30
 /* Most memory the per-trial, per-creator outcomes may take (four doubles per
- * creator and trial), in bytes: 2 GiB. */
+ * creator and trial, and two counts more with audience overlap), in bytes:
+ * 2 GiB. */
 #define INFL_SELECT_MAX_OUTCOME_BYTES 2147483648.0
 
 typedef struct {
@@ -119,7 +122,7 @@ typedef struct {
 /*
  * Runs select on sc with the options opt. On success *out is a new result
  * (infl_select_result_free). Fails, with *out NULL, with INFL_EARG for a
- * scenario without a roster, one with market.addressable, a negative budget,
+ * scenario without a roster, a negative budget,
  * an unknown handle (with a suggestion) or outcomes over
  * INFL_SELECT_MAX_OUTCOME_BYTES (the message says how many trials fit);
  * INFL_EINVAL from the search (a creator both must-include and excluded, or

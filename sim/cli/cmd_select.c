@@ -39,7 +39,7 @@ static void usage(FILE *out)
           "  --exclude C,D        creators no plan hires (handles; repeatable)\n"
           "  --exact-limit N      search exactly up to N free creators (default 20)\n"
           "  --resamples N        bootstrap resamples for the robustness table (default\n"
-          "                       100; 0: none)\n"
+          "                       30; 0: none); each repeats the search\n"
           "  -o, --output FILE    results file (default select.h5): /select with the\n"
           "                       roster as a table\n"
           "      --plan FILE      the plan as a scenario, ready to run (default\n"
@@ -52,14 +52,14 @@ static void usage(FILE *out)
           "  -q, --quiet          print only the result line\n"
           "  -h, --help           show this help\n"
           "\n"
-          "select does not model audience overlap (market.addressable) yet and refuses a\n"
-          "scenario with it; `influsim run` of the plan's file does model it.\n"
+          "With audience overlap (market.addressable) plans are evaluated with the overlap\n"
+          "draws a run makes, so the search is slower (docs/select.md).\n"
           "\n"
           "The last line reads: select: method=exact|greedy plan=A,B,... value=V se=E,\n"
           "the plan's handles in roster order (empty: hire nobody), V the objective and E\n"
           "its Monte Carlo standard error, in full precision.\n"
           "Exit status: 0 done, 1 the simulation or a file failed, 2 bad command line or\n"
-          "scenario (no roster, audience overlap, an unknown handle).\n",
+          "scenario (no roster, an unknown handle).\n",
           out);
 }
 

@@ -78,6 +78,7 @@
 #include "study/select_search.h"
 
 #include "model/model.h"
+#include "base/threads.h"
 #include "random/rng.h"
 #include "stats/quantile.h"
 
@@ -1409,100 +1410,165 @@ static bool marginals(const ctx *c, const infl__select_plan *chosen, double *mar
     return true;
 }
 
-/* frequency[i]: the share of bootstrap resamples whose plan holds i. */
-static bool bootstrap(const ctx *c, size_t nfree, double *frequency)
+/* One thread's copy of the problem on a resampled set of trials. */
+typedef struct {
+    infl__select_problem q;
+    infl__select_overlap qov;
+    double *mat;
+    size_t *pick;
+    infl_market_draw *market;
+    uint64_t *trial;
+    unsigned *counts;
+} resample_ws;
+
+static void resample_ws_destroy(resample_ws *w)
 {
-    const infl__select_problem *p = c->p;
-    const size_t T = c->T, N = c->N;
-    const infl__select_overlap *ov = p->overlap;
-    infl__select_problem q = *p;
-    infl__select_overlap qov = {0};
+    free(w->mat);
+    free(w->pick);
+    free(w->market);
+    free(w->trial);
+    free(w->counts);
+}
+
+static bool resample_ws_init(resample_ws *w, const infl__select_problem *p)
+{
+    memset(w, 0, sizeof *w);
+    const size_t T = p->n_trials, N = p->n_creators;
     const size_t NT = N * T > 0 ? N * T : 1;
-    double *mat = malloc(4 * NT * sizeof *mat);
-    size_t *pick = malloc(T * sizeof *pick);
-    uint64_t *hits = calloc(N ? N : 1, sizeof *hits);
-    unsigned char *zeros = calloc(N ? N : 1, 1);
-    infl_market_draw *market = NULL;
-    uint64_t *trial = NULL;
-    unsigned *counts = NULL;
-    bool ok = false;
-    if (!mat || !pick || !hits || !zeros)
-        goto done;
-    double *cost = mat, *spend = mat + N * T, *conv = spend + N * T, *ord = conv + N * T;
-    q.cost = cost;
-    q.spend = spend;
-    q.conversions = p->conversions ? conv : NULL;
-    q.orders = p->orders ? ord : NULL;
-    q.resamples = 0;
+    w->q = *p;
+    w->q.resamples = 0;
+    w->mat = malloc(4 * NT * sizeof *w->mat);
+    w->pick = malloc((T ? T : 1) * sizeof *w->pick);
+    if (!w->mat || !w->pick)
+        return false;
+    w->q.cost = w->mat;
+    w->q.spend = w->mat + NT;
+    w->q.conversions = p->conversions ? w->mat + 2 * NT : NULL;
+    w->q.orders = p->orders ? w->mat + 3 * NT : NULL;
+    const infl__select_overlap *ov = p->overlap;
     if (ov) {
         /* A resampled trial keeps its market and its draws: the model's
          * index of the trial it copies. */
-        market = malloc(T * sizeof *market);
-        trial = malloc(T * sizeof *trial);
-        counts = malloc(2 * NT * sizeof *counts);
-        if (!market || !trial || !counts)
-            goto done;
-        qov = (infl__select_overlap){.seed = ov->seed,
-                                     .market = market,
-                                     .trial = trial,
-                                     .interested = counts,
-                                     .conversions_wom = counts + NT,
-                                     .key = ov->key};
-        q.overlap = &qov;
+        w->market = malloc((T ? T : 1) * sizeof *w->market);
+        w->trial = malloc((T ? T : 1) * sizeof *w->trial);
+        w->counts = malloc(2 * NT * sizeof *w->counts);
+        if (!w->market || !w->trial || !w->counts)
+            return false;
+        w->qov = (infl__select_overlap){.seed = ov->seed,
+                                        .market = w->market,
+                                        .trial = w->trial,
+                                        .interested = w->counts,
+                                        .conversions_wom = w->counts + NT,
+                                        .key = ov->key};
+        w->q.overlap = &w->qov;
     }
-    const size_t limit = p->exact_limit ? p->exact_limit : DEFAULT_EXACT_LIMIT;
-    const bool exact = nfree <= (limit < BOOTSTRAP_EXACT_LIMIT ? limit : BOOTSTRAP_EXACT_LIMIT);
+    return true;
+}
+
+/* Resample b of p's trials into w, searched into chosen[N] (1: in the plan). */
+static bool resample_solve(const infl__select_problem *p, resample_ws *w, size_t b, bool exact,
+                           const unsigned char *zeros, unsigned char *chosen)
+{
+    const size_t T = p->n_trials, N = p->n_creators;
+    const size_t NT = N * T > 0 ? N * T : 1;
+    const infl__select_overlap *ov = p->overlap;
     infl_rng rng;
     infl__rng_init(&rng, p->seed);
-    for (size_t b = 0; b < p->resamples; b++) {
-        infl__rng_seek(&rng, b, 0, 1, INFL_STREAM_BOOTSTRAP);
-        for (size_t t = 0; t < T; t++)
-            pick[t] =
-                (size_t)(((uint64_t)infl__rng_u32(&rng) << 32 | infl__rng_u32(&rng)) % (uint64_t)T);
-        for (size_t i = 0; i < N; i++)
-            for (size_t t = 0; t < T; t++) {
-                const size_t from = i * T + pick[t], to = i * T + t;
-                cost[to] = p->cost[from];
-                spend[to] = p->spend[from];
-                if (p->conversions)
-                    conv[to] = p->conversions[from];
-                if (p->orders)
-                    ord[to] = p->orders[from];
-                if (ov) {
-                    counts[to] = ov->interested[from];
-                    counts[NT + to] = ov->conversions_wom[from];
-                }
-            }
-        if (ov)
-            for (size_t t = 0; t < T; t++) {
-                market[t] = ov->market[pick[t]];
-                trial[t] = ov->trial ? ov->trial[pick[t]] : (uint64_t)pick[t];
-            }
-        ctx rc = {0};
-        found f;
-        memset(&f, 0, sizeof f);
-        bool good = ctx_init(&rc, &q, zeros) && found_init(&f, N, T);
-        good = good && solve(&rc, exact, &f);
-        if (good)
-            for (size_t k = 0; k < f.best.n; k++)
-                hits[f.best.idx[k]]++;
-        free(rc.mean_cost);
-        found_destroy(&f);
-        if (!good)
-            goto done;
-    }
+    infl__rng_seek(&rng, b, 0, 1, INFL_STREAM_BOOTSTRAP);
+    for (size_t t = 0; t < T; t++)
+        w->pick[t] =
+            (size_t)(((uint64_t)infl__rng_u32(&rng) << 32 | infl__rng_u32(&rng)) % (uint64_t)T);
+    double *cost = w->mat, *spend = w->mat + NT, *conv = w->mat + 2 * NT, *ord = w->mat + 3 * NT;
     for (size_t i = 0; i < N; i++)
-        frequency[i] = (double)hits[i] / (double)p->resamples;
-    ok = true;
-done:
-    free(mat);
-    free(pick);
-    free(hits);
+        for (size_t t = 0; t < T; t++) {
+            const size_t from = i * T + w->pick[t], to = i * T + t;
+            cost[to] = p->cost[from];
+            spend[to] = p->spend[from];
+            if (p->conversions)
+                conv[to] = p->conversions[from];
+            if (p->orders)
+                ord[to] = p->orders[from];
+            if (ov) {
+                w->counts[to] = ov->interested[from];
+                w->counts[NT + to] = ov->conversions_wom[from];
+            }
+        }
+    if (ov)
+        for (size_t t = 0; t < T; t++) {
+            w->market[t] = ov->market[w->pick[t]];
+            w->trial[t] = ov->trial ? ov->trial[w->pick[t]] : (uint64_t)w->pick[t];
+        }
+    ctx rc = {0};
+    found f;
+    memset(&f, 0, sizeof f);
+    bool good = ctx_init(&rc, &w->q, zeros) && found_init(&f, N, T);
+    good = good && solve(&rc, exact, &f);
+    if (good) {
+        memset(chosen, 0, N);
+        for (size_t k = 0; k < f.best.n; k++)
+            chosen[f.best.idx[k]] = 1;
+    }
+    free(rc.mean_cost);
+    found_destroy(&f);
+    return good;
+}
+
+/* Most memory the resampled copies of the outcomes may take together: the
+ * threads that search resamples at once are as many as fit in it. */
+#define BOOTSTRAP_MEMORY ((size_t)1 << 30)
+
+/*
+ * frequency[i]: the share of bootstrap resamples whose plan holds i. The
+ * resamples are searched in parallel, each by one thread (whose own searches
+ * then run on one thread: nested regions are not active), each into its own
+ * row of `chosen`; the rows are counted in resample order, so the result does
+ * not depend on the thread count.
+ */
+static bool bootstrap(const ctx *c, size_t nfree, double *frequency)
+{
+    const infl__select_problem *p = c->p;
+    const size_t N = c->N, T = c->T, B = p->resamples;
+    const size_t limit = p->exact_limit ? p->exact_limit : DEFAULT_EXACT_LIMIT;
+    const bool exact = nfree <= (limit < BOOTSTRAP_EXACT_LIMIT ? limit : BOOTSTRAP_EXACT_LIMIT);
+    unsigned char *chosen = calloc(B * (N ? N : 1), 1);
+    unsigned char *zeros = calloc(N ? N : 1, 1);
+    if (!chosen || !zeros) {
+        free(chosen);
+        free(zeros);
+        return false;
+    }
+    size_t per = (4 * sizeof(double) + 2 * sizeof(unsigned)) * (N * T > 0 ? N * T : 1);
+    size_t fit = BOOTSTRAP_MEMORY / per;
+    unsigned threads = infl__threads_default();
+    if (fit < threads)
+        threads = fit > 0 ? (unsigned)fit : 1;
+    if (threads > B)
+        threads = (unsigned)B;
+    int failed = 0;
+    const long count = (long)B;
+#pragma omp parallel num_threads(threads) reduction(| : failed)
+    {
+        resample_ws w;
+        bool have = resample_ws_init(&w, p);
+        if (!have)
+            failed = 1;
+#pragma omp for schedule(dynamic, 1)
+        for (long b = 0; b < count; b++)
+            if (have && !failed &&
+                !resample_solve(p, &w, (size_t)b, exact, zeros, chosen + (size_t)b * N))
+                failed = 1;
+        resample_ws_destroy(&w);
+    }
+    if (!failed)
+        for (size_t i = 0; i < N; i++) {
+            uint64_t hits = 0;
+            for (size_t b = 0; b < B; b++)
+                hits += chosen[b * N + i];
+            frequency[i] = (double)hits / (double)B;
+        }
+    free(chosen);
     free(zeros);
-    free(market);
-    free(trial);
-    free(counts);
-    return ok;
+    return !failed;
 }
 
 infl_status infl__select_search(const infl__select_problem *p, infl__select_result *out,
