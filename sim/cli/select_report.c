@@ -32,13 +32,15 @@ static void format_value(char *buf, size_t size, const objective_print *op, doub
     if (op->probability) {
         infl_cli_format_number(v, sizeof v, 100.0 * value, 100.0 * se, false, signed_);
         infl_cli_format_se(e, sizeof e, 100.0 * se);
-        snprintf(buf, size, "%s ± %s %%", v, e);
+        /* Numbers rounded to their error are short; the precisions only
+         * bound the cell for the compiler. */
+        snprintf(buf, size, "%.40s ± %.40s %%", v, e);
         return;
     }
     infl_cli_format_number(v, sizeof v, value, se, op->money, signed_);
     infl_cli_format_se(e, sizeof e, se);
     bool units = strcmp(op->units, "1") != 0;
-    snprintf(buf, size, "%s ± %s%s%s", v, e, units ? " " : "", units ? op->units : "");
+    snprintf(buf, size, "%.40s ± %.40s%s%.24s", v, e, units ? " " : "", units ? op->units : "");
 }
 
 /* A share in % ("-" for NaN). */
