@@ -442,11 +442,13 @@ done:
  * sometimes costs more than the budget. */
 static void check_order_rule(void)
 {
+    static const char strategies[] =
+        "strategies=[{name: big, hire: [big]}, {name: small, hire: [small]},"
+        " {name: big-small, hire: [big, small]}, {name: small-big, hire: [small, big]}]";
     const char *sets[] = {
         "roster[0].price={uniform: {min: 1500, max: 4500}}",
         "roster[1].price={uniform: {min: 800, max: 2600}}",
-        "strategies=[{name: big, hire: [big]}, {name: small, hire: [small]},"
-        " {name: big-small, hire: [big, small]}, {name: small-big, hire: [small, big]}]",
+        strategies,
         "trials=4000",
         "budget=100000",
     };
