@@ -4,6 +4,8 @@
  */
 #include "scenario/scenario_internal.h"
 
+#include "base/strbuf.h"
+
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -162,56 +164,19 @@ const char *infl_scenario_region_name(const infl_scenario *sc, size_t i)
     return i < sc->n_regions ? sc->regions[i].name : NULL;
 }
 
-/* A growable string for rendering; on allocation failure it stays failed. */
-typedef struct {
-    char *s;
-    size_t len, cap;
-    bool failed;
-} strbuf;
-
+/* The file's short names for the shared buffer (base/strbuf.h). */
+typedef infl__strbuf strbuf;
 __attribute__((format(printf, 2, 3))) static void put(strbuf *b, const char *fmt, ...)
 {
-    if (b->failed)
-        return;
-    va_list ap, ap2;
+    va_list ap;
     va_start(ap, fmt);
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
-    va_end(ap2);
-    if (n < 0 || b->len + (size_t)n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 1024;
-        while (n >= 0 && cap < b->len + (size_t)n + 1)
-            cap *= 2;
-        char *g = n < 0 ? NULL : realloc(b->s, cap);
-        if (g == NULL) {
-            b->failed = true;
-            va_end(ap);
-            return;
-        }
-        b->s = g;
-        b->cap = cap;
-    }
-    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-    b->len += (size_t)n;
+    infl__strbuf_vput(b, fmt, ap);
     va_end(ap);
 }
 
-/* A YAML double-quoted string, escaping what needs it. */
 static void put_quoted(strbuf *b, const char *s)
 {
-    put(b, "\"");
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            put(b, "\\%c", c);
-        else if (c == '\n')
-            put(b, "\\n");
-        else if (c < 0x20)
-            put(b, "\\x%02x", c);
-        else
-            put(b, "%c", c);
-    }
-    put(b, "\"");
+    infl__strbuf_put_quoted(b, s);
 }
 
 /* The shortest decimal that reads back as exactly v (0.3, not 0.29999999999999999). */
@@ -249,11 +214,7 @@ char *infl_scenario_strategies_override(size_t n, const char *const *names,
         put(&b, "}}");
     }
     put(&b, "]");
-    if (b.failed) {
-        free(b.s);
-        return NULL;
-    }
-    return b.s;
+    return infl__strbuf_take(&b);
 }
 
 static void put_dist(strbuf *b, const infl_dist *d)
@@ -423,9 +384,5 @@ char *infl_scenario_resolved_yaml(const infl_scenario *sc)
         }
         put(&b, "\n");
     }
-    if (b.failed) {
-        free(b.s);
-        return NULL;
-    }
-    return b.s;
+    return infl__strbuf_take(&b);
 }

@@ -20,6 +20,7 @@
  */
 #include "influsim/select.h"
 
+#include "base/strbuf.h"
 #include "base/suggest.h"
 #include "base/threads.h"
 #include "model/model.h"
@@ -48,54 +49,19 @@ void infl_select_options_init(infl_select_options *o)
     o->resamples = INFL_SELECT_RESAMPLES;
 }
 
-/* A growable string; on allocation failure it stays failed. */
-typedef struct {
-    char *s;
-    size_t len, cap;
-    bool failed;
-} strbuf;
-
+/* The file's short names for the shared buffer (base/strbuf.h). */
+typedef infl__strbuf strbuf;
 __attribute__((format(printf, 2, 3))) static void put(strbuf *b, const char *fmt, ...)
 {
-    if (b->failed)
-        return;
-    va_list ap, ap2;
+    va_list ap;
     va_start(ap, fmt);
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
-    va_end(ap2);
-    if (n < 0 || b->len + (size_t)n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (n >= 0 && cap < b->len + (size_t)n + 1)
-            cap *= 2;
-        char *g = n < 0 ? NULL : realloc(b->s, cap);
-        if (g == NULL) {
-            b->failed = true;
-            va_end(ap);
-            return;
-        }
-        b->s = g;
-        b->cap = cap;
-    }
-    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-    b->len += (size_t)n;
+    infl__strbuf_vput(b, fmt, ap);
     va_end(ap);
 }
 
-/* A YAML double-quoted string. */
 static void put_quoted(strbuf *b, const char *s)
 {
-    put(b, "\"");
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            put(b, "\\%c", c);
-        else if (c < 0x20)
-            put(b, "\\x%02x", c);
-        else
-            put(b, "%c", c);
-    }
-    put(b, "\"");
+    infl__strbuf_put_quoted(b, s);
 }
 
 /* The shortest decimal that reads back as exactly v. */
@@ -153,11 +119,7 @@ char *infl_select_plan_override(const infl_scenario *sc, const char *name, const
     put(&b, ", ");
     put_hire(&b, sc, idx, n);
     put(&b, "}]");
-    if (b.failed) {
-        free(b.s);
-        return NULL;
-    }
-    return b.s;
+    return infl__strbuf_take(&b);
 }
 
 /* "select-<objective>", or the first of "...-2", "...-3" no strategy of sc has. */
