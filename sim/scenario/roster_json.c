@@ -10,6 +10,8 @@
  */
 #include "scenario/roster_json.h"
 
+#include "base/strbuf.h"
+
 #include "scenario/roster_csv.h"
 
 #include <ctype.h>
@@ -173,13 +175,7 @@ static infl_node *countries(reader *r, const infl_node *list, bool *nomem)
         fault(r, list, "profile.audience.geoCountries: expected a list of {code, weight}");
         return NULL;
     }
-    size_t cap = 16 + list->count * 48, used = 0;
-    char *text = malloc(cap);
-    if (text == NULL) {
-        *nomem = true;
-        return NULL;
-    }
-    text[0] = '\0';
+    infl__strbuf b = {0};
     for (size_t i = 0; i < list->count; i++) {
         const infl_node *e = list->items[i];
         const infl_node *code = value(e, "code"), *w = value(e, "weight");
@@ -188,11 +184,15 @@ static infl_node *countries(reader *r, const infl_node *list, bool *nomem)
         if (code == NULL || w == NULL || strlen(code->text) > 40 || strlen(w->text) > 30 ||
             strpbrk(code->text, ":;,|=") != NULL) {
             fault(r, e, "profile.audience.geoCountries[%zu]: expected {code, weight}", i);
-            free(text);
+            free(infl__strbuf_take(&b));
             return NULL;
         }
-        used += (size_t)snprintf(text + used, cap - used, "%s%s:%s", used ? ";" : "", code->text,
-                                 w->text);
+        infl__strbuf_put(&b, "%s%s:%s", i ? ";" : "", code->text, w->text);
+    }
+    char *text = infl__strbuf_take(&b);
+    if (text == NULL) {
+        *nomem = true;
+        return NULL;
     }
     infl_node *n = infl__yaml_tree_new_scalar(text, list->origin, list->line, list->column);
     free(text);

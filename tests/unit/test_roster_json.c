@@ -171,5 +171,22 @@ int main(void)
     free(big);
 
     infl_error_destroy(&err);
+    /* Long country codes and weights, many of them: the audience text grows
+     * as needed (a fixed guess per entry once overran its buffer). */
+    {
+        char buf[4096] = "{\"profile\": {\"profile\": {\"username\": \"x\", \"followers\": 10},"
+                         " \"audience\": {\"geoCountries\": [";
+        for (int i = 0; i < 12; i++)
+            snprintf(buf + strlen(buf), sizeof buf - strlen(buf),
+                     "%s{\"code\": \"%.40s\", \"weight\": \"0.%.28s\"}", i ? ", " : "",
+                     "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                     "0000000000000000000000000001");
+        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "]}}}");
+        infl_node *long_codes = parse(buf, &rc);
+        CHECK_INT(rc, INFL_OK);
+        const char *aud = value(long_codes, 0, "audience_fraction");
+        CHECK(strlen(aud) == 12 * (40 + 1 + 30) + 11);
+        infl__yaml_tree_free(long_codes);
+    }
     return check_exit();
 }
