@@ -180,7 +180,11 @@ void infl_objective_difference(const infl_objective *o, const double *x, const d
     for (uint64_t b = 0; b < BOOTSTRAP_RESAMPLES; b++) {
         infl__rng_seek(&rng, b, 0, 0, INFL_STREAM_BOOTSTRAP);
         for (uint64_t i = 0; i < n; i++) {
-            uint64_t k = ((uint64_t)infl__rng_u32(&rng) << 32 | infl__rng_u32(&rng)) % n;
+            /* Two statements: the order of calls in one expression is
+             * unspecified, and the first word is the high one. */
+            uint64_t hi = infl__rng_u32(&rng);
+            uint64_t lo = infl__rng_u32(&rng);
+            uint64_t k = (hi << 32 | lo) % n;
             xs[i] = x[k];
             ys[i] = y[k];
         }

@@ -115,17 +115,26 @@ typedef struct {
 /* Column t of creator i's outcomes. */
 #define AT(a, i, t) ((a)[(i)*c->T + (t)])
 
-static double metric_of(infl_objective_kind kind, double margin, double sp, double cv, double od)
+/* The metric a plan's trial gives, written as the model writes a run's
+ * (profit = revenue - cost of goods - spend; lifetime profit adds the repeat
+ * orders' margin; ROI divides by spend), so that select's numbers are a
+ * run's to the last bit. */
+static double metric_of(infl_objective_kind kind, const infl__select_problem *p, double sp,
+                        double cv, double od)
 {
+    double price = p->price, uc = p->unit_cost;
+    if (price == 0 && uc == 0)
+        price = p->margin;
+    double profit = cv * price - cv * uc - sp;
     switch (kind) {
     case INFL_OBJECTIVE_PROFIT:
-        return cv * margin - sp;
+        return profit;
     case INFL_OBJECTIVE_LTV_PROFIT:
-        return od * margin - sp;
+        return profit + (od - cv) * (price - uc);
     case INFL_OBJECTIVE_P_ROI:
-        return sp > 0 ? (cv * margin - sp) / sp : NAN;
+        return sp > 0 ? profit / sp : NAN;
     case INFL_OBJECTIVE_P_LTV_ROI:
-        return sp > 0 ? (od * margin - sp) / sp : NAN;
+        return sp > 0 ? (profit + (od - cv) * (price - uc)) / sp : NAN;
     case INFL_OBJECTIVE_MEAN:
     case INFL_OBJECTIVE_QUANTILE:
     default:
@@ -135,7 +144,7 @@ static double metric_of(infl_objective_kind kind, double margin, double sp, doub
 
 /* The metric of the objective the search compares by (c->obj); for a mean
  * objective also one creator's own contribution to it. */
-#define METRIC(c, sp, cv, od) metric_of((c)->obj.kind, (c)->p->margin, sp, cv, od)
+#define METRIC(c, sp, cv, od) metric_of((c)->obj.kind, (c)->p, sp, cv, od)
 
 /* Whether the exact search may bound by positive contributions. */
 static bool boundable(const infl_objective *o)
@@ -227,7 +236,7 @@ void infl__select_plan_values(const infl__select_problem *p, const size_t *idx, 
     for (size_t t = 0; t < p->n_trials; t++) {
         infl__select_trial r;
         infl__select_plan_trial(p, idx, n, t, &r);
-        x[t] = metric_of(p->objective.kind, p->margin, r.spend, r.conversions, r.orders);
+        x[t] = metric_of(p->objective.kind, p, r.spend, r.conversions, r.orders);
     }
 }
 
@@ -809,7 +818,8 @@ static bool evaluate_moves(const ctx *c, const current *cur, const move *mv, siz
 {
     const long count = (long)n;
     int nomem = 0;
-#pragma omp parallel reduction(| : nomem)
+    const unsigned threads = c->p->threads ? c->p->threads : infl__threads_default();
+#pragma omp parallel num_threads(threads) reduction(| : nomem)
     {
         move_ws w = {0};
         bool have = move_ws_init(&w, c->T);
@@ -1179,6 +1189,13 @@ static bool heuristic_search(const ctx *c, found *f)
                     best_gain = gain;
                 }
             }
+            /* A member whose drop changes no trial's value (one who never
+             * fits, or brings nothing) goes: among plans of equal value the
+             * one with fewer members wins, as in the exact search. */
+            for (size_t k = 0; pick == SIZE_MAX && k < n; k++)
+                if (!l.differs[k] && l.mv[k].add == SIZE_MAX && l.mv[k].drop != SIZE_MAX &&
+                    !c->must[l.mv[k].drop])
+                    pick = k;
             if (pick != SIZE_MAX && applied < max_moves) {
                 apply(c, cur, l.mv[pick], l.scratch);
                 improved = true;
@@ -1410,6 +1427,15 @@ static bool marginals(const ctx *c, const infl__select_plan *chosen, double *mar
     return true;
 }
 
+/* A uniform index below n from two words of r, the first the high one (in
+ * two statements: the order of calls in one expression is unspecified). */
+static size_t pick_index(infl_rng *r, size_t n)
+{
+    uint64_t hi = infl__rng_u32(r);
+    uint64_t lo = infl__rng_u32(r);
+    return (size_t)((hi << 32 | lo) % (uint64_t)n);
+}
+
 /* One thread's copy of the problem on a resampled set of trials. */
 typedef struct {
     infl__select_problem q;
@@ -1476,8 +1502,7 @@ static bool resample_solve(const infl__select_problem *p, resample_ws *w, size_t
     infl__rng_init(&rng, p->seed);
     infl__rng_seek(&rng, b, 0, 1, INFL_STREAM_BOOTSTRAP);
     for (size_t t = 0; t < T; t++)
-        w->pick[t] =
-            (size_t)(((uint64_t)infl__rng_u32(&rng) << 32 | infl__rng_u32(&rng)) % (uint64_t)T);
+        w->pick[t] = pick_index(&rng, T);
     double *cost = w->mat, *spend = w->mat + NT, *conv = w->mat + 2 * NT, *ord = w->mat + 3 * NT;
     for (size_t i = 0; i < N; i++)
         for (size_t t = 0; t < T; t++) {
@@ -1539,7 +1564,7 @@ static bool bootstrap(const ctx *c, size_t nfree, double *frequency)
     }
     size_t per = (4 * sizeof(double) + 2 * sizeof(unsigned)) * (N * T > 0 ? N * T : 1);
     size_t fit = BOOTSTRAP_MEMORY / per;
-    unsigned threads = infl__threads_default();
+    unsigned threads = p->threads ? p->threads : infl__threads_default();
     if (fit < threads)
         threads = fit > 0 ? (unsigned)fit : 1;
     if (threads > B)

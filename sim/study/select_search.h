@@ -9,7 +9,9 @@
  * strategy `hire: [...]` — so a plan's value in a trial depends on the trial's
  * costs, not only on its members. Its objective (influsim/objective.h) is
  * evaluated over the trials' values of the objective's metric: conversions,
- * profit = conversions x margin - spend, ltv_profit = orders x margin - spend,
+ * profit = conversions x price - conversions x unit cost - spend (as a run
+ * writes it, so the numbers agree to the bit), ltv_profit = profit + repeat
+ * orders x margin,
  * roi = profit / spend and ltv_roi (NaN where nothing is spent).
  *
  * Small problems (at most exact_limit free creators) are solved exactly on the
@@ -65,12 +67,16 @@ typedef struct {
     const infl__select_overlap *overlap; /* NULL: no overlap (the matrices above are the values) */
     double budget;                       /* > 0 */
     double margin;                       /* price - unit cost: profit per order before spend */
+    double price, unit_cost; /* the product's; profit is computed from them as a run does. Both 0:
+                                from margin alone (price = margin, unit_cost = 0) */
     infl_objective objective;
     const unsigned char *must;     /* n_creators flags (NULL: none): always in the plan */
     const unsigned char *excluded; /* n_creators flags (NULL: none): never in the plan */
     const char *const *names;      /* n_creators handles for messages (NULL: "creator 3") */
     size_t exact_limit;            /* enumerate when at most this many creators are free (0: 20) */
     size_t resamples;              /* bootstrap resamples for the robustness table (0: none) */
+    unsigned threads;              /* threads of the search and the bootstrap (0: the default); the
+                                      answer does not depend on it */
     uint64_t seed;                 /* keys the bootstrap's stream (INFL_STREAM_BOOTSTRAP) */
 } infl__select_problem;
 
