@@ -4,6 +4,7 @@
  */
 #include "scenario/roster.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char *bare(const char *h)
@@ -62,4 +63,37 @@ bool infl__roster_has_countries(const infl_scenario *sc)
         if (sc->regions[i].rest || sc->regions[i].n_countries > 0)
             return true;
     return false;
+}
+
+bool infl__roster_index_init(infl__roster_index *x, size_t n)
+{
+    size_t cap = 16;
+    while (cap < 2 * n + 1)
+        cap *= 2;
+    x->cap = cap;
+    x->slot = calloc(cap, sizeof *x->slot);
+    x->key = calloc(cap, sizeof *x->key);
+    return x->slot != NULL && x->key != NULL;
+}
+
+void infl__roster_index_destroy(infl__roster_index *x)
+{
+    free(x->slot);
+    free(x->key);
+    x->slot = NULL;
+    x->key = NULL;
+}
+
+size_t infl__roster_index_add(infl__roster_index *x, uint64_t key, size_t i)
+{
+    /* Keys are already well mixed (roster_key's finaliser). */
+    for (size_t h = (size_t)key & (x->cap - 1);; h = (h + 1) & (x->cap - 1)) {
+        if (x->slot[h] == 0) {
+            x->slot[h] = i + 1;
+            x->key[h] = key;
+            return SIZE_MAX;
+        }
+        if (x->key[h] == key)
+            return x->slot[h] - 1;
+    }
 }

@@ -32,6 +32,21 @@ uint64_t infl__roster_key(const char *handle);
  */
 size_t infl__roster_region_of(const infl_scenario *sc, const char *code);
 
+/* Creators by key, to find a duplicate handle among n in O(n) overall (a
+ * roster may hold 100,000). Open addressing over roster indices. */
+typedef struct {
+    size_t *slot; /* cap entries: an index + 1, or 0 for empty */
+    uint64_t *key;
+    size_t cap;
+} infl__roster_index;
+
+/* Room for n creators; false if out of memory. Free with _destroy. */
+bool infl__roster_index_init(infl__roster_index *x, size_t n);
+void infl__roster_index_destroy(infl__roster_index *x);
+/* The index of a creator added before with the same key, or SIZE_MAX after
+ * adding creator i with that key. */
+size_t infl__roster_index_add(infl__roster_index *x, uint64_t key, size_t i);
+
 /* Whether any region of sc says which countries it covers. */
 bool infl__roster_has_countries(const infl_scenario *sc);
 

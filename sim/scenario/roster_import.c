@@ -13,6 +13,8 @@
  */
 #include "scenario/roster_import.h"
 
+#include "scenario/roster.h"
+
 #include "base/suggest.h"
 #include "scenario/country.h"
 
@@ -646,7 +648,7 @@ typedef struct {
 
 /* Translates one record into *out (NULL if it has faults). */
 static infl_status one_creator(importer *im, const infl_node *rec, infl_node **out,
-                               seen_handle *seen, size_t *n_seen)
+                               seen_handle *seen, size_t *n_seen, infl__roster_index *index)
 {
     *out = NULL;
     const infl_node *vals[N_COLS] = {0};
@@ -674,11 +676,12 @@ static infl_status one_creator(importer *im, const infl_node *rec, infl_node **o
         if (key[0] == '\0') {
             fault(im, h, "handle", "empty after the '@' (got %s)", got(h, buf, sizeof buf));
         } else {
-            size_t dup = (size_t)-1;
-            for (size_t i = 0; i < *n_seen && dup == (size_t)-1; i++)
-                if (strcmp(seen[i].key, key) == 0)
-                    dup = i;
-            if (dup != (size_t)-1) {
+            /* By key (roster.h), so 100,000 rows are checked in linear time;
+             * a key shared by two different handles is the loader's to report. */
+            size_t dup = infl__roster_index_add(index, infl__roster_key(key), *n_seen);
+            if (dup != SIZE_MAX && strcmp(seen[dup].key, key) != 0)
+                dup = SIZE_MAX;
+            if (dup != SIZE_MAX) {
                 fault(im, h, "handle", "the same creator as line %zu (got %s)", seen[dup].line,
                       got(h, buf, sizeof buf));
             } else {
@@ -915,15 +918,17 @@ infl_status infl__roster_import(const infl_node *records, const infl__roster_set
 
     infl_status rc = INFL_OK;
     infl_node *out = infl__yaml_tree_new_seq(records->origin, records->line, records->column);
-    seen_handle *seen = calloc(records->count, sizeof *seen);
+    seen_handle *seen = calloc(records->count ? records->count : 1, sizeof *seen);
     size_t n_seen = 0;
-    if (out == NULL || seen == NULL) {
+    infl__roster_index index;
+    bool have_index = infl__roster_index_init(&index, records->count);
+    if (out == NULL || seen == NULL || !have_index) {
         rc = INFL_ENOMEM;
         goto done;
     }
     for (size_t i = 0; i < records->count && any_handle; i++) {
         infl_node *cr = NULL;
-        rc = one_creator(&im, records->items[i], &cr, seen, &n_seen);
+        rc = one_creator(&im, records->items[i], &cr, seen, &n_seen, &index);
         if (rc != INFL_OK)
             goto done;
         if (cr != NULL && infl__yaml_tree_seq_append(out, cr) != INFL_OK) {
@@ -935,6 +940,7 @@ done:
     for (size_t i = 0; i < n_seen; i++)
         free(seen[i].key);
     free(seen);
+    infl__roster_index_destroy(&index);
     if (rc == INFL_ENOMEM)
         infl_error_add(err, INFL_ENOMEM, "%s: out of memory while importing the roster", origin);
     else if (im.faults > 0)

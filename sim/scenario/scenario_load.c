@@ -1104,6 +1104,12 @@ static void parse_roster(loader *L, const infl_node *n, infl_scenario *sc, const
     }
     for (size_t k = 0; k < sc->n_tiers; k++)
         tier_names[k] = sc->tiers[k].name;
+    /* Handles are compared through their keys, so a roster of 100,000 is
+     * checked in linear time. */
+    infl__roster_index index;
+    bool have_index = infl__roster_index_init(&index, n->count);
+    if (!have_index)
+        fault(L, n, "roster", "out of memory");
     for (size_t i = 0; i < n->count; i++) {
         const infl_node *e = n->items[i];
         infl_creator *c = &sc->creators[i];
@@ -1133,19 +1139,16 @@ static void parse_roster(loader *L, const infl_node *n, infl_scenario *sc, const
                         memmove(c->handle, c->handle + 1, strlen(c->handle));
                     pathf(path, "roster.%s", c->handle);
                     c->key = infl__roster_key(c->handle);
-                    for (size_t j = 0; j < i; j++) {
-                        const infl_creator *o = &sc->creators[j];
-                        if (o->handle == NULL)
-                            continue;
-                        if (infl__roster_same_handle(o->handle, c->handle))
-                            fault(L, hn, path, "handles must differ (\"%s\" is also at %s:%zu)",
-                                  c->handle, o->origin, o->line);
-                        else if (o->key == c->key)
-                            fault(L, hn, path,
-                                  "handles \"%s\" and \"%s\" (%s:%zu) share a random stream "
-                                  "key, a one-in-10^14 event; rename one",
-                                  c->handle, o->handle, o->origin, o->line);
-                    }
+                    size_t j = have_index ? infl__roster_index_add(&index, c->key, i) : SIZE_MAX;
+                    const infl_creator *o = j != SIZE_MAX ? &sc->creators[j] : NULL;
+                    if (o != NULL && infl__roster_same_handle(o->handle, c->handle))
+                        fault(L, hn, path, "handles must differ (\"%s\" is also at %s:%zu)",
+                              c->handle, o->origin, o->line);
+                    else if (o != NULL)
+                        fault(L, hn, path,
+                              "handles \"%s\" and \"%s\" (%s:%zu) share a random stream "
+                              "key, a one-in-10^14 event; rename one",
+                              c->handle, o->handle, o->origin, o->line);
                 }
             }
         }
@@ -1187,6 +1190,7 @@ static void parse_roster(loader *L, const infl_node *n, infl_scenario *sc, const
         }
         parse_tier_keys(L, e, base, path, &c->p, sc, regions_ok, c);
     }
+    infl__roster_index_destroy(&index);
     free(tier_names);
 }
 
