@@ -46,10 +46,19 @@ static void format_value(char *buf, size_t size, const objective_print *op, doub
 /* A share in % ("-" for NaN). */
 static void format_percent(char *buf, size_t size, double share)
 {
+    /* Whole percents, except that a share that is neither 0 nor 1 never
+     * prints as one: "0 %" next to a plan that won once would contradict it. */
+    double pct = 100.0 * share;
     if (isnan(share))
         snprintf(buf, size, "-");
+    else if (pct > 0 && pct < 0.05)
+        snprintf(buf, size, "<0.1 %%");
+    else if (pct > 99.95 && pct < 100)
+        snprintf(buf, size, ">99.9 %%");
+    else if ((pct > 0 && pct < 0.5) || (pct >= 99.5 && pct < 100))
+        snprintf(buf, size, "%.1f %%", pct);
     else
-        snprintf(buf, size, "%.0f %%", 100.0 * share);
+        snprintf(buf, size, "%.0f %%", pct);
 }
 
 /* Width of the handle column: the longest handle of rows[], at least 6, at most 32. */
@@ -156,8 +165,10 @@ static void print_runner_up(FILE *out, const infl_select_result *r, const object
     format_value(d, sizeof d, op, r->diff, r->diff_se, true);
     fprintf(out, "\n  %s: %s\n", op->label, v);
     fprintf(out, "  the plan minus the runner-up: %s on the same trials\n", d);
-    fprintf(out, "  P(the plan beats the runner-up in a trial) = %.0f %% (equal in %.0f %%)\n",
-            100.0 * r->p_beats, 100.0 * r->p_tie);
+    char pb[32], pt[32];
+    format_percent(pb, sizeof pb, r->p_beats);
+    format_percent(pt, sizeof pt, r->p_tie);
+    fprintf(out, "  P(the plan beats the runner-up in a trial) = %s (equal in %s)\n", pb, pt);
 }
 
 /* The creators chosen in between 10 % and 90 % of the resamples. */

@@ -23,7 +23,9 @@ void infl_engine_estimate(const infl_scenario *sc, const infl_run_options *opt, 
         double cost = infl__scenario_tier_mean_cost(sc, k), most = 0.0;
         for (size_t s = 0; s < sc->n_strategies; s++) {
             const infl_strategy *st = &sc->strategies[s];
-            double h = cost > 0 ? sc->budget * (st->share[k] / st->share_total) / cost : 0.0;
+            double h = cost > 0 && st->has_allocation
+                           ? sc->budget * (st->share[k] / st->share_total) / cost
+                           : 0.0;
             if (h > most)
                 most = h;
         }
@@ -34,6 +36,15 @@ void infl_engine_estimate(const infl_scenario *sc, const infl_run_options *opt, 
         workspace +=
             2.0 * (most < 32 ? 32 : most) * (67.0 + 4.0 * (double)sc->n_regions + 8.0 * ns);
     }
+    /* Named creators: one slot each in every workspace, and at most a hire
+     * list's length of funnels a trial. */
+    double named = 0.0;
+    for (size_t s = 0; s < sc->n_strategies; s++)
+        if ((double)sc->strategies[s].n_named > named)
+            named = (double)sc->strategies[s].n_named;
+    hires += named;
+    workspace +=
+        (double)sc->n_creators * (67.0 + 4.0 * (double)(sc->n_regions + 1)) + named * 8.0 * ns;
     const double trials = (double)sc->trials;
     const double per_trial = (ns * nm + 4.0 + 1.0) * 8.0; /* values, market draws, index */
     /* Code, libraries and HDF5's buffers (about 24 MiB measured); a batch of

@@ -214,7 +214,8 @@ static bool read_f64(reader *r, hid_t loc, const char *where, const char *name, 
     hid_t t, d = open_column(r, loc, where, name, H5T_FLOAT, &m, of, &t);
     if (d < 0)
         return false;
-    *out = malloc((n ? n : 1) * sizeof **out);
+    /* n comes from the file: calloc checks the product for overflow. */
+    *out = n > SIZE_MAX / sizeof **out ? NULL : calloc(n ? (size_t)n : 1, sizeof **out);
     bool ok = *out != NULL &&
               (n == 0 || H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, *out) >= 0);
     H5Tclose(t);
@@ -231,7 +232,7 @@ static bool read_whole(reader *r, hid_t loc, const char *where, const char *name
     if (d < 0)
         return false;
     const bool is_signed = H5Tget_sign(t) == H5T_SGN_2;
-    *out = malloc((*n ? *n : 1) * sizeof **out);
+    *out = *n > SIZE_MAX / sizeof **out ? NULL : calloc(*n ? (size_t)*n : 1, sizeof **out);
     bool ok =
         *out != NULL && (*n == 0 || H5Dread(d, is_signed ? H5T_NATIVE_INT64 : H5T_NATIVE_UINT64,
                                             H5S_ALL, H5S_ALL, H5P_DEFAULT, *out) >= 0);

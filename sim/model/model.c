@@ -849,13 +849,13 @@ infl_status infl__model_creator(infl_model_ws *ws, uint64_t t, const infl_market
     return INFL_OK;
 }
 
-infl_status infl__model_overlap(uint64_t seed, uint64_t t, uint64_t key, const infl_market_draw *mk,
-                                unsigned seen, unsigned interested, unsigned conversions_wom,
-                                infl_overlap_draw *out, infl_error *err)
+infl_status infl__model_overlap(uint64_t seed, uint64_t t, uint64_t key, const char *handle,
+                                const infl_market_draw *mk, unsigned seen, unsigned interested,
+                                unsigned conversions_wom, infl_overlap_draw *out, infl_error *err)
 {
     infl_rng r;
     infl__rng_init(&r, seed);
-    infl_tier anonymous = {.name = "(roster)"};
+    infl_tier anonymous = {.name = (char *)(handle ? handle : "a creator")};
     unit u = {.p = &anonymous, .creator = true, .id = key};
     unsigned addressable = (unsigned)mk->addressable;
     if (seen > addressable)

@@ -75,7 +75,8 @@ typedef struct {
 
 /*
  * Overlap for named creator `key` (its 48-bit identity) in trial t of a
- * scenario with seed `seed`: of min(interested, M) people its post reaches,
+ * scenario with seed `seed` (`handle` names it in a message; NULL: "a
+ * creator"): of min(interested, M) people its post reaches,
  * how many are new when `seen` of the market's M were reached before, how
  * many of them buy, and the repeat orders of its customers, drawn from its
  * conversion and repeat streams exactly as a run draws them (so a plan
@@ -83,9 +84,9 @@ typedef struct {
  * (infl__model_market; mk->addressable is M). seen <= M. Fails only when the
  * repeat orders' mean is beyond the sampler's limit.
  */
-infl_status infl__model_overlap(uint64_t seed, uint64_t t, uint64_t key, const infl_market_draw *mk,
-                                unsigned seen, unsigned interested, unsigned conversions_wom,
-                                infl_overlap_draw *out, infl_error *err);
+infl_status infl__model_overlap(uint64_t seed, uint64_t t, uint64_t key, const char *handle,
+                                const infl_market_draw *mk, unsigned seen, unsigned interested,
+                                unsigned conversions_wom, infl_overlap_draw *out, infl_error *err);
 
 /*
  * Strategy s's named hires in trial t, as infl__model_trial makes them: for

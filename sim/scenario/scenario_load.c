@@ -1937,13 +1937,16 @@ static char *read_all(const char *path, size_t limit, size_t *length)
     size_t len = 0, cap = 0;
     for (;;) {
         if (len + 4096 + 1 > cap) {
-            cap = cap ? cap * 2 : 8192;
-            if (cap > limit + 8192) {
+            if (len > limit) {
                 free(buf);
                 fclose(f);
                 errno = EFBIG;
                 return NULL;
             }
+            /* Doubling, but never past what a file at the limit needs. */
+            cap = cap ? cap * 2 : 8192;
+            if (cap > limit + 4097)
+                cap = limit + 4097;
             char *grown = realloc(buf, cap);
             if (grown == NULL) {
                 free(buf);

@@ -60,7 +60,12 @@ infl_status infl_named_notes(const infl_scenario *sc, uint64_t trials, infl_name
                 n->mean_cost = sum[i] / (double)trials;
                 double pct = 100.0 * n->share;
                 char share[32];
-                snprintf(share, sizeof share, pct < 1 ? "%.2g %%" : "%.0f %%", pct);
+                /* Never "100 %" for a creator who did fit once. */
+                snprintf(share, sizeof share,
+                         pct < 1                    ? "%.2g %%"
+                         : pct >= 99.5 && pct < 100 ? "%.1f %%"
+                                                    : "%.0f %%",
+                         pct);
                 snprintf(n->text, sizeof n->text,
                          "%s: %s (costing %.0f %s on average) did not fit what was left of the "
                          "budget in %s of %llu trials, and was not hired then",

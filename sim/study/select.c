@@ -225,8 +225,9 @@ static infl_status simulate(const infl_scenario *sc, unsigned threads, outcomes 
                 o->conversions_wom[at] = wom;
                 infl_overlap_draw d = {0, 0, 0};
                 if ((interested > 0 || wom > 0) &&
-                    (rc = infl__model_overlap(sc->seed, (uint64_t)t, sc->creators[i].key, &mk, 0,
-                                              interested, wom, &d, &local)) != INFL_OK)
+                    (rc = infl__model_overlap(sc->seed, (uint64_t)t, sc->creators[i].key,
+                                              sc->creators[i].handle, &mk, 0, interested, wom, &d,
+                                              &local)) != INFL_OK)
                     break;
                 o->conversions[at] = (double)d.bought + (double)wom;
                 o->orders[at] = o->conversions[at] + (double)d.repeat;

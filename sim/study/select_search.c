@@ -196,7 +196,7 @@ static void overlap_hire(const infl__select_overlap *ov, size_t T, size_t i, siz
         return;
     }
     infl_overlap_draw d;
-    infl__model_overlap(ov->seed, ov->trial ? ov->trial[t] : (uint64_t)t, ov->key[i],
+    infl__model_overlap(ov->seed, ov->trial ? ov->trial[t] : (uint64_t)t, ov->key[i], NULL,
                         &ov->market[t], (unsigned)seen, interested, wom, &d, NULL);
     *cv = (double)d.bought + (double)wom;
     *od = *cv + (double)d.repeat;

@@ -20,6 +20,17 @@ static double mean_of(const infl_summary *sm, size_t s, const char *metric)
     return st ? st->mean : NAN;
 }
 
+/* What tier k of strategy s had on average: its share of the budget that
+ * the named hires left (their mean spend, metric spend_named). */
+static double tier_money(const infl_scenario *sc, const infl_summary *sm, size_t s, size_t k)
+{
+    const infl_strategy *st = &sc->strategies[s];
+    double named = st->n_named > 0 ? mean_of(sm, s, "spend_named") : 0.0;
+    if (!(named >= 0))
+        named = 0.0;
+    return (sc->budget - named) * (st->share[k] / st->share_total);
+}
+
 /* The tier of strategy s with the most money left on average (its share less
  * its spend: fees returned to it included) and its mean hires. */
 static size_t worst_tier(const infl_scenario *sc, const infl_summary *sm, size_t s, double *left,
@@ -36,7 +47,7 @@ static size_t worst_tier(const infl_scenario *sc, const infl_summary *sm, size_t
         double spent = mean_of(sm, s, name);
         snprintf(name, sizeof name, "hires_%s", sc->tiers[k].name);
         double h = mean_of(sm, s, name);
-        double l = sc->budget * st->share[k] / st->share_total - spent;
+        double l = tier_money(sc, sm, s, k) - spent;
         if (l > *left) {
             *left = l;
             *hires = h;
@@ -122,7 +133,7 @@ static void cause(const infl_scenario *sc, const infl_summary *sm, size_t s, dou
     }
     const char *tier = sc->tiers[k].name;
     const double cost = infl__scenario_tier_mean_cost(sc, k);
-    double allotted = sc->budget * sc->strategies[s].share[k] / sc->strategies[s].share_total;
+    double allotted = tier_money(sc, sm, s, k);
     const char *realloc_hint =
         used > 1 ? ", or set hiring.reallocate: true to offer its money to the other tiers" : "";
     char kept[160];

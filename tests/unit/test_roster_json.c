@@ -179,8 +179,7 @@ int main(void)
         for (int i = 0; i < 12; i++)
             snprintf(buf + strlen(buf), sizeof buf - strlen(buf),
                      "%s{\"code\": \"%.40s\", \"weight\": \"0.%.28s\"}", i ? ", " : "",
-                     "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-                     "0000000000000000000000000001");
+                     "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "0000000000000000000000000001");
         snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "]}}}");
         infl_node *long_codes = parse(buf, &rc);
         CHECK_INT(rc, INFL_OK);

@@ -611,11 +611,11 @@ static void test_overlap_plan_values(void)
             acc += o.cost[e];
             sp += o.spend[e];
             infl_overlap_draw d, a;
-            CHECK_INT(infl__model_overlap(99, t, o.key[plan[k]], &o.market[t], seen,
+            CHECK_INT(infl__model_overlap(99, t, o.key[plan[k]], NULL, &o.market[t], seen,
                                           o.interested[e], o.wom[e], &d, NULL),
                       INFL_OK);
-            CHECK_INT(infl__model_overlap(99, t, o.key[plan[k]], &o.market[t], 0, o.interested[e],
-                                          o.wom[e], &a, NULL),
+            CHECK_INT(infl__model_overlap(99, t, o.key[plan[k]], NULL, &o.market[t], 0,
+                                          o.interested[e], o.wom[e], &a, NULL),
                       INFL_OK);
             seen += d.fresh;
             cv += (double)d.bought + o.wom[e];
