@@ -68,3 +68,13 @@ char *infl__strbuf_take(infl__strbuf *b)
     b->failed = false;
     return s;
 }
+
+const char *infl__shortest_decimal(char buf[32], double v)
+{
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, 32, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    return buf;
+}

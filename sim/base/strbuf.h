@@ -23,6 +23,10 @@ __attribute__((format(printf, 2, 3))) void infl__strbuf_put(infl__strbuf *b, con
 /* Appends s as a YAML double-quoted string, escaping '"', '\\' and control
  * characters. */
 void infl__strbuf_put_quoted(infl__strbuf *b, const char *s);
+/* The shortest decimal that reads back as exactly v (0.3, not
+ * 0.29999999999999999), written into buf; returns buf. */
+const char *infl__shortest_decimal(char buf[32], double v);
+
 /* The text (the caller frees it), or NULL if b failed or is empty and could
  * not be allocated; b is left empty. */
 char *infl__strbuf_take(infl__strbuf *b);

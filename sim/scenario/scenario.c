@@ -179,17 +179,6 @@ static void put_quoted(strbuf *b, const char *s)
     infl__strbuf_put_quoted(b, s);
 }
 
-/* The shortest decimal that reads back as exactly v (0.3, not 0.29999999999999999). */
-static const char *num(char buf[32], double v)
-{
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, 32, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
-            break;
-    }
-    return buf;
-}
-
 char *infl_scenario_strategies_override(size_t n, const char *const *names,
                                         const char *const *tiers, size_t n_tiers,
                                         const double *shares)
@@ -208,7 +197,7 @@ char *infl_scenario_strategies_override(size_t n, const char *const *names,
                 continue;
             put(&b, "%s", first ? "" : ", ");
             put_quoted(&b, tiers[t]);
-            put(&b, ": %s", num(buf, v));
+            put(&b, ": %s", infl__shortest_decimal(buf, v));
             first = false;
         }
         put(&b, "}}");
@@ -222,19 +211,23 @@ static void put_dist(strbuf *b, const infl_dist *d)
     char x[32], y[32];
     switch (d->kind) {
     case INFL_DIST_CONSTANT:
-        put(b, "%s", num(x, d->a));
+        put(b, "%s", infl__shortest_decimal(x, d->a));
         break;
     case INFL_DIST_BETA:
-        put(b, "{beta: {mean: %s, kappa: %s}}", num(x, d->a), num(y, d->b));
+        put(b, "{beta: {mean: %s, kappa: %s}}", infl__shortest_decimal(x, d->a),
+            infl__shortest_decimal(y, d->b));
         break;
     case INFL_DIST_LOGNORMAL:
-        put(b, "{lognormal: {median: %s, sigma: %s}}", num(x, d->a), num(y, d->b));
+        put(b, "{lognormal: {median: %s, sigma: %s}}", infl__shortest_decimal(x, d->a),
+            infl__shortest_decimal(y, d->b));
         break;
     case INFL_DIST_LOGUNIFORM:
-        put(b, "{loguniform: {min: %s, max: %s}}", num(x, d->a), num(y, d->b));
+        put(b, "{loguniform: {min: %s, max: %s}}", infl__shortest_decimal(x, d->a),
+            infl__shortest_decimal(y, d->b));
         break;
     case INFL_DIST_UNIFORM:
-        put(b, "{uniform: {min: %s, max: %s}}", num(x, d->a), num(y, d->b));
+        put(b, "{uniform: {min: %s, max: %s}}", infl__shortest_decimal(x, d->a),
+            infl__shortest_decimal(y, d->b));
         break;
     }
 }
@@ -244,7 +237,7 @@ static void put_vector(strbuf *b, const double *v, size_t n)
     char x[32];
     put(b, "[");
     for (size_t i = 0; i < n; i++)
-        put(b, "%s%s", i ? ", " : "", num(x, v[i]));
+        put(b, "%s%s", i ? ", " : "", infl__shortest_decimal(x, v[i]));
     put(b, "]");
 }
 
@@ -280,12 +273,12 @@ static void put_tier_keys(strbuf *b, const infl_tier *t, const char *in, const i
         put(b, "{");
         for (size_t j = 0; j < c->n_codes; j++)
             put(b, "%s%s: %s", j ? ", " : "", strcmp(c->codes[j], "OTHER") ? c->codes[j] : "other",
-                num(x, c->code_share[j]));
+                infl__shortest_decimal(x, c->code_share[j]));
         put(b, "}\n");
     } else if (t->audience.dirichlet) {
         put(b, "{dirichlet: {mean: ");
         put_vector(b, t->audience.mean, t->audience.n);
-        put(b, ", kappa: %s}}\n", num(x, t->audience.kappa));
+        put(b, ", kappa: %s}}\n", infl__shortest_decimal(x, t->audience.kappa));
     } else {
         put_vector(b, t->audience.mean, t->audience.n);
         put(b, "\n");
@@ -303,7 +296,7 @@ char *infl_scenario_resolved_yaml(const infl_scenario *sc)
         (unsigned long long)sc->trials);
     put_quoted(&b, sc->currency);
     char x[32], y[32];
-    put(&b, "\nbudget: %s\nregions:\n", num(x, sc->budget));
+    put(&b, "\nbudget: %s\nregions:\n", infl__shortest_decimal(x, sc->budget));
     for (size_t i = 0; i < sc->n_regions; i++) {
         const infl_region *r = &sc->regions[i];
         put(&b, "  - {name: ");
@@ -319,10 +312,11 @@ char *infl_scenario_resolved_yaml(const infl_scenario *sc)
         }
         put(&b, "}\n");
     }
-    put(&b, "product:\n  price: %s\n  unit_cost: %s\n", num(x, sc->price), num(y, sc->unit_cost));
+    put(&b, "product:\n  price: %s\n  unit_cost: %s\n", infl__shortest_decimal(x, sc->price),
+        infl__shortest_decimal(y, sc->unit_cost));
     put(&b, "  repeat_orders: ");
     put_dist(&b, &sc->repeat_orders);
-    put(&b, "\n  horizon_months: %s\n", num(x, sc->horizon_months));
+    put(&b, "\n  horizon_months: %s\n", infl__shortest_decimal(x, sc->horizon_months));
     put(&b, "hiring:\n  rule: %s\n  max_skips: %llu\n  reallocate: %s\n",
         sc->hiring_rule == INFL_HIRING_STOP ? "stop" : "skip", (unsigned long long)sc->max_skips,
         sc->reallocate ? "true" : "false");
@@ -379,7 +373,8 @@ char *infl_scenario_resolved_yaml(const infl_scenario *sc)
         if (st->has_allocation) {
             put(&b, "\n    allocation: {");
             for (size_t k = 0; k < sc->n_tiers; k++)
-                put(&b, "%s%s: %s", k ? ", " : "", sc->tiers[k].name, num(x, st->share[k]));
+                put(&b, "%s%s: %s", k ? ", " : "", sc->tiers[k].name,
+                    infl__shortest_decimal(x, st->share[k]));
             put(&b, "}");
         }
         put(&b, "\n");

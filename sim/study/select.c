@@ -64,17 +64,6 @@ static void put_quoted(strbuf *b, const char *s)
     infl__strbuf_put_quoted(b, s);
 }
 
-/* The shortest decimal that reads back as exactly v. */
-static const char *num(char buf[32], double v)
-{
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, 32, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
-            break;
-    }
-    return buf;
-}
-
 static void put_hire(strbuf *b, const infl_scenario *sc, const size_t *idx, size_t n)
 {
     put(b, "hire: [");
@@ -107,7 +96,7 @@ char *infl_select_plan_override(const infl_scenario *sc, const char *name, const
                     continue;
                 put(&b, "%s", first ? "" : ", ");
                 put_quoted(&b, sc->tiers[k].name);
-                put(&b, ": %s", num(x, st->share[k]));
+                put(&b, ": %s", infl__shortest_decimal(x, st->share[k]));
                 first = false;
             }
             put(&b, "}");
@@ -441,7 +430,8 @@ infl_status infl_select_run(const infl_scenario *sc, const infl_select_options *
         goto done;
     }
     if (opt->budget > 0) {
-        snprintf(budget_set, sizeof budget_set, "budget=%s", num(x, opt->budget));
+        snprintf(budget_set, sizeof budget_set, "budget=%s",
+                 infl__shortest_decimal(x, opt->budget));
         sets[n_sets++] = budget_set;
     }
     if (opt->trials > 0) {
