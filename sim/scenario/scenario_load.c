@@ -12,6 +12,7 @@
 #include "random/rng.h"
 #include "base/suggest.h"
 #include "scenario/country.h"
+#include "scenario/preset.h"
 #include "scenario/roster.h"
 #include "scenario/roster_csv.h"
 #include "scenario/roster_import.h"
@@ -1211,7 +1212,8 @@ static void parse_tier(loader *L, const infl_node_pair *p, infl_tier *t, const i
     const infl_node *n = p->value;
     if (!expect_kind(L, n, path, INFL_NODE_MAP))
         return;
-    static const char *const allowed[] = {TIER_KEYS, NULL};
+    /* `preset` was expanded into the tree's keys before validation. */
+    static const char *const allowed[] = {TIER_KEYS, "preset", NULL};
     check_keys(L, n, path, allowed);
     parse_tier_keys(L, n, NULL, path, t, sc, regions_ok, NULL);
 }
@@ -2081,6 +2083,80 @@ static infl_status load_roster_file(infl_node *root, infl_scenario *sc,
     return INFL_OK;
 }
 
+/*
+ * Each tier's `preset: platform/tier` (scenario/preset.h) fills in, in the
+ * tree, every key the tier gives in neither form, from the preset's mapping,
+ * whose nodes name the preset as their origin. So validation, creators that
+ * name the tier, and the resolved scenario all see ordinary keys, and the
+ * scenario's own keys (and --set's) win. Runs after the overrides, so that
+ * `--set tiers.micro.preset=tiktok/micro` works.
+ */
+static infl_status expand_presets(infl_node *root, infl_error *err)
+{
+    const infl_node *tiers = infl__yaml_tree_get(root, "tiers");
+    if (tiers == NULL || tiers->kind != INFL_NODE_MAP)
+        return INFL_OK;
+    infl_status rc = INFL_OK;
+    for (size_t k = 0; k < tiers->count; k++) {
+        infl_node *tier = tiers->pairs[k].value;
+        const infl_node *pn =
+            tier->kind == INFL_NODE_MAP ? infl__yaml_tree_get(tier, "preset") : NULL;
+        if (pn == NULL)
+            continue;
+        const infl__preset *preset =
+            pn->kind == INFL_NODE_SCALAR ? infl__preset_find(pn->text) : NULL;
+        if (preset == NULL) {
+            const size_t n = infl__preset_count();
+            const char *names[128];
+            char list[2048] = "";
+            for (size_t i = 0; i < n && i < 128; i++) {
+                names[i] = infl__preset_at(i)->name;
+                if (i)
+                    strncat(list, ", ", sizeof list - strlen(list) - 1);
+                strncat(list, names[i], sizeof list - strlen(list) - 1);
+            }
+            char buf[96];
+            const char *hint = pn->kind == INFL_NODE_SCALAR
+                                   ? infl__suggest(pn->text, names, n < 128 ? n : 128)
+                                   : NULL;
+            if (hint)
+                rc = infl_error_add(err, INFL_EINVAL,
+                                    "%s:%zu:%zu: tiers.%s.preset: no preset of that name; did "
+                                    "you mean '%s'? (got %s)",
+                                    pn->origin, pn->line, pn->column, tiers->pairs[k].key, hint,
+                                    infl__yaml_tree_describe(pn, buf, sizeof buf));
+            else
+                rc = infl_error_add(err, INFL_EINVAL,
+                                    "%s:%zu:%zu: tiers.%s.preset: no preset of that name (got "
+                                    "%s); the presets are: %s",
+                                    pn->origin, pn->line, pn->column, tiers->pairs[k].key,
+                                    infl__yaml_tree_describe(pn, buf, sizeof buf), list);
+            continue;
+        }
+        infl_node *keys = NULL;
+        infl_status r =
+            infl__yaml_tree_parse(preset->yaml, strlen(preset->yaml), preset->name, &keys, err);
+        if (r != INFL_OK) {
+            rc = infl_error_add(err, INFL_EINTERNAL, "preset %s does not parse", preset->name);
+            continue;
+        }
+        for (size_t i = 0; r == INFL_OK && keys->kind == INFL_NODE_MAP && i < keys->count; i++) {
+            const infl_node_pair *q = &keys->pairs[i];
+            const char *alt = alternative_of(q->key);
+            if (infl__yaml_tree_get(tier, q->key) != NULL ||
+                (alt != NULL && infl__yaml_tree_get(tier, alt) != NULL))
+                continue;
+            infl_node *copy = infl__yaml_tree_copy(q->value);
+            r = copy == NULL ? INFL_ENOMEM
+                             : infl__yaml_tree_map_append(tier, q->key, q->line, q->column, copy);
+        }
+        infl__yaml_tree_free(keys);
+        if (r != INFL_OK)
+            return infl_error_add(err, INFL_ENOMEM, "out of memory");
+    }
+    return rc;
+}
+
 /* Whether a node or any below it came from a --set. */
 static bool touched_by_set(const infl_node *n)
 {
@@ -2135,6 +2211,8 @@ static infl_status load(const char *text, size_t length, const char *origin,
                             "--set roster.<handle>.<key>=value");
         goto done;
     }
+    if (root->kind == INFL_NODE_MAP && (rc = expand_presets(root, err)) != INFL_OK)
+        goto done;
     loader L = {.err = err, .faults = 0};
     rc = resolve(&L, root, sc);
 
