@@ -36,6 +36,7 @@ PUBLIC = {
     "error.h": "base",
     "version.h": "base",
     "scenario.h": "scenario",
+    "starter.h": "scenario",
     "metric.h": "model",
     "outlook.h": "model",
     "results.h": "stats",

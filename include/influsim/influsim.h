@@ -9,6 +9,7 @@
 #include "influsim/error.h"
 #include "influsim/version.h"
 #include "influsim/scenario.h"
+#include "influsim/starter.h"
 #include "influsim/metric.h"
 #include "influsim/outlook.h"
 #include "influsim/results.h"

@@ -24,6 +24,8 @@ static void usage(FILE *out)
           "  plan [SCENARIO]    the smallest budget that reaches N conversions\n"
           "  optimize [SCENARIO] --tiers A,B   the budget split that maximises an objective\n"
           "  select SCENARIO    which creators of the roster to hire under the budget\n"
+          "  new --platform P --tiers A,B --budget X --price X --unit-cost X --ships US,CA\n"
+          "                     write a commented starting scenario\n"
           "\n"
           "  influsim COMMAND --help   options of a command\n"
           "  influsim --version       version and git revision\n"
@@ -65,8 +67,10 @@ int main(int argc, char **argv)
         return infl_cmd_optimize(argc - 1, argv + 1);
     if (!strcmp(cmd, "select"))
         return infl_cmd_select(argc - 1, argv + 1);
+    if (!strcmp(cmd, "new"))
+        return infl_cmd_new(argc - 1, argv + 1);
     infl_cli_error(
-        "unknown command '%s' (commands: run, check, show, sweep, plan, optimize, select; see "
+        "unknown command '%s' (commands: run, check, show, sweep, plan, optimize, select, new; see "
         "influsim --help)",
         cmd);
     return INFL_EXIT_USAGE;
