@@ -288,8 +288,9 @@ static void write_text(infl__strbuf *b, const infl_starter_options *o, const cha
             "It runs as it is, but its answer is only as good as its guesses. The tier presets "
             "give what published figures say about creators (docs/presets.md); the keys marked "
             "REPLACE are the brand's own and are set here to cautious, wide guesses: replace "
-            "them with your numbers where you have them. docs/model.md (\"Scenario keys\") "
-            "explains every key. Then: `influsim check FILE` prints what the numbers imply per "
+            "them with your numbers where you have them: docs/writing-a-scenario.md says where "
+            "to find each, and docs/model.md (\"Scenario keys\") defines every key. Then: "
+            "`influsim check FILE` prints what the numbers imply per "
             "tier (hires, cost per conversion) before a run, and `influsim run FILE` runs it.");
     infl__strbuf_put(b, "\nname: ");
     infl__strbuf_put_quoted(b, name);
