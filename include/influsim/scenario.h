@@ -101,4 +101,50 @@ size_t infl_scenario_creator_count(const infl_scenario *sc);
 const char *infl_scenario_creator_handle(const infl_scenario *sc, size_t i);
 const char *infl_scenario_region_name(const infl_scenario *sc, size_t i);
 
+/*
+ * Where each resolved value came from (`influsim check --sources`): the
+ * scenario's line, an override, a roster file's line, a tier preset, or the
+ * loader's default.
+ */
+typedef enum {
+    INFL_SOURCE_FILE,        /* the scenario file: origin is its path, line the line */
+    INFL_SOURCE_SET,         /* an override: line is N of --set:N (1-based) */
+    INFL_SOURCE_ROSTER_FILE, /* a roster_file row: origin is the file's path, line its line */
+    INFL_SOURCE_PRESET,      /* a tier preset: preset is its name, preset_sources its sources */
+    INFL_SOURCE_DEFAULT      /* given by no one: the loader's default */
+} infl_source_kind;
+
+typedef struct {
+    char *path;  /* key path: "budget", "product.price", "tiers.micro.reach_rate",
+                    "roster.anna.price" */
+    char *value; /* as written (a mapping or list in flow form); a default as resolved */
+    infl_source_kind kind;
+    char *origin;               /* FILE, ROSTER_FILE: the path; SET: "--set"; else NULL */
+    size_t line;                /* FILE, ROSTER_FILE: the line; SET: N; else 0 */
+    const char *preset;         /* PRESET: "instagram/micro"; else NULL (static) */
+    const char *preset_sources; /* PRESET: its sources, one line; else NULL (static) */
+    char *via; /* a creator's key filled in by its tier: "tiers.micro"; else NULL */
+} infl_scenario_source;
+
+/*
+ * The sources of sc's resolved keys: the top-level scalars (name, seed,
+ * trials, currency, budget, ...), each key of product, hiring and market, of
+ * every tier and of every roster creator, in the order the resolved
+ * scenario writes them. Rebuilt from sc's own text, overrides and roster
+ * bytes as infl_scenario_derive does (no file is read again). On success
+ * *out holds *n entries owned by the caller (free with
+ * infl_scenario_sources_free); on failure *out is NULL, *n 0.
+ */
+infl_status infl_scenario_sources(const infl_scenario *sc, infl_scenario_source **out, size_t *n,
+                                  infl_error *err);
+
+/* Frees what infl_scenario_sources returned; accepts NULL. */
+void infl_scenario_sources_free(infl_scenario_source *s, size_t n);
+
+/* Where s came from, in words: "FILE:LINE", "--set:N", "CSV:LINE",
+ * "preset instagram/micro (SOURCES)" or "default", with " (from tiers.micro)"
+ * added for a creator's key its tier filled in. Written into buf (size n,
+ * cut if too small) and returned. */
+const char *infl_scenario_source_describe(const infl_scenario_source *s, char *buf, size_t n);
+
 #endif

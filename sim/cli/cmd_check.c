@@ -1,7 +1,8 @@
 /*
- * cmd_check.c — `influsim check SCENARIO [--set k=v]...`: validates a
- * scenario and prints it resolved (every key, defaults filled in) on stdout,
- * byte for byte what a run stores; then on stderr what a run will need and
+ * cmd_check.c — `influsim check SCENARIO [--set k=v]... [--sources]`:
+ * validates a scenario and prints it resolved (every key, defaults filled in)
+ * on stdout, byte for byte what a run stores (with --sources, then where each
+ * value came from, as YAML comments); then on stderr what a run will need and
  * what the scenario implies per tier and per strategy (influsim/outlook.h),
  * so that a unit mistake shows before a run.
  */
@@ -18,7 +19,7 @@
 
 static void usage(FILE *out)
 {
-    fputs("usage: influsim check [SCENARIO] [--set key.path=value]...\n"
+    fputs("usage: influsim check [SCENARIO] [--set key.path=value]... [--sources]\n"
           "\n"
           "Validates a scenario and prints it resolved: every key, with defaults filled\n"
           "in. Without SCENARIO, checks the built-in default (the French brand). On\n"
@@ -27,17 +28,61 @@ static void usage(FILE *out)
           "and per conversion), so that a unit mistake shows before a run.\n"
           "\n"
           "  -s, --set KEY=VALUE  override a value, e.g. --set budget=5000 (repeatable)\n"
+          "      --sources        after the resolved scenario, where each value came from\n"
+          "                       (FILE:LINE, --set:N, the roster file's line, the preset\n"
+          "                       and its sources, or default), one comment line a key\n"
           "  -h, --help           show this help\n"
           "\n"
           "Exit status: 0 valid, 2 invalid (each fault printed as FILE:LINE:COLUMN: key: ...).\n",
           out);
 }
 
-/* An infl_cli_own_fn: check takes only shared options (--set, --help). */
-static infl_cli_option no_option(void *opts, int opt, const char *arg, infl_error *err)
+enum { OPT_SOURCES = INFL_CLI_OPT_OWN };
+
+/* An infl_cli_own_fn: check's own option is --sources (opts: a bool). */
+static infl_cli_option own_option(void *opts, int opt, const char *arg, infl_error *err)
 {
-    (void)opts, (void)opt, (void)arg, (void)err;
-    return INFL_CLI_OPTION_OTHER;
+    (void)arg, (void)err;
+    if (opt != OPT_SOURCES)
+        return INFL_CLI_OPTION_OTHER;
+    *(bool *)opts = true;
+    return INFL_CLI_OPTION_TAKEN;
+}
+
+/* Columns of a text (UTF-8 characters). */
+static int columns(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* Where each resolved value came from, on stdout under the resolved
+ * scenario: YAML comments, so that stdout still loads back. */
+static infl_status print_sources(const infl_scenario *sc, infl_error *err)
+{
+    infl_scenario_source *src = NULL;
+    size_t n = 0;
+    infl_status rc = infl_scenario_sources(sc, &src, &n, err);
+    if (rc != INFL_OK)
+        return rc;
+    int pw = 0, vw = 0;
+    for (size_t i = 0; i < n; i++) {
+        int p = columns(src[i].path), v = columns(src[i].value);
+        pw = p > pw ? p : pw;
+        vw = v > vw && v <= 60 ? v : vw;
+    }
+    printf("# sources: where each value came from\n");
+    for (size_t i = 0; i < n; i++) {
+        char where[1024];
+        int v = columns(src[i].value);
+        printf("#   %s%*s  %s%*s  %s\n", src[i].path, pw - columns(src[i].path), "", src[i].value,
+               v < vw ? vw - v : 0, "",
+               infl_scenario_source_describe(&src[i], where, sizeof where));
+    }
+    infl_scenario_sources_free(src, n);
+    return INFL_OK;
 }
 
 /* What a run of sc will need, on stderr: stdout stays the resolved
@@ -265,7 +310,7 @@ static infl_status print_outlook(const infl_scenario *sc, infl_error *err)
 }
 
 /* Loads the scenario and prints it resolved, then the estimate and the outlook. */
-static infl_status check(const infl_cli_common *c, infl_error *err)
+static infl_status check(const infl_cli_common *c, bool sources, infl_error *err)
 {
     if (c->n_args > 1)
         return infl_cli_fail(err, INFL_EARG, "check takes one scenario (got %d arguments)",
@@ -281,6 +326,8 @@ static infl_status check(const infl_cli_common *c, infl_error *err)
     }
     fputs(text, stdout);
     free(text);
+    if (sources && (rc = print_sources(sc, err)) != INFL_OK)
+        goto done;
     print_estimate(sc);
     rc = print_outlook(sc, err);
     if (rc == INFL_OK)
@@ -293,14 +340,16 @@ done:
 int infl_cmd_check(int argc, char **argv)
 {
     static const struct option opts[] = {{"set", required_argument, NULL, 's'},
+                                         {"sources", no_argument, NULL, OPT_SOURCES},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     infl_cli_common c = {0};
     infl_error err;
     infl_error_init(&err);
-    infl_status rc = infl_cli_parse(argc, argv, "s:h", opts, 1, &c, no_option, NULL, &err);
+    bool sources = false;
+    infl_status rc = infl_cli_parse(argc, argv, "s:h", opts, 1, &c, own_option, &sources, &err);
     if (rc == INFL_OK && c.next == INFL_CLI_GO)
-        rc = check(&c, &err);
+        rc = check(&c, sources, &err);
     int code = infl_cli_end(&c, rc, &err, usage);
     infl_error_destroy(&err);
     infl_cli_common_destroy(&c);

@@ -136,4 +136,15 @@ static inline bool infl__scenario_has_repeat_orders(const infl_scenario *sc)
  * product at unit cost) and the overhead per hire. */
 double infl__scenario_tier_mean_cost(const infl_scenario *sc, size_t k);
 
+/*
+ * The tree a load of base validates, rebuilt from base's own text, overrides
+ * and roster bytes (as infl_scenario_derive loads): parsed, roster file read,
+ * --set applied, presets expanded; not validated. *scratch is a bare scenario
+ * that the tree's origins point into: free the tree (infl__yaml_tree_free)
+ * first, then *scratch (infl_scenario_free). On failure both are NULL.
+ */
+struct infl_node;
+infl_status infl__scenario_expanded(const infl_scenario *base, infl_scenario **scratch,
+                                    struct infl_node **root, infl_error *err);
+
 #endif

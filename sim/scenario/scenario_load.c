@@ -2171,27 +2171,18 @@ static bool touched_by_set(const infl_node *n)
     return false;
 }
 
-static infl_status load(const char *text, size_t length, const char *origin,
-                        const char *const *sets, size_t n_sets, const infl_roster_source *preread,
-                        infl_scenario **out, infl_error *err)
+/*
+ * The tree load() validates: `text` parsed (sc->origin naming it), the roster
+ * file's creators appended (its bytes kept in sc), the overrides applied
+ * (recorded in sc) and the presets expanded. The nodes' origins point into sc
+ * (or are static), so the tree is freed before sc. On failure *out is NULL.
+ */
+static infl_status expanded_tree(const char *text, size_t length, const char *const *sets,
+                                 size_t n_sets, const infl_roster_source *preread,
+                                 infl_scenario *sc, infl_node **out, infl_error *err)
 {
-    *out = NULL;
     infl_node *root = NULL;
-    infl_status rc = INFL_OK;
-    infl_scenario *sc = calloc(1, sizeof *sc);
-    if (sc == NULL)
-        return infl_error_add(err, INFL_ENOMEM, "out of memory");
-    sc->origin = strdup(origin);
-    sc->source_text = malloc(length + 1);
-    if (sc->origin == NULL || sc->source_text == NULL) {
-        rc = infl_error_add(err, INFL_ENOMEM, "out of memory");
-        goto done;
-    }
-    memcpy(sc->source_text, text, length);
-    sc->source_text[length] = '\0';
-    sc->source_length = length;
-
-    rc = infl__yaml_tree_parse(text, length, sc->origin, &root, err);
+    infl_status rc = infl__yaml_tree_parse(text, length, sc->origin, &root, err);
     if (rc != INFL_OK)
         goto done;
     if (root->kind == INFL_NODE_MAP && (rc = load_roster_file(root, sc, preread, err)) != INFL_OK)
@@ -2211,18 +2202,74 @@ static infl_status load(const char *text, size_t length, const char *origin,
                             "--set roster.<handle>.<key>=value");
         goto done;
     }
-    if (root->kind == INFL_NODE_MAP && (rc = expand_presets(root, err)) != INFL_OK)
-        goto done;
-    loader L = {.err = err, .faults = 0};
-    rc = resolve(&L, root, sc);
-
+    if (root->kind == INFL_NODE_MAP)
+        rc = expand_presets(root, err);
 done:
+    if (rc != INFL_OK) {
+        infl__yaml_tree_free(root);
+        root = NULL;
+    }
+    *out = root;
+    return rc;
+}
+
+/* A new scenario holding only its origin and a copy of text, or NULL. */
+static infl_scenario *new_scenario(const char *text, size_t length, const char *origin)
+{
+    infl_scenario *sc = calloc(1, sizeof *sc);
+    if (sc == NULL)
+        return NULL;
+    sc->origin = strdup(origin);
+    sc->source_text = malloc(length + 1);
+    if (sc->origin == NULL || sc->source_text == NULL) {
+        infl_scenario_free(sc);
+        return NULL;
+    }
+    memcpy(sc->source_text, text, length);
+    sc->source_text[length] = '\0';
+    sc->source_length = length;
+    return sc;
+}
+
+static infl_status load(const char *text, size_t length, const char *origin,
+                        const char *const *sets, size_t n_sets, const infl_roster_source *preread,
+                        infl_scenario **out, infl_error *err)
+{
+    *out = NULL;
+    infl_node *root = NULL;
+    infl_scenario *sc = new_scenario(text, length, origin);
+    if (sc == NULL)
+        return infl_error_add(err, INFL_ENOMEM, "out of memory");
+    infl_status rc = expanded_tree(text, length, sets, n_sets, preread, sc, &root, err);
+    if (rc == INFL_OK) {
+        loader L = {.err = err, .faults = 0};
+        rc = resolve(&L, root, sc);
+    }
     infl__yaml_tree_free(root);
     if (rc != INFL_OK) {
         infl_scenario_free(sc);
         return rc;
     }
     *out = sc;
+    return INFL_OK;
+}
+
+infl_status infl__scenario_expanded(const infl_scenario *base, infl_scenario **scratch,
+                                    infl_node **root, infl_error *err)
+{
+    *scratch = NULL;
+    *root = NULL;
+    infl_scenario *sc = new_scenario(base->source_text, base->source_length, base->origin);
+    if (sc == NULL)
+        return infl_error_add(err, INFL_ENOMEM, "out of memory");
+    infl_status rc =
+        expanded_tree(sc->source_text, sc->source_length, (const char *const *)base->sets,
+                      base->n_sets, base->roster_source, sc, root, err);
+    if (rc != INFL_OK) {
+        infl_scenario_free(sc);
+        return rc;
+    }
+    *scratch = sc;
     return INFL_OK;
 }
 
