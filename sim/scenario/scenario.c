@@ -114,6 +114,19 @@ double infl__scenario_tier_mean_cost(const infl_scenario *sc, size_t k)
            infl__dist_mean(&t->overhead_per_hire);
 }
 
+const char *infl__tier_key_alternative(const char *key)
+{
+    static const char *const pairs[][2] = {{"price", "price_per_1k_followers"},
+                                           {"engagement_rate", "engagement_per_follower"}};
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        if (!strcmp(key, pairs[i][0]))
+            return pairs[i][1];
+        if (!strcmp(key, pairs[i][1]))
+            return pairs[i][0];
+    }
+    return NULL;
+}
+
 bool infl_scenario_has_repeat_orders(const infl_scenario *sc)
 {
     return infl__scenario_has_repeat_orders(sc);

@@ -131,6 +131,10 @@ static inline bool infl__scenario_has_repeat_orders(const infl_scenario *sc)
     return !(sc->repeat_orders.kind == INFL_DIST_CONSTANT && sc->repeat_orders.a == 0.0);
 }
 
+/* The other form of a tier key given one way or another (price or per 1,000
+ * followers; engagement per viewer or per follower), or NULL. */
+const char *infl__tier_key_alternative(const char *key);
+
 /* What one hire of tier k costs on average before any refund, from the
  * distributions' means: the fee with its platform fee (or, gifted, the
  * product at unit cost) and the overhead per hire. */

@@ -877,21 +877,6 @@ static void parse_hiring(loader *L, const infl_node *root, infl_scenario *sc)
         "reach_rate", "engagement_rate", "engagement_per_follower", "audience", "interest_share",  \
         "conversations_per_engagement", "overhead_per_hire", "post_probability"
 
-/* The other form of a key given one way or another (price or per 1,000
- * followers; engagement per viewer or per follower), or NULL. */
-static const char *alternative_of(const char *key)
-{
-    static const char *const pairs[][2] = {{"price", "price_per_1k_followers"},
-                                           {"engagement_rate", "engagement_per_follower"}};
-    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
-        if (!strcmp(key, pairs[i][0]))
-            return pairs[i][1];
-        if (!strcmp(key, pairs[i][1]))
-            return pairs[i][0];
-    }
-    return NULL;
-}
-
 /* The value of a tier key in n, or, where n has neither it nor its other
  * form, in base (the tier a roster creator names; NULL for a tier). */
 static const infl_node *tier_get(const infl_node *n, const infl_node *base, const char *key)
@@ -899,7 +884,7 @@ static const infl_node *tier_get(const infl_node *n, const infl_node *base, cons
     const infl_node *v = infl__yaml_tree_get(n, key);
     if (v != NULL || base == NULL || base->kind != INFL_NODE_MAP)
         return v;
-    const char *alt = alternative_of(key);
+    const char *alt = infl__tier_key_alternative(key);
     if (alt != NULL && infl__yaml_tree_get(n, alt) != NULL)
         return NULL;
     return infl__yaml_tree_get(base, key);
@@ -2142,7 +2127,7 @@ static infl_status expand_presets(infl_node *root, infl_error *err)
         }
         for (size_t i = 0; r == INFL_OK && keys->kind == INFL_NODE_MAP && i < keys->count; i++) {
             const infl_node_pair *q = &keys->pairs[i];
-            const char *alt = alternative_of(q->key);
+            const char *alt = infl__tier_key_alternative(q->key);
             if (infl__yaml_tree_get(tier, q->key) != NULL ||
                 (alt != NULL && infl__yaml_tree_get(tier, alt) != NULL))
                 continue;

@@ -9,6 +9,7 @@
 #include "scenario/scenario_internal.h"
 #include "base/strbuf.h"
 #include "scenario/preset.h"
+#include "scenario/roster.h"
 #include "scenario/yaml_tree.h"
 
 #include <stdio.h>
@@ -141,27 +142,11 @@ static void add_keys(sources *S, const char *prefix, const infl_node *res, const
     }
 }
 
-/* The other form of a tier key (as the loader pairs them), or NULL. */
-static const char *alternative_of(const char *key)
-{
-    static const char *const pairs[][2] = {{"price", "price_per_1k_followers"},
-                                           {"engagement_rate", "engagement_per_follower"}};
-    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
-        if (!strcmp(key, pairs[i][0]))
-            return pairs[i][1];
-        if (!strcmp(key, pairs[i][1]))
-            return pairs[i][0];
-    }
-    return NULL;
-}
-
-/* A handle as the loader compares them: case and one leading '@' ignored. */
+/* A handle as the loader compares them (roster.h). */
 static bool same_handle(const infl_node *a, const infl_node *b)
 {
-    if (a == NULL || b == NULL || a->kind != INFL_NODE_SCALAR || b->kind != INFL_NODE_SCALAR)
-        return false;
-    const char *x = a->text + (a->text[0] == '@'), *y = b->text + (b->text[0] == '@');
-    return !strcasecmp(x, y);
+    return a != NULL && b != NULL && a->kind == INFL_NODE_SCALAR && b->kind == INFL_NODE_SCALAR &&
+           infl__roster_same_handle(a->text, b->text);
 }
 
 /* The given creator with res's handle: item i if it matches, else the first. */
@@ -204,7 +189,7 @@ static void add_creators(sources *S, const infl_node *res, const infl_node *root
             snprintf(path, sizeof path, "roster.%s.%s", h->text, key);
             const infl_node_pair *given =
                 src && src->kind == INFL_NODE_MAP ? infl__yaml_tree_get_pair(src, key) : NULL;
-            const char *alt = alternative_of(key);
+            const char *alt = infl__tier_key_alternative(key);
             bool other_form = src && src->kind == INFL_NODE_MAP && alt != NULL &&
                               infl__yaml_tree_get(src, alt) != NULL;
             if (given == NULL && !other_form && tier != NULL && tier->kind == INFL_NODE_MAP &&
