@@ -8,6 +8,8 @@
 #include "influsim/engine.h"
 #include "influsim/scenario.h"
 
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +41,19 @@ static inline const double *col(const infl_trials *tr, size_t s, const char *met
         abort();
     }
     return infl_trials_column(tr, s, m);
+}
+
+/* Mean of x[0..n) and its standard error. */
+static inline double mean_se(const double *x, uint64_t n, double *se)
+{
+    double s = 0, ss = 0;
+    for (uint64_t i = 0; i < n; i++)
+        s += x[i];
+    double m = s / (double)n;
+    for (uint64_t i = 0; i < n; i++)
+        ss += (x[i] - m) * (x[i] - m);
+    *se = sqrt(ss / (double)(n - 1) / (double)n);
+    return m;
 }
 
 #endif

@@ -24,19 +24,6 @@
 #include "influsim/study.h"
 #include "influsim/unspent.h"
 
-/* Mean of x and its standard error. */
-static double mean_se(const double *x, uint64_t n, double *se)
-{
-    double s = 0, ss = 0;
-    for (uint64_t i = 0; i < n; i++)
-        s += x[i];
-    double m = s / (double)n;
-    for (uint64_t i = 0; i < n; i++)
-        ss += (x[i] - m) * (x[i] - m);
-    *se = sqrt(ss / (double)(n - 1) / (double)n);
-    return m;
-}
-
 /* Paid posts cost 250; half the creators take a product (unit cost 10)
  * instead, so the cheapest post is 10. */
 static const char *GIFTED = "name: gifted\n"

@@ -23,19 +23,6 @@
 #include "influsim/engine.h"
 #include "influsim/scenario.h"
 
-/* Mean of x and its standard error. */
-static double mean_se(const double *x, uint64_t n, double *se)
-{
-    double s = 0, ss = 0;
-    for (uint64_t i = 0; i < n; i++)
-        s += x[i];
-    double m = s / (double)n;
-    for (uint64_t i = 0; i < n; i++)
-        ss += (x[i] - m) * (x[i] - m);
-    *se = sqrt(ss / (double)(n - 1) / (double)n);
-    return m;
-}
-
 /* The trials of yaml on `threads` threads (NULL, with the message on
  * stderr, if it does not load or run). */
 static infl_trials *run_threads(const char *yaml, const char *const *sets, size_t n_sets,
