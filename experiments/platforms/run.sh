@@ -22,3 +22,7 @@ echo "== the same, with TikTok at Instagram's prices"
 "$influsim" run "$scenario" -n 4000 -o "$out/platforms-tiktok-at-instagram-prices.h5" --force \
   --set 'tiers.tiktok-micro.price={loguniform: {min: 100, max: 500}}' \
   --set 'tiers.tiktok-mid.price={loguniform: {min: 500, max: 5000}}'
+echo "== the same, without TikTok's views from outside the followers (nonfollower_views 0)"
+"$influsim" run "$scenario" -n 4000 -o "$out/platforms-tiktok-no-views.h5" --force \
+  --set 'tiers.tiktok-micro.nonfollower_views=0' \
+  --set 'tiers.tiktok-mid.nonfollower_views=0'

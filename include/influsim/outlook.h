@@ -50,7 +50,8 @@ typedef struct {
     double spend_per_hire;
     double gifted;               /* chance that a hire is gifted: mean gifted_share */
     double post_probability;     /* chance that a hire posts: mean post_probability */
-    double viewers_per_follower; /* mean real_share x mean reach_rate */
+    double nonfollower_views;    /* mean views from outside the followers, per follower */
+    double viewers_per_follower; /* mean real_share x mean reach_rate + mean nonfollower_views */
     /* Engagements per follower of a delivered post: engagement_per_follower's
      * mean (the cap at one engagement per viewer left out, so an upper bound),
      * or viewers_per_follower x engagement_rate's mean. */

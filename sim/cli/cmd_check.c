@@ -297,11 +297,12 @@ static infl_status print_outlook(const infl_scenario *sc, infl_error *err)
             continue;
         fprintf(stderr,
                 "influsim: warning: tiers.%s.engagement_rate %.3g looks like a per-follower "
-                "figure: with %.3g of followers seeing a post (real_share x reach_rate) it means "
+                "figure: with %.3g views per follower (real_share x reach_rate%s) it means "
                 "%.3g %% engagement per follower, below every published figure (%g %% to %g %%). "
                 "Dashboards quote engagement per follower; if this is one, write "
                 "engagement_per_follower: %.3g\n",
                 t->name, t->engagement_per_viewer, t->viewers_per_follower,
+                t->nonfollower_views > 0 ? " + nonfollower_views" : "",
                 100.0 * t->engagement_per_follower, 100.0 * INFL_OUTLOOK_PER_FOLLOWER_LOW,
                 100.0 * INFL_OUTLOOK_PER_FOLLOWER_HIGH, t->engagement_per_viewer);
     }

@@ -343,16 +343,41 @@ static infl_status draw_funnel(infl_model_ws *ws, uint64_t t, const unit *u,
     unsigned *regional = &tw->regional[c * u->stride];
     char who[160];
 
+    /* Views from outside the followers (docs/model.md, "Views from beyond
+     * the followers"): their own stream, so the funnel's draws are those of
+     * a tier without the term; at the default 0 nothing is drawn. */
+    double beyond = 0.0;
+    unsigned beyond_views = 0;
+    const infl_dist *views = &tier->nonfollower_views;
+    if (views->kind != INFL_DIST_CONSTANT || views->a != 0.0) {
+        seek(r, t, u, INFL_STREAM_VIEWS);
+        beyond = infl__dist_draw(views, r);
+        double mu = beyond * (double)tw->followers[c];
+        if (isnan(mu))
+            return infl_error_add(err, INFL_EINTERNAL,
+                                  "trial %llu: %s: nonfollower_views was drawn as NaN",
+                                  (unsigned long long)t, describe(u, who));
+        if (mu > INFL_MODEL_MAX_CONVERSATIONS)
+            return infl_error_add(err, INFL_ELIMIT,
+                                  "trial %llu: %s: %.3g expected views from outside the "
+                                  "followers (nonfollower_views x %u followers) exceed the limit "
+                                  "of %.3g per post",
+                                  (unsigned long long)t, describe(u, who), mu, tw->followers[c],
+                                  INFL_MODEL_MAX_CONVERSATIONS);
+        beyond_views = mu > 0 ? infl__sample_poisson(r, mu) : 0;
+    }
+
     seek(r, t, u, INFL_STREAM_FUNNEL);
     double real_share = infl__dist_draw(&tier->real_share, r);
     double reach = infl__dist_draw(&tier->reach_rate, r);
     double engage;
     o->capped = 0;
     if (tier->per_follower) {
-        /* A dashboard's engagement per follower e is real_share x reach x
-         * (engagement per viewer): invert it, at most one per viewer. */
+        /* A dashboard's engagement per follower e is engagements over
+         * followers, viewers from outside them included: e / (real_share x
+         * reach + beyond) per viewer, at most one. */
         double e = infl__dist_draw(&tier->engagement_per_follower, r);
-        double viewed = real_share * reach;
+        double viewed = real_share * reach + beyond;
         o->capped = e > viewed;
         /* Nobody sees the post (a real share or reach of 0): no viewer to
          * engage, and no 0 / 0. */
@@ -375,6 +400,12 @@ static infl_status draw_funnel(infl_model_ws *ws, uint64_t t, const unit *u,
     /* R ~ Bin(F, real_share) then V ~ Bin(R, reach) is V ~ Bin(F, real_share
      * reach) exactly, and R is reported nowhere: one draw instead of two. */
     o->viewers = infl__sample_binomial(r, real_share * reach, tw->followers[c]);
+    if (beyond_views > UINT32_MAX - o->viewers)
+        return infl_error_add(err, INFL_ELIMIT,
+                              "trial %llu: %s: %u viewers among the followers and %u from "
+                              "outside them exceed the limit of 4294967295 viewers of one post",
+                              (unsigned long long)t, describe(u, who), o->viewers, beyond_views);
+    o->viewers += beyond_views;
     o->engagements = infl__sample_binomial(r, engage, o->viewers);
     infl__sample_multinomial(r, n_shares, o->engagements, ws->shares, regional);
     if (n_shares < u->stride)

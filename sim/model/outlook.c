@@ -82,9 +82,11 @@ static void tier_outlook(const infl_scenario *sc, const infl_tier *t, double p, 
     o->spend_per_hire = g * u + (1.0 - g) * pay * o->post_probability + over;
 
     /* Engagement. For engagement_per_follower e, a hire's rate per viewer is
-     * min(1, e / (rho r)) and its engagements per follower min(rho r, e):
+     * min(1, e / (rho r + u)) and its engagements per follower min(rho r + u, e):
      * the mean of e is an upper bound, exact where the cap never binds. */
-    o->viewers_per_follower = infl__dist_mean(&t->real_share) * infl__dist_mean(&t->reach_rate);
+    o->nonfollower_views = infl__dist_mean(&t->nonfollower_views);
+    o->viewers_per_follower = infl__dist_mean(&t->real_share) * infl__dist_mean(&t->reach_rate) +
+                              infl__dist_mean(&t->nonfollower_views);
     if (t->per_follower) {
         /* E[min(rho r, e)] <= min(E[rho r], E[e]) (min is concave). */
         double e = infl__dist_mean(&t->engagement_per_follower);

@@ -40,6 +40,7 @@ typedef enum {
     INFL_STREAM_CONVERSION = 3, /* per hire and strategy: overlap draw and direct sales */
     INFL_STREAM_BOOTSTRAP = 4,  /* the optimiser's bootstrap resamples (trial = resample) */
     INFL_STREAM_REPEAT = 5,     /* per hire (and strategy, with overlap): repeat orders */
+    INFL_STREAM_VIEWS = 6,      /* per delivered hire: views from outside the followers */
 } infl_stream_purpose;
 
 /* Largest trial index + 1 and tier count that fit the counter layout. */

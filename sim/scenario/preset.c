@@ -14,6 +14,8 @@
 #include "scenario/preset.h"
 
 #include <ctype.h>
+#include <stdio.h>
+#include <string.h>
 
 static const infl__preset PRESETS[] = {
     {"instagram/nano", "instagram", "nano",
@@ -63,27 +65,34 @@ static const infl__preset PRESETS[] = {
     {"tiktok/nano", "tiktok", "nano",
      "{followers: {loguniform: {min: 1000, max: 10000}}, price: {loguniform: {min: 5, max: 25}}, "
      "real_share: {beta: {mean: 0.86, kappa: 4}}, reach_rate: {beta: {mean: 0.377, kappa: 5}}, "
-     "engagement_per_follower: {lognormal: {median: 0.1121, sigma: 0.414}}, post_probability: 0.8, "
+     "engagement_per_follower: {lognormal: {median: 0.1121, sigma: 0.414}}, nonfollower_views: "
+     "{lognormal: {median: 0.6, sigma: 1}}, "
+     "post_probability: 0.8, "
      "gifted_share: 0.06, overhead_per_hire: 40}",
      "TikTok 1-10k: price industry range (lower confidence); engagement Instagram nano x 4.16 so "
      "nano's organic median is HypeAuditor 2023's TikTok 12.6 %; real_share and reach Instagram's, "
-     "widened (assumption); post_probability Later; overhead assumption"},
+     "widened (assumption); nonfollower_views assumption (views exceed followers, Stellar; no "
+     "published figure); post_probability Later; overhead assumption"},
     {"tiktok/micro", "tiktok", "micro",
      "{followers: {loguniform: {min: 10000, max: 50000}}, price: {loguniform: {min: 25, max: "
      "125}}, real_share: {beta: {mean: 0.85, kappa: 4}}, reach_rate: {beta: {mean: 0.293, kappa: "
      "5}}, engagement_per_follower: {lognormal: {median: 0.03932, sigma: 0.582}}, "
+     "nonfollower_views: {lognormal: {median: 0.6, sigma: 1}}, "
      "post_probability: 0.8, gifted_share: 0.06, overhead_per_hire: 50}",
      "TikTok 10-50k: price industry range (lower confidence); engagement Instagram micro x 4.16 so "
      "nano's organic median is HypeAuditor 2023's TikTok 12.6 %; real_share and reach Instagram's, "
-     "widened (assumption); post_probability Later; overhead assumption"},
+     "widened (assumption); nonfollower_views assumption (views exceed followers, Stellar; no "
+     "published figure); post_probability Later; overhead assumption"},
     {"tiktok/mid", "tiktok", "mid",
      "{followers: {loguniform: {min: 50000, max: 500000}}, price: {loguniform: {min: 125, max: "
      "1250}}, real_share: {beta: {mean: 0.85, kappa: 6}}, reach_rate: {beta: {mean: 0.229, kappa: "
      "5}}, engagement_per_follower: {lognormal: {median: 0.04131, sigma: 0.582}}, "
+     "nonfollower_views: {lognormal: {median: 0.6, sigma: 1}}, "
      "post_probability: 0.8, overhead_per_hire: 150}",
      "TikTok 50-500k: price industry range (lower confidence); engagement Instagram mid x 4.16 so "
      "nano's organic median is HypeAuditor 2023's TikTok 12.6 %; real_share and reach Instagram's, "
-     "widened (assumption); post_probability Later; overhead assumption"},
+     "widened (assumption); nonfollower_views assumption (views exceed followers, Stellar; no "
+     "published figure); post_probability Later; overhead assumption"},
     {"youtube/nano", "youtube", "nano",
      "{followers: {loguniform: {min: 1000, max: 10000}}, price: {loguniform: {min: 20, max: 200}}, "
      "real_share: {beta: {mean: 0.86, kappa: 4}}, reach_rate: {beta: {mean: 0.377, kappa: 5}}, "
@@ -155,4 +164,43 @@ size_t infl__preset_count(void)
 const infl__preset *infl__preset_at(size_t i)
 {
     return i < PRESET_COUNT ? &PRESETS[i] : NULL;
+}
+
+/* Whether some preset has this platform (field 0) or tier (field 1). */
+static int known_part(const char *part, size_t len, int field)
+{
+    for (size_t i = 0; i < PRESET_COUNT; i++) {
+        const char *have = field == 0 ? PRESETS[i].platform : PRESETS[i].tier;
+        if (strlen(have) != len)
+            continue;
+        size_t j = 0;
+        while (j < len && tolower((unsigned char)part[j]) == (unsigned char)have[j])
+            j++;
+        if (j == len)
+            return 1;
+    }
+    return 0;
+}
+
+const char *infl__preset_missing(const char *name, char *buf, size_t n)
+{
+    const char *slash = name != NULL ? strchr(name, '/') : NULL;
+    if (slash == NULL || n == 0 || !known_part(name, (size_t)(slash - name), 0) ||
+        !known_part(slash + 1, strlen(slash + 1), 1) || infl__preset_find(name) != NULL)
+        return NULL;
+    size_t len = (size_t)(slash - name);
+    buf[0] = '\0';
+    for (size_t i = 0; i < PRESET_COUNT; i++) {
+        const char *p = PRESETS[i].platform;
+        if (strlen(p) != len)
+            continue;
+        size_t j = 0;
+        while (j < len && tolower((unsigned char)name[j]) == (unsigned char)p[j])
+            j++;
+        if (j < len)
+            continue;
+        size_t used = strlen(buf);
+        snprintf(buf + used, n - used, "%s%s", used ? ", " : "", PRESETS[i].name);
+    }
+    return buf;
 }

@@ -30,4 +30,10 @@ size_t infl__preset_count(void);
  * i >= infl__preset_count(). Static, never freed. */
 const infl__preset *infl__preset_at(size_t i);
 
+/* For a name whose platform and tier each exist but not together
+ * ("tiktok/macro": the sources give no figures for it), the platform's
+ * presets ("tiktok/nano, tiktok/micro, tiktok/mid") written into buf (size
+ * n) and returned; otherwise NULL. */
+const char *infl__preset_missing(const char *name, char *buf, size_t n);
+
 #endif

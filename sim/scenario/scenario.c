@@ -281,6 +281,14 @@ static void put_tier_keys(strbuf *b, const infl_tier *t, const char *in, const i
         put_dist(b, f[i].d);
         put(b, "\n");
     }
+    /* Written only when on, so a scenario without the term resolves to the
+     * same text as before it existed (checkpoints compare that text). */
+    const infl_dist *views = &t->nonfollower_views;
+    if (views->kind != INFL_DIST_CONSTANT || views->a != 0.0) {
+        put(b, "%snonfollower_views: ", in);
+        put_dist(b, views);
+        put(b, "\n");
+    }
     put(b, "%saudience: ", in);
     if (c != NULL && c->n_codes > 0) {
         put(b, "{");

@@ -40,6 +40,9 @@ typedef struct {
     infl_dist conversations_per_engagement;
     infl_dist overhead_per_hire; /* money per hire on top of the fee; gifted hires pay it too */
     infl_dist post_probability;  /* chance that a hired creator delivers the post */
+    /* Views from people who do not follow the creator (For You, Reels), per
+     * follower; a constant 0 (the default) turns the term off. */
+    infl_dist nonfollower_views;
 } infl_tier;
 
 /* How a tier's candidates are hired (docs/model.md, "Hiring"). */

@@ -832,14 +832,24 @@ static void parse_engagement(loader *L, const infl_node *n, const infl_node *bas
     if (L->faults != before)
         return;
     double rho = infl__dist_mean(&t->real_share), r = infl__dist_mean(&t->reach_rate);
-    double viewers = rho * r;
+    /* Views from outside the followers (parsed with the other fields
+     * before this) are viewers too. */
+    double u = infl__dist_mean(&t->nonfollower_views);
+    double viewers = rho * r + u;
+    char seeing[128];
+    if (u > 0)
+        snprintf(seeing, sizeof seeing,
+                 "%g views per follower (real_share %g x reach_rate %g + nonfollower_views %g)",
+                 viewers, rho, r, u);
+    else
+        snprintf(seeing, sizeof seeing,
+                 "%g of followers seeing a post (real_share %g x reach_rate %g)", viewers, rho, r);
     if (viewers > 0 && e / viewers > 1.0)
         fault(L, epf, sub,
-              "a mean of %g engagements per follower, with %g of followers seeing a post "
-              "(real_share %g x reach_rate %g), means %.3g engagements per viewer, more than "
-              "one; this is probably the share of viewers who engage: write it as "
-              "engagement_rate: %g",
-              e, viewers, rho, r, e / viewers, e);
+              "a mean of %g engagements per follower, with %s, means %.3g engagements per "
+              "viewer, more than one; this is probably the share of viewers who engage: write "
+              "it as engagement_rate: %g",
+              e, seeing, e / viewers, e);
 }
 
 /* The optional `hiring` section: the rule, its misfit limit, reallocation. */
@@ -875,7 +885,8 @@ static void parse_hiring(loader *L, const infl_node *root, infl_scenario *sc)
 #define TIER_KEYS                                                                                  \
     "followers", "price", "price_per_1k_followers", "platform_fee", "gifted_share", "real_share",  \
         "reach_rate", "engagement_rate", "engagement_per_follower", "audience", "interest_share",  \
-        "conversations_per_engagement", "overhead_per_hire", "post_probability"
+        "conversations_per_engagement", "overhead_per_hire", "post_probability",                   \
+        "nonfollower_views"
 
 /* The value of a tier key in n, or, where n has neither it nor its other
  * form, in base (the tier a roster creator names; NULL for a tier). */
@@ -918,6 +929,7 @@ static void parse_tier_keys(loader *L, const infl_node *n, const infl_node *base
          0.0},
         {"overhead_per_hire", &t->overhead_per_hire, &NONNEGATIVE, false, 0.0},
         {"post_probability", &t->post_probability, &RATE, false, 1.0},
+        {"nonfollower_views", &t->nonfollower_views, &NONNEGATIVE, false, 0.0},
     };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         const infl_node *v = tier_get(n, base, fields[i].key);
@@ -2100,11 +2112,21 @@ static infl_status expand_presets(infl_node *root, infl_error *err)
                     strncat(list, ", ", sizeof list - strlen(list) - 1);
                 strncat(list, names[i], sizeof list - strlen(list) - 1);
             }
-            char buf[96];
-            const char *hint = pn->kind == INFL_NODE_SCALAR
+            char buf[96], platform[512];
+            const char *missing = pn->kind == INFL_NODE_SCALAR
+                                      ? infl__preset_missing(pn->text, platform, sizeof platform)
+                                      : NULL;
+            const char *hint = pn->kind == INFL_NODE_SCALAR && missing == NULL
                                    ? infl__suggest(pn->text, names, n < 128 ? n : 128)
                                    : NULL;
-            if (hint)
+            if (missing)
+                rc = infl_error_add(err, INFL_EINVAL,
+                                    "%s:%zu:%zu: tiers.%s.preset: no published figures for %s "
+                                    "creators, so there is no such preset; the %.*s presets are: "
+                                    "%s (docs/presets.md)",
+                                    pn->origin, pn->line, pn->column, tiers->pairs[k].key, pn->text,
+                                    (int)(strchr(pn->text, '/') - pn->text), pn->text, missing);
+            else if (hint)
                 rc = infl_error_add(err, INFL_EINVAL,
                                     "%s:%zu:%zu: tiers.%s.preset: no preset of that name; did "
                                     "you mean '%s'? (got %s)",

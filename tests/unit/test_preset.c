@@ -21,6 +21,7 @@ static const char *const KNOWN_KEYS[] = {
     "engagement_per_follower",
     "overhead_per_hire",
     "post_probability",
+    "nonfollower_views",
 };
 
 static int known_key(const char *key)

@@ -7,7 +7,9 @@
  *     median*exp(sigma^2/2), uniform (a+b)/2, a constant itself) and its
  *     printed 10-90 % range, each to the precision the doc prints it,
  *   - the "gifted / post / overhead" constants (gifted_share absent is 0),
- *   - "per viewer at means", E[epf] / (E[real_share] * E[reach_rate]);
+ *   - the nonfollower_views cell ("—" for a preset without it),
+ *   - "per viewer at means", E[epf] / (E[real_share] * E[reach_rate] +
+ *     E[nonfollower_views]);
  * and that the table has no row for a preset the program lacks. The doc's
  * path is $INFLUSIM_SOURCE_DIR/docs/presets.md (default ".").
  */
@@ -25,7 +27,10 @@
 static const char *const DIST_KEYS[] = {"followers", "price", "real_share", "reach_rate",
                                         "engagement_per_follower"};
 #define N_DIST (sizeof DIST_KEYS / sizeof DIST_KEYS[0])
-#define N_COLS (2 + N_DIST + 2)
+/* Then a key only some presets give ("—" where absent), the constants and
+ * the rate per viewer. */
+#define OPTIONAL_KEY "nonfollower_views"
+#define N_COLS (2 + N_DIST + 1 + 2)
 
 static char *read_all(const char *path)
 {
@@ -334,11 +339,19 @@ int main(void)
         if (tier != NULL && nc == N_COLS) {
             for (size_t k = 0; k < N_DIST; k++)
                 check_cell(p->name, DIST_KEYS[k], cells[2 + k], tier);
-            check_constants(p->name, cells[2 + N_DIST], tier);
+            if (infl__yaml_tree_get(tier, OPTIONAL_KEY) != NULL)
+                check_cell(p->name, OPTIONAL_KEY, cells[2 + N_DIST], tier);
+            else if (strcmp(cells[2 + N_DIST], "\xe2\x80\x94") != 0) { /* "—" */
+                CHECK(0);
+                fprintf(stderr, "  %s gives no %s, docs/presets.md says \"%s\"\n", p->name,
+                        OPTIONAL_KEY, cells[2 + N_DIST]);
+            }
+            check_constants(p->name, cells[2 + N_DIST + 1], tier);
             double per_viewer = mean_of(tier, "engagement_per_follower") /
-                                (mean_of(tier, "real_share") * mean_of(tier, "reach_rate"));
+                                (mean_of(tier, "real_share") * mean_of(tier, "reach_rate") +
+                                 mean_of(tier, OPTIONAL_KEY));
             printed doc_pv;
-            const char *s = cells[2 + N_DIST + 1];
+            const char *s = cells[2 + N_DIST + 2];
             CHECK(read_printed(&s, &doc_pv));
             if (!matches(doc_pv, per_viewer)) {
                 CHECK(0);

@@ -124,6 +124,16 @@ int main(void)
     sc = load(BASE, far, 1, &err);
     CHECK(sc == NULL);
     CHECK_CONTAINS(infl_error_message(&err), "the presets are: ");
+    /* A platform and a tier that exist, but not together: no "did you mean
+     * tiktok/micro", the platform's presets instead. */
+    const char *none[] = {"tiers.micro.preset=TikTok/macro"};
+    sc = load(BASE, none, 1, &err);
+    CHECK(sc == NULL);
+    CHECK_CONTAINS(infl_error_message(&err),
+                   "tiers.micro.preset: no published figures for TikTok/macro creators, so there "
+                   "is no such preset; the TikTok presets are: tiktok/nano, tiktok/micro, "
+                   "tiktok/mid (docs/presets.md)");
+    CHECK(strstr(infl_error_message(&err), "did you mean") == NULL);
 
     /* A preset without the brand's keys is still refused for them. */
     const char *bare = "name: bare\nbudget: 1000\nregions: [{name: home, shippable: true}]\n"
