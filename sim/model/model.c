@@ -349,7 +349,7 @@ static infl_status draw_funnel(infl_model_ws *ws, uint64_t t, const unit *u,
     double beyond = 0.0;
     unsigned beyond_views = 0;
     const infl_dist *views = &tier->nonfollower_views;
-    if (views->kind != INFL_DIST_CONSTANT || views->a != 0.0) {
+    if (!infl__dist_is_zero(views)) {
         seek(r, t, u, INFL_STREAM_VIEWS);
         beyond = infl__dist_draw(views, r);
         double mu = beyond * (double)tw->followers[c];

@@ -41,6 +41,12 @@ const char *infl__dist_kind_name(infl_dist_kind kind);
 /* Returns a constant distribution. */
 infl_dist infl__dist_constant(double value);
 
+/* Whether d is the constant 0 (an optional term that is off). */
+static inline bool infl__dist_is_zero(const infl_dist *d)
+{
+    return d->kind == INFL_DIST_CONSTANT && d->a == 0.0;
+}
+
 /* Draws one value. Constants consume no random numbers. */
 double infl__dist_draw(const infl_dist *d, infl_rng *r);
 

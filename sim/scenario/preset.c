@@ -166,19 +166,23 @@ const infl__preset *infl__preset_at(size_t i)
     return i < PRESET_COUNT ? &PRESETS[i] : NULL;
 }
 
+/* Whether part[0..len) equals `have` (lower case), ASCII case ignored. */
+static int same_part(const char *part, size_t len, const char *have)
+{
+    if (strlen(have) != len)
+        return 0;
+    for (size_t j = 0; j < len; j++)
+        if (tolower((unsigned char)part[j]) != (unsigned char)have[j])
+            return 0;
+    return 1;
+}
+
 /* Whether some preset has this platform (field 0) or tier (field 1). */
 static int known_part(const char *part, size_t len, int field)
 {
-    for (size_t i = 0; i < PRESET_COUNT; i++) {
-        const char *have = field == 0 ? PRESETS[i].platform : PRESETS[i].tier;
-        if (strlen(have) != len)
-            continue;
-        size_t j = 0;
-        while (j < len && tolower((unsigned char)part[j]) == (unsigned char)have[j])
-            j++;
-        if (j == len)
+    for (size_t i = 0; i < PRESET_COUNT; i++)
+        if (same_part(part, len, field == 0 ? PRESETS[i].platform : PRESETS[i].tier))
             return 1;
-    }
     return 0;
 }
 
@@ -191,13 +195,7 @@ const char *infl__preset_missing(const char *name, char *buf, size_t n)
     size_t len = (size_t)(slash - name);
     buf[0] = '\0';
     for (size_t i = 0; i < PRESET_COUNT; i++) {
-        const char *p = PRESETS[i].platform;
-        if (strlen(p) != len)
-            continue;
-        size_t j = 0;
-        while (j < len && tolower((unsigned char)name[j]) == (unsigned char)p[j])
-            j++;
-        if (j < len)
+        if (!same_part(name, len, PRESETS[i].platform))
             continue;
         size_t used = strlen(buf);
         snprintf(buf + used, n - used, "%s%s", used ? ", " : "", PRESETS[i].name);

@@ -284,7 +284,7 @@ static void put_tier_keys(strbuf *b, const infl_tier *t, const char *in, const i
     /* Written only when on, so a scenario without the term resolves to the
      * same text as before it existed (checkpoints compare that text). */
     const infl_dist *views = &t->nonfollower_views;
-    if (views->kind != INFL_DIST_CONSTANT || views->a != 0.0) {
+    if (!infl__dist_is_zero(views)) {
         put(b, "%snonfollower_views: ", in);
         put_dist(b, views);
         put(b, "\n");

@@ -43,6 +43,25 @@ static inline const double *col(const infl_trials *tr, size_t s, const char *met
     return infl_trials_column(tr, s, m);
 }
 
+/* A copy of text (the caller frees it) with its first `old` replaced by
+ * `new`; aborts if text has no `old`. */
+static inline char *replaced(const char *text, const char *old, const char *new)
+{
+    const char *at = strstr(text, old);
+    if (at == NULL) {
+        fprintf(stderr, "test setup: no \"%s\" in the text\n", old);
+        abort();
+    }
+    size_t head = (size_t)(at - text), n = strlen(text) - strlen(old) + strlen(new);
+    char *out = malloc(n + 1);
+    if (out == NULL)
+        abort();
+    memcpy(out, text, head);
+    strcpy(out + head, new);
+    strcat(out, at + strlen(old));
+    return out;
+}
+
 /* Mean of x[0..n) and its standard error. */
 static inline double mean_se(const double *x, uint64_t n, double *se)
 {

@@ -226,21 +226,6 @@ static void check_repeat_orders(const char *label, const char *const *sets, size
 
 /* text with its first `old` replaced by `new` (a --set cannot remove a key);
  * the caller frees it. */
-static char *replaced(const char *text, const char *old, const char *new)
-{
-    const char *at = strstr(text, old);
-    if (at == NULL)
-        abort();
-    size_t head = (size_t)(at - text), n = strlen(text) - strlen(old) + strlen(new);
-    char *out = malloc(n + 1);
-    if (out == NULL)
-        abort();
-    memcpy(out, text, head);
-    strcpy(out + head, new);
-    strcat(out, at + strlen(old));
-    return out;
-}
-
 static const char *ENGAGE = "name: engage\n"
                             "seed: 17\n"
                             "trials: 20000\n"

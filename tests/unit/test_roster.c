@@ -52,24 +52,6 @@ static const char *BASE =
     "  - {name: named, hire: [anna, cleo]}\n"                              /* 26 */
     "  - {name: mixed, hire: [cleo], allocation: {micro: 1}}\n";           /* 27 */
 
-/* text with its first `old` replaced by `new`; the caller frees it. */
-static char *replaced(const char *text, const char *old, const char *new)
-{
-    const char *at = strstr(text, old);
-    if (at == NULL) {
-        fprintf(stderr, "test setup: no \"%s\" in the text\n", old);
-        abort();
-    }
-    size_t head = (size_t)(at - text), n = strlen(text) - strlen(old) + strlen(new);
-    char *out = malloc(n + 1);
-    if (out == NULL)
-        abort();
-    memcpy(out, text, head);
-    strcpy(out + head, new);
-    strcat(out, at + strlen(old));
-    return out;
-}
-
 static infl_scenario *load(const char *text, const char *const *sets, size_t n_sets)
 {
     infl_error err;

@@ -35,19 +35,6 @@ static double followers_total(void)
     return 10.0 * (50000.0 - 5000.0) / log(10.0);
 }
 
-static char *with(const char *old, const char *new)
-{
-    const char *at = strstr(VIEWS, old);
-    if (at == NULL)
-        abort();
-    char *out = malloc(strlen(VIEWS) + strlen(new) + 1);
-    if (out == NULL)
-        abort();
-    snprintf(out, strlen(VIEWS) + strlen(new) + 1, "%.*s%s%s", (int)(at - VIEWS), VIEWS, new,
-             at + strlen(old));
-    return out;
-}
-
 /* mean and SE of a[t] - k b[t] */
 static double diff_mean_se(const double *a, const double *b, double k, uint64_t n, double *se)
 {
@@ -64,7 +51,8 @@ static double diff_mean_se(const double *a, const double *b, double k, uint64_t 
 /* Written as 0, the term is off: every number as without the key. */
 static void check_zero_is_off(void)
 {
-    char *text = with("    audience: [1]\n", "    nonfollower_views: 0\n    audience: [1]\n");
+    char *text =
+        replaced(VIEWS, "    audience: [1]\n", "    nonfollower_views: 0\n    audience: [1]\n");
     infl_trials *a = run_text(VIEWS, NULL, 0), *b = run_text(text, NULL, 0);
     CHECK(a != NULL && b != NULL);
     if (a != NULL && b != NULL) {
@@ -84,7 +72,7 @@ static void check_per_viewer(const char *value, double mean_u)
 {
     char line[160];
     snprintf(line, sizeof line, "    nonfollower_views: %s\n    audience: [1]\n", value);
-    char *text = with("    audience: [1]\n", line);
+    char *text = replaced(VIEWS, "    audience: [1]\n", line);
     infl_trials *off = run_text(VIEWS, NULL, 0), *on = run_text(text, NULL, 0);
     CHECK(off != NULL && on != NULL);
     if (off != NULL && on != NULL) {
@@ -112,9 +100,10 @@ static void check_per_viewer(const char *value, double mean_u)
  * outside per follower no hire is capped and engagements are F x 0.2. */
 static void check_per_follower(void)
 {
-    char *capped_text = with("    engagement_rate: 0.05\n", "    engagement_per_follower: 0.2\n");
-    char *text = with("    engagement_rate: 0.05\n",
-                      "    engagement_per_follower: 0.2\n    nonfollower_views: 1\n");
+    char *capped_text =
+        replaced(VIEWS, "    engagement_rate: 0.05\n", "    engagement_per_follower: 0.2\n");
+    char *text = replaced(VIEWS, "    engagement_rate: 0.05\n",
+                          "    engagement_per_follower: 0.2\n    nonfollower_views: 1\n");
     infl_trials *off = run_text(capped_text, NULL, 0), *on = run_text(text, NULL, 0);
     CHECK(off != NULL && on != NULL);
     if (off != NULL && on != NULL) {
@@ -177,7 +166,8 @@ static void check_outlook_and_loader(void)
 
     /* 0.3 per follower is 1.5 per viewer without views from outside (the
      * loader refuses it), and 0.3 / 0.7 with half a view per follower. */
-    char *text = with("    engagement_rate: 0.05\n", "    engagement_per_follower: 0.3\n");
+    char *text =
+        replaced(VIEWS, "    engagement_rate: 0.05\n", "    engagement_per_follower: 0.3\n");
     struct {
         const char *set;
         infl_status rc;
