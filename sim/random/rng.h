@@ -41,6 +41,10 @@ typedef enum {
     INFL_STREAM_BOOTSTRAP = 4,  /* the optimiser's bootstrap resamples (trial = resample) */
     INFL_STREAM_REPEAT = 5,     /* per hire (and strategy, with overlap): repeat orders */
     INFL_STREAM_VIEWS = 6,      /* per delivered hire: views from outside the followers */
+    /* Sensitivity analysis (study/sobol.c, study/morris.c), tier 0 and by candidate: 0 the
+     * Sobol bootstrap and 1 the Morris bootstrap (trial = replicate), 2 the Morris design
+     * (trial = trajectory). */
+    INFL_STREAM_SENSITIVITY = 7,
 } infl_stream_purpose;
 
 /* Largest trial index + 1 and tier count that fit the counter layout. */
@@ -105,6 +109,16 @@ static inline uint32_t infl__rng_u32(infl_rng *r)
 static inline double infl__rng_uniform(infl_rng *r)
 {
     return ((double)infl__rng_u32(r) + 0.5) * 0x1p-32;
+}
+
+/* Returns a whole number uniform on [0, m), m >= 1, from the next two words
+ * (the first the high one) modulo m: bias below m / 2^64. */
+static inline uint64_t infl__rng_below(infl_rng *r, uint64_t m)
+{
+    /* Two statements: the order of calls in one expression is unspecified. */
+    uint64_t hi = infl__rng_u32(r);
+    uint64_t lo = infl__rng_u32(r);
+    return (hi << 32 | lo) % m;
 }
 
 #endif
