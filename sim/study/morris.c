@@ -40,24 +40,19 @@ infl_status infl__morris_design(size_t r, size_t k, size_t p, uint64_t seed, dou
     size_t n_rows, n_values;
     if (r < 2 || (uint64_t)r >= INFL_RNG_MAX_TRIALS)
         return infl_error_add(err, INFL_EARG,
-                              "Morris design: %zu trajectories (from 2 to 2^48 - "
-                              "1)",
-                              r);
+                              "Morris design: %zu trajectories (from 2 to 2^48 - 1)", r);
     /* A trajectory's stream has 2^34 words, four a factor. */
     if (k < 1 || (uint64_t)k > (UINT64_C(1) << 32) || !design_size(r, k, &n_rows, &n_values))
         return infl_error_add(err, INFL_EARG,
-                              "Morris design: %zu factors (from 1 to 2^32, and "
-                              "r (k + 1) k values must fit in memory)",
+                              "Morris design: %zu factors (from 1 to 2^32, and r (k + 1) k values "
+                              "must fit in memory)",
                               k);
     if (p < 2 || p % 2 != 0 || (uint64_t)p >= (UINT64_C(1) << 32))
         return infl_error_add(err, INFL_EARG,
-                              "Morris design: %zu levels (an even number from 2 "
-                              "to 2^32 - 2)",
-                              p);
+                              "Morris design: %zu levels (an even number from 2 to 2^32 - 2)", p);
     if (x == NULL || changed == NULL)
         return infl_error_add(err, INFL_EARG,
-                              "Morris design: no array for the points or the "
-                              "steps");
+                              "Morris design: no array for the points or the steps");
     uint64_t *level = malloc(k * sizeof *level);
     if (level == NULL)
         return infl_error_add(err, INFL_ENOMEM, "Morris design: %zu factors", k);
@@ -104,9 +99,8 @@ static infl_status check_trajectory(size_t t, size_t k, const double *x, const s
         size_t i = changed[t * k + s];
         if (i >= k || seen[i])
             return infl_error_add(err, INFL_EARG,
-                                  "Morris effects: step %zu of trajectory %zu "
-                                  "changes factor %zu (each of the %zu factors "
-                                  "once)",
+                                  "Morris effects: step %zu of trajectory %zu changes factor %zu "
+                                  "(each of the %zu factors once)",
                                   s, t, i, k);
         seen[i] = 1;
         const double *before = x + (t * (k + 1) + s) * k, *after = before + k;
@@ -114,9 +108,8 @@ static infl_status check_trajectory(size_t t, size_t k, const double *x, const s
             double step = after[c] - before[c];
             if (c == i ? !(isfinite(step) && step != 0.0) : step != 0.0)
                 return infl_error_add(err, INFL_EARG,
-                                      "Morris effects: step %zu of trajectory "
-                                      "%zu moves factor %zu by %g (it changes "
-                                      "factor %zu only, by a nonzero step)",
+                                      "Morris effects: step %zu of trajectory %zu moves factor %zu "
+                                      "by %g (it changes factor %zu only, by a nonzero step)",
                                       s, t, c, step, i);
         }
     }
@@ -130,36 +123,29 @@ infl_status infl__morris_effects_threads(size_t r, size_t k, const double *x, co
     size_t n_rows, n_values, n_effects, n_table;
     if (r < 2 || k < 1)
         return infl_error_add(err, INFL_EARG,
-                              "Morris effects: %zu trajectories and %zu factors "
-                              "(at least 2 and 1)",
+                              "Morris effects: %zu trajectories and %zu factors (at least 2 and 1)",
                               r, k);
     if (!design_size(r, k, &n_rows, &n_values) || !product_fits(r, k, &n_effects) ||
         !product_fits(n_boot, k, &n_table))
         return infl_error_add(err, INFL_EARG,
-                              "Morris effects: %zu trajectories of %zu factors "
-                              "are too many",
-                              r, k);
+                              "Morris effects: %zu trajectories of %zu factors are too many", r, k);
     if (x == NULL || changed == NULL || y == NULL || out == NULL)
         return infl_error_add(err, INFL_EARG,
-                              "Morris effects: no array for the design, a value "
-                              "or a result");
+                              "Morris effects: no array for the design, a value or a result");
     if (n_boot > 0 && !(conf > 0.0 && conf < 1.0))
         return infl_error_add(err, INFL_EARG,
-                              "Morris effects: confidence level %g (from 0 to 1, "
-                              "exclusive)",
-                              conf);
+                              "Morris effects: confidence level %g (from 0 to 1, exclusive)", conf);
     /* A replicate's stream has 2^34 words, two a trajectory. */
     if ((uint64_t)n_boot >= INFL_RNG_MAX_TRIALS || (uint64_t)r > (UINT64_C(1) << 33))
         return infl_error_add(err, INFL_EARG,
-                              "Morris effects: %zu bootstrap replicates of %zu "
-                              "trajectories (at most 2^48 - 1 of 2^33)",
+                              "Morris effects: %zu bootstrap replicates of %zu trajectories (at "
+                              "most 2^48 - 1 of 2^33)",
                               n_boot, r);
     for (size_t j = 0; j < n_rows; j++)
         if (!isfinite(y[j]))
             return infl_error_add(err, INFL_EINVAL,
-                                  "Morris effects: f at row %zu (trajectory "
-                                  "%zu, point %zu) is %g (every value must be "
-                                  "finite)",
+                                  "Morris effects: f at row %zu (trajectory %zu, point %zu) is %g "
+                                  "(every value must be finite)",
                                   j, j / (k + 1), j % (k + 1), y[j]);
 
     infl_status rc = INFL_OK;
@@ -168,10 +154,10 @@ infl_status infl__morris_effects_threads(size_t r, size_t k, const double *x, co
     double *scratch = malloc((n_boot ? n_boot : 1) * sizeof *scratch);
     unsigned char *seen = malloc(k);
     if (ee == NULL || abs_ee == NULL || table == NULL || scratch == NULL || seen == NULL) {
-        rc = infl_error_add(err, INFL_ENOMEM,
-                            "Morris effects: %zu trajectories of %zu factors, "
-                            "%zu bootstrap replicates",
-                            r, k, n_boot);
+        rc = infl_error_add(
+            err, INFL_ENOMEM,
+            "Morris effects: %zu trajectories of %zu factors, %zu bootstrap replicates", r, k,
+            n_boot);
         goto done;
     }
     /* ee[t*k + i] = the effect of factor i in trajectory t. */
@@ -183,9 +169,8 @@ infl_status infl__morris_effects_threads(size_t r, size_t k, const double *x, co
             double e = (y[before + 1] - y[before]) / (x[(before + 1) * k + i] - x[before * k + i]);
             if (!isfinite(e)) {
                 rc = infl_error_add(err, INFL_EINVAL,
-                                    "Morris effects: the effect of factor %zu "
-                                    "in trajectory %zu is %g (too large for a "
-                                    "double)",
+                                    "Morris effects: the effect of factor %zu in trajectory %zu is "
+                                    "%g (too large for a double)",
                                     i, t, e);
                 goto done;
             }
