@@ -130,6 +130,15 @@ static void test_by_hand(void)
     CHECK_NEAR(out.s1, -0.2, 1e-15);
     CHECK_NEAR(out.st, 0.2, 1e-15);
     CHECK(isnan(out.s1_lo) && isnan(out.s1_hi) && isnan(out.st_lo) && isnan(out.st_hi));
+
+    /* With fa = fb = 1 in row 0, a replicate that draws row 0 twice (one in
+     * four) has no variance: it is left out, and the interval comes from
+     * the other replicates, which all hold row 1. */
+    const double fa1[] = {1, 2}, fb1[] = {1, 3}, fab1[] = {1, 3};
+    CHECK_INT(infl__sobol_indices(2, 1, fa1, fb1, fab1, 200, CONF, SEED, &out, NULL), INFL_OK);
+    CHECK(isfinite(out.s1_lo) && isfinite(out.s1_hi) && out.s1_lo <= out.s1_hi);
+    CHECK(isfinite(out.st_lo) && isfinite(out.st_hi) && out.st_lo <= out.st_hi);
+    CHECK(out.st_lo > 0); /* row 1 has d = 1, every kept replicate holds it */
 }
 
 static double square(const double *u, size_t k, const void *param)
