@@ -65,6 +65,7 @@ typedef struct {
  * r >= 2 and k >= 1; every trajectory changes each factor once, by a nonzero
  * step, and nothing else (else INFL_EARG naming the step). A non-finite y:
  * INFL_EINVAL naming the row. INFL_ENOMEM if the effects cannot be stored.
+ * out[k] is the caller's, and complete only on INFL_OK.
  */
 infl_status infl__morris_effects(size_t r, size_t k, const double *x, const size_t *changed,
                                  const double *y, size_t n_boot, double conf, uint64_t seed,

@@ -65,6 +65,7 @@ typedef struct {
  * n >= 2 and k >= 1 (else INFL_EARG). V == 0 (a constant output): every
  * index NaN and INFL_OK; the caller reports it. A non-finite value:
  * INFL_EINVAL naming it. INFL_ENOMEM if the replicates cannot be stored.
+ * out[k] is the caller's, and complete only on INFL_OK.
  */
 infl_status infl__sobol_indices(size_t n, size_t k, const double *fa, const double *fb,
                                 const double *fab, size_t n_boot, double conf, uint64_t seed,
