@@ -2015,6 +2015,36 @@ static infl_status load_roster_file(infl_node *root, infl_scenario *sc,
 }
 
 /*
+ * A tier key that gives the preset's distribution with some of its
+ * parameters, such as `--set tiers.micro.reach_rate.beta.mean=0.1`, which
+ * makes {beta: {mean: 0.1}}: the preset's value of each missing parameter is
+ * copied in, so that one override changes one parameter. A key of another
+ * form (a constant, another distribution) is the tier's own and is left as
+ * it is.
+ */
+static infl_status fill_parameters(infl_node *own, const infl_node *preset)
+{
+    if (own->kind != INFL_NODE_MAP || own->count != 1 || preset->kind != INFL_NODE_MAP ||
+        preset->count != 1 || strcmp(own->pairs[0].key, preset->pairs[0].key) != 0)
+        return INFL_OK;
+    infl_node *mine = own->pairs[0].value;
+    const infl_node *theirs = preset->pairs[0].value;
+    if (mine->kind != INFL_NODE_MAP || theirs->kind != INFL_NODE_MAP)
+        return INFL_OK;
+    for (size_t i = 0; i < theirs->count; i++) {
+        const infl_node_pair *q = &theirs->pairs[i];
+        if (infl__yaml_tree_get(mine, q->key) != NULL)
+            continue;
+        /* The map takes the copy whatever happens. */
+        infl_node *copy = infl__yaml_tree_copy(q->value);
+        if (copy == NULL ||
+            infl__yaml_tree_map_append(mine, q->key, q->line, q->column, copy) != INFL_OK)
+            return INFL_ENOMEM;
+    }
+    return INFL_OK;
+}
+
+/*
  * Each tier's `preset: platform/tier` (scenario/preset.h) fills in, in the
  * tree, every key the tier gives in neither form, from the preset's mapping,
  * whose nodes name the preset as their origin. So validation, creators that
@@ -2084,8 +2114,12 @@ static infl_status expand_presets(infl_node *root, infl_error *err)
         for (size_t i = 0; r == INFL_OK && keys->kind == INFL_NODE_MAP && i < keys->count; i++) {
             const infl_node_pair *q = &keys->pairs[i];
             const char *alt = infl__tier_key_alternative(q->key);
-            if (infl__yaml_tree_get(tier, q->key) != NULL ||
-                (alt != NULL && infl__yaml_tree_get(tier, alt) != NULL))
+            infl_node *own = infl__yaml_tree_get(tier, q->key);
+            if (own != NULL) {
+                r = fill_parameters(own, q->value);
+                continue;
+            }
+            if (alt != NULL && infl__yaml_tree_get(tier, alt) != NULL)
                 continue;
             infl_node *copy = infl__yaml_tree_copy(q->value);
             r = copy == NULL ? INFL_ENOMEM
