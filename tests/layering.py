@@ -50,6 +50,7 @@ PUBLIC = {
     "unspent.h": "study",
     "named.h": "study",
     "select.h": "study",
+    "factor.h": "study",
     "h5.h": "h5",
     "pipeline.h": "pipeline",
     "influsim.h": TOP,

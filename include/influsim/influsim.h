@@ -16,6 +16,7 @@
 #include "influsim/checkpoint.h"
 #include "influsim/engine.h"
 #include "influsim/study.h"
+#include "influsim/factor.h"
 #include "influsim/unspent.h"
 #include "influsim/named.h"
 #include "influsim/sweep.h"

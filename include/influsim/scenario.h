@@ -147,4 +147,50 @@ void infl_scenario_sources_free(infl_scenario_source *s, size_t n);
  * cut if too small) and returned. */
 const char *infl_scenario_source_describe(const infl_scenario_source *s, char *buf, size_t n);
 
+/*
+ * A numeric parameter of a scenario that `--set` reaches: a number (budget,
+ * product.price), a constant given for a distribution-valued key
+ * ("tiers.micro.gifted_share"), or one parameter of a distribution
+ * ("tiers.micro.reach_rate.beta.mean"). The factors of a sensitivity study
+ * (influsim/factor.h) are chosen among these; docs/sensitivity.md, "Factors".
+ */
+typedef struct {
+    char *path;   /* the --set key reaching it: "budget", "product.price",
+                     "tiers.micro.reach_rate.beta.mean", "market.purchase_rate" ... */
+    char *label;  /* readable: "micro reach rate (mean)", "product price" */
+    double value; /* the resolved value in sc */
+    /* Its valid domain with every other parameter at its value in sc (so a
+     * distribution's min is at most its max, a beta's mean and kappa keep
+     * both shapes at least 0.001, a tier's engagement per follower stays
+     * within its views per follower); may be -INFINITY/INFINITY. */
+    double min, max;
+    bool min_open, max_open; /* whether the bound itself is excluded */
+    bool integer;            /* only whole numbers are valid */
+    bool assumption;         /* part of --factors assumptions: a numeric parameter of a tier,
+                                the market or the product that is not structural (not
+                                budget, hiring.max_skips, product.horizon_months) */
+    /* Parameters with the same group constrain one another (the two of one
+     * distribution; a per-follower tier's engagement, real share, reach rate
+     * and non-follower views); a box of values is valid when each group's
+     * corners are. Numbered from 0 in order of first appearance. */
+    size_t group;
+} infl_scenario_parameter;
+
+/*
+ * Every numeric parameter of sc that `--set` reaches, in the resolved
+ * scenario's order: budget, product, hiring.max_skips, market, then each
+ * tier's keys (nonfollower_views also when 0) and its Dirichlet audience's
+ * kappa. Left out: seed and trials (the runs of a study share them), the
+ * audience's shares (one cannot move without the others: they sum to 1),
+ * strategies' shares (the decisions compared, not assumptions), named
+ * creators' keys, and market.addressable when not given (unlimited has no
+ * value to vary). On success *out holds *n entries owned by the caller (free
+ * with infl_scenario_parameters_free); on failure (INFL_ENOMEM) *out is NULL.
+ */
+infl_status infl_scenario_parameters(const infl_scenario *sc, infl_scenario_parameter **out,
+                                     size_t *n, infl_error *err);
+
+/* Frees what infl_scenario_parameters returned; accepts NULL. */
+void infl_scenario_parameters_free(infl_scenario_parameter *p, size_t n);
+
 #endif

@@ -13,6 +13,7 @@
 #include "base/suggest.h"
 #include "scenario/country.h"
 #include "scenario/preset.h"
+#include "scenario/range.h"
 #include "scenario/roster.h"
 #include "scenario/roster_csv.h"
 #include "scenario/roster_import.h"
@@ -30,15 +31,11 @@
 
 #define PATH_LEN 512
 #define MAX_MESSAGES 50
-/* Smallest Beta or Dirichlet shape parameter (mean x kappa): below it GSL's
- * gamma sampler underflows and draws NaN. Real scenarios use shapes near 1
- * and above. */
-#define MIN_SHAPE 1e-3
+#define MIN_SHAPE INFL__MIN_SHAPE
 /* Shares (audience, allocation) must sum to 1 within this. */
 #define SHARE_TOLERANCE 1e-6
 /* An audience by country may sum to 1 within this (rounded percentages). */
 #define ALLOCATION_SLACK_AUDIENCE 0.005
-#define MAX_BUDGET 1e15
 /* Defaults of the extensions (docs/model.md): a buyer passes over a creator
  * who does not fit and gives up after 25 in a row. */
 #define DEFAULT_MAX_SKIPS 25
@@ -49,23 +46,17 @@ typedef struct {
     size_t faults;
 } loader;
 
-/* A closed or open interval that a parameter's values must lie in. */
-typedef struct {
-    double lo, hi;
-    bool lo_open, hi_open;
-    const char *text; /* "in [0, 1]", "> 0", ... for messages */
-} range;
+/* The ranges of values (scenario/range.h, shared with the sensitivity
+ * study's factors). */
+typedef infl__range range;
+static const range *const RATE = &INFL__RANGE_RATE;
 
-static const range RATE = {0.0, 1.0, false, false, "in [0, 1]"};
-static const range POSITIVE = {0.0, INFINITY, true, true, "> 0"};
-static const range NONNEGATIVE = {0.0, INFINITY, false, true, ">= 0"};
-static const range FEE = {0.0, 1.0, false, false, "in [0, 1]"};
-/* Counts are floored, at least 1, and capped at 4294967295 when drawn (docs/model.md). */
-static const range COUNT = {0.0, INFINITY, true, true, "> 0"};
-/* Mean further orders per customer: a thousand over any horizon is already
- * beyond any product; the bound keeps Poisson means within the sampler's range. */
-static const range REPEATS = {0.0, 1000.0, false, false, "in [0, 1000]"};
-static const range HORIZON = {0.0, 1200.0, true, false, "in (0, 1200]"};
+/* The range of a numeric key in range.c's table ("tiers.*.reach_rate"). */
+static const range *key_range(const char *key)
+{
+    const infl__key_domain *d = infl__key_domain_find(key);
+    return d != NULL ? &d->range : &INFL__RANGE_ANY;
+}
 
 __attribute__((format(printf, 4, 5))) static void fault(loader *L, const infl_node *at,
                                                         const char *path, const char *fmt, ...)
@@ -224,9 +215,7 @@ static bool parse_number(loader *L, const infl_node *n, const char *path, double
 
 static bool in_range(double v, const range *r)
 {
-    bool lo_ok = r->lo_open ? v > r->lo : v >= r->lo;
-    bool hi_ok = r->hi_open ? v < r->hi : v <= r->hi;
-    return lo_ok && hi_ok;
+    return infl__range_contains(r, v);
 }
 
 static bool parse_ranged(loader *L, const infl_node *n, const char *path, const range *r,
@@ -310,24 +299,6 @@ static bool parse_string(loader *L, const infl_node *n, const char *path, char *
     return true;
 }
 
-/* Support of a distribution as an interval with open/closed ends. */
-static void support_of(const infl_dist *d, range *s)
-{
-    infl__dist_support(d, &s->lo, &s->hi);
-    s->lo_open = s->hi_open = false;
-    if (d->kind == INFL_DIST_BETA)
-        s->lo_open = s->hi_open = true;
-    if (d->kind == INFL_DIST_LOGNORMAL && d->b > 0)
-        s->lo_open = s->hi_open = true;
-}
-
-static bool support_within(const range *s, const range *r)
-{
-    bool lo_ok = s->lo > r->lo || (s->lo == r->lo && (!r->lo_open || s->lo_open));
-    bool hi_ok = s->hi < r->hi || (s->hi == r->hi && (!r->hi_open || s->hi_open));
-    return lo_ok && hi_ok;
-}
-
 static const char *const DIST_NAMES[] = {"beta", "lognormal", "loguniform", "uniform", NULL};
 
 /* Parses a constant or a named distribution whose values must lie in r. */
@@ -396,56 +367,26 @@ static bool parse_dist(loader *L, const infl_node *n, const char *path, const ra
     /* Both parsed, so both faults are reported. */
     bool ok_a = parse_number(L, na, patha, &d.a);
     bool ok_b = parse_number(L, nb, pathb, &d.b);
-    bool ok = ok_a && ok_b;
-    if (!ok)
+    if (!ok_a || !ok_b)
         return false;
-    switch (d.kind) {
-    case INFL_DIST_BETA:
-        if (!(d.a > 0 && d.a < 1)) {
-            fault(L, na, patha, "must be in (0, 1) (got %s)", na->text);
-            ok = false;
-        }
-        if (!(d.b > 0)) {
-            fault(L, nb, pathb, "must be > 0 (got %s)", nb->text);
-            ok = false;
-        } else if (ok && !(d.a * d.b >= MIN_SHAPE && (1 - d.a) * d.b >= MIN_SHAPE)) {
-            /* Shapes this small underflow even the gamma sampler's logarithms. */
-            fault(L, nb, pathb,
-                  "too small: mean x kappa and (1 - mean) x kappa must be at least %g (got %s)",
-                  MIN_SHAPE, nb->text);
-            ok = false;
-        }
-        break;
-    case INFL_DIST_LOGNORMAL:
-        if (!(d.a > 0)) {
-            fault(L, na, patha, "must be > 0 (got %s)", na->text);
-            ok = false;
-        }
-        if (!(d.b >= 0)) {
-            fault(L, nb, pathb, "must be >= 0 (got %s)", nb->text);
-            ok = false;
-        }
-        break;
-    case INFL_DIST_LOGUNIFORM:
-        if (!(d.a > 0)) {
-            fault(L, na, patha, "must be > 0 (got %s)", na->text);
-            ok = false;
-        }
-        __attribute__((fallthrough)); /* max >= min as for uniform */
-    case INFL_DIST_UNIFORM:
-        if (ok && !(d.b >= d.a)) {
-            fault(L, nb, pathb, "must be >= min (%s) (got %s)", na->text, nb->text);
-            ok = false;
-        }
-        break;
-    case INFL_DIST_CONSTANT:
-        break;
+    /* The rules are range.c's; the messages say which one failed. */
+    unsigned bad = infl__dist_check(&d, r);
+    if (bad & INFL__DIST_BAD_A) {
+        infl__range ra = infl__dist_param_range(d.kind, 0);
+        fault(L, na, patha, "must be %s (got %s)", ra.text, na->text);
     }
-    if (!ok)
-        return false;
-    range s;
-    support_of(&d, &s);
-    if (!support_within(&s, r)) {
+    if (bad & INFL__DIST_BAD_B) {
+        infl__range rb = infl__dist_param_range(d.kind, 1);
+        fault(L, nb, pathb, "must be %s (got %s)", rb.text, nb->text);
+    }
+    if (bad & INFL__DIST_SHAPE)
+        fault(L, nb, pathb,
+              "too small: mean x kappa and (1 - mean) x kappa must be at least %g (got %s)",
+              MIN_SHAPE, nb->text);
+    if (bad & INFL__DIST_ORDER)
+        fault(L, nb, pathb, "must be >= min (%s) (got %s)", na->text, nb->text);
+    if (bad & INFL__DIST_SUPPORT) {
+        range s = infl__dist_support_range(&d);
         if (d.kind == INFL_DIST_LOGNORMAL && isinf(r->hi) == 0 && s.hi > r->hi)
             fault(L, &at, dpath,
                   "a lognormal can exceed %g; this value must be %s (use beta "
@@ -456,8 +397,9 @@ static bool parse_dist(loader *L, const infl_node *n, const char *path, const ra
                   "draws must be %s, but this distribution gives values in %s%g, "
                   "%g%s",
                   r->text, s.lo_open ? "(" : "[", s.lo, s.hi, s.hi_open ? ")" : "]");
-        return false;
     }
+    if (bad)
+        return false;
     infl__dist_prepare(&d);
     *out = d;
     return true;
@@ -513,7 +455,7 @@ static bool parse_share_dist(loader *L, const infl_node *n, const char *path, si
 {
     infl_share_dist d = {0};
     if (n->kind == INFL_NODE_SEQ) {
-        if (!parse_vector(L, n, path, n_regions, &RATE, &d.mean))
+        if (!parse_vector(L, n, path, n_regions, RATE, &d.mean))
             return false;
         d.n = n->count;
         if (!check_sum_one(L, n, path, d.mean, d.n)) {
@@ -544,9 +486,8 @@ static bool parse_share_dist(loader *L, const infl_node *n, const char *path, si
         return false;
     join(mpath, dpath, "mean");
     join(kpath, dpath, "kappa");
-    bool ok = parse_ranged(L, kn, kpath, &POSITIVE, &d.kappa);
-    static const range open_rate = {0.0, 1.0, true, false, "in (0, 1]"};
-    if (!parse_vector(L, mn, mpath, n_regions, &open_rate, &d.mean))
+    bool ok = parse_ranged(L, kn, kpath, key_range("tiers.*.audience.dirichlet.kappa"), &d.kappa);
+    if (!parse_vector(L, mn, mpath, n_regions, &INFL__RANGE_OPEN_RATE, &d.mean))
         return false;
     d.n = mn->count;
     d.dirichlet = true;
@@ -749,14 +690,6 @@ static void parse_regions(loader *L, const infl_node *n, infl_scenario *sc)
         fault(L, n, "regions", "at least one region must be shippable (got none)");
 }
 
-/* Upper end of a distribution's support, for range messages. */
-static double support_hi(const infl_dist *d)
-{
-    double lo, hi;
-    infl__dist_support(d, &lo, &hi);
-    return hi;
-}
-
 static const infl_node *tier_get(const infl_node *n, const infl_node *base, const char *key);
 
 /*
@@ -803,39 +736,35 @@ static void parse_engagement(loader *L, const infl_node *n, const infl_node *bas
     }
     if (rate) {
         join(sub, path, "engagement_rate");
-        parse_dist(L, rate, sub, &RATE, &t->engagement_rate);
+        parse_dist(L, rate, sub, key_range("tiers.*.engagement_rate"), &t->engagement_rate);
         return;
     }
     join(sub, path, "engagement_per_follower");
     t->per_follower = true;
-    size_t before = L->faults;
-    if (!parse_dist(L, epf, sub, &NONNEGATIVE, &t->engagement_per_follower))
+    if (!parse_dist(L, epf, sub, key_range("tiers.*.engagement_per_follower"),
+                    &t->engagement_per_follower))
         return;
-    /* A bounded distribution is judged by its largest value; a lognormal
-     * (what a roster file's measured rate becomes) by its mean, since its
-     * rare draws above one per viewer are capped like any other. */
-    double e = infl__dist_mean(&t->engagement_per_follower);
-    double hi = support_hi(&t->engagement_per_follower);
-    if (isinf(hi))
-        hi = e;
-    if (hi > 1.0 && hi <= 100.0) {
+    /* The rules are range.c's (infl__engagement_check); the messages say
+     * what was probably meant. */
+    double hi, e, viewers;
+    infl__engagement_figures(t, &hi, &e, &viewers);
+    switch (infl__engagement_check(t)) {
+    case INFL__ENGAGEMENT_OK:
+        return;
+    case INFL__ENGAGEMENT_PERCENT:
         fault(L, epf, sub,
               "must be a fraction in [0, 1] (got values up to %g); if the dashboard quoted "
               "%g %%, write %g",
               hi, e, e / 100.0);
         return;
-    }
-    if (hi > 1.0) {
+    case INFL__ENGAGEMENT_ABOVE_ONE:
         fault(L, epf, sub, "must be a fraction in [0, 1] (got values up to %g)", hi);
         return;
+    case INFL__ENGAGEMENT_PER_VIEWER:
+        break;
     }
-    if (L->faults != before)
-        return;
     double rho = infl__dist_mean(&t->real_share), r = infl__dist_mean(&t->reach_rate);
-    /* Views from outside the followers (parsed with the other fields
-     * before this) are viewers too. */
     double u = infl__dist_mean(&t->nonfollower_views);
-    double viewers = rho * r + u;
     char seeing[128];
     if (u > 0)
         snprintf(seeing, sizeof seeing,
@@ -844,12 +773,11 @@ static void parse_engagement(loader *L, const infl_node *n, const infl_node *bas
     else
         snprintf(seeing, sizeof seeing,
                  "%g of followers seeing a post (real_share %g x reach_rate %g)", viewers, rho, r);
-    if (viewers > 0 && e / viewers > 1.0)
-        fault(L, epf, sub,
-              "a mean of %g engagements per follower, with %s, means %.3g engagements per "
-              "viewer, more than one; this is probably the share of viewers who engage: write "
-              "it as engagement_rate: %g",
-              e, seeing, e / viewers, e);
+    fault(L, epf, sub,
+          "a mean of %g engagements per follower, with %s, means %.3g engagements per "
+          "viewer, more than one; this is probably the share of viewers who engage: write "
+          "it as engagement_rate: %g",
+          e, seeing, e / viewers, e);
 }
 
 /* The optional `hiring` section: the rule, its misfit limit, reallocation. */
@@ -915,21 +843,19 @@ static void parse_tier_keys(loader *L, const infl_node *n, const infl_node *base
     struct {
         const char *key;
         infl_dist *dst;
-        const range *r;
         bool required;
         double fallback;
     } fields[] = {
-        {"followers", &t->followers, &COUNT, true, 0},
-        {"platform_fee", &t->platform_fee, &FEE, false, 0.0},
-        {"gifted_share", &t->gifted_share, &RATE, false, 0.0},
-        {"real_share", &t->real_share, &RATE, false, 1.0},
-        {"reach_rate", &t->reach_rate, &RATE, true, 0},
-        {"interest_share", &t->interest_share, &RATE, true, 0},
-        {"conversations_per_engagement", &t->conversations_per_engagement, &NONNEGATIVE, false,
-         0.0},
-        {"overhead_per_hire", &t->overhead_per_hire, &NONNEGATIVE, false, 0.0},
-        {"post_probability", &t->post_probability, &RATE, false, 1.0},
-        {"nonfollower_views", &t->nonfollower_views, &NONNEGATIVE, false, 0.0},
+        {"followers", &t->followers, true, 0},
+        {"platform_fee", &t->platform_fee, false, 0.0},
+        {"gifted_share", &t->gifted_share, false, 0.0},
+        {"real_share", &t->real_share, false, 1.0},
+        {"reach_rate", &t->reach_rate, true, 0},
+        {"interest_share", &t->interest_share, true, 0},
+        {"conversations_per_engagement", &t->conversations_per_engagement, false, 0.0},
+        {"overhead_per_hire", &t->overhead_per_hire, false, 0.0},
+        {"post_probability", &t->post_probability, false, 1.0},
+        {"nonfollower_views", &t->nonfollower_views, false, 0.0},
     };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         const infl_node *v = tier_get(n, base, fields[i].key);
@@ -945,7 +871,9 @@ static void parse_tier_keys(loader *L, const infl_node *n, const infl_node *base
                 *fields[i].dst = infl__dist_constant(fields[i].fallback);
             continue;
         }
-        parse_dist(L, v, sub, fields[i].r, fields[i].dst);
+        char pattern[PATH_LEN];
+        pathf(pattern, "tiers.*.%s", fields[i].key);
+        parse_dist(L, v, sub, key_range(pattern), fields[i].dst);
     }
 
     const infl_node *price = tier_get(n, base, "price");
@@ -959,7 +887,9 @@ static void parse_tier_keys(loader *L, const infl_node *n, const infl_node *base
     } else {
         join(sub, path, price ? "price" : "price_per_1k_followers");
         t->price_per_1k = per1k != NULL;
-        parse_dist(L, price ? price : per1k, sub, &POSITIVE, &t->price);
+        parse_dist(L, price ? price : per1k, sub,
+                   key_range(price ? "tiers.*.price" : "tiers.*.price_per_1k_followers"),
+                   &t->price);
     }
 
     parse_engagement(L, n, base, path, t);
@@ -1029,7 +959,7 @@ static void parse_creator_audience(loader *L, const infl_node *n, const char *pa
             continue;
         }
         double share;
-        if (!parse_ranged(L, q->value, sub, &RATE, &share))
+        if (!parse_ranged(L, q->value, sub, RATE, &share))
             continue;
         memcpy(c->codes[c->n_codes], code, 6);
         c->code_share[c->n_codes++] = share;
@@ -1814,11 +1744,10 @@ static infl_status resolve(loader *L, const infl_node *root, infl_scenario *sc)
     if (sc->description == NULL && (sc->description = strdup("")) == NULL)
         return infl_error_add(L->err, INFL_ENOMEM, "out of memory");
 
-    static const range BUDGET = {0.0, MAX_BUDGET, true, false, "in (0, 1e15]"};
     sc->repeat_orders = infl__dist_constant(0.0);
     sc->horizon_months = DEFAULT_HORIZON_MONTHS;
     if ((n = require(L, root, "", "budget")) != NULL)
-        parse_ranged(L, n, "budget", &BUDGET, &sc->budget);
+        parse_ranged(L, n, "budget", key_range("budget"), &sc->budget);
 
     /* Later checks need only the number of regions and the tier names, so a
      * fault inside a region or a tier does not silence them. */
@@ -1833,13 +1762,15 @@ static infl_status resolve(loader *L, const infl_node *root, infl_scenario *sc)
         check_keys(L, n, "product", allowed);
         const infl_node *v;
         if ((v = require(L, n, "product", "price")) != NULL)
-            parse_ranged(L, v, "product.price", &POSITIVE, &sc->price);
+            parse_ranged(L, v, "product.price", key_range("product.price"), &sc->price);
         if ((v = require(L, n, "product", "unit_cost")) != NULL)
-            parse_ranged(L, v, "product.unit_cost", &POSITIVE, &sc->unit_cost);
+            parse_ranged(L, v, "product.unit_cost", key_range("product.unit_cost"), &sc->unit_cost);
         if ((v = infl__yaml_tree_get(n, "repeat_orders")) != NULL)
-            parse_dist(L, v, "product.repeat_orders", &REPEATS, &sc->repeat_orders);
+            parse_dist(L, v, "product.repeat_orders", key_range("product.repeat_orders"),
+                       &sc->repeat_orders);
         if ((v = infl__yaml_tree_get(n, "horizon_months")) != NULL)
-            parse_ranged(L, v, "product.horizon_months", &HORIZON, &sc->horizon_months);
+            parse_ranged(L, v, "product.horizon_months", key_range("product.horizon_months"),
+                         &sc->horizon_months);
     }
     parse_hiring(L, root, sc);
 
@@ -1851,12 +1782,15 @@ static infl_status resolve(loader *L, const infl_node *root, infl_scenario *sc)
         check_keys(L, n, "market", allowed);
         const infl_node *v;
         if ((v = require(L, n, "market", "purchase_rate")) != NULL)
-            parse_dist(L, v, "market.purchase_rate", &RATE, &sc->purchase_rate);
+            parse_dist(L, v, "market.purchase_rate", key_range("market.purchase_rate"),
+                       &sc->purchase_rate);
         if ((v = infl__yaml_tree_get(n, "wom_purchase_factor")) != NULL)
-            parse_dist(L, v, "market.wom_purchase_factor", &NONNEGATIVE, &sc->wom_purchase_factor);
+            parse_dist(L, v, "market.wom_purchase_factor", key_range("market.wom_purchase_factor"),
+                       &sc->wom_purchase_factor);
         if ((v = infl__yaml_tree_get(n, "addressable")) != NULL) {
             sc->has_addressable = true;
-            parse_dist(L, v, "market.addressable", &COUNT, &sc->addressable);
+            parse_dist(L, v, "market.addressable", key_range("market.addressable"),
+                       &sc->addressable);
         }
     }
 
@@ -2081,6 +2015,36 @@ static infl_status load_roster_file(infl_node *root, infl_scenario *sc,
 }
 
 /*
+ * A tier key that gives the preset's distribution with some of its
+ * parameters, such as `--set tiers.micro.reach_rate.beta.mean=0.1`, which
+ * makes {beta: {mean: 0.1}}: the preset's value of each missing parameter is
+ * copied in, so that one override changes one parameter. A key of another
+ * form (a constant, another distribution) is the tier's own and is left as
+ * it is.
+ */
+static infl_status fill_parameters(infl_node *own, const infl_node *preset)
+{
+    if (own->kind != INFL_NODE_MAP || own->count != 1 || preset->kind != INFL_NODE_MAP ||
+        preset->count != 1 || strcmp(own->pairs[0].key, preset->pairs[0].key) != 0)
+        return INFL_OK;
+    infl_node *mine = own->pairs[0].value;
+    const infl_node *theirs = preset->pairs[0].value;
+    if (mine->kind != INFL_NODE_MAP || theirs->kind != INFL_NODE_MAP)
+        return INFL_OK;
+    for (size_t i = 0; i < theirs->count; i++) {
+        const infl_node_pair *q = &theirs->pairs[i];
+        if (infl__yaml_tree_get(mine, q->key) != NULL)
+            continue;
+        /* The map takes the copy whatever happens. */
+        infl_node *copy = infl__yaml_tree_copy(q->value);
+        if (copy == NULL ||
+            infl__yaml_tree_map_append(mine, q->key, q->line, q->column, copy) != INFL_OK)
+            return INFL_ENOMEM;
+    }
+    return INFL_OK;
+}
+
+/*
  * Each tier's `preset: platform/tier` (scenario/preset.h) fills in, in the
  * tree, every key the tier gives in neither form, from the preset's mapping,
  * whose nodes name the preset as their origin. So validation, creators that
@@ -2150,8 +2114,12 @@ static infl_status expand_presets(infl_node *root, infl_error *err)
         for (size_t i = 0; r == INFL_OK && keys->kind == INFL_NODE_MAP && i < keys->count; i++) {
             const infl_node_pair *q = &keys->pairs[i];
             const char *alt = infl__tier_key_alternative(q->key);
-            if (infl__yaml_tree_get(tier, q->key) != NULL ||
-                (alt != NULL && infl__yaml_tree_get(tier, alt) != NULL))
+            infl_node *own = infl__yaml_tree_get(tier, q->key);
+            if (own != NULL) {
+                r = fill_parameters(own, q->value);
+                continue;
+            }
+            if (alt != NULL && infl__yaml_tree_get(tier, alt) != NULL)
                 continue;
             infl_node *copy = infl__yaml_tree_copy(q->value);
             r = copy == NULL ? INFL_ENOMEM
