@@ -51,6 +51,7 @@ PUBLIC = {
     "named.h": "study",
     "select.h": "study",
     "factor.h": "study",
+    "sensitivity.h": "study",
     "h5.h": "h5",
     "pipeline.h": "pipeline",
     "influsim.h": TOP,

@@ -12,6 +12,7 @@
 #include "influsim/results.h"
 #include "influsim/scenario.h"
 #include "influsim/select.h"
+#include "influsim/sensitivity.h"
 #include "influsim/sweep.h"
 
 #include <stdbool.h>
@@ -90,17 +91,23 @@ typedef struct {
 infl_status infl_h5_writer_finish_optimize(infl_h5_writer *w, const infl_summary *sm,
                                            double wall_seconds, const infl_h5_optimize *o,
                                            infl_error *err);
+/* Finishes the file of `influsim sensitivity` (begun without trials): the
+ * /sensitivity group (docs/output.md, "Sensitivity files"), then flushes and
+ * renames it into place; frees the writer whatever happens. */
+infl_status infl_h5_writer_finish_sensitivity(infl_h5_writer *w, const infl_sens_result *r,
+                                              double wall_seconds, infl_error *err);
 /* The temporary file being written, beside the target and named
  * ".NAME.tmp.PID.N" (to remove it from a signal handler). Owned by the
  * writer: valid until finish or abandon. */
 const char *infl_h5_writer_temp_path(const infl_h5_writer *w);
 
-/* What made a results file: `influsim run`, `sweep`, `optimize` or `select`. */
+/* What made a results file: `influsim run`, `sweep`, `optimize`, `select` or `sensitivity`. */
 typedef enum {
-    INFL_H5_KIND_RUN,      /* a run's file: per-strategy summaries */
-    INFL_H5_KIND_SWEEP,    /* a sweep's: /sweep, the summaries over a grid */
-    INFL_H5_KIND_OPTIMIZE, /* an optimiser's: a run's file with /optimize */
-    INFL_H5_KIND_SELECT,   /* a select's: /select, the chosen creators (no summaries) */
+    INFL_H5_KIND_RUN,         /* a run's file: per-strategy summaries */
+    INFL_H5_KIND_SWEEP,       /* a sweep's: /sweep, the summaries over a grid */
+    INFL_H5_KIND_OPTIMIZE,    /* an optimiser's: a run's file with /optimize */
+    INFL_H5_KIND_SELECT,      /* a select's: /select, the chosen creators (no summaries) */
+    INFL_H5_KIND_SENSITIVITY, /* a sensitivity study's: /sensitivity (no summaries) */
 } infl_h5_kind;
 
 /* What a results file says about the run that made it. Owned strings. */
@@ -177,5 +184,19 @@ void infl_h5_sweep_destroy(infl_h5_sweep *s);
  */
 infl_status infl_h5_read_select(const char *path, infl_select_result **out, infl_h5_meta *meta,
                                 infl_error *err);
+
+/*
+ * Reads a sensitivity study's file (docs/output.md, "Sensitivity files"):
+ * on success *out holds what infl_sens_run returned, number for number (the
+ * factors, the design, every evaluation, the indices, the noise and the
+ * flips; threads and seed from the root attributes) and meta is filled as
+ * infl_h5_read_summary fills it. Every array's presence and shape is checked
+ * against the scales, the statistics against the method's, the names against
+ * the strategies: a file that is not a sensitivity study's, or is damaged or
+ * edited, gives INFL_EFORMAT with "PATH: /sensitivity/...: what is wrong";
+ * *out and meta are then empty.
+ */
+infl_status infl_h5_read_sensitivity(const char *path, infl_sens_result *out, infl_h5_meta *meta,
+                                     infl_error *err);
 
 #endif

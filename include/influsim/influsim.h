@@ -24,6 +24,7 @@
 #include "influsim/objective.h"
 #include "influsim/optimize.h"
 #include "influsim/select.h"
+#include "influsim/sensitivity.h"
 #include "influsim/h5.h"
 #include "influsim/pipeline.h"
 

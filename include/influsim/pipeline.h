@@ -20,6 +20,7 @@
 #include "influsim/results.h"
 #include "influsim/scenario.h"
 #include "influsim/select.h"
+#include "influsim/sensitivity.h"
 #include "influsim/sweep.h"
 
 #include <stdbool.h>
@@ -83,6 +84,16 @@ infl_status infl_pipeline_write_sweep(const char *output, bool replace, const in
                                       unsigned threads, const infl_sweep_axis *axes, size_t n_axes,
                                       infl_summary *const *points, double wall_seconds,
                                       infl_error *err);
+
+/*
+ * Writes a sensitivity study's results file at `output`: base's scenario and
+ * provenance, no per-trial datasets, and /sensitivity from r. The same
+ * guarantees and failures as infl_h5_writer_begin and
+ * infl_h5_writer_finish_sensitivity.
+ */
+infl_status infl_pipeline_write_sensitivity(const char *output, bool replace,
+                                            const infl_scenario *base, const infl_sens_result *r,
+                                            double wall_seconds, infl_error *err);
 
 /* Where `influsim select` writes (sim/pipeline/select_pipeline.c). */
 typedef struct {

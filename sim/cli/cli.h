@@ -17,6 +17,7 @@
 #include "influsim/pipeline.h"
 #include "influsim/results.h"
 #include "influsim/select.h"
+#include "influsim/sensitivity.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -39,6 +40,7 @@ int infl_cmd_sweep(int argc, char **argv);
 int infl_cmd_plan(int argc, char **argv);
 int infl_cmd_optimize(int argc, char **argv);
 int infl_cmd_select(int argc, char **argv);
+int infl_cmd_sensitivity(int argc, char **argv);
 int infl_cmd_new(int argc, char **argv);
 
 /* The built-in default scenario (experiments/french-brand.yaml), embedded at build time. */
@@ -184,6 +186,12 @@ void infl_report_print_metrics(FILE *out, const infl_summary *sm);
 
 /* select's answer (select_report.c): `influsim select` prints it after its
  * search, `influsim show` from a select's file, so the two are the same. */
+/* A sensitivity study's tables (sens_report.c), after the study and from
+ * its file (`show`): the decision ranked, the flips, each strategy's mean
+ * conversions and profit, the noise; at most `top` factors per table (0: all). */
+void infl_sens_print(FILE *out, const infl_sens_result *r, const char *scenario_name,
+                     const char *currency, double wall_seconds, size_t top);
+
 /* The line before the search: "NAME: choosing the creators that maximise
  * LABEL with BUDGET (N trials, seed S)"; flushes out. */
 void infl_select_print_title(FILE *out, const char *scenario_name, const infl_objective *objective,
@@ -202,6 +210,7 @@ typedef struct {
     double last_draw; /* when the bar was last drawn */
     bool enabled;
     bool drawn;
+    const char *unit; /* what is counted: "trials" (set by init), or a study's "runs" */
 } infl_progress;
 void infl_progress_init(infl_progress *p, bool enabled);
 /* An infl_progress_fn: user is an infl_progress *. */

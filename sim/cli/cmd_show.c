@@ -2,7 +2,8 @@
  * cmd_show.c — `influsim show FILE.h5`: prints the summary tables stored in a
  * results file, without Python: a run's (or an optimiser's) tables as `run`
  * printed them, a sweep's table as `sweep` printed it (sweep_table.c), a
- * select's answer as `select` printed it (select_report.c).
+ * select's answer as `select` printed it (select_report.c), a sensitivity
+ * study's tables as `sensitivity` printed them (sens_report.c).
  */
 #include "cli.h"
 
@@ -124,6 +125,24 @@ static infl_status show_select(const char *path, bool metrics, infl_error *err)
     return INFL_OK;
 }
 
+static infl_status show_sensitivity(const char *path, bool metrics, infl_error *err)
+{
+    if (metrics)
+        return infl_cli_fail(err, INFL_EARG,
+                             "--metrics: %s is a sensitivity study's file, which has no "
+                             "per-strategy metrics",
+                             path);
+    infl_sens_result r;
+    infl_h5_meta meta;
+    infl_status rc = infl_h5_read_sensitivity(path, &r, &meta, err);
+    if (rc != INFL_OK)
+        return rc;
+    infl_sens_print(stdout, &r, meta.scenario_name, meta.currency, meta.wall_seconds, 10);
+    infl_sens_result_destroy(&r);
+    infl_h5_meta_destroy(&meta);
+    return INFL_OK;
+}
+
 int infl_cmd_show(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -153,9 +172,10 @@ int infl_cmd_show(int argc, char **argv)
     infl_h5_kind kind = INFL_H5_KIND_RUN;
     infl_status rc = infl_h5_read_kind(argv[optind], &kind, &err);
     if (rc == INFL_OK)
-        rc = kind == INFL_H5_KIND_SWEEP    ? show_sweep(argv[optind], metrics, &err)
-             : kind == INFL_H5_KIND_SELECT ? show_select(argv[optind], metrics, &err)
-                                           : show_run(argv[optind], metrics, &err);
+        rc = kind == INFL_H5_KIND_SWEEP         ? show_sweep(argv[optind], metrics, &err)
+             : kind == INFL_H5_KIND_SELECT      ? show_select(argv[optind], metrics, &err)
+             : kind == INFL_H5_KIND_SENSITIVITY ? show_sensitivity(argv[optind], metrics, &err)
+                                                : show_run(argv[optind], metrics, &err);
     if (rc != INFL_OK)
         infl_cli_print_error(&err);
     infl_error_destroy(&err);

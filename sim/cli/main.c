@@ -24,6 +24,7 @@ static void usage(FILE *out)
           "  plan [SCENARIO]    the smallest budget that reaches N conversions\n"
           "  optimize [SCENARIO] --tiers A,B   the budget split that maximises an objective\n"
           "  select SCENARIO    which creators of the roster to hire under the budget\n"
+          "  sensitivity [SCENARIO] --factors assumptions   which assumption decides it\n"
           "  new --platform P --tiers A,B --budget X --price X --unit-cost X --ships US,CA\n"
           "                     write a commented starting scenario\n"
           "\n"
@@ -67,11 +68,13 @@ int main(int argc, char **argv)
         return infl_cmd_optimize(argc - 1, argv + 1);
     if (!strcmp(cmd, "select"))
         return infl_cmd_select(argc - 1, argv + 1);
+    if (!strcmp(cmd, "sensitivity"))
+        return infl_cmd_sensitivity(argc - 1, argv + 1);
     if (!strcmp(cmd, "new"))
         return infl_cmd_new(argc - 1, argv + 1);
-    infl_cli_error(
-        "unknown command '%s' (commands: run, check, show, sweep, plan, optimize, select, new; see "
-        "influsim --help)",
-        cmd);
+    infl_cli_error("unknown command '%s' (commands: run, check, show, sweep, plan, optimize, "
+                   "select, sensitivity, new; see "
+                   "influsim --help)",
+                   cmd);
     return INFL_EXIT_USAGE;
 }

@@ -1,5 +1,6 @@
 /*
- * progress.c — the progress bar drawn on stderr while trials run (only when
+ * progress.c — the progress bar drawn on stderr while trials (or a study's
+ * runs) go (only when
  * stderr is a terminal and --quiet is not given).
  */
 #include "cli.h"
@@ -22,6 +23,7 @@ void infl_progress_init(infl_progress *p, bool enabled)
     p->last_draw = 0;
     p->enabled = enabled;
     p->drawn = false;
+    p->unit = "trials";
 }
 
 void infl_progress_update(void *user, uint64_t done, uint64_t total)
@@ -43,8 +45,8 @@ void infl_progress_update(void *user, uint64_t done, uint64_t total)
     for (int i = 0; i < WIDTH; i++)
         bar[i] = i < fill ? '#' : '.';
     bar[WIDTH] = '\0';
-    fprintf(stderr, "\r[%s] %3.0f%%  %llu/%llu trials  %.0f trials/s  %.0f s left   ", bar,
-            100 * frac, (unsigned long long)done, (unsigned long long)total, rate, left);
+    fprintf(stderr, "\r[%s] %3.0f%%  %llu/%llu %s  %.3g %s/s  %.0f s left   ", bar, 100 * frac,
+            (unsigned long long)done, (unsigned long long)total, p->unit, rate, p->unit, left);
     fflush(stderr);
     p->drawn = true;
 }

@@ -409,6 +409,8 @@ hid_t infl__h5_read_open(reader *r, infl_h5_meta *meta, infl_h5_kind *kind)
             *kind = INFL_H5_KIND_OPTIMIZE;
         else if (strcmp(text, "select") == 0)
             *kind = INFL_H5_KIND_SELECT;
+        else if (strcmp(text, "sensitivity") == 0)
+            *kind = INFL_H5_KIND_SENSITIVITY;
         else if (strcmp(text, "run") != 0) {
             char msg[256];
             snprintf(msg, sizeof msg, "results of an unknown kind \"%.100s\" (a newer influsim's?)",
@@ -530,6 +532,10 @@ infl_status infl_h5_read_summary(const char *path, infl_summary **out, infl_h5_m
         ok = bad(&r, "a select's results (influsim select): no summaries, its answer is /select "
                      "(docs/output.md); infl_h5_read_select reads it, and `influsim show` "
                      "prints it");
+    if (ok && kind == INFL_H5_KIND_SENSITIVITY)
+        ok = bad(&r, "a sensitivity study's results (influsim sensitivity): no summaries, its "
+                     "indices and evaluations are in /sensitivity (docs/output.md); "
+                     "infl_h5_read_sensitivity reads them, and `influsim show` prints them");
     ok = ok && infl__h5_read_meta(&r, file, meta);
     if (ok && (sm = calloc(1, sizeof *sm)) == NULL)
         ok = bad(&r, "out of memory");

@@ -107,3 +107,14 @@ infl_status infl_pipeline_write_sweep(const char *output, bool replace, const in
         return rc;
     return infl_h5_writer_finish_sweep(writer, axes, n_axes, points, wall_seconds, err);
 }
+
+infl_status infl_pipeline_write_sensitivity(const char *output, bool replace,
+                                            const infl_scenario *base, const infl_sens_result *r,
+                                            double wall_seconds, infl_error *err)
+{
+    infl_h5_writer *writer = NULL;
+    infl_status rc = infl_h5_writer_begin(output, base, NULL, r->threads, replace, &writer, err);
+    if (rc != INFL_OK)
+        return rc;
+    return infl_h5_writer_finish_sensitivity(writer, r, wall_seconds, err);
+}
