@@ -208,16 +208,21 @@ static infl_status parse_compare(const sens_options *o, const infl_scenario *sc,
     return INFL_OK;
 }
 
-/* The factors from the specs, against sc. */
+/* The factors from the specs, against sc: every --factor first, then the
+ * --factors sets, which leave out the keys a --factor gave (so a --factor
+ * refines the range of one assumption, in whichever order they came). */
 static infl_status load_factors(const sens_options *o, const infl_scenario *sc,
                                 infl_factor_list *list, infl_error *err)
 {
-    for (size_t i = 0; i < o->n_specs; i++) {
-        infl_status rc = o->is_set[i] ? infl_factor_assumptions(sc, o->factor_specs[i], list, err)
-                                      : infl_factor_parse(sc, o->factor_specs[i], list, err);
-        if (rc != INFL_OK)
-            return rc;
-    }
+    for (int sets = 0; sets <= 1; sets++)
+        for (size_t i = 0; i < o->n_specs; i++) {
+            if (o->is_set[i] != (sets == 1))
+                continue;
+            infl_status rc = sets ? infl_factor_assumptions(sc, o->factor_specs[i], list, err)
+                                  : infl_factor_parse(sc, o->factor_specs[i], list, err);
+            if (rc != INFL_OK)
+                return rc;
+        }
     if (list->n == 0)
         return infl_cli_fail(err, INFL_EARG,
                              o->n_specs ? "no factors: every parameter the specs name is fixed"
