@@ -235,7 +235,7 @@ static infl_status print_outlook(const infl_scenario *sc, infl_error *err)
         return rc;
     const char *cur = infl_scenario_currency(sc);
     const double budget = infl_scenario_budget(sc);
-    char a[64], b[64], c[64], d[64], e[64], f[64], g[64], h[64];
+    char a[64], b[64], c[64], d[64], e[64], f[64], g[64], h[sizeof a + 1]; /* h: "~" and a */
     fprintf(stderr,
             "influsim: outlook: means the inputs imply (money in %s; docs/model.md, \"What check "
             "prints\"):\n",
