@@ -624,9 +624,15 @@ static void noise_ratio(infl_sens_result *r, size_t first, size_t last)
             noise += isfinite(v) ? v : 0.0;
         }
         double mean = 0, var = 0;
-        for (size_t i = 0; i < n; i++)
+        bool constant = true;
+        for (size_t i = 0; i < n; i++) {
             mean += r->targets[(first + i) * r->n_targets + t];
+            constant &=
+                r->targets[(first + i) * r->n_targets + t] == r->targets[first * r->n_targets + t];
+        }
         mean /= (double)n;
+        if (constant)
+            mean = r->targets[first * r->n_targets + t]; /* no rounding residue: variance 0 */
         for (size_t i = 0; i < n; i++) {
             double d = r->targets[(first + i) * r->n_targets + t] - mean;
             var += d * d;
