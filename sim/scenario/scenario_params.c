@@ -155,7 +155,7 @@ static ref *add(collector *c)
 
 /* A plain number `key` (a section's prefix for the label, or ""). */
 static void add_number(collector *c, const char *key, const char *prefix, const char *name,
-                       double *x, bool assumption)
+                       double *x)
 {
     ref *r = add(c);
     size_t g = c->groups++;
@@ -169,7 +169,7 @@ static void add_number(collector *c, const char *key, const char *prefix, const 
     r->x = x;
     r->range = &dom->range;
     r->integer = dom->integer;
-    r->assumption = assumption;
+    r->assumption = dom->assumption;
     r->group = g;
 }
 
@@ -202,22 +202,20 @@ static void add_dist(collector *c, const char *key, const char *pattern, const c
         r->tier = tier;
         r->range = &dom->range;
         r->engagement = engagement;
-        r->assumption = true;
+        r->assumption = dom->assumption;
         r->group = g;
     }
 }
 
 static void collect(collector *c, work *w, const infl_scenario *sc)
 {
-    add_number(c, "budget", "", "budget", &w->budget, false);
-    add_number(c, "product.price", "product ", "price", &w->price, true);
-    add_number(c, "product.unit_cost", "", "unit_cost", &w->unit_cost, true);
+    add_number(c, "budget", "", "budget", &w->budget);
+    add_number(c, "product.price", "product ", "price", &w->price);
+    add_number(c, "product.unit_cost", "product ", "unit_cost", &w->unit_cost);
     add_dist(c, "product.repeat_orders", "product.repeat_orders", "", "repeat_orders",
              &w->repeat_orders, NULL, false, 0);
-    /* A label: it changes no number, so it is no assumption. */
-    add_number(c, "product.horizon_months", "", "horizon_months", &w->horizon, false);
-    /* A rule of hiring, a whole number: a factor if asked for, not an assumption. */
-    add_number(c, "hiring.max_skips", "", "max_skips", &w->max_skips, false);
+    add_number(c, "product.horizon_months", "", "horizon_months", &w->horizon);
+    add_number(c, "hiring.max_skips", "", "max_skips", &w->max_skips);
     add_dist(c, "market.purchase_rate", "market.purchase_rate", "", "purchase_rate",
              &w->purchase_rate, NULL, false, 0);
     if (sc->has_addressable)
@@ -267,7 +265,7 @@ static void collect(collector *c, work *w, const infl_scenario *sc)
                 r->audience = &t->audience;
                 r->tier = t;
                 r->range = &dom->range;
-                r->assumption = true;
+                r->assumption = dom->assumption;
                 r->group = g;
             }
         }

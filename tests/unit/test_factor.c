@@ -554,6 +554,81 @@ static void test_preset(void)
     infl_scenario_free(sc);
 }
 
+/* docs/sensitivity.md, "Factors": its tables are the code's (range.c's
+ * domains, the distributions' parameter rules, the French brand's
+ * assumptions with their ranges). */
+static char *read_doc(void)
+{
+    const char *dir = getenv("INFLUSIM_SOURCE_DIR");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/docs/sensitivity.md", dir ? dir : "..");
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    char *buf = calloc(1, 1 << 20);
+    size_t n = buf ? fread(buf, 1, (1 << 20) - 1, f) : 0;
+    (void)n;
+    fclose(f);
+    return buf;
+}
+
+static size_t rows_after(const char *doc, const char *heading, const char *start)
+{
+    const char *t = doc ? strstr(doc, heading) : NULL;
+    size_t n = 0;
+    if (t == NULL)
+        return 0;
+    const char *line = strstr(t, "\n|");
+    while (line != NULL && line[1] == '|') {
+        n += strncmp(line + 1, start, strlen(start)) == 0;
+        line = strchr(line + 1, '\n');
+    }
+    return n;
+}
+
+static void test_docs(const infl_scenario *sc)
+{
+    char *doc = read_doc();
+    CHECK(doc != NULL);
+    if (doc == NULL)
+        return;
+    char row[1024];
+    for (size_t i = 0; i < infl__key_domain_count(); i++) {
+        const infl__key_domain *d = infl__key_domain_at(i);
+        snprintf(row, sizeof row, "\n| `%s` | %s | %s | %s | %s |\n", d->key, d->range.text,
+                 d->integer ? "whole number"
+                 : d->dist  ? "constant or distribution"
+                            : "number",
+                 d->assumption ? "yes" : "no", d->note);
+        CHECK_CONTAINS(doc, row);
+    }
+    CHECK_INT(rows_after(doc, "### Valid values of each key", "| `"), infl__key_domain_count());
+    const infl_dist_kind kinds[] = {INFL_DIST_BETA, INFL_DIST_LOGNORMAL, INFL_DIST_LOGUNIFORM,
+                                    INFL_DIST_UNIFORM};
+    for (size_t k = 0; k < 4; k++) {
+        for (int w = 0; w < 2; w++) {
+            infl__range r = infl__dist_param_range(kinds[k], w);
+            snprintf(row, sizeof row, "\n| %s | %s | %s |", infl__dist_kind_name(kinds[k]),
+                     infl__dist_param_name(kinds[k], w), r.text);
+            CHECK_CONTAINS(doc, row);
+        }
+    }
+    infl_error err;
+    infl_error_init(&err);
+    infl_factor_list list = {0};
+    CHECK_INT(infl_factor_assumptions(sc, "assumptions", &list, &err), INFL_OK);
+    for (size_t i = 0; i < list.n; i++) {
+        const infl_factor *f = &list.items[i];
+        snprintf(row, sizeof row, "\n| `%s` | %s | %.6g | %.6g | %.6g |\n", f->key, f->label,
+                 f->base, f->lo, f->hi);
+        CHECK_CONTAINS(doc, row);
+    }
+    CHECK_INT(rows_after(doc, "| key | label | value | lo | hi |", "| `"), list.n);
+    infl_factor_list_destroy(&list);
+    infl_error_destroy(&err);
+    free(doc);
+}
+
 int main(void)
 {
     infl_scenario *sc = french();
@@ -562,6 +637,7 @@ int main(void)
         test_parse(sc);
         test_french_assumptions(sc);
         test_domains(sc);
+        test_docs(sc);
     }
     infl_scenario_free(sc);
     test_forms();
