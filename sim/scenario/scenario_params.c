@@ -424,31 +424,81 @@ void infl_scenario_parameters_free(infl_scenario_parameter *p, size_t n)
     free(p);
 }
 
+struct infl__params_check {
+    work w;
+    ref *refs;
+    size_t n;
+};
+
+infl__params_check *infl__params_check_new(const infl_scenario *sc)
+{
+    infl__params_check *c = calloc(1, sizeof *c);
+    if (c == NULL)
+        return NULL;
+    if (!work_init(&c->w, sc)) {
+        free(c);
+        return NULL;
+    }
+    if ((c->refs = refs_new(&c->w, sc, &c->n)) == NULL) {
+        infl__params_check_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+size_t infl__params_check_index(const infl__params_check *c, const char *key)
+{
+    for (size_t j = 0; j < c->n; j++)
+        if (!strcmp(c->refs[j].key, key))
+            return j;
+    return SIZE_MAX;
+}
+
+bool infl__params_check_valid(infl__params_check *c, const size_t *at, const double *values,
+                              size_t n)
+{
+    enum { MAX_AT = 64 };
+    double saved[MAX_AT];
+    if (n > MAX_AT)
+        return false;
+    bool ok = true;
+    size_t i = 0;
+    for (; i < n; i++) {
+        if (at[i] >= c->n)
+            break;
+        saved[i] = get(&c->refs[at[i]]);
+        set(&c->refs[at[i]], values[i]);
+    }
+    ok = i == n;
+    for (size_t j = 0; ok && j < n; j++) {
+        const ref *r = &c->refs[at[j]];
+        ok = valid(r) && !(r->integer && values[j] != floor(values[j]));
+    }
+    /* Back in reverse order, so a parameter given twice gets its own value. */
+    while (i-- > 0)
+        set(&c->refs[at[i]], saved[i]);
+    return ok;
+}
+
+void infl__params_check_free(infl__params_check *c)
+{
+    if (c == NULL)
+        return;
+    free(c->refs);
+    free(c->w.tiers);
+    free(c);
+}
+
 bool infl__scenario_params_valid(const infl_scenario *sc, const char *const *keys,
                                  const double *values, size_t n)
 {
-    work w;
-    if (!work_init(&w, sc))
-        return false;
-    size_t count = 0;
-    ref *refs = refs_new(&w, sc, &count);
-    bool ok = refs != NULL;
-    size_t *at = ok ? malloc((n ? n : 1) * sizeof *at) : NULL;
-    ok = at != NULL;
-    for (size_t i = 0; ok && i < n; i++) {
-        size_t j = 0;
-        while (j < count && strcmp(refs[j].key, keys[i]) != 0)
-            j++;
-        if (j == count || (refs[j].integer && values[i] != floor(values[i])))
-            ok = false;
-        else
-            set(&refs[j], values[i]);
-        at[i] = j;
-    }
+    infl__params_check *c = infl__params_check_new(sc);
+    size_t *at = c != NULL ? malloc((n ? n : 1) * sizeof *at) : NULL;
+    bool ok = at != NULL;
     for (size_t i = 0; ok && i < n; i++)
-        ok = valid(&refs[at[i]]);
+        ok = (at[i] = infl__params_check_index(c, keys[i])) != SIZE_MAX;
+    ok = ok && infl__params_check_valid(c, at, values, n);
     free(at);
-    free(refs);
-    free(w.tiers);
+    infl__params_check_free(c);
     return ok;
 }

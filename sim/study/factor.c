@@ -39,6 +39,7 @@ static char *dup(const char *s)
 typedef struct {
     infl_scenario_parameter *p;
     size_t n;
+    infl__params_check *check; /* the same parameters, in the same order */
 } params;
 
 static const infl_scenario_parameter *find(const params *ps, const char *key)
@@ -79,19 +80,22 @@ static bool in_domain(const infl_scenario_parameter *p, double v)
  * p's key over [lo, hi], loads. On false, *bad_key (a list factor's key, or
  * NULL if only p's own ends fail) names one factor of a failing corner.
  */
-static bool corners_ok(const infl_scenario *sc, const params *ps, const infl_factor_list *list,
+static bool corners_ok(const params *ps, const infl_factor_list *list,
                        const infl_scenario_parameter *p, double lo, double hi, const char **bad_key)
 {
     const char *keys[MAX_GROUP + 1];
+    size_t at[MAX_GROUP + 1];
     double los[MAX_GROUP + 1], his[MAX_GROUP + 1], values[MAX_GROUP + 1];
     size_t m = 0;
     keys[m] = p->path;
+    at[m] = (size_t)(p - ps->p);
     los[m] = lo;
     his[m++] = hi;
     for (size_t i = 0; i < list->n && m <= MAX_GROUP; i++) {
         const infl_scenario_parameter *q = find(ps, list->items[i].key);
         if (q != NULL && q != p && q->group == p->group) {
             keys[m] = q->path;
+            at[m] = (size_t)(q - ps->p);
             los[m] = list->items[i].lo;
             his[m++] = list->items[i].hi;
         }
@@ -100,7 +104,7 @@ static bool corners_ok(const infl_scenario *sc, const params *ps, const infl_fac
     for (unsigned long c = 0; c < (1ul << m); c++) {
         for (size_t j = 0; j < m; j++)
             values[j] = (c >> j) & 1 ? his[j] : los[j];
-        if (!infl__scenario_params_valid(sc, keys, values, m)) {
+        if (!infl__params_check_valid(ps->check, at, values, m)) {
             *bad_key = m > 1 ? keys[1] : NULL;
             return false;
         }
@@ -108,9 +112,26 @@ static bool corners_ok(const infl_scenario *sc, const params *ps, const infl_fac
     return true;
 }
 
+/* The parameters and their check, in the same order (both built from sc's
+ * numbers the same way), so that an index of one is an index of the other. */
 static infl_status load_params(const infl_scenario *sc, params *ps, infl_error *err)
 {
-    return infl_scenario_parameters(sc, &ps->p, &ps->n, err);
+    infl_status rc = infl_scenario_parameters(sc, &ps->p, &ps->n, err);
+    if (rc != INFL_OK)
+        return rc;
+    ps->check = infl__params_check_new(sc);
+    if (ps->check == NULL) {
+        infl_scenario_parameters_free(ps->p, ps->n);
+        ps->p = NULL;
+        return infl_error_add(err, INFL_ENOMEM, "factors: out of memory");
+    }
+    return INFL_OK;
+}
+
+static void free_params(params *ps)
+{
+    infl_scenario_parameters_free(ps->p, ps->n);
+    infl__params_check_free(ps->check);
 }
 
 static infl_status append(infl_factor_list *list, const infl_scenario_parameter *p, double lo,
@@ -292,14 +313,14 @@ infl_status infl_factor_parse(const infl_scenario *sc, const char *spec, infl_fa
             "parameters at the scenario's values)",
             spec, !in_domain(p, lo) ? infl__shortest_decimal(a, lo) : infl__shortest_decimal(a, hi),
             key, domain_text(p, dom, sizeof dom));
-    else if (!corners_ok(sc, &ps, list, p, lo, hi, &bad))
+    else if (!corners_ok(&ps, list, p, lo, hi, &bad))
         rc = infl_error_add(err, INFL_EARG,
                             "factor %s: together with the factor %s, some values of this range "
                             "give a scenario that does not load; narrow one of the two ranges",
                             spec, bad ? bad : "?");
     else
         rc = append(list, p, lo, hi, scale, err);
-    infl_scenario_parameters_free(ps.p, ps.n);
+    free_params(&ps);
     return rc;
 }
 
@@ -334,7 +355,7 @@ static double inside(double b, double base)
 
 /* The largest t in [0, 1] for which the corners load with end `which` (0 lo,
  * 1 hi) at base + t (end - base), the other end at `other`. */
-static double shrink(const infl_scenario *sc, const params *ps, const infl_factor_list *list,
+static double shrink(const params *ps, const infl_factor_list *list,
                      const infl_scenario_parameter *p, double end, double other, int which)
 {
     const char *bad;
@@ -342,8 +363,8 @@ static double shrink(const infl_scenario *sc, const params *ps, const infl_facto
     for (int i = 0; i < 48; i++) {
         double t = (good + fail) / 2;
         double v = p->value + t * (end - p->value);
-        bool ok = which == 0 ? corners_ok(sc, ps, list, p, v, other, &bad)
-                             : corners_ok(sc, ps, list, p, other, v, &bad);
+        bool ok = which == 0 ? corners_ok(ps, list, p, v, other, &bad)
+                             : corners_ok(ps, list, p, other, v, &bad);
         if (ok)
             good = t;
         else
@@ -361,11 +382,11 @@ static double shrink(const infl_scenario *sc, const params *ps, const infl_facto
  * 1 gives up a sliver of its top rather than its kappa most of its range,
  * and a uniform's max starts where its min's range ends.
  */
-static void settle(const infl_scenario *sc, const params *ps, infl_factor_list *list,
-                   const infl_scenario_parameter *p, double *lo, double *hi)
+static void settle(const params *ps, infl_factor_list *list, const infl_scenario_parameter *p,
+                   double *lo, double *hi)
 {
-    double lo_a = p->value + shrink(sc, ps, list, p, *lo, p->value, 0) * (*lo - p->value);
-    double hi_a = p->value + shrink(sc, ps, list, p, *hi, lo_a, 1) * (*hi - p->value);
+    double lo_a = p->value + shrink(ps, list, p, *lo, p->value, 0) * (*lo - p->value);
+    double hi_a = p->value + shrink(ps, list, p, *hi, lo_a, 1) * (*hi - p->value);
     if (p->integer) {
         lo_a = ceil(lo_a);
         hi_a = floor(hi_a);
@@ -391,7 +412,7 @@ static void settle(const infl_scenario *sc, const params *ps, infl_factor_list *
             q->lo = q->base + t * (lo0[j] - q->base);
             q->hi = q->base + t * (hi0[j] - q->base);
         }
-        if (corners_ok(sc, ps, list, p, *lo, *hi, &bad))
+        if (corners_ok(ps, list, p, *lo, *hi, &bad))
             good = t;
         else
             fail = t;
@@ -447,13 +468,13 @@ infl_status infl_factor_assumptions(const infl_scenario *sc, const char *spec,
             hi = floor(hi);
         }
         const char *bad;
-        if (lo < hi && !corners_ok(sc, &ps, list, p, lo, hi, &bad))
-            settle(sc, &ps, list, p, &lo, &hi);
+        if (lo < hi && !corners_ok(&ps, list, p, lo, hi, &bad))
+            settle(&ps, list, p, &lo, &hi);
         if (!(lo < hi))
             continue;
         rc = append(list, p, lo, hi, INFL_FACTOR_LINEAR, err);
     }
-    infl_scenario_parameters_free(ps.p, ps.n);
+    free_params(&ps);
     return rc;
 }
 

@@ -14,12 +14,12 @@
 
 #include <float.h>
 
-/* The French brand default (experiments/french-brand.yaml). */
-static infl_scenario *french(void)
+/* A scenario of experiments/ (the French brand default: french-brand.yaml). */
+static infl_scenario *experiment(const char *file)
 {
     const char *dir = getenv("INFLUSIM_SOURCE_DIR");
     char path[1024];
-    snprintf(path, sizeof path, "%s/experiments/french-brand.yaml", dir ? dir : "..");
+    snprintf(path, sizeof path, "%s/experiments/%s", dir ? dir : "..", file);
     infl_error err;
     infl_error_init(&err);
     infl_scenario *sc = NULL;
@@ -641,13 +641,24 @@ static void test_docs(const infl_scenario *sc)
 
 int main(void)
 {
-    infl_scenario *sc = french();
+    infl_scenario *sc = experiment("french-brand.yaml");
     CHECK(sc != NULL);
     if (sc != NULL) {
         test_parse(sc);
         test_french_assumptions(sc);
         test_domains(sc);
         test_docs(sc);
+    }
+    infl_scenario_free(sc);
+    /* Eight tiers from presets: lognormal engagement, non-follower views. */
+    sc = experiment("platforms/platforms.yaml");
+    CHECK(sc != NULL);
+    if (sc != NULL) {
+        size_t n = 0;
+        test_assumptions(sc, "assumptions", &n);
+        printf("experiments/platforms, assumptions at ±30 %%: %zu factors\n", n);
+        test_assumptions(sc, "assumptions:100%", &n);
+        test_domains(sc);
     }
     infl_scenario_free(sc);
     test_forms();
