@@ -461,6 +461,55 @@ static void test_forms(void)
     infl_scenario_free(sc);
 }
 
+/* A creator that names a per-viewer tier but gives engagement per follower:
+ * the tier's reach is bounded by the creator's engagement check, which the
+ * loader runs on the creator with the tier's reach. */
+static const char *ROSTER =
+    "name: roster\n"
+    "budget: 5000\n"
+    "regions: [{name: home, shippable: true}]\n"
+    "product: {price: 40, unit_cost: 10}\n"
+    "market: {purchase_rate: 0.02}\n"
+    "tiers:\n"
+    "  micro: {followers: 10000, price: 100, reach_rate: {beta: {mean: 0.3, kappa: 20}},\n"
+    "          engagement_rate: 0.05, audience: [1], interest_share: 0.1}\n"
+    "roster: [{handle: anna, tier: micro, engagement_per_follower: 0.06}]\n"
+    "strategies: [{name: s, allocation: {micro: 1}}, {name: named, hire: [anna]}]\n";
+
+static void test_roster(void)
+{
+    infl_scenario *sc = text(ROSTER, NULL, 0);
+    CHECK(sc != NULL);
+    if (sc == NULL)
+        return;
+    infl_error err;
+    infl_error_init(&err);
+    infl_scenario_parameter *p = NULL;
+    size_t n = 0;
+    CHECK_INT(infl_scenario_parameters(sc, &p, &n, &err), INFL_OK);
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(p[i].path, "tiers.micro.reach_rate.beta.mean"))
+            CHECK_NEAR(p[i].min, 0.06, 1e-15); /* 0.06 / (real_share 1 x reach) <= 1 */
+    infl_scenario_parameters_free(p, n);
+    infl_factor_list list = {0};
+    refused(sc, &list, "tiers.micro.reach_rate.beta.mean=0.05:0.5",
+            "factor tiers.micro.reach_rate.beta.mean=0.05:0.5: 0.05 is outside "
+            "tiers.micro.reach_rate.beta.mean's valid values [0.06, 0.9999499999999999] (with the "
+            "other parameters at the scenario's values)\n");
+    CHECK_INT(infl_factor_parse(sc, "tiers.micro.reach_rate.beta.mean=0.2:0.5", &list, &err),
+              INFL_OK);
+    refused(sc, &list, "tiers.micro.real_share=0.1:1",
+            "factor tiers.micro.real_share=0.1:1: together with the factor "
+            "tiers.micro.reach_rate.beta.mean, some values of this range give a scenario that "
+            "does not load; narrow one of the two ranges\n");
+    infl_factor_list_destroy(&list);
+    test_domains(sc);
+    size_t count = 0;
+    test_assumptions(sc, "assumptions:100%", &count);
+    infl_error_destroy(&err);
+    infl_scenario_free(sc);
+}
+
 static void test_value_override(void)
 {
     infl_factor lin = {.key = "product.price", .lo = 0.1, .hi = 0.7, .base = 0.3};
@@ -662,6 +711,7 @@ int main(void)
     }
     infl_scenario_free(sc);
     test_forms();
+    test_roster();
     test_value_override();
     test_preset();
     return check_exit();
