@@ -540,17 +540,3 @@ void infl__params_check_free(infl__params_check *c)
     free(c->w.tiers);
     free(c);
 }
-
-bool infl__scenario_params_valid(const infl_scenario *sc, const char *const *keys,
-                                 const double *values, size_t n)
-{
-    infl__params_check *c = infl__params_check_new(sc);
-    size_t *at = c != NULL ? malloc((n ? n : 1) * sizeof *at) : NULL;
-    bool ok = at != NULL;
-    for (size_t i = 0; ok && i < n; i++)
-        ok = (at[i] = infl__params_check_index(c, keys[i])) != SIZE_MAX;
-    ok = ok && infl__params_check_valid(c, at, values, n);
-    free(at);
-    infl__params_check_free(c);
-    return ok;
-}

@@ -5,7 +5,7 @@
  * coordinate of the design.
  *
  * The domains and the checks are the scenario's (infl_scenario_parameters,
- * infl__scenario_params_valid: the loader's rules), so a factor never
+ * infl__params_check: the loader's rules), so a factor never
  * reaches a value the loader would refuse. Only parameters of one group
  * constrain one another, and every rule is monotone in each parameter, so a
  * box of ranges is valid when the corners of each group's box are.
@@ -39,7 +39,7 @@ static char *dup(const char *s)
 typedef struct {
     infl_scenario_parameter *p;
     size_t n;
-    infl__params_check *check; /* the same parameters, in the same order */
+    infl__params_check *check;
 } params;
 
 static const infl_scenario_parameter *find(const params *ps, const char *key)
@@ -75,45 +75,54 @@ static bool in_domain(const infl_scenario_parameter *p, double v)
     return lo_ok && hi_ok;
 }
 
-/*
- * Whether every corner of the box of the factors of list in p's group, with
- * p's key over [lo, hi], loads. On false, *bad_key (a list factor's key, or
- * NULL if only p's own ends fail) names one factor of a failing corner.
- */
+/* Whether every corner of the box of the factors of list in p's group, with
+ * p's key over [lo, hi], loads. */
 static bool corners_ok(const params *ps, const infl_factor_list *list,
-                       const infl_scenario_parameter *p, double lo, double hi, const char **bad_key)
+                       const infl_scenario_parameter *p, double lo, double hi)
 {
-    const char *keys[MAX_GROUP + 1];
     size_t at[MAX_GROUP + 1];
     double los[MAX_GROUP + 1], his[MAX_GROUP + 1], values[MAX_GROUP + 1];
     size_t m = 0;
-    keys[m] = p->path;
-    at[m] = (size_t)(p - ps->p);
+    at[m] = infl__params_check_index(ps->check, p->path);
     los[m] = lo;
     his[m++] = hi;
     for (size_t i = 0; i < list->n && m <= MAX_GROUP; i++) {
         const infl_scenario_parameter *q = find(ps, list->items[i].key);
         if (q != NULL && q != p && q->group == p->group) {
-            keys[m] = q->path;
-            at[m] = (size_t)(q - ps->p);
+            at[m] = infl__params_check_index(ps->check, q->path);
             los[m] = list->items[i].lo;
             his[m++] = list->items[i].hi;
         }
     }
-    *bad_key = NULL;
     for (unsigned long c = 0; c < (1ul << m); c++) {
         for (size_t j = 0; j < m; j++)
             values[j] = (c >> j) & 1 ? his[j] : los[j];
-        if (!infl__params_check_valid(ps->check, at, values, m)) {
-            *bad_key = m > 1 ? keys[1] : NULL;
+        if (!infl__params_check_valid(ps->check, at, values, m))
             return false;
-        }
     }
     return true;
 }
 
-/* The parameters and their check, in the same order (both built from sc's
- * numbers the same way), so that an index of one is an index of the other. */
+/* The keys of list's factors in p's group, "A" or "A, B and C", into buf. */
+static const char *group_keys(const params *ps, const infl_factor_list *list,
+                              const infl_scenario_parameter *p, char *buf, size_t size)
+{
+    const char *keys[MAX_GROUP];
+    size_t m = 0;
+    for (size_t i = 0; i < list->n && m < MAX_GROUP; i++) {
+        const infl_scenario_parameter *q = find(ps, list->items[i].key);
+        if (q != NULL && q != p && q->group == p->group)
+            keys[m++] = list->items[i].key;
+    }
+    buf[0] = '\0';
+    for (size_t j = 0; j < m; j++) {
+        size_t len = strlen(buf);
+        snprintf(buf + len, size - len, "%s%s", j == 0 ? "" : j + 1 == m ? " and " : ", ", keys[j]);
+    }
+    return buf;
+}
+
+/* sc's parameters and the check of their values. */
 static infl_status load_params(const infl_scenario *sc, params *ps, infl_error *err)
 {
     infl_status rc = infl_scenario_parameters(sc, &ps->p, &ps->n, err);
@@ -290,8 +299,7 @@ infl_status infl_factor_parse(const infl_scenario *sc, const char *spec, infl_fa
     if (rc != INFL_OK)
         return rc;
     const infl_scenario_parameter *p = find(&ps, key);
-    char dom[96], a[32], b[32];
-    const char *bad = NULL;
+    char dom[96], a[32], b[32], keys[1024];
     if (p == NULL)
         rc = not_a_parameter(&ps, spec, key, err);
     else if (in_list(list, key) != NULL)
@@ -313,11 +321,13 @@ infl_status infl_factor_parse(const infl_scenario *sc, const char *spec, infl_fa
             "parameters at the scenario's values)",
             spec, !in_domain(p, lo) ? infl__shortest_decimal(a, lo) : infl__shortest_decimal(a, hi),
             key, domain_text(p, dom, sizeof dom));
-    else if (!corners_ok(&ps, list, p, lo, hi, &bad))
+    else if (!corners_ok(&ps, list, p, lo, hi))
         rc = infl_error_add(err, INFL_EARG,
-                            "factor %s: together with the factor %s, some values of this range "
-                            "give a scenario that does not load; narrow one of the two ranges",
-                            spec, bad ? bad : "?");
+                            "factor %s: with the factor%s %s, some combinations of values give a "
+                            "scenario that does not load; narrow a range",
+                            spec,
+                            strstr(group_keys(&ps, list, p, keys, sizeof keys), " and ") ? "s" : "",
+                            group_keys(&ps, list, p, keys, sizeof keys));
     else
         rc = append(list, p, lo, hi, scale, err);
     free_params(&ps);
@@ -358,13 +368,12 @@ static double inside(double b, double base)
 static double shrink(const params *ps, const infl_factor_list *list,
                      const infl_scenario_parameter *p, double end, double other, int which)
 {
-    const char *bad;
     double good = 0.0, fail = 1.0;
     for (int i = 0; i < 48; i++) {
         double t = (good + fail) / 2;
         double v = p->value + t * (end - p->value);
-        bool ok = which == 0 ? corners_ok(ps, list, p, v, other, &bad)
-                             : corners_ok(ps, list, p, other, v, &bad);
+        bool ok =
+            which == 0 ? corners_ok(ps, list, p, v, other) : corners_ok(ps, list, p, other, v);
         if (ok)
             good = t;
         else
@@ -403,7 +412,6 @@ static void settle(const params *ps, infl_factor_list *list, const infl_scenario
             hi0[m++] = list->items[i].hi;
         }
     }
-    const char *bad;
     double good = 0.0, fail = 1.0;
     for (int it = 0; m > 0 && it < 48; it++) {
         double t = (good + fail) / 2;
@@ -412,7 +420,7 @@ static void settle(const params *ps, infl_factor_list *list, const infl_scenario
             q->lo = q->base + t * (lo0[j] - q->base);
             q->hi = q->base + t * (hi0[j] - q->base);
         }
-        if (corners_ok(ps, list, p, *lo, *hi, &bad))
+        if (corners_ok(ps, list, p, *lo, *hi))
             good = t;
         else
             fail = t;
@@ -467,8 +475,7 @@ infl_status infl_factor_assumptions(const infl_scenario *sc, const char *spec,
             lo = ceil(lo);
             hi = floor(hi);
         }
-        const char *bad;
-        if (lo < hi && !corners_ok(&ps, list, p, lo, hi, &bad))
+        if (lo < hi && !corners_ok(&ps, list, p, lo, hi))
             settle(&ps, list, p, &lo, &hi);
         if (!(lo < hi))
             continue;

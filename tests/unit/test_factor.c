@@ -178,9 +178,9 @@ static void test_parse(const infl_scenario *sc)
     CHECK_INT(infl_factor_parse(sc, "tiers.micro.platform_fee.uniform.min=0.1:0.28", &list, &err),
               INFL_OK);
     refused(sc, &list, "tiers.micro.platform_fee.uniform.max=0.22:0.4",
-            "factor tiers.micro.platform_fee.uniform.max=0.22:0.4: together with the factor "
-            "tiers.micro.platform_fee.uniform.min, some values of this range give a scenario "
-            "that does not load; narrow one of the two ranges\n");
+            "factor tiers.micro.platform_fee.uniform.max=0.22:0.4: with the factor "
+            "tiers.micro.platform_fee.uniform.min, some combinations of values give a scenario "
+            "that does not load; narrow a range\n");
     CHECK_INT(infl_factor_parse(sc, "tiers.micro.platform_fee.uniform.max=0.28:0.4", &list, &err),
               INFL_OK);
     /* A tier's engagement per follower against its views: more engagements
@@ -189,9 +189,9 @@ static void test_parse(const infl_scenario *sc)
                                 &list, &err),
               INFL_OK);
     refused(sc, &list, "tiers.micro.real_share.beta.mean=0.1:0.9",
-            "factor tiers.micro.real_share.beta.mean=0.1:0.9: together with the factor "
-            "tiers.micro.reach_rate.beta.mean, some values of this range give a scenario that "
-            "does not load; narrow one of the two ranges\n");
+            "factor tiers.micro.real_share.beta.mean=0.1:0.9: with the factors "
+            "tiers.micro.reach_rate.beta.mean and tiers.micro.engagement_per_follower.beta.mean, "
+            "some combinations of values give a scenario that does not load; narrow a range\n");
     infl_factor_list_destroy(&list);
     CHECK_INT(list.n, 0);
     infl_factor_list_destroy(&list); /* twice: an empty list */
@@ -498,10 +498,10 @@ static void test_roster(void)
             "other parameters at the scenario's values)\n");
     CHECK_INT(infl_factor_parse(sc, "tiers.micro.reach_rate.beta.mean=0.2:0.5", &list, &err),
               INFL_OK);
-    refused(sc, &list, "tiers.micro.real_share=0.1:1",
-            "factor tiers.micro.real_share=0.1:1: together with the factor "
-            "tiers.micro.reach_rate.beta.mean, some values of this range give a scenario that "
-            "does not load; narrow one of the two ranges\n");
+    refused(
+        sc, &list, "tiers.micro.real_share=0.1:1",
+        "factor tiers.micro.real_share=0.1:1: with the factor tiers.micro.reach_rate.beta.mean, "
+        "some combinations of values give a scenario that does not load; narrow a range\n");
     infl_factor_list_destroy(&list);
     test_domains(sc);
     size_t count = 0;
