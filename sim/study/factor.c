@@ -321,13 +321,12 @@ infl_status infl_factor_parse(const infl_scenario *sc, const char *spec, infl_fa
             "parameters at the scenario's values)",
             spec, !in_domain(p, lo) ? infl__shortest_decimal(a, lo) : infl__shortest_decimal(a, hi),
             key, domain_text(p, dom, sizeof dom));
-    else if (!corners_ok(&ps, list, p, lo, hi))
+    /* group_keys fills keys (and is never NULL) for the message. */
+    else if (!corners_ok(&ps, list, p, lo, hi) && group_keys(&ps, list, p, keys, sizeof keys))
         rc = infl_error_add(err, INFL_EARG,
                             "factor %s: with the factor%s %s, some combinations of values give a "
                             "scenario that does not load; narrow a range",
-                            spec,
-                            strstr(group_keys(&ps, list, p, keys, sizeof keys), " and ") ? "s" : "",
-                            group_keys(&ps, list, p, keys, sizeof keys));
+                            spec, strstr(keys, " and ") ? "s" : "", keys);
     else
         rc = append(list, p, lo, hi, scale, err);
     free_params(&ps);
@@ -368,6 +367,9 @@ static double inside(double b, double base)
 static double shrink(const params *ps, const infl_factor_list *list,
                      const infl_scenario_parameter *p, double end, double other, int which)
 {
+    /* The end itself where it fits: no need to give anything up. */
+    if (which == 0 ? corners_ok(ps, list, p, end, other) : corners_ok(ps, list, p, other, end))
+        return 1.0;
     double good = 0.0, fail = 1.0;
     for (int i = 0; i < 48; i++) {
         double t = (good + fail) / 2;
@@ -382,20 +384,27 @@ static double shrink(const params *ps, const infl_factor_list *list,
     return good;
 }
 
+/* The point a fraction t of the way from base to end (end itself at t = 1). */
+static double toward(double base, double end, double t)
+{
+    return t >= 1.0 ? end : base + t * (end - base);
+}
+
 /*
  * p over [*lo, *hi] conflicts with the factors of its group already in the
  * list: draws ends towards their bases, by bisection, until every corner
  * loads, in whichever of two ways loses the smaller share of a range: p's own
- * ends (each as far as it must), or every earlier factor of the group, both
- * ends by one common fraction, p's range kept. So a beta's mean clipped near
+ * ends (each as far as it must), or every earlier factor of the group that
+ * this call added (from list->items[first] on; a range given by --factor is
+ * kept as given), both ends by one common fraction, p's range kept. So a beta's mean clipped near
  * 1 gives up a sliver of its top rather than its kappa most of its range,
  * and a uniform's max starts where its min's range ends.
  */
-static void settle(const params *ps, infl_factor_list *list, const infl_scenario_parameter *p,
-                   double *lo, double *hi)
+static void settle(const params *ps, infl_factor_list *list, size_t first,
+                   const infl_scenario_parameter *p, double *lo, double *hi)
 {
-    double lo_a = p->value + shrink(ps, list, p, *lo, p->value, 0) * (*lo - p->value);
-    double hi_a = p->value + shrink(ps, list, p, *hi, lo_a, 1) * (*hi - p->value);
+    double lo_a = toward(p->value, *lo, shrink(ps, list, p, *lo, p->value, 0));
+    double hi_a = toward(p->value, *hi, shrink(ps, list, p, *hi, lo_a, 1));
     if (p->integer) {
         lo_a = ceil(lo_a);
         hi_a = floor(hi_a);
@@ -404,7 +413,7 @@ static void settle(const params *ps, infl_factor_list *list, const infl_scenario
     size_t m = 0;
     size_t at[MAX_GROUP];
     double lo0[MAX_GROUP], hi0[MAX_GROUP];
-    for (size_t i = 0; i < list->n && m < MAX_GROUP; i++) {
+    for (size_t i = first; i < list->n && m < MAX_GROUP; i++) {
         const infl_scenario_parameter *q = find(ps, list->items[i].key);
         if (q != NULL && q != p && q->group == p->group && !q->integer) {
             at[m] = i;
@@ -428,8 +437,8 @@ static void settle(const params *ps, infl_factor_list *list, const infl_scenario
     for (size_t j = 0; j < m; j++) {
         infl_factor *q = &list->items[at[j]];
         bool keep = m > 0 && 1 - good < loss_a;
-        q->lo = keep ? q->base + good * (lo0[j] - q->base) : lo0[j];
-        q->hi = keep ? q->base + good * (hi0[j] - q->base) : hi0[j];
+        q->lo = keep ? toward(q->base, lo0[j], good) : lo0[j];
+        q->hi = keep ? toward(q->base, hi0[j], good) : hi0[j];
     }
     if (m > 0 && 1 - good < loss_a)
         return;
@@ -453,6 +462,7 @@ infl_status infl_factor_assumptions(const infl_scenario *sc, const char *spec,
     infl_status rc = load_params(sc, &ps, err);
     if (rc != INFL_OK)
         return rc;
+    const size_t first = list->n;
     for (size_t i = 0; rc == INFL_OK && i < ps.n; i++) {
         const infl_scenario_parameter *p = &ps.p[i];
         if (!p->assumption || p->value == 0.0 || in_list(list, p->path) != NULL)
@@ -476,7 +486,7 @@ infl_status infl_factor_assumptions(const infl_scenario *sc, const char *spec,
             hi = floor(hi);
         }
         if (lo < hi && !corners_ok(&ps, list, p, lo, hi))
-            settle(&ps, list, p, &lo, &hi);
+            settle(&ps, list, first, p, &lo, &hi);
         if (!(lo < hi))
             continue;
         rc = append(list, p, lo, hi, INFL_FACTOR_LINEAR, err);

@@ -233,6 +233,17 @@ static void test_parse(const infl_scenario *sc)
     CHECK_INT(list.n, first);
     CHECK(list.items[0].lo == 100 && list.items[0].hi == 101);
     infl_factor_list_destroy(&list);
+    /* A range given by --factor is kept even where it binds an assumption of
+     * its group: the assumption gives way. */
+    CHECK_INT(infl_factor_parse(sc, "tiers.micro.platform_fee.uniform.max=0.21:0.3", &list, &err),
+              INFL_OK);
+    CHECK_INT(infl_factor_assumptions(sc, "assumptions", &list, &err), INFL_OK);
+    const infl_factor *given = factor_of(&list, "tiers.micro.platform_fee.uniform.max");
+    const infl_factor *gave = factor_of(&list, "tiers.micro.platform_fee.uniform.min");
+    CHECK(given != NULL && given->lo == 0.21 && given->hi == 0.3);
+    CHECK(gave != NULL && gave->lo == 0.2 * (1 - 30.0 / 100) && gave->hi <= 0.21);
+    CHECK_NEAR(gave ? gave->hi : 0, 0.21, 1e-12);
+    infl_factor_list_destroy(&list);
     infl_error_destroy(&err);
 }
 
