@@ -44,6 +44,8 @@ typedef struct {
     infl__range range;
     bool integer;
     bool dist;        /* a constant or a distribution (else a plain number) */
+    bool assumption;  /* in `--factors assumptions`: a figure of the product, the market or a
+                         tier (not the budget, a hiring rule or a label) */
     const char *note; /* further rules, or "" */
 } infl__key_domain;
 

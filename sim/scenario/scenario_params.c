@@ -31,19 +31,23 @@ typedef struct {
     infl_dist repeat_orders, purchase_rate, addressable, wom;
     infl_tier *tiers; /* shallow copies: the audience's arrays stay sc's, read only */
     size_t n_tiers;
+    const infl_scenario *sc; /* its original values, and the roster's creators */
 } work;
 
 /* One parameter: where its value lives in the work copy and its rules. */
 typedef struct {
     char key[KEY_LEN];
     char label[KEY_LEN];
-    double *x;                       /* a plain number, or a Dirichlet's kappa */
-    infl_dist *d;                    /* or a distribution: its a (which 0) or b (which 1) */
-    int which;                       /* for d, or -1 */
-    infl_tier *tier;                 /* the tier it belongs to, or NULL */
+    double *x;         /* a plain number, or a Dirichlet's kappa */
+    infl_dist *d;      /* or a distribution: its a (which 0) or b (which 1) */
+    int which;         /* for d, or -1 */
+    infl_tier *tier;   /* the tier it belongs to, or NULL */
+    size_t tier_index; /* its index, or SIZE_MAX */
+    const work *w;
     const infl_share_dist *audience; /* a Dirichlet's kappa: its means */
     const infl__range *range;        /* the key's range */
-    bool engagement;                 /* part of a per-follower tier's engagement check */
+    bool engagement;                 /* part of an engagement check: of a per-follower tier, or of a
+                                        per-follower creator that names the tier */
     bool integer, assumption;
     size_t group;
 } ref;
@@ -59,7 +63,8 @@ static bool work_init(work *w, const infl_scenario *sc)
                 .purchase_rate = sc->purchase_rate,
                 .addressable = sc->addressable,
                 .wom = sc->wom_purchase_factor,
-                .n_tiers = sc->n_tiers};
+                .n_tiers = sc->n_tiers,
+                .sc = sc};
     w->tiers = malloc((sc->n_tiers ? sc->n_tiers : 1) * sizeof *w->tiers);
     if (w->tiers == NULL)
         return false;
@@ -85,6 +90,41 @@ static void set(const ref *r, double v)
         r->d->b = v;
 }
 
+static bool same_dist(const infl_dist *a, const infl_dist *b)
+{
+    return a->kind == b->kind && a->a == b->a && a->b == b->b;
+}
+
+/*
+ * The engagement check of every per-follower creator that names tier k,
+ * with the tier's current values where the creator took the tier's (a
+ * creator's distribution equal to the tier's original is taken to be the
+ * tier's: if the creator wrote the same itself, the check is only stricter).
+ */
+static bool creators_ok(const work *w, size_t k)
+{
+    const infl_scenario *sc = w->sc;
+    const infl_tier *orig = &sc->tiers[k], *now = &w->tiers[k];
+    for (size_t i = 0; i < sc->n_creators; i++) {
+        const infl_creator *c = &sc->creators[i];
+        if (c->tier != k || !c->p.per_follower)
+            continue;
+        infl_tier p = c->p;
+        infl_dist *mine[] = {&p.engagement_per_follower, &p.real_share, &p.reach_rate,
+                             &p.nonfollower_views};
+        const infl_dist *was[] = {&orig->engagement_per_follower, &orig->real_share,
+                                  &orig->reach_rate, &orig->nonfollower_views};
+        const infl_dist *is[] = {&now->engagement_per_follower, &now->real_share, &now->reach_rate,
+                                 &now->nonfollower_views};
+        for (size_t j = 0; j < 4; j++)
+            if (same_dist(mine[j], was[j]))
+                *mine[j] = *is[j];
+        if (infl__engagement_check(&p) != INFL__ENGAGEMENT_OK)
+            return false;
+    }
+    return true;
+}
+
 /* Whether r's value passes the loader's checks (integrality aside). */
 static bool valid(const ref *r)
 {
@@ -105,7 +145,9 @@ static bool valid(const ref *r)
         for (size_t i = 0; i < 4; i++)
             if (infl__dist_check(ds[i], &infl__key_domain_find(keys[i])->range) != 0)
                 return false;
-        return infl__engagement_check(t) == INFL__ENGAGEMENT_OK;
+        if (t->per_follower && infl__engagement_check(t) != INFL__ENGAGEMENT_OK)
+            return false;
+        return creators_ok(r->w, r->tier_index);
     }
     return true;
 }
@@ -139,6 +181,7 @@ typedef struct {
     ref *out;
     size_t n;
     size_t groups;
+    const work *w;
 } collector;
 
 static ref *add(collector *c)
@@ -150,12 +193,14 @@ static ref *add(collector *c)
     ref *r = &c->out[c->n++];
     memset(r, 0, sizeof *r);
     r->which = -1;
+    r->tier_index = SIZE_MAX;
+    r->w = c->w;
     return r;
 }
 
 /* A plain number `key` (a section's prefix for the label, or ""). */
 static void add_number(collector *c, const char *key, const char *prefix, const char *name,
-                       double *x, bool assumption)
+                       double *x)
 {
     ref *r = add(c);
     size_t g = c->groups++;
@@ -169,7 +214,7 @@ static void add_number(collector *c, const char *key, const char *prefix, const 
     r->x = x;
     r->range = &dom->range;
     r->integer = dom->integer;
-    r->assumption = assumption;
+    r->assumption = dom->assumption;
     r->group = g;
 }
 
@@ -177,8 +222,8 @@ static void add_number(collector *c, const char *key, const char *prefix, const 
  * `pattern` is its key in range.c's table, `tier` its tier or NULL; the
  * engagement group of a per-follower tier is `engagement_group`. */
 static void add_dist(collector *c, const char *key, const char *pattern, const char *prefix,
-                     const char *name, infl_dist *d, infl_tier *tier, bool engagement,
-                     size_t engagement_group)
+                     const char *name, infl_dist *d, infl_tier *tier, size_t tier_index,
+                     bool engagement, size_t engagement_group)
 {
     const infl__key_domain *dom = infl__key_domain_find(pattern);
     size_t g = engagement ? engagement_group : c->groups++;
@@ -200,37 +245,42 @@ static void add_dist(collector *c, const char *key, const char *pattern, const c
         r->d = d;
         r->which = (int)i;
         r->tier = tier;
+        r->tier_index = tier_index;
+        r->w = c->w;
         r->range = &dom->range;
         r->engagement = engagement;
-        r->assumption = true;
+        r->assumption = dom->assumption;
         r->group = g;
     }
 }
 
 static void collect(collector *c, work *w, const infl_scenario *sc)
 {
-    add_number(c, "budget", "", "budget", &w->budget, false);
-    add_number(c, "product.price", "product ", "price", &w->price, true);
-    add_number(c, "product.unit_cost", "", "unit_cost", &w->unit_cost, true);
+    add_number(c, "budget", "", "budget", &w->budget);
+    add_number(c, "product.price", "product ", "price", &w->price);
+    add_number(c, "product.unit_cost", "product ", "unit_cost", &w->unit_cost);
     add_dist(c, "product.repeat_orders", "product.repeat_orders", "", "repeat_orders",
-             &w->repeat_orders, NULL, false, 0);
-    /* A label: it changes no number, so it is no assumption. */
-    add_number(c, "product.horizon_months", "", "horizon_months", &w->horizon, false);
-    /* A rule of hiring, a whole number: a factor if asked for, not an assumption. */
-    add_number(c, "hiring.max_skips", "", "max_skips", &w->max_skips, false);
+             &w->repeat_orders, NULL, SIZE_MAX, false, 0);
+    add_number(c, "product.horizon_months", "", "horizon_months", &w->horizon);
+    add_number(c, "hiring.max_skips", "", "max_skips", &w->max_skips);
     add_dist(c, "market.purchase_rate", "market.purchase_rate", "", "purchase_rate",
-             &w->purchase_rate, NULL, false, 0);
+             &w->purchase_rate, NULL, SIZE_MAX, false, 0);
     if (sc->has_addressable)
         add_dist(c, "market.addressable", "market.addressable", "", "addressable", &w->addressable,
-                 NULL, false, 0);
+                 NULL, SIZE_MAX, false, 0);
     add_dist(c, "market.wom_purchase_factor", "market.wom_purchase_factor", "",
-             "wom_purchase_factor", &w->wom, NULL, false, 0);
+             "wom_purchase_factor", &w->wom, NULL, SIZE_MAX, false, 0);
     for (size_t k = 0; k < w->n_tiers; k++) {
         infl_tier *t = &w->tiers[k];
         char prefix[96], key[KEY_LEN], pattern[KEY_LEN];
         snprintf(prefix, sizeof prefix, "%s ", t->name);
         const bool pf = t->per_follower;
-        const size_t eg = pf ? c->groups++ : 0;
+        /* Its real share, reach and views enter an engagement check if the
+         * tier, or a creator that names it, gives engagement per follower. */
+        bool engaged = pf;
+        for (size_t i = 0; i < sc->n_creators && !engaged; i++)
+            engaged = sc->creators[i].tier == k && sc->creators[i].p.per_follower;
+        const size_t eg = engaged ? c->groups++ : 0;
         struct {
             const char *key;
             infl_dist *d;
@@ -240,20 +290,20 @@ static void collect(collector *c, work *w, const infl_scenario *sc)
             {t->price_per_1k ? "price_per_1k_followers" : "price", &t->price, false},
             {"platform_fee", &t->platform_fee, false},
             {"gifted_share", &t->gifted_share, false},
-            {"real_share", &t->real_share, pf},
-            {"reach_rate", &t->reach_rate, pf},
+            {"real_share", &t->real_share, engaged},
+            {"reach_rate", &t->reach_rate, engaged},
             {pf ? "engagement_per_follower" : "engagement_rate",
              pf ? &t->engagement_per_follower : &t->engagement_rate, pf},
             {"interest_share", &t->interest_share, false},
             {"conversations_per_engagement", &t->conversations_per_engagement, false},
             {"overhead_per_hire", &t->overhead_per_hire, false},
             {"post_probability", &t->post_probability, false},
-            {"nonfollower_views", &t->nonfollower_views, pf},
+            {"nonfollower_views", &t->nonfollower_views, engaged},
         };
         for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
             snprintf(key, sizeof key, "tiers.%s.%s", t->name, f[i].key);
             snprintf(pattern, sizeof pattern, "tiers.*.%s", f[i].key);
-            add_dist(c, key, pattern, prefix, f[i].key, f[i].d, t, f[i].engagement, eg);
+            add_dist(c, key, pattern, prefix, f[i].key, f[i].d, t, k, f[i].engagement, eg);
         }
         if (t->audience.dirichlet) {
             ref *r = add(c);
@@ -267,7 +317,7 @@ static void collect(collector *c, work *w, const infl_scenario *sc)
                 r->audience = &t->audience;
                 r->tier = t;
                 r->range = &dom->range;
-                r->assumption = true;
+                r->assumption = dom->assumption;
                 r->group = g;
             }
         }
@@ -277,9 +327,9 @@ static void collect(collector *c, work *w, const infl_scenario *sc)
 /* The parameters of sc in a new array over w (*n of them), or NULL. */
 static ref *refs_new(work *w, const infl_scenario *sc, size_t *n)
 {
-    collector count = {0};
+    collector count = {.w = w};
     collect(&count, w, sc);
-    collector c = {.out = calloc(count.n ? count.n : 1, sizeof *c.out)};
+    collector c = {.out = calloc(count.n ? count.n : 1, sizeof *c.out), .w = w};
     if (c.out == NULL)
         return NULL;
     collect(&c, w, sc);
@@ -426,31 +476,67 @@ void infl_scenario_parameters_free(infl_scenario_parameter *p, size_t n)
     free(p);
 }
 
-bool infl__scenario_params_valid(const infl_scenario *sc, const char *const *keys,
-                                 const double *values, size_t n)
-{
+struct infl__params_check {
     work w;
-    if (!work_init(&w, sc))
-        return false;
-    size_t count = 0;
-    ref *refs = refs_new(&w, sc, &count);
-    bool ok = refs != NULL;
-    size_t *at = ok ? malloc((n ? n : 1) * sizeof *at) : NULL;
-    ok = at != NULL;
-    for (size_t i = 0; ok && i < n; i++) {
-        size_t j = 0;
-        while (j < count && strcmp(refs[j].key, keys[i]) != 0)
-            j++;
-        if (j == count || (refs[j].integer && values[i] != floor(values[i])))
-            ok = false;
-        else
-            set(&refs[j], values[i]);
-        at[i] = j;
+    ref *refs;
+    size_t n;
+};
+
+infl__params_check *infl__params_check_new(const infl_scenario *sc)
+{
+    infl__params_check *c = calloc(1, sizeof *c);
+    if (c == NULL)
+        return NULL;
+    if (!work_init(&c->w, sc)) {
+        free(c);
+        return NULL;
     }
-    for (size_t i = 0; ok && i < n; i++)
-        ok = valid(&refs[at[i]]);
-    free(at);
-    free(refs);
-    free(w.tiers);
+    if ((c->refs = refs_new(&c->w, sc, &c->n)) == NULL) {
+        infl__params_check_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+size_t infl__params_check_index(const infl__params_check *c, const char *key)
+{
+    for (size_t j = 0; j < c->n; j++)
+        if (!strcmp(c->refs[j].key, key))
+            return j;
+    return SIZE_MAX;
+}
+
+bool infl__params_check_valid(infl__params_check *c, const size_t *at, const double *values,
+                              size_t n)
+{
+    enum { MAX_AT = 64 };
+    double saved[MAX_AT];
+    if (n > MAX_AT)
+        return false;
+    bool ok = true;
+    size_t i = 0;
+    for (; i < n; i++) {
+        if (at[i] >= c->n)
+            break;
+        saved[i] = get(&c->refs[at[i]]);
+        set(&c->refs[at[i]], values[i]);
+    }
+    ok = i == n;
+    for (size_t j = 0; ok && j < n; j++) {
+        const ref *r = &c->refs[at[j]];
+        ok = valid(r) && !(r->integer && values[j] != floor(values[j]));
+    }
+    /* Back in reverse order, so a parameter given twice gets its own value. */
+    while (i-- > 0)
+        set(&c->refs[at[i]], saved[i]);
     return ok;
+}
+
+void infl__params_check_free(infl__params_check *c)
+{
+    if (c == NULL)
+        return;
+    free(c->refs);
+    free(c->w.tiers);
+    free(c);
 }

@@ -13,13 +13,23 @@
 #include <stddef.h>
 
 /*
- * Whether sc with parameter keys[i] at values[i] (i < n; keys as
- * infl_scenario_parameters names them) passes the loader's checks of every
- * parameter they reach: its range, its distribution's rules, its tier's
- * engagement check. false if a key is none of sc's parameters, or if out of
- * memory.
+ * Whether sc with some of its parameters at other values would pass the
+ * loader's checks of every parameter they reach: its range, its
+ * distribution's rules, the engagement check of its tier and of the creators
+ * that name the tier. Prepared once (a copy of sc's numbers and its
+ * parameters, owned by the caller) for
+ * many sets of values, such as a box's corners.
  */
-bool infl__scenario_params_valid(const infl_scenario *sc, const char *const *keys,
-                                 const double *values, size_t n);
+typedef struct infl__params_check infl__params_check;
+
+/* A new check of sc's parameters, or NULL if out of memory. */
+infl__params_check *infl__params_check_new(const infl_scenario *sc);
+/* The index of parameter `key`, or SIZE_MAX if it is none of sc's. */
+size_t infl__params_check_index(const infl__params_check *c, const char *key);
+/* Whether the parameters at[i] at values[i] (i < n) pass the loader's
+ * checks; the copy holds sc's values again on return. */
+bool infl__params_check_valid(infl__params_check *c, const size_t *at, const double *values,
+                              size_t n);
+void infl__params_check_free(infl__params_check *c);
 
 #endif

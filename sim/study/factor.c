@@ -5,7 +5,7 @@
  * coordinate of the design.
  *
  * The domains and the checks are the scenario's (infl_scenario_parameters,
- * infl__scenario_params_valid: the loader's rules), so a factor never
+ * infl__params_check: the loader's rules), so a factor never
  * reaches a value the loader would refuse. Only parameters of one group
  * constrain one another, and every rule is monotone in each parameter, so a
  * box of ranges is valid when the corners of each group's box are.
@@ -39,6 +39,7 @@ static char *dup(const char *s)
 typedef struct {
     infl_scenario_parameter *p;
     size_t n;
+    infl__params_check *check;
 } params;
 
 static const infl_scenario_parameter *find(const params *ps, const char *key)
@@ -74,43 +75,72 @@ static bool in_domain(const infl_scenario_parameter *p, double v)
     return lo_ok && hi_ok;
 }
 
-/*
- * Whether every corner of the box of the factors of list in p's group, with
- * p's key over [lo, hi], loads. On false, *bad_key (a list factor's key, or
- * NULL if only p's own ends fail) names one factor of a failing corner.
- */
-static bool corners_ok(const infl_scenario *sc, const params *ps, const infl_factor_list *list,
-                       const infl_scenario_parameter *p, double lo, double hi, const char **bad_key)
+/* Whether every corner of the box of the factors of list in p's group, with
+ * p's key over [lo, hi], loads. */
+static bool corners_ok(const params *ps, const infl_factor_list *list,
+                       const infl_scenario_parameter *p, double lo, double hi)
 {
-    const char *keys[MAX_GROUP + 1];
+    size_t at[MAX_GROUP + 1];
     double los[MAX_GROUP + 1], his[MAX_GROUP + 1], values[MAX_GROUP + 1];
     size_t m = 0;
-    keys[m] = p->path;
+    at[m] = infl__params_check_index(ps->check, p->path);
     los[m] = lo;
     his[m++] = hi;
     for (size_t i = 0; i < list->n && m <= MAX_GROUP; i++) {
         const infl_scenario_parameter *q = find(ps, list->items[i].key);
         if (q != NULL && q != p && q->group == p->group) {
-            keys[m] = q->path;
+            at[m] = infl__params_check_index(ps->check, q->path);
             los[m] = list->items[i].lo;
             his[m++] = list->items[i].hi;
         }
     }
-    *bad_key = NULL;
     for (unsigned long c = 0; c < (1ul << m); c++) {
         for (size_t j = 0; j < m; j++)
             values[j] = (c >> j) & 1 ? his[j] : los[j];
-        if (!infl__scenario_params_valid(sc, keys, values, m)) {
-            *bad_key = m > 1 ? keys[1] : NULL;
+        if (!infl__params_check_valid(ps->check, at, values, m))
             return false;
-        }
     }
     return true;
 }
 
+/* The keys of list's factors in p's group, "A" or "A, B and C", into buf. */
+static const char *group_keys(const params *ps, const infl_factor_list *list,
+                              const infl_scenario_parameter *p, char *buf, size_t size)
+{
+    const char *keys[MAX_GROUP];
+    size_t m = 0;
+    for (size_t i = 0; i < list->n && m < MAX_GROUP; i++) {
+        const infl_scenario_parameter *q = find(ps, list->items[i].key);
+        if (q != NULL && q != p && q->group == p->group)
+            keys[m++] = list->items[i].key;
+    }
+    buf[0] = '\0';
+    for (size_t j = 0; j < m; j++) {
+        size_t len = strlen(buf);
+        snprintf(buf + len, size - len, "%s%s", j == 0 ? "" : j + 1 == m ? " and " : ", ", keys[j]);
+    }
+    return buf;
+}
+
+/* sc's parameters and the check of their values. */
 static infl_status load_params(const infl_scenario *sc, params *ps, infl_error *err)
 {
-    return infl_scenario_parameters(sc, &ps->p, &ps->n, err);
+    infl_status rc = infl_scenario_parameters(sc, &ps->p, &ps->n, err);
+    if (rc != INFL_OK)
+        return rc;
+    ps->check = infl__params_check_new(sc);
+    if (ps->check == NULL) {
+        infl_scenario_parameters_free(ps->p, ps->n);
+        ps->p = NULL;
+        return infl_error_add(err, INFL_ENOMEM, "factors: out of memory");
+    }
+    return INFL_OK;
+}
+
+static void free_params(params *ps)
+{
+    infl_scenario_parameters_free(ps->p, ps->n);
+    infl__params_check_free(ps->check);
 }
 
 static infl_status append(infl_factor_list *list, const infl_scenario_parameter *p, double lo,
@@ -269,8 +299,7 @@ infl_status infl_factor_parse(const infl_scenario *sc, const char *spec, infl_fa
     if (rc != INFL_OK)
         return rc;
     const infl_scenario_parameter *p = find(&ps, key);
-    char dom[96], a[32], b[32];
-    const char *bad = NULL;
+    char dom[96], a[32], b[32], keys[1024];
     if (p == NULL)
         rc = not_a_parameter(&ps, spec, key, err);
     else if (in_list(list, key) != NULL)
@@ -292,14 +321,15 @@ infl_status infl_factor_parse(const infl_scenario *sc, const char *spec, infl_fa
             "parameters at the scenario's values)",
             spec, !in_domain(p, lo) ? infl__shortest_decimal(a, lo) : infl__shortest_decimal(a, hi),
             key, domain_text(p, dom, sizeof dom));
-    else if (!corners_ok(sc, &ps, list, p, lo, hi, &bad))
+    /* group_keys fills keys (and is never NULL) for the message. */
+    else if (!corners_ok(&ps, list, p, lo, hi) && group_keys(&ps, list, p, keys, sizeof keys))
         rc = infl_error_add(err, INFL_EARG,
-                            "factor %s: together with the factor %s, some values of this range "
-                            "give a scenario that does not load; narrow one of the two ranges",
-                            spec, bad ? bad : "?");
+                            "factor %s: with the factor%s %s, some combinations of values give a "
+                            "scenario that does not load; narrow a range",
+                            spec, strstr(keys, " and ") ? "s" : "", keys);
     else
         rc = append(list, p, lo, hi, scale, err);
-    infl_scenario_parameters_free(ps.p, ps.n);
+    free_params(&ps);
     return rc;
 }
 
@@ -334,16 +364,18 @@ static double inside(double b, double base)
 
 /* The largest t in [0, 1] for which the corners load with end `which` (0 lo,
  * 1 hi) at base + t (end - base), the other end at `other`. */
-static double shrink(const infl_scenario *sc, const params *ps, const infl_factor_list *list,
+static double shrink(const params *ps, const infl_factor_list *list,
                      const infl_scenario_parameter *p, double end, double other, int which)
 {
-    const char *bad;
+    /* The end itself where it fits: no need to give anything up. */
+    if (which == 0 ? corners_ok(ps, list, p, end, other) : corners_ok(ps, list, p, other, end))
+        return 1.0;
     double good = 0.0, fail = 1.0;
     for (int i = 0; i < 48; i++) {
         double t = (good + fail) / 2;
         double v = p->value + t * (end - p->value);
-        bool ok = which == 0 ? corners_ok(sc, ps, list, p, v, other, &bad)
-                             : corners_ok(sc, ps, list, p, other, v, &bad);
+        bool ok =
+            which == 0 ? corners_ok(ps, list, p, v, other) : corners_ok(ps, list, p, other, v);
         if (ok)
             good = t;
         else
@@ -352,20 +384,27 @@ static double shrink(const infl_scenario *sc, const params *ps, const infl_facto
     return good;
 }
 
+/* The point a fraction t of the way from base to end (end itself at t = 1). */
+static double toward(double base, double end, double t)
+{
+    return t >= 1.0 ? end : base + t * (end - base);
+}
+
 /*
  * p over [*lo, *hi] conflicts with the factors of its group already in the
  * list: draws ends towards their bases, by bisection, until every corner
  * loads, in whichever of two ways loses the smaller share of a range: p's own
- * ends (each as far as it must), or every earlier factor of the group, both
- * ends by one common fraction, p's range kept. So a beta's mean clipped near
+ * ends (each as far as it must), or every earlier factor of the group that
+ * this call added (from list->items[first] on; a range given by --factor is
+ * kept as given), both ends by one common fraction, p's range kept. So a beta's mean clipped near
  * 1 gives up a sliver of its top rather than its kappa most of its range,
  * and a uniform's max starts where its min's range ends.
  */
-static void settle(const infl_scenario *sc, const params *ps, infl_factor_list *list,
+static void settle(const params *ps, infl_factor_list *list, size_t first,
                    const infl_scenario_parameter *p, double *lo, double *hi)
 {
-    double lo_a = p->value + shrink(sc, ps, list, p, *lo, p->value, 0) * (*lo - p->value);
-    double hi_a = p->value + shrink(sc, ps, list, p, *hi, lo_a, 1) * (*hi - p->value);
+    double lo_a = toward(p->value, *lo, shrink(ps, list, p, *lo, p->value, 0));
+    double hi_a = toward(p->value, *hi, shrink(ps, list, p, *hi, lo_a, 1));
     if (p->integer) {
         lo_a = ceil(lo_a);
         hi_a = floor(hi_a);
@@ -374,7 +413,7 @@ static void settle(const infl_scenario *sc, const params *ps, infl_factor_list *
     size_t m = 0;
     size_t at[MAX_GROUP];
     double lo0[MAX_GROUP], hi0[MAX_GROUP];
-    for (size_t i = 0; i < list->n && m < MAX_GROUP; i++) {
+    for (size_t i = first; i < list->n && m < MAX_GROUP; i++) {
         const infl_scenario_parameter *q = find(ps, list->items[i].key);
         if (q != NULL && q != p && q->group == p->group && !q->integer) {
             at[m] = i;
@@ -382,7 +421,6 @@ static void settle(const infl_scenario *sc, const params *ps, infl_factor_list *
             hi0[m++] = list->items[i].hi;
         }
     }
-    const char *bad;
     double good = 0.0, fail = 1.0;
     for (int it = 0; m > 0 && it < 48; it++) {
         double t = (good + fail) / 2;
@@ -391,7 +429,7 @@ static void settle(const infl_scenario *sc, const params *ps, infl_factor_list *
             q->lo = q->base + t * (lo0[j] - q->base);
             q->hi = q->base + t * (hi0[j] - q->base);
         }
-        if (corners_ok(sc, ps, list, p, *lo, *hi, &bad))
+        if (corners_ok(ps, list, p, *lo, *hi))
             good = t;
         else
             fail = t;
@@ -399,8 +437,8 @@ static void settle(const infl_scenario *sc, const params *ps, infl_factor_list *
     for (size_t j = 0; j < m; j++) {
         infl_factor *q = &list->items[at[j]];
         bool keep = m > 0 && 1 - good < loss_a;
-        q->lo = keep ? q->base + good * (lo0[j] - q->base) : lo0[j];
-        q->hi = keep ? q->base + good * (hi0[j] - q->base) : hi0[j];
+        q->lo = keep ? toward(q->base, lo0[j], good) : lo0[j];
+        q->hi = keep ? toward(q->base, hi0[j], good) : hi0[j];
     }
     if (m > 0 && 1 - good < loss_a)
         return;
@@ -424,6 +462,7 @@ infl_status infl_factor_assumptions(const infl_scenario *sc, const char *spec,
     infl_status rc = load_params(sc, &ps, err);
     if (rc != INFL_OK)
         return rc;
+    const size_t first = list->n;
     for (size_t i = 0; rc == INFL_OK && i < ps.n; i++) {
         const infl_scenario_parameter *p = &ps.p[i];
         if (!p->assumption || p->value == 0.0 || in_list(list, p->path) != NULL)
@@ -446,14 +485,13 @@ infl_status infl_factor_assumptions(const infl_scenario *sc, const char *spec,
             lo = ceil(lo);
             hi = floor(hi);
         }
-        const char *bad;
-        if (lo < hi && !corners_ok(sc, &ps, list, p, lo, hi, &bad))
-            settle(sc, &ps, list, p, &lo, &hi);
+        if (lo < hi && !corners_ok(&ps, list, p, lo, hi))
+            settle(&ps, list, first, p, &lo, &hi);
         if (!(lo < hi))
             continue;
         rc = append(list, p, lo, hi, INFL_FACTOR_LINEAR, err);
     }
-    infl_scenario_parameters_free(ps.p, ps.n);
+    free_params(&ps);
     return rc;
 }
 

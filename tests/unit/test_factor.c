@@ -14,12 +14,12 @@
 
 #include <float.h>
 
-/* The French brand default (experiments/french-brand.yaml). */
-static infl_scenario *french(void)
+/* A scenario of experiments/ (the French brand default: french-brand.yaml). */
+static infl_scenario *experiment(const char *file)
 {
     const char *dir = getenv("INFLUSIM_SOURCE_DIR");
     char path[1024];
-    snprintf(path, sizeof path, "%s/experiments/french-brand.yaml", dir ? dir : "..");
+    snprintf(path, sizeof path, "%s/experiments/%s", dir ? dir : "..", file);
     infl_error err;
     infl_error_init(&err);
     infl_scenario *sc = NULL;
@@ -178,9 +178,9 @@ static void test_parse(const infl_scenario *sc)
     CHECK_INT(infl_factor_parse(sc, "tiers.micro.platform_fee.uniform.min=0.1:0.28", &list, &err),
               INFL_OK);
     refused(sc, &list, "tiers.micro.platform_fee.uniform.max=0.22:0.4",
-            "factor tiers.micro.platform_fee.uniform.max=0.22:0.4: together with the factor "
-            "tiers.micro.platform_fee.uniform.min, some values of this range give a scenario "
-            "that does not load; narrow one of the two ranges\n");
+            "factor tiers.micro.platform_fee.uniform.max=0.22:0.4: with the factor "
+            "tiers.micro.platform_fee.uniform.min, some combinations of values give a scenario "
+            "that does not load; narrow a range\n");
     CHECK_INT(infl_factor_parse(sc, "tiers.micro.platform_fee.uniform.max=0.28:0.4", &list, &err),
               INFL_OK);
     /* A tier's engagement per follower against its views: more engagements
@@ -189,9 +189,9 @@ static void test_parse(const infl_scenario *sc)
                                 &list, &err),
               INFL_OK);
     refused(sc, &list, "tiers.micro.real_share.beta.mean=0.1:0.9",
-            "factor tiers.micro.real_share.beta.mean=0.1:0.9: together with the factor "
-            "tiers.micro.reach_rate.beta.mean, some values of this range give a scenario that "
-            "does not load; narrow one of the two ranges\n");
+            "factor tiers.micro.real_share.beta.mean=0.1:0.9: with the factors "
+            "tiers.micro.reach_rate.beta.mean and tiers.micro.engagement_per_follower.beta.mean, "
+            "some combinations of values give a scenario that does not load; narrow a range\n");
     infl_factor_list_destroy(&list);
     CHECK_INT(list.n, 0);
     infl_factor_list_destroy(&list); /* twice: an empty list */
@@ -232,6 +232,17 @@ static void test_parse(const infl_scenario *sc)
     CHECK_INT(infl_factor_assumptions(sc, "assumptions", &list, &err), INFL_OK);
     CHECK_INT(list.n, first);
     CHECK(list.items[0].lo == 100 && list.items[0].hi == 101);
+    infl_factor_list_destroy(&list);
+    /* A range given by --factor is kept even where it binds an assumption of
+     * its group: the assumption gives way. */
+    CHECK_INT(infl_factor_parse(sc, "tiers.micro.platform_fee.uniform.max=0.21:0.3", &list, &err),
+              INFL_OK);
+    CHECK_INT(infl_factor_assumptions(sc, "assumptions", &list, &err), INFL_OK);
+    const infl_factor *given = factor_of(&list, "tiers.micro.platform_fee.uniform.max");
+    const infl_factor *gave = factor_of(&list, "tiers.micro.platform_fee.uniform.min");
+    CHECK(given != NULL && given->lo == 0.21 && given->hi == 0.3);
+    CHECK(gave != NULL && gave->lo == 0.2 * (1 - 30.0 / 100) && gave->hi <= 0.21);
+    CHECK_NEAR(gave ? gave->hi : 0, 0.21, 1e-12);
     infl_factor_list_destroy(&list);
     infl_error_destroy(&err);
 }
@@ -461,6 +472,55 @@ static void test_forms(void)
     infl_scenario_free(sc);
 }
 
+/* A creator that names a per-viewer tier but gives engagement per follower:
+ * the tier's reach is bounded by the creator's engagement check, which the
+ * loader runs on the creator with the tier's reach. */
+static const char *ROSTER =
+    "name: roster\n"
+    "budget: 5000\n"
+    "regions: [{name: home, shippable: true}]\n"
+    "product: {price: 40, unit_cost: 10}\n"
+    "market: {purchase_rate: 0.02}\n"
+    "tiers:\n"
+    "  micro: {followers: 10000, price: 100, reach_rate: {beta: {mean: 0.3, kappa: 20}},\n"
+    "          engagement_rate: 0.05, audience: [1], interest_share: 0.1}\n"
+    "roster: [{handle: anna, tier: micro, engagement_per_follower: 0.06}]\n"
+    "strategies: [{name: s, allocation: {micro: 1}}, {name: named, hire: [anna]}]\n";
+
+static void test_roster(void)
+{
+    infl_scenario *sc = text(ROSTER, NULL, 0);
+    CHECK(sc != NULL);
+    if (sc == NULL)
+        return;
+    infl_error err;
+    infl_error_init(&err);
+    infl_scenario_parameter *p = NULL;
+    size_t n = 0;
+    CHECK_INT(infl_scenario_parameters(sc, &p, &n, &err), INFL_OK);
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(p[i].path, "tiers.micro.reach_rate.beta.mean"))
+            CHECK_NEAR(p[i].min, 0.06, 1e-15); /* 0.06 / (real_share 1 x reach) <= 1 */
+    infl_scenario_parameters_free(p, n);
+    infl_factor_list list = {0};
+    refused(sc, &list, "tiers.micro.reach_rate.beta.mean=0.05:0.5",
+            "factor tiers.micro.reach_rate.beta.mean=0.05:0.5: 0.05 is outside "
+            "tiers.micro.reach_rate.beta.mean's valid values [0.06, 0.9999499999999999] (with the "
+            "other parameters at the scenario's values)\n");
+    CHECK_INT(infl_factor_parse(sc, "tiers.micro.reach_rate.beta.mean=0.2:0.5", &list, &err),
+              INFL_OK);
+    refused(
+        sc, &list, "tiers.micro.real_share=0.1:1",
+        "factor tiers.micro.real_share=0.1:1: with the factor tiers.micro.reach_rate.beta.mean, "
+        "some combinations of values give a scenario that does not load; narrow a range\n");
+    infl_factor_list_destroy(&list);
+    test_domains(sc);
+    size_t count = 0;
+    test_assumptions(sc, "assumptions:100%", &count);
+    infl_error_destroy(&err);
+    infl_scenario_free(sc);
+}
+
 static void test_value_override(void)
 {
     infl_factor lin = {.key = "product.price", .lo = 0.1, .hi = 0.7, .base = 0.3};
@@ -554,17 +614,115 @@ static void test_preset(void)
     infl_scenario_free(sc);
 }
 
+/* docs/sensitivity.md, "Factors": its tables are the code's (range.c's
+ * domains, the distributions' parameter rules, the French brand's
+ * assumptions with their ranges). */
+static char *read_doc(void)
+{
+    const char *dir = getenv("INFLUSIM_SOURCE_DIR");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/docs/sensitivity.md", dir ? dir : "..");
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    char *buf = calloc(1, 1 << 20);
+    size_t n = buf ? fread(buf, 1, (1 << 20) - 1, f) : 0;
+    (void)n;
+    fclose(f);
+    return buf;
+}
+
+static size_t rows_after(const char *doc, const char *heading, const char *start)
+{
+    const char *t = doc ? strstr(doc, heading) : NULL;
+    size_t n = 0;
+    if (t == NULL)
+        return 0;
+    const char *line = strstr(t, "\n|");
+    while (line != NULL && line[1] == '|') {
+        n += strncmp(line + 1, start, strlen(start)) == 0;
+        line = strchr(line + 1, '\n');
+    }
+    return n;
+}
+
+/* A row the doc must hold; only the row is printed if it does not. */
+static void doc_has(const char *doc, const char *row)
+{
+    check_count++;
+    if (strstr(doc, row) == NULL) {
+        check_failures++;
+        fprintf(stderr, "docs/sensitivity.md lacks the row%s", row);
+    }
+}
+
+static void test_docs(const infl_scenario *sc)
+{
+    char *doc = read_doc();
+    CHECK(doc != NULL);
+    if (doc == NULL)
+        return;
+    char row[1024];
+    for (size_t i = 0; i < infl__key_domain_count(); i++) {
+        const infl__key_domain *d = infl__key_domain_at(i);
+        snprintf(row, sizeof row, "\n| `%s` | %s | %s | %s | %s |\n", d->key, d->range.text,
+                 d->integer ? "whole number"
+                 : d->dist  ? "constant or distribution"
+                            : "number",
+                 d->assumption ? "yes" : "no", d->note);
+        doc_has(doc, row);
+    }
+    CHECK_INT(rows_after(doc, "### Valid values of each key", "| `"), infl__key_domain_count());
+    const infl_dist_kind kinds[] = {INFL_DIST_BETA, INFL_DIST_LOGNORMAL, INFL_DIST_LOGUNIFORM,
+                                    INFL_DIST_UNIFORM};
+    for (size_t k = 0; k < 4; k++) {
+        for (int w = 0; w < 2; w++) {
+            infl__range r = infl__dist_param_range(kinds[k], w);
+            snprintf(row, sizeof row, "\n| %s | %s | %s |", infl__dist_kind_name(kinds[k]),
+                     infl__dist_param_name(kinds[k], w), r.text);
+            doc_has(doc, row);
+        }
+    }
+    infl_error err;
+    infl_error_init(&err);
+    infl_factor_list list = {0};
+    CHECK_INT(infl_factor_assumptions(sc, "assumptions", &list, &err), INFL_OK);
+    for (size_t i = 0; i < list.n; i++) {
+        const infl_factor *f = &list.items[i];
+        snprintf(row, sizeof row, "\n| `%s` | %s | %.6g | %.6g | %.6g |\n", f->key, f->label,
+                 f->base, f->lo, f->hi);
+        doc_has(doc, row);
+    }
+    CHECK_INT(rows_after(doc, "| key | label | value | lo | hi |", "| `"), list.n);
+    infl_factor_list_destroy(&list);
+    infl_error_destroy(&err);
+    free(doc);
+}
+
 int main(void)
 {
-    infl_scenario *sc = french();
+    infl_scenario *sc = experiment("french-brand.yaml");
     CHECK(sc != NULL);
     if (sc != NULL) {
         test_parse(sc);
         test_french_assumptions(sc);
         test_domains(sc);
+        test_docs(sc);
+    }
+    infl_scenario_free(sc);
+    /* Eight tiers from presets: lognormal engagement, non-follower views. */
+    sc = experiment("platforms/platforms.yaml");
+    CHECK(sc != NULL);
+    if (sc != NULL) {
+        size_t n = 0;
+        test_assumptions(sc, "assumptions", &n);
+        printf("experiments/platforms, assumptions at ±30 %%: %zu factors\n", n);
+        test_assumptions(sc, "assumptions:100%", &n);
+        test_domains(sc);
     }
     infl_scenario_free(sc);
     test_forms();
+    test_roster();
     test_value_override();
     test_preset();
     return check_exit();
