@@ -229,8 +229,24 @@ static infl_status not_a_parameter(const params *ps, const char *spec, const cha
     for (size_t i = 0; i < ps->n; i++)
         paths[i] = ps->p[i].path;
     const char *hint = infl__suggest(key, paths, ps->n);
+    /* A key cut short ("tiers.micro.reach"): the parameters it begins, which
+     * are too far from it in letters for the suggestion above. */
+    const char *first = NULL, *second = NULL;
+    size_t n_prefixed = 0;
+    for (size_t i = 0; hint == NULL && i < ps->n; i++)
+        if (strncmp(paths[i], key, len) == 0) {
+            if (n_prefixed == 0)
+                first = paths[i];
+            else if (n_prefixed == 1)
+                second = paths[i];
+            n_prefixed++;
+        }
     infl_status rc;
-    if (hint != NULL)
+    if (n_prefixed > 0)
+        rc = infl_error_add(err, INFL_EARG, "factor %s: unknown key %s; did you mean '%s'%s%s%s%s?",
+                            spec, key, first, second ? " or '" : "", second ? second : "",
+                            second ? "'" : "", n_prefixed > 2 ? " (or another of its keys)" : "");
+    else if (hint != NULL)
         rc = infl_error_add(err, INFL_EARG, "factor %s: unknown key %s; did you mean '%s'?", spec,
                             key, hint);
     else
