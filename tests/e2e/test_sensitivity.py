@@ -545,6 +545,10 @@ def main():
              ["P must be more than 0"]),
             ("--method unknown", one + ["--method", "anova"],
              ["--method: tornado, morris or sobol (got 'anova')"]),
+            ("a structural key (trials)", ["--factor", "trials=100:200"],
+             ["trials is structural, not a factor"]),
+            ("an audience share alone", ["--factor", "tiers.small.audience.0=0.5:1"],
+             ["the audience's shares sum to 1"]),
         ]
         for name, args, messages in cases:
             p = influsim("sensitivity", sc, *args, "-n", "50", "-o", bad)
@@ -553,6 +557,15 @@ def main():
                     p.returncode == 2 and not missing and not os.path.exists(bad)
                     and p.stdout == "", f"rc {p.returncode}, missing {missing}: "
                     + short(p.stdout + p.stderr))
+
+        with open(bad, "wb") as fh:
+            fh.write(b"kept")
+        p = influsim("sensitivity", sc, *one, "-n", "50", "-o", bad)
+        with open(bad, "rb") as fh:
+            kept = fh.read() == b"kept"
+        C.check("an existing file without --force: exit 2, named, left as it was",
+                p.returncode == 2 and "already exists" in p.stderr and kept, short(p.stderr))
+        os.remove(bad)
 
         # --- the noise warning ---------------------------------------------------
         noisy = path("noisy.h5")
