@@ -630,6 +630,8 @@ def main():
                 C.check("flip: lower <= at <= upper, and the bracket holds 10,000",
                         lo <= at <= hi and lo < 10000 <= hi and hi - lo < 200,
                         f"{lo} {at} {hi}")
+                C.check("flip: at is the bracket's midpoint (a linear factor)",
+                        abs(at - 0.5 * (lo + hi)) <= 1e-9 * hi, f"{lo} {at} {hi}")
                 C.check("flip: from small-only to big-only",
                         fl["from_strategy"] == ["small-only"]
                         and fl["to_strategy"] == ["big-only"], str(fl))
