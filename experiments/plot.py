@@ -46,6 +46,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
 import numpy as np  # noqa: E402
 
 COLOURS = plt.rcParams["axes.prop_cycle"].by_key()["color"]
@@ -340,10 +341,13 @@ def ranked(values, top):
     return order[:top] if top else order
 
 
-def legend_below(fig, ax):
-    """The legend of ax's handles under every panel; returns the rect that
-    tight_layout leaves for the panels above it."""
+def legend_below(fig, ax, extra=()):
+    """The legend of ax's handles (after the extra ones, artists with labels)
+    under every panel; returns the rect that tight_layout leaves for the
+    panels above it."""
     handles, labels = ax.get_legend_handles_labels()
+    handles = list(extra) + handles
+    labels = [h.get_label() for h in extra] + labels
     fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8,
                frameon=False)
     return (0, 0.35 / fig.get_figheight(), 1, 1)
@@ -370,10 +374,21 @@ def plot_tornado(f, out, top):
     fig, ax = plt.subplots(figsize=(11, max(4.5, 2.4 + 0.45 * n)))
     y = np.arange(n)
     lo_c, hi_c = COLOURS[0], COLOURS[1]
-    ax.barh(y, at_lo[order] - base, left=base, height=0.6, color=lo_c,
-            label="factor at the low end of its range")
-    ax.barh(y, at_hi[order] - base, left=base, height=0.6, color=hi_c,
-            label="factor at the high end of its range")
+    # Both ends on the same side of base: the shorter bar drawn thinner on
+    # top of the longer, so that neither hides the other.
+    same = (at_lo[order] - base) * (at_hi[order] - base) > 0
+    lo_short = np.abs(at_lo[order] - base) < np.abs(at_hi[order] - base)
+    h_lo = np.where(same & lo_short, 0.32, 0.6)
+    h_hi = np.where(same & ~lo_short, 0.32, 0.6)
+    z_lo = same & lo_short
+    for mask, z in ((~z_lo, 2), (z_lo, 3)):
+        ax.barh(y[mask], (at_lo[order] - base)[mask], left=base, height=h_lo[mask], color=lo_c,
+                zorder=z)
+    for mask, z in ((z_lo, 2), (~z_lo, 3)):
+        ax.barh(y[mask], (at_hi[order] - base)[mask], left=base, height=h_hi[mask], color=hi_c,
+                zorder=z)
+    ends_key = [Patch(color=lo_c, label="factor at the low end of its range"),
+                Patch(color=hi_c, label="factor at the high end of its range")]
     ax.axvline(base, color="black", linewidth=1)
     values = np.concatenate([at_lo[order], at_hi[order], [base]])
     span = float(np.nanmax(values) - np.nanmin(values)) or abs(base) or 1.0
@@ -386,13 +401,20 @@ def plot_tornado(f, out, top):
         xmin, xmax = min(xmin, 0.0), max(xmax, 0.0)
     pad = 0.18 * (xmax - xmin or 1.0)
     ax.set_xlim(xmin - pad, xmax + pad)
-    # The factor's value at each bar's end.
+    # The factor's value at each bar's end, in its bar's colour; where both
+    # ends lie on one side, only the farther one's (the range is in the
+    # factor's name), and none on a bar too short to read.
     for yi, fi in zip(y, order):
-        for v, val in ((at_lo[fi], r.lo[fi]), (at_hi[fi], r.hi[fi])):
+        ends = ((at_lo[fi], r.lo[fi], lo_c), (at_hi[fi], r.hi[fi], hi_c))
+        if (at_lo[fi] - base) * (at_hi[fi] - base) > 0:
+            ends = (max(ends, key=lambda e: abs(e[0] - base)),)
+        for v, val, c in ends:
+            if abs(v - base) < 0.02 * span:
+                continue
             right = v >= base
             ax.annotate(value_text(val), (v, yi), xytext=(4 if right else -4, 0),
                         textcoords="offset points", ha="left" if right else "right",
-                        va="center", fontsize=7, color="dimgray")
+                        va="center", fontsize=7, color=c)
     flipped = {fl["factor"]: fl for fl in r.flips}
     labels = []
     for yi, fi in zip(y, order):
@@ -418,13 +440,12 @@ def plot_tornado(f, out, top):
         leader = r.a if base > 0 else r.b
         flips += f" ({leader} leads throughout; 0 is off the chart)"
     ax.set_title(f"What moves the decision: mean conversions of {r.a} minus {r.b}\n"
-                 f"each factor at the low and the high end of its range, the others at base; "
+                 f"each factor at the low and the high end of its range, the others at base\n"
                  f"{flips}{note}\n{r.subtitle()}", fontsize=9)
-    # Below the axes, where it hides no bar.
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=3,
-              frameon=False)
     ax.grid(axis="x", alpha=0.3)
-    return save(fig, out)
+    # Below the axes, where it hides no bar.
+    rect = legend_below(fig, ax, ends_key)
+    return save(fig, out, rect)
 
 
 def plot_sobol(f, out, output, top):
