@@ -20,7 +20,9 @@ file it writes (docs/output.md, "Sensitivity files").
   scenario with the same --set overrides at that design point (a few points
   of each method): mean and q10 conversions, mean profit and LTV profit,
   the pair's mean difference and P(A beats B), the leader.
-- `influsim show FILE` prints the same tables the command printed.
+- `influsim show FILE` prints the same tables the command printed; of a
+  damaged file (a dataset missing, one of the wrong length, a leader that is
+  no strategy) it exits 1 naming the file and the path; --metrics exits 2.
 - --estimate prints the runs (1 + 2k, 1 + r (k + 1), 1 + N (k + 2)) and
   writes nothing; --factors assumptions on the default scenario with
   --estimate (41 factors; Sobol refuses them).
@@ -43,6 +45,7 @@ import argparse
 import math
 import os
 import re
+import shutil
 import sys
 import tempfile
 
@@ -417,6 +420,30 @@ def main():
             C.check(f"{method}: `show FILE` prints the tables the command printed",
                     s.returncode == 0 and s.stdout.rstrip("\n") == tables(p.stdout),
                     short(s.stdout + s.stderr))
+
+        # --- show of a damaged file, show --metrics ----------------------------
+        if os.path.exists(files["sobol"]):
+            s = influsim("show", files["sobol"], "--metrics")
+            C.check("show --metrics of a sensitivity file: exit 2, said why",
+                    s.returncode == 2 and "sensitivity study's file" in s.stderr,
+                    short(s.stderr))
+            for name, damage, message in (
+                    ("a dataset missing", lambda g: g.__delitem__("decisions"),
+                     "/sensitivity/decisions: missing"),
+                    ("an array of the wrong length",
+                     lambda g: (lambda v: (g.__delitem__("best"),
+                                           g.create_dataset("best", data=v[:-1])))(
+                         g["best"][()]), "/sensitivity/best: dimension 0 has"),
+                    ("a leader that is no strategy",
+                     lambda g: g["best"].__setitem__(3, 99),
+                     "/sensitivity/best: entry 3 is not a strategy's index")):
+                dud = path("damaged.h5")
+                shutil.copy(files["sobol"], dud)
+                with h5py.File(dud, "r+") as f:
+                    damage(f["sensitivity"])
+                s = influsim("show", dud)
+                C.check(f"show of a file with {name}: exit 1, the file and the path named",
+                        s.returncode == 1 and f"{dud}: {message}" in s.stderr, short(s.stderr))
 
         # --- threads: the same file, bit for bit ---------------------------
         for method, opts, scen, fargs in (
