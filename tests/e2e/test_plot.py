@@ -3,11 +3,13 @@
 reads from influsim's files.
 
 Makes one file of every kind with influsim (a run, a --no-trials run, a 1-D
-and a 2-D sweep, an optimisation over two and over three tiers), draws them
-with plot.py, and checks that every figure type is written as a PNG of the
+and a 2-D sweep, an optimisation over two and over three tiers, a
+sensitivity study by each method: tornado with a flip, Morris, Sobol), draws
+them with plot.py, and checks that every figure type is written as a PNG of the
 expected size that is not blank (its pixels vary). xarray with the h5netcdf
 engine opens /sweep with every dimension named by its scale and the grid
-values attached. A file that is not influsim's gives exit 1 with a message.
+values attached. A file that is not influsim's gives exit 1 with a message;
+so does --sens-output naming an output the file does not have.
 
 Usage: /usr/bin/python3 tests/e2e/test_plot.py --influsim BUILD/influsim --source-dir SRC
 """
@@ -77,6 +79,20 @@ def main():
             "opt3": ["optimize", optimum, "--tiers", "talk,reach,dud", "--set", DUD, "-n", "300",
                      "-q", "-o", path("opt3.h5")],
         }
+        sens = os.path.join(ARGS.source_dir, "tests", "scenarios", "sensitivity.yaml")
+        factors = ["--factor", "tiers.small.engagement_rate=0.05:0.2", "--factor",
+                   "tiers.mid.reach_rate.beta.mean=0.1:0.3", "--factor",
+                   "market.purchase_rate.beta.mean=0.02:0.08:log"]
+        made.update({
+            # The crossover at a budget of 10,000: a tornado with a flip.
+            "tornado": ["sensitivity", cross, "--set", "budget=15000", "--factor",
+                        "budget=5000:30000", "--factor", "tiers.small.engagement_rate=0.05:0.12",
+                        "-n", "200", "-q", "-o", path("tornado.h5")],
+            "morris": ["sensitivity", sens, *factors, "--method", "morris", "--samples", "4",
+                       "-n", "200", "-q", "-o", path("morris.h5")],
+            "sobol": ["sensitivity", sens, *factors, "--method", "sobol", "--samples", "8",
+                      "--bootstrap", "200", "-n", "200", "-q", "-o", path("sobol.h5")],
+        })
         for name, args in made.items():
             r = influsim(*args)
             C.check(f"influsim makes the {name} file", r.returncode == 0,
@@ -86,13 +102,31 @@ def main():
                        timeout=300)
         C.check("plot.py: exit 0", r.returncode == 0, short(r.stdout + r.stderr))
         for png in ("run-conversions", "summary-conversions", "sweep-sweep", "grid-heatmap",
-                    "opt2-conversions", "opt2-objective", "opt3-objective"):
+                    "opt2-conversions", "opt2-objective", "opt3-objective", "tornado-tornado",
+                    "morris-morris", "sobol-sobol"):
             ok, detail = png_ok(os.path.join(figures, png + ".png"))
             C.check(f"{png}.png: a PNG that is not blank ({detail})", ok, detail)
         printed = set(os.path.basename(x) for x in r.stdout.split())
         C.check("plot.py prints each PNG it writes",
-                {"run-conversions.png", "grid-heatmap.png", "opt3-objective.png"} <= printed,
+                {"run-conversions.png", "grid-heatmap.png", "opt3-objective.png",
+                 "tornado-tornado.png", "morris-morris.png", "sobol-sobol.png"} <= printed,
                 short(r.stdout))
+        C.check("a sensitivity file gets only its method's figure (no conversions)",
+                not any(os.path.exists(os.path.join(figures, f"{m}-conversions.png"))
+                        for m in ("tornado", "morris", "sobol")), str(os.listdir(figures)))
+        r = checks.run(sys.executable, plot, path("sobol.h5"), path("morris.h5"),
+                       "--sens-output", "profit_mean", "--top", "2", "-o", path("profit"),
+                       timeout=300)
+        C.check("--sens-output profit_mean --top 2: the Sobol and Morris figures",
+                r.returncode == 0
+                and png_ok(os.path.join(path("profit"), "sobol-sobol.png"))[0]
+                and png_ok(os.path.join(path("profit"), "morris-morris.png"))[0],
+                short(r.stdout + r.stderr))
+        r = checks.run(sys.executable, plot, path("sobol.h5"), "--sens-output", "nothing",
+                       "-o", path("profit"), timeout=300)
+        C.check("--sens-output with an unknown output: exit 1, named with the file's outputs",
+                r.returncode == 1 and "nothing" in r.stderr and "conversions_mean" in r.stderr,
+                short(r.stderr))
         r = checks.run(sys.executable, plot, path("grid.h5"), "--pair", "big-only,small-only",
                        "-o", path("pair"), timeout=300)
         C.check("--pair picks the heat map's strategies",
