@@ -157,14 +157,29 @@ static bool write_factors(infl__h5_io *io, hid_t g, const infl_sens_result *r, h
     return ok;
 }
 
-/* /sensitivity/flips: a tornado's ranking changes, one row each. */
+/* A string column of g along the dimension scale `scale`. */
+static bool string_along(infl__h5_io *io, hid_t g, const char *name, char *const *v, size_t n,
+                         const char *long_name, hid_t scale)
+{
+    hid_t d = -1;
+    bool ok = infl__h5_string_column(io, g, name, v, n, long_name, &d);
+    if (d >= 0) {
+        ok = ok &&
+             (H5DSattach_scale(d, scale, 0) >= 0 || infl__h5_fail(io, "dimension scale", name));
+        H5Dclose(d);
+    }
+    return ok;
+}
+
+/* /sensitivity/flips: a tornado's ranking changes, one row each, along the
+ * scale `flip` (so xarray reads the group in one line too). */
 static bool write_flips(infl__h5_io *io, hid_t g, const infl_sens_result *r)
 {
     const size_t n = r->n_flips, m = n ? n : 1;
     char **factor = calloc(m, sizeof *factor), **from = calloc(m, sizeof *from),
          **to = calloc(m, sizeof *to);
     double *col = malloc(m * sizeof *col);
-    hid_t fl = -1;
+    hid_t fl = -1, flip = -1;
     bool ok = factor && from && to && col;
     if (!ok)
         io->rc = infl_error_add(io->err, INFL_ENOMEM, "out of memory");
@@ -174,23 +189,23 @@ static bool write_flips(infl__h5_io *io, hid_t g, const infl_sens_result *r)
         to[i] = r->strategy_names[r->flips[i].to];
     }
     ok = ok && (fl = infl__h5_group(io, g, "flips")) >= 0 &&
-         infl__h5_string_column(io, fl, "factor", factor, n, "factor whose value flips the pair",
-                                NULL) &&
-         infl__h5_string_column(io, fl, "from_strategy", from, n,
-                                "the pair's leader below the flip", NULL) &&
-         infl__h5_string_column(io, fl, "to_strategy", to, n, "the pair's leader above the flip",
-                                NULL);
+         index_scale(io, fl, "flip", n, "where the compared pair's ranking flips", &flip) &&
+         string_along(io, fl, "factor", factor, n, "factor whose value flips the pair", flip) &&
+         string_along(io, fl, "from_strategy", from, n, "the pair's leader below the flip", flip) &&
+         string_along(io, fl, "to_strategy", to, n, "the pair's leader above the flip", flip);
 #define FLIP_COLUMN(field, cname, clong)                                                           \
     do {                                                                                           \
         for (size_t i = 0; ok && i < n; i++)                                                       \
             col[i] = r->flips[i].field;                                                            \
         ok = ok && infl__h5_column(io, fl, cname, H5T_IEEE_F64LE, col, n, false, "scenario units", \
-                                   clong, -1);                                                     \
+                                   clong, flip);                                                   \
     } while (0)
     FLIP_COLUMN(at, "at", "the factor's value where the pair's difference changes sign");
     FLIP_COLUMN(lower, "lower", "below it: from_strategy leads (the bisection's bracket)");
     FLIP_COLUMN(upper, "upper", "above it: to_strategy leads (the bisection's bracket)");
 #undef FLIP_COLUMN
+    if (flip >= 0)
+        H5Dclose(flip);
     if (fl >= 0)
         H5Gclose(fl);
     free(factor);

@@ -683,8 +683,8 @@ def main():
             fl = d.get("flips")
             C.check("no flip: /sensitivity/flips with empty columns",
                     fl is not None and all(len(v) == 0 for v in fl.values())
-                    and set(fl) == {"factor", "at", "lower", "upper", "from_strategy",
-                                    "to_strategy"}, str(fl))
+                    and set(fl) == {"flip", "factor", "at", "lower", "upper",
+                                    "from_strategy", "to_strategy"}, str(fl))
     return C.finish()
 
 
