@@ -8,7 +8,7 @@
 #                  wide ranges, one at a time, with where the ranking flips
 #   3. morris.h5   every assumption, Morris screening (841 runs)
 #   4. sobol.h5    the eight that Morris ranks first, Sobol indices (2,561 runs)
-# TRIALS (default 2000) is each run's trials. About 10 minutes on 2 cores
+# TRIALS (default 2000) is each run's trials. About 15 minutes on 2 cores
 # (Release build); INFLUSIM names the program (default: build/influsim).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
