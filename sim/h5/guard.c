@@ -85,12 +85,13 @@ static double address_space_now(void)
     return got == 1 && page > 0 ? (double)pages * (double)page : 0;
 }
 
-static void limit_resources(void)
+static void limit_resources(double seconds)
 {
     struct rlimit core = {0, 0};
     setrlimit(RLIMIT_CORE, &core);
     /* SIGXCPU (terminate) at the soft limit, SIGKILL a second later. */
-    struct rlimit cpu = {INFL__H5_GUARD_SECONDS, INFL__H5_GUARD_SECONDS + 1};
+    rlim_t whole = (rlim_t)seconds + 1;
+    struct rlimit cpu = {whole, whole + 1};
     struct rlimit old;
     if (getrlimit(RLIMIT_CPU, &old) == 0 &&
         (old.rlim_max == RLIM_INFINITY || old.rlim_max >= cpu.rlim_max))
@@ -122,10 +123,11 @@ static bool write_all(int fd, const unsigned char *p, size_t n)
     return true;
 }
 
-static void child_main(int fd, const char *path, infl__h5_guard_parse parse, void *ctx)
+static void child_main(int fd, const char *path, infl__h5_guard_parse parse, void *ctx,
+                       double seconds)
 {
     reset_signals();
-    limit_resources();
+    limit_resources(seconds);
     infl_error e;
     infl_error_init(&e);
     infl__wire body, head;
@@ -180,7 +182,7 @@ infl_status infl__h5_guard_bad_reply(const char *path, infl_error *err)
 }
 
 /* What the child's exit says, when it sent no complete reply. */
-static infl_status child_failed(const char *path, int status, infl_error *err)
+static infl_status child_failed(const char *path, int status, double seconds, infl_error *err)
 {
     if (WIFSIGNALED(status)) {
         int sig = WTERMSIG(status);
@@ -188,8 +190,8 @@ static infl_status child_failed(const char *path, int status, infl_error *err)
             return infl_error_add(err, INFL_EIO, "%s: reading interrupted (signal %d)", path, sig);
         if (sig == SIGXCPU)
             return infl_error_add(err, INFL_EFORMAT,
-                                  "%s: damaged (reading it took over %d s of processor time)", path,
-                                  INFL__H5_GUARD_SECONDS);
+                                  "%s: damaged (reading it took over %.0f s of processor time)",
+                                  path, seconds);
         const char *name = signal_name(sig);
         if (name != NULL)
             return infl_error_add(err, INFL_EFORMAT,
@@ -254,8 +256,8 @@ static infl_status take_reply(const char *path, infl__wire *raw, infl__wire *rep
     return INFL_OK;
 }
 
-infl_status infl__h5_guard_read(const char *path, infl__h5_guard_parse parse, void *ctx,
-                                infl__wire *reply, infl_error *err)
+infl_status infl__h5_guard_run(const char *path, infl__h5_guard_parse parse, void *ctx,
+                               double seconds, infl__wire *reply, infl_error *err)
 {
     infl__wire_init(reply);
     int fds[2];
@@ -273,7 +275,7 @@ infl_status infl__h5_guard_read(const char *path, infl__h5_guard_parse parse, vo
     }
     if (pid == 0) {
         close(fds[0]);
-        child_main(fds[1], path, parse, ctx);
+        child_main(fds[1], path, parse, ctx, seconds);
     }
     close(fds[1]);
 
@@ -281,7 +283,7 @@ infl_status infl__h5_guard_read(const char *path, infl__h5_guard_parse parse, vo
      * time is up or the reply is too long. */
     infl__wire raw;
     infl__wire_init(&raw);
-    const double deadline = now_seconds() + INFL__H5_GUARD_SECONDS;
+    const double deadline = now_seconds() + seconds;
     bool eof = false, late = false, long_reply = false, broken = false;
     int broken_errno = 0;
     unsigned char chunk[65536];
@@ -344,8 +346,8 @@ infl_status infl__h5_guard_read(const char *path, infl__h5_guard_parse parse, vo
         ;
     infl_status rc;
     if (late)
-        rc = infl_error_add(err, INFL_EFORMAT, "%s: damaged (reading it took over %d s)", path,
-                            INFL__H5_GUARD_SECONDS);
+        rc = infl_error_add(err, INFL_EFORMAT, "%s: damaged (reading it took over %.0f s)", path,
+                            seconds);
     else if (long_reply)
         rc = infl_error_add(err, INFL_EFORMAT, "%s: damaged (what it holds is over %zu MiB)", path,
                             INFL__H5_GUARD_REPLY_MAX >> 20);
@@ -353,7 +355,7 @@ infl_status infl__h5_guard_read(const char *path, infl__h5_guard_parse parse, vo
         rc = infl_error_add(err, INFL_EIO, "%s: cannot read from its reader: %s", path,
                             strerror(broken_errno));
     else if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0))
-        rc = child_failed(path, status, err);
+        rc = child_failed(path, status, seconds, err);
     else
         rc = take_reply(path, &raw, reply, err);
     infl__wire_destroy(&raw);

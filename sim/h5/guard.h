@@ -12,7 +12,9 @@
  * select_reader.c):
  *   1. its parse, unchanged, as a function of the infl__h5_guard_parse type
  *      that on success encodes what it read into the wire (infl__wire_put_*);
- *   2. its public function calls infl__h5_guard_read with it, then decodes
+ *   2. its public function calls infl__h5_read_guarded (reader.h: the
+ *      file's integrity record checked first, integrity.h, then the parse
+ *      here for INFL__H5_GUARD_SECONDS) with it, then decodes
  *      the reply with infl__wire_get_* and checks infl__wire_done, calling
  *      infl__h5_guard_bad_reply when decoding fails.
  * The parse's own failures (a missing attribute) travel back as its
@@ -28,6 +30,9 @@
  * may add to what the parent already has (bytes). A results file's
  * summaries read in milliseconds and a few megabytes. */
 #define INFL__H5_GUARD_SECONDS 4
+/* A read-through of a whole file (integrity.c) gets as much again per this
+ * many bytes. */
+#define INFL__H5_GUARD_BYTES_PER_S 50e6
 #define INFL__H5_GUARD_BYTES (1024.0 * 1024 * 1024)
 /* The largest reply the parent accepts (bytes). */
 #define INFL__H5_GUARD_REPLY_MAX ((size_t)1 << 30)
@@ -40,15 +45,16 @@ typedef infl_status (*infl__h5_guard_parse)(const char *path, void *ctx, infl__w
 /*
  * Runs parse(path, ctx, ...) in a child process with the signal handlers
  * reset to their defaults (a Ctrl-C handler of the program's must not run in
- * the child), a CPU time and address space limit, and returns:
+ * the child), a CPU time and address space limit, for at most `seconds`
+ * (wall clock and processor time), and returns:
  * INFL_OK with *reply holding what the parse encoded (infl__wire_destroy);
  * the parse's own status and messages; INFL_EFORMAT with "PATH: damaged
- * (...)" when the child crashed, ran past INFL__H5_GUARD_SECONDS or sent a
+ * (...)" when the child crashed, ran past `seconds` or sent a
  * malformed reply; INFL_EIO when no child could be started or the reading
  * was interrupted (SIGINT, SIGTERM). *reply is empty on failure.
  */
-infl_status infl__h5_guard_read(const char *path, infl__h5_guard_parse parse, void *ctx,
-                                infl__wire *reply, infl_error *err);
+infl_status infl__h5_guard_run(const char *path, infl__h5_guard_parse parse, void *ctx,
+                               double seconds, infl__wire *reply, infl_error *err);
 
 /* Records "PATH: damaged (the reader's reply is malformed)" for a reply that
  * does not decode; returns INFL_EFORMAT. */

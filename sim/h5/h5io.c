@@ -147,10 +147,15 @@ hid_t infl__h5_dataset_1d(infl__h5_io *io, hid_t loc, const char *name, hid_t fi
     hid_t d = -1;
     if (space < 0 || dcpl < 0)
         goto done;
-    if (compress && n > 0) {
+    /* Every dataset of numbers is chunked with a Fletcher-32 checksum, so
+     * that HDF5 refuses damaged values instead of returning them
+     * (integrity.h); HDF5 filters no variable-length strings. */
+    if (n > 0 && H5Tis_variable_str(file_type) <= 0) {
         hsize_t chunk = n < INFL__H5_CHUNK_MAX ? n : INFL__H5_CHUNK_MAX;
-        if (H5Pset_chunk(dcpl, 1, &chunk) < 0 || H5Pset_shuffle(dcpl) < 0 ||
-            H5Pset_deflate(dcpl, INFL__H5_DEFLATE_LEVEL) < 0)
+        if (H5Pset_chunk(dcpl, 1, &chunk) < 0 ||
+            (compress &&
+             (H5Pset_shuffle(dcpl) < 0 || H5Pset_deflate(dcpl, INFL__H5_DEFLATE_LEVEL) < 0)) ||
+            H5Pset_fletcher32(dcpl) < 0)
             goto done;
     }
     d = H5Dcreate2(loc, name, file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
@@ -209,9 +214,18 @@ bool infl__h5_nd_array(infl__h5_io *io, hid_t loc, const char *name, int rank, c
                        const char *long_name)
 {
     hid_t space = H5Screate_simple(rank, dims, NULL);
-    hid_t d = space < 0 ? -1
-                        : H5Dcreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT,
-                                     H5P_DEFAULT);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    /* One chunk, checksummed (Fletcher-32), as infl__h5_dataset_1d's. */
+    bool empty = false;
+    for (int k = 0; k < rank; k++)
+        empty = empty || dims[k] == 0;
+    bool props = dcpl >= 0 &&
+                 (empty || (H5Pset_chunk(dcpl, rank, dims) >= 0 && H5Pset_fletcher32(dcpl) >= 0));
+    hid_t d = space < 0 || !props
+                  ? -1
+                  : H5Dcreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
     bool ok = d >= 0 && H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0 &&
               infl__h5_label(io, d, units, long_name);
     for (int k = 0; ok && k < rank; k++)

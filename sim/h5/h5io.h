@@ -70,7 +70,9 @@ bool infl__h5_attr_update(infl__h5_io *io, hid_t loc, const char *name, hid_t me
 hid_t infl__h5_group(infl__h5_io *io, hid_t loc, const char *name);
 
 /* Creates a 1-D dataset of n values stored as file_type, chunked (at most
- * INFL__H5_CHUNK_MAX values), shuffled and deflated when `compress`; its id
+ * INFL__H5_CHUNK_MAX values) and checksummed (Fletcher-32: HDF5 refuses a
+ * damaged chunk) unless file_type is a variable-length string (HDF5
+ * filters none), shuffled and deflated when `compress`; its id
  * (the caller closes it), or negative (recorded). */
 hid_t infl__h5_dataset_1d(infl__h5_io *io, hid_t loc, const char *name, hid_t file_type, hsize_t n,
                           bool compress);
@@ -90,8 +92,8 @@ bool infl__h5_column(infl__h5_io *io, hid_t loc, const char *name, hid_t file_ty
 bool infl__h5_string_column(infl__h5_io *io, hid_t loc, const char *name, char *const *v, hsize_t n,
                             const char *long_name, hid_t *keep);
 
-/* Writes a labelled float64 array of dims[0..rank), with scales[k] attached
- * to dimension k. */
+/* Writes a labelled float64 array of dims[0..rank) (one chunk, with a
+ * Fletcher-32 checksum), with scales[k] attached to dimension k. */
 bool infl__h5_nd_array(infl__h5_io *io, hid_t loc, const char *name, int rank, const hsize_t *dims,
                        const double *v, const hid_t *scales, const char *units,
                        const char *long_name);

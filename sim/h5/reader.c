@@ -38,6 +38,17 @@ bool infl__h5_read_is_ratio(const char *name)
            (len > 4 && strcmp(name + len - 4, "_roi") == 0);
 }
 
+infl_status infl__h5_read_guarded(const char *path, infl__h5_guard_parse parse, void *ctx,
+                                  infl__wire *reply, infl_error *err)
+{
+    infl__wire_init(reply);
+    infl_h5_integrity state;
+    infl_status rc = infl_h5_verify(path, &state, err);
+    if (rc != INFL_OK)
+        return rc;
+    return infl__h5_guard_run(path, parse, ctx, INFL__H5_GUARD_SECONDS, reply, err);
+}
+
 static bool bad(reader *r, const char *what)
 {
     return infl__h5_read_bad(r, what);
@@ -351,7 +362,7 @@ static infl_status parse_kind(const char *path, void *ctx, infl__wire *w, infl_e
 infl_status infl_h5_read_kind(const char *path, infl_h5_kind *kind, infl_error *err)
 {
     infl__wire reply;
-    infl_status rc = infl__h5_guard_read(path, parse_kind, NULL, &reply, err);
+    infl_status rc = infl__h5_read_guarded(path, parse_kind, NULL, &reply, err);
     if (rc != INFL_OK)
         return rc;
     uint64_t k = 0;
@@ -593,7 +604,7 @@ infl_status infl_h5_read_summary(const char *path, infl_summary **out, infl_h5_m
     *out = NULL;
     memset(meta, 0, sizeof *meta);
     infl__wire reply;
-    infl_status rc = infl__h5_guard_read(path, parse_summary, NULL, &reply, err);
+    infl_status rc = infl__h5_read_guarded(path, parse_summary, NULL, &reply, err);
     if (rc != INFL_OK)
         return rc;
     bool ok = infl__wire_get_meta(&reply, meta) && infl__wire_get_summary(&reply, out) &&

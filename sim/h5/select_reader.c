@@ -645,7 +645,7 @@ infl_status infl_h5_read_select(const char *path, infl_select_result **out, infl
     *out = NULL;
     memset(meta, 0, sizeof *meta);
     infl__wire reply;
-    infl_status rc = infl__h5_guard_read(path, parse_select, NULL, &reply, err);
+    infl_status rc = infl__h5_read_guarded(path, parse_select, NULL, &reply, err);
     if (rc != INFL_OK)
         return rc;
     infl_select_result *res = calloc(1, sizeof *res);

@@ -116,6 +116,14 @@ static bool read_array(reader *r, hid_t g, const char *name, int rank, const hsi
     return true;
 }
 
+static bool has_conversions(char *const *metrics, size_t nm)
+{
+    for (size_t m = 0; m < nm; m++)
+        if (strcmp(metrics[m], "conversions") == 0)
+            return true;
+    return false;
+}
+
 /* A new summary for one point: names and metrics copied, arrays allocated. */
 static infl_summary *point_new(char *const *strategies, size_t ns, char *const *metrics, size_t nm,
                                uint64_t trials)
@@ -238,6 +246,11 @@ static bool read_sweep_group(reader *r, hid_t file, infl_h5_sweep *out)
         goto done;
     if (ns == 0 || nm == 0) {
         infl__h5_read_bad(r, "the sweep lists no strategies or no metrics");
+        goto done;
+    }
+    /* Every sweep has it, and its table and crossovers are of it. */
+    if (!has_conversions(metrics, nm)) {
+        infl__h5_read_bad(r, "'/sweep/metric' does not list 'conversions'");
         goto done;
     }
     /* The grid: the dimensions of /sweep/mean before (strategy, metric). */
@@ -392,7 +405,8 @@ static bool get_sweep(infl__wire *w, infl_h5_sweep *out)
         if (!infl__wire_get_summary(w, &out->points[p]))
             return false;
         const infl_summary *first = out->points[0], *sm = out->points[p];
-        if (sm->n_strategies != first->n_strategies || sm->n_metrics != first->n_metrics)
+        if (sm->n_strategies != first->n_strategies || sm->n_metrics != first->n_metrics ||
+            infl_summary_stat(sm, 0, "conversions") == NULL)
             return false;
     }
     return infl__wire_done(w);
@@ -402,7 +416,7 @@ infl_status infl_h5_read_sweep(const char *path, infl_h5_sweep *out, infl_error 
 {
     memset(out, 0, sizeof *out);
     infl__wire reply;
-    infl_status rc = infl__h5_guard_read(path, parse_sweep, NULL, &reply, err);
+    infl_status rc = infl__h5_read_guarded(path, parse_sweep, NULL, &reply, err);
     if (rc != INFL_OK)
         return rc;
     bool ok = get_sweep(&reply, out);

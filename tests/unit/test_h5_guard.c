@@ -92,7 +92,7 @@ int main(void)
     infl_error_init(&err);
     infl__wire reply;
 
-    CHECK_INT(infl__h5_guard_read("f.h5", parse_ok, "héllo", &reply, &err), INFL_OK);
+    CHECK_INT(infl__h5_guard_run("f.h5", parse_ok, "héllo", 4, &reply, &err), INFL_OK);
     uint64_t v = 0;
     char *s = NULL;
     double d = 0;
@@ -103,22 +103,22 @@ int main(void)
     free(s);
     infl__wire_destroy(&reply);
 
-    CHECK_INT(infl__h5_guard_read("f.h5", parse_fails, NULL, &reply, &err), INFL_EFORMAT);
+    CHECK_INT(infl__h5_guard_run("f.h5", parse_fails, NULL, 4, &reply, &err), INFL_EFORMAT);
     CHECK_INT(err.count, 2);
     CHECK_CONTAINS(infl_error_message(&err), "f.h5: missing or malformed attribute 'seed'\n");
     CHECK_CONTAINS(infl_error_message(&err), "f.h5: a second message\n");
     CHECK_INT(reply.len, 0);
     infl_error_clear(&err);
 
-    CHECK_INT(infl__h5_guard_read("f.h5", parse_crashes, NULL, &reply, &err), INFL_EFORMAT);
+    CHECK_INT(infl__h5_guard_run("f.h5", parse_crashes, NULL, 4, &reply, &err), INFL_EFORMAT);
     CHECK_CONTAINS(infl_error_message(&err), "f.h5: damaged (the HDF5 library crashed reading it: "
                                              "SIGSEGV)");
     infl_error_clear(&err);
-    CHECK_INT(infl__h5_guard_read("f.h5", parse_crashes, "abort", &reply, &err), INFL_EFORMAT);
+    CHECK_INT(infl__h5_guard_run("f.h5", parse_crashes, "abort", 4, &reply, &err), INFL_EFORMAT);
     CHECK_CONTAINS(infl_error_message(&err), "SIGABRT");
     infl_error_clear(&err);
 
-    CHECK_INT(infl__h5_guard_read("f.h5", parse_hangs, NULL, &reply, &err), INFL_EFORMAT);
+    CHECK_INT(infl__h5_guard_run("f.h5", parse_hangs, NULL, 4, &reply, &err), INFL_EFORMAT);
     CHECK_CONTAINS(infl_error_message(&err), "f.h5: damaged (reading it took over 4 s)");
     infl_error_clear(&err);
 
@@ -127,12 +127,12 @@ int main(void)
     sa.sa_handler = on_term;
     sigemptyset(&sa.sa_mask);
     CHECK(sigaction(SIGTERM, &sa, NULL) == 0);
-    CHECK_INT(infl__h5_guard_read("f.h5", parse_terminated, NULL, &reply, &err), INFL_EIO);
+    CHECK_INT(infl__h5_guard_run("f.h5", parse_terminated, NULL, 4, &reply, &err), INFL_EIO);
     CHECK_CONTAINS(infl_error_message(&err), "f.h5: reading interrupted");
     CHECK_INT(handler_ran, 0);
     infl_error_clear(&err);
 
-    CHECK_INT(infl__h5_guard_read("f.h5", parse_greedy, NULL, &reply, &err), INFL_OK);
+    CHECK_INT(infl__h5_guard_run("f.h5", parse_greedy, NULL, 4, &reply, &err), INFL_OK);
     CHECK(infl__wire_get_u64(&reply, &v));
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 #if defined(__has_feature)
