@@ -22,13 +22,35 @@
 #define INFL__H5_CHUNK_MAX 65536
 #define INFL__H5_DEFLATE_LEVEL 4
 
+/* What a writer wrote as variable-length strings, which HDF5 keeps in its
+ * global heap without a checksum: for each string attribute ("PATH@NAME")
+ * and each string dataset ("PATH"), a hash of its value(s)
+ * (infl__h5_string_hash), written into /integrity at the end (integrity.h)
+ * so that a read-through can check them. */
+typedef struct {
+    char **names;
+    uint64_t *hashes;
+    size_t n, cap;
+    bool failed; /* out of memory: the log is incomplete and is not written */
+} infl__h5_string_log;
+
 /* A file being written or read: where messages go, and the first failure. */
 typedef struct {
     infl_error *err;
-    const char *path; /* the file as the user named it, for messages */
-    infl_status rc;   /* INFL_OK until something fails */
-    unsigned threads; /* the writer's: threads for compressing chunks */
+    const char *path;             /* the file as the user named it, for messages */
+    infl_status rc;               /* INFL_OK until something fails */
+    unsigned threads;             /* the writer's: threads for compressing chunks */
+    infl__h5_string_log *strings; /* the writer's (NULL: nothing logged) */
 } infl__h5_io;
+
+/* FNV-1a (64 bits) of s and its terminating zero, continuing from h (start
+ * with INFL__H5_HASH_START): the hash of a string, or of a string dataset's
+ * values in order. */
+#define INFL__H5_HASH_START 0xcbf29ce484222325ull
+uint64_t infl__h5_string_hash(uint64_t h, const char *s);
+
+/* Frees the log's entries (the struct is the caller's). */
+void infl__h5_string_log_destroy(infl__h5_string_log *log);
 
 /*
  * Records a failure to write `what` ("attribute", "dataset", "group") named

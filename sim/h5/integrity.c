@@ -85,6 +85,152 @@ infl_status infl__h5_integrity_seal(const char *tmp, const char *path, infl_erro
     return INFL_OK;
 }
 
+bool infl__h5_integrity_write_log(infl__h5_io *io, hid_t file)
+{
+    infl__h5_string_log *log = io->strings;
+    if (log == NULL || log->failed || log->n == 0)
+        return true;
+    /* The labels of /integrity's own datasets are not logged. */
+    io->strings = NULL;
+    size_t width = 1;
+    for (size_t i = 0; i < log->n; i++)
+        if (strlen(log->names[i]) + 1 > width)
+            width = strlen(log->names[i]) + 1;
+    char *flat = calloc(log->n, width);
+    hid_t g = -1, t = -1, d = -1, h = -1;
+    bool ok = flat != NULL;
+    for (size_t i = 0; ok && i < log->n; i++)
+        memcpy(flat + i * width, log->names[i], strlen(log->names[i]));
+    ok = ok && (g = infl__h5_group(io, file, "integrity")) >= 0 && (t = H5Tcopy(H5T_C_S1)) >= 0 &&
+         H5Tset_size(t, width) >= 0 && H5Tset_strpad(t, H5T_STR_NULLTERM) >= 0 &&
+         H5Tset_cset(t, H5T_CSET_UTF8) >= 0 &&
+         (d = infl__h5_dataset_1d(io, g, "name", t, log->n, false)) >= 0 &&
+         H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, flat) >= 0 &&
+         infl__h5_label(io, d, "1",
+                        "what influsim wrote as variable-length strings: PATH@ATTRIBUTE, or a "
+                        "string dataset's PATH") &&
+         (h = infl__h5_dataset_1d(io, g, "fnv1a64", H5T_STD_U64LE, log->n, false)) >= 0 &&
+         H5Dwrite(h, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, log->hashes) >= 0 &&
+         infl__h5_label(io, h, "1",
+                        "FNV-1a (64 bits) of each string and its terminating zero, in order");
+    free(flat);
+    if (h >= 0)
+        H5Dclose(h);
+    if (d >= 0)
+        H5Dclose(d);
+    if (t >= 0)
+        H5Tclose(t);
+    if (g >= 0)
+        H5Gclose(g);
+    io->strings = log;
+    return ok ? true : infl__h5_fail(io, "group", "integrity");
+}
+
+/* The hash of a string attribute `attr` of object `obj`, or of the string
+ * dataset `obj` (attr NULL), as infl__h5_string_hash gives it: 1, or 0
+ * when it is not there (deleted: an edit, for the reader to judge), -1
+ * when it is there but does not read as strings. */
+static int hash_of(hid_t file, const char *obj, const char *attr, uint64_t *out)
+{
+    if (H5Lexists(file, obj, H5P_DEFAULT) <= 0 && strcmp(obj, "/") != 0)
+        return 0;
+    if (attr != NULL && H5Aexists_by_name(file, obj, attr, H5P_DEFAULT) <= 0)
+        return 0;
+    hid_t t = infl__h5_str_type();
+    bool ok = false;
+    uint64_t hash = INFL__H5_HASH_START;
+    if (attr != NULL) {
+        hid_t a = H5Aopen_by_name(file, obj, attr, H5P_DEFAULT, H5P_DEFAULT);
+        char *v = NULL;
+        ok = a >= 0 && t >= 0 && H5Aread(a, t, &v) >= 0 && v != NULL;
+        if (ok)
+            hash = infl__h5_string_hash(hash, v);
+        if (v != NULL)
+            H5free_memory(v);
+        if (a >= 0)
+            H5Aclose(a);
+    } else {
+        hid_t d = H5Dopen2(file, obj, H5P_DEFAULT);
+        hid_t s = d >= 0 ? H5Dget_space(d) : -1;
+        hssize_t n = s >= 0 ? H5Sget_simple_extent_npoints(s) : -1;
+        char **v = n >= 0 && n < (1 << 24) ? calloc((size_t)n + 1, sizeof *v) : NULL;
+        ok =
+            v != NULL && t >= 0 && (n == 0 || H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
+        for (hssize_t i = 0; ok && i < n; i++) {
+            ok = v[i] != NULL;
+            if (ok)
+                hash = infl__h5_string_hash(hash, v[i]);
+        }
+        if (v != NULL && n > 0 && t >= 0 && s >= 0)
+            H5Dvlen_reclaim(t, s, H5P_DEFAULT, v);
+        free(v);
+        if (s >= 0)
+            H5Sclose(s);
+        if (d >= 0)
+            H5Dclose(d);
+    }
+    if (t >= 0)
+        H5Tclose(t);
+    *out = hash;
+    return ok ? 1 : -1;
+}
+
+/* Checks every string the writer logged (/integrity) against the file:
+ * true when each is unchanged or gone, else `failed` names the first that
+ * reads otherwise. A file without /integrity has nothing to check. */
+static bool check_log(hid_t file, char *failed, size_t size)
+{
+    if (H5Lexists(file, "integrity", H5P_DEFAULT) <= 0)
+        return true;
+    hid_t d = H5Dopen2(file, "integrity/name", H5P_DEFAULT);
+    hid_t h = H5Dopen2(file, "integrity/fnv1a64", H5P_DEFAULT);
+    hid_t ft = d >= 0 ? H5Dget_type(d) : -1, s = d >= 0 ? H5Dget_space(d) : -1;
+    hid_t hs = h >= 0 ? H5Dget_space(h) : -1;
+    size_t width = ft >= 0 && H5Tget_class(ft) == H5T_STRING && H5Tis_variable_str(ft) == 0
+                       ? H5Tget_size(ft)
+                       : 0;
+    hssize_t n = s >= 0 ? H5Sget_simple_extent_npoints(s) : -1;
+    bool ok = width > 0 && width < 4096 && n > 0 && n < (1 << 20) && hs >= 0 &&
+              H5Sget_simple_extent_npoints(hs) == n;
+    char *names = ok ? calloc((size_t)n, width) : NULL;
+    uint64_t *hashes = ok ? calloc((size_t)n, sizeof *hashes) : NULL;
+    ok = ok && names && hashes && H5Dread(d, ft, H5S_ALL, H5S_ALL, H5P_DEFAULT, names) >= 0 &&
+         H5Dread(h, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, hashes) >= 0;
+    if (!ok)
+        snprintf(failed, size, "/integrity");
+    char *entry = ok ? malloc(width + 1) : NULL;
+    ok = ok && entry != NULL;
+    for (hssize_t i = 0; ok && i < n; i++) {
+        memcpy(entry, names + (size_t)i * width, width);
+        entry[width] = '\0';
+        char *at = strrchr(entry, '@');
+        if (at != NULL)
+            *at = '\0';
+        uint64_t now = 0;
+        int found = entry[0] == '/' ? hash_of(file, entry, at ? at + 1 : NULL, &now) : -1;
+        ok = found == 0 || (found == 1 && now == hashes[i]);
+        if (!ok) {
+            if (at != NULL)
+                *at = '@';
+            snprintf(failed, size, "%s", entry);
+        }
+    }
+    free(entry);
+    free(names);
+    free(hashes);
+    if (hs >= 0)
+        H5Sclose(hs);
+    if (s >= 0)
+        H5Sclose(s);
+    if (ft >= 0)
+        H5Tclose(ft);
+    if (h >= 0)
+        H5Dclose(h);
+    if (d >= 0)
+        H5Dclose(d);
+    return ok;
+}
+
 /* Reads every attribute of an object (HDF5 checks the object header's
  * checksum when it loads it, and reads the attribute's data). */
 static herr_t read_attr(hid_t loc, const char *name, const H5A_info_t *info, void *user)
@@ -186,7 +332,8 @@ static infl_status read_through(const char *path, void *ctx, infl__wire *w, infl
     infl__h5_quiet_state q = infl__h5_quiet();
     char failed[512] = "";
     hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    bool ok = file >= 0 && H5Ovisit(file, H5_INDEX_NAME, H5_ITER_NATIVE, visit, failed) >= 0;
+    bool ok = file >= 0 && H5Ovisit(file, H5_INDEX_NAME, H5_ITER_NATIVE, visit, failed) >= 0 &&
+              check_log(file, failed, sizeof failed);
     if (file >= 0 && H5Fclose(file) < 0)
         ok = false;
     infl__h5_restore(q);

@@ -25,10 +25,17 @@
 #ifndef INFL_SIM_H5_INTEGRITY_H
 #define INFL_SIM_H5_INTEGRITY_H
 
+#include "h5/h5io.h"
 #include "influsim/h5.h"
 
 /* The user block the writer reserves for the record (bytes). */
 #define INFL__H5_USERBLOCK 512
+
+/* Writes the writer's string log (h5io.h) as the group /integrity: `name`
+ * (fixed-length strings, which HDF5 checksums) and `fnv1a64` (the hashes),
+ * each chunked with Fletcher-32. Nothing when the log is empty or
+ * incomplete. False (failure recorded in io) on error. */
+bool infl__h5_integrity_write_log(infl__h5_io *io, hid_t file);
 
 /* Writes the record into the user block of the closed file at tmp (written
  * with a user block of INFL__H5_USERBLOCK bytes) and flushes it; `path`

@@ -85,6 +85,8 @@ void infl_h5_writer_abandon(infl_h5_writer *h)
     infl__h5_restore(q);
     if (h->tmp != NULL)
         unlink(h->tmp);
+    infl__h5_string_log_destroy(h->io.strings);
+    free(h->io.strings);
     free(h->path);
     free(h->resolved);
     free(h->tmp);
@@ -100,7 +102,11 @@ infl_status infl__h5_writer_open(const char *path, unsigned threads, bool replac
         return infl_error_add(err, INFL_ENOMEM, "out of memory");
     h->file = -1;
     h->replace = replace;
-    h->io = (infl__h5_io){.err = err, .path = path, .rc = INFL_OK, .threads = threads};
+    h->io = (infl__h5_io){.err = err,
+                          .path = path,
+                          .rc = INFL_OK,
+                          .threads = threads,
+                          .strings = calloc(1, sizeof(infl__h5_string_log))};
     infl__h5_io *io = &h->io;
     infl__h5_quiet_state q = infl__h5_quiet();
     hid_t fapl = -1, fcpl = -1;
@@ -185,6 +191,9 @@ infl_status infl__h5_writer_close(infl_h5_writer *h, infl_error *err)
     const char *target = h->resolved ? h->resolved : h->path;
     infl__h5_quiet_state q = infl__h5_quiet();
     errno = 0;
+    /* The strings' hashes, which HDF5's checksums do not cover. */
+    if (!infl__h5_integrity_write_log(io, h->file))
+        goto done;
     herr_t closed = H5Fclose(h->file);
     h->file = -1;
     if (closed < 0) {
