@@ -71,6 +71,7 @@ static void reset_signals(void)
     sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+#ifndef GUARD_SANITIZED
 /* The address space the child has now (inherited from the parent), from
  * /proc/self/statm; 0 when it cannot be known. */
 static double address_space_now(void)
@@ -84,6 +85,7 @@ static double address_space_now(void)
     long page = sysconf(_SC_PAGESIZE);
     return got == 1 && page > 0 ? (double)pages * (double)page : 0;
 }
+#endif
 
 static void limit_resources(double seconds)
 {
