@@ -41,6 +41,13 @@
 #endif
 #endif
 
+#ifdef GUARD_SANITIZED
+/* A sanitizer's report in the child ends the child only: the host's death
+ * callback (libFuzzer's writes a crash file and its statistics) must not
+ * run there. Weak: a sanitizer runtime without it leaves it NULL. */
+extern void __sanitizer_set_death_callback(void (*callback)(void)) __attribute__((weak));
+#endif
+
 /* "IFLREPLY" as a little-endian integer: the first value of every reply. */
 #define REPLY_MAGIC 0x594c5045524c4649ull
 
@@ -128,6 +135,10 @@ static bool write_all(int fd, const unsigned char *p, size_t n)
 static void child_main(int fd, const char *path, infl__h5_guard_parse parse, void *ctx,
                        double seconds)
 {
+#ifdef GUARD_SANITIZED
+    if (__sanitizer_set_death_callback != NULL)
+        __sanitizer_set_death_callback(NULL);
+#endif
     reset_signals();
     limit_resources(seconds);
     infl_error e;
