@@ -97,27 +97,25 @@ bool infl__h5_integrity_write_log(infl__h5_io *io, hid_t file)
         if (strlen(log->names[i]) + 1 > width)
             width = strlen(log->names[i]) + 1;
     char *flat = calloc(log->n, width);
-    hid_t g = -1, t = -1, d = -1, h = -1;
+    hid_t g = -1, t = -1, s = -1, d = -1, h = -1;
     bool ok = flat != NULL;
     for (size_t i = 0; ok && i < log->n; i++)
         memcpy(flat + i * width, log->names[i], strlen(log->names[i]));
+    hsize_t count = log->n;
     ok = ok && (g = infl__h5_group(io, file, "integrity")) >= 0 && (t = H5Tcopy(H5T_C_S1)) >= 0 &&
          H5Tset_size(t, width) >= 0 && H5Tset_strpad(t, H5T_STR_NULLTERM) >= 0 &&
-         H5Tset_cset(t, H5T_CSET_UTF8) >= 0 &&
-         (d = infl__h5_dataset_1d(io, g, "name", t, log->n, false)) >= 0 &&
-         H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, flat) >= 0 &&
-         infl__h5_label(io, d, "1",
-                        "what influsim wrote as variable-length strings: PATH@ATTRIBUTE, or a "
-                        "string dataset's PATH") &&
-         (h = infl__h5_dataset_1d(io, g, "fnv1a64", H5T_STD_U64LE, log->n, false)) >= 0 &&
-         H5Dwrite(h, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, log->hashes) >= 0 &&
-         infl__h5_label(io, h, "1",
-                        "FNV-1a (64 bits) of each string and its terminating zero, in order");
+         H5Tset_cset(t, H5T_CSET_UTF8) >= 0 && (s = H5Screate_simple(1, &count, NULL)) >= 0 &&
+         (d = H5Acreate2(g, "name", t, s, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
+         H5Awrite(d, t, flat) >= 0 &&
+         (h = H5Acreate2(g, "fnv1a64", H5T_STD_U64LE, s, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
+         H5Awrite(h, H5T_NATIVE_UINT64, log->hashes) >= 0;
     free(flat);
     if (h >= 0)
-        H5Dclose(h);
+        H5Aclose(h);
     if (d >= 0)
-        H5Dclose(d);
+        H5Aclose(d);
+    if (s >= 0)
+        H5Sclose(s);
     if (t >= 0)
         H5Tclose(t);
     if (g >= 0)
@@ -126,12 +124,39 @@ bool infl__h5_integrity_write_log(infl__h5_io *io, hid_t file)
     return ok ? true : infl__h5_fail(io, "group", "integrity");
 }
 
+/* Whether s reads as text someone could have written: valid UTF-8, no
+ * control characters but tab, newline and carriage return. A string that
+ * changed into such text is taken for an edit; one that changed into
+ * anything else (what flipped or overwritten bytes almost always give) for
+ * damage. */
+static bool plausible_text(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p != '\0') {
+        unsigned c = *p;
+        int more = c < 0x80             ? 0
+                   : (c & 0xe0) == 0xc0 ? 1
+                   : (c & 0xf0) == 0xe0 ? 2
+                   : (c & 0xf8) == 0xf0 ? 3
+                                        : -1;
+        if (more < 0 || (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f ||
+            c == 0xc0 || c == 0xc1 || c > 0xf4)
+            return false;
+        p++;
+        for (int k = 0; k < more; k++, p++)
+            if ((*p & 0xc0) != 0x80)
+                return false;
+    }
+    return true;
+}
+
 /* The hash of a string attribute `attr` of object `obj`, or of the string
  * dataset `obj` (attr NULL), as infl__h5_string_hash gives it: 1, or 0
  * when it is not there (deleted: an edit, for the reader to judge), -1
  * when it is there but does not read as strings. */
-static int hash_of(hid_t file, const char *obj, const char *attr, uint64_t *out)
+static int hash_of(hid_t file, const char *obj, const char *attr, uint64_t *out, bool *text)
 {
+    *text = true;
     if (H5Lexists(file, obj, H5P_DEFAULT) <= 0 && strcmp(obj, "/") != 0)
         return 0;
     if (attr != NULL && H5Aexists_by_name(file, obj, attr, H5P_DEFAULT) <= 0)
@@ -143,8 +168,10 @@ static int hash_of(hid_t file, const char *obj, const char *attr, uint64_t *out)
         hid_t a = H5Aopen_by_name(file, obj, attr, H5P_DEFAULT, H5P_DEFAULT);
         char *v = NULL;
         ok = a >= 0 && t >= 0 && H5Aread(a, t, &v) >= 0 && v != NULL;
-        if (ok)
+        if (ok) {
             hash = infl__h5_string_hash(hash, v);
+            *text = plausible_text(v);
+        }
         if (v != NULL)
             H5free_memory(v);
         if (a >= 0)
@@ -158,8 +185,10 @@ static int hash_of(hid_t file, const char *obj, const char *attr, uint64_t *out)
             v != NULL && t >= 0 && (n == 0 || H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
         for (hssize_t i = 0; ok && i < n; i++) {
             ok = v[i] != NULL;
-            if (ok)
+            if (ok) {
                 hash = infl__h5_string_hash(hash, v[i]);
+                *text = *text && plausible_text(v[i]);
+            }
         }
         if (v != NULL && n > 0 && t >= 0 && s >= 0)
             H5Dvlen_reclaim(t, s, H5P_DEFAULT, v);
@@ -176,16 +205,18 @@ static int hash_of(hid_t file, const char *obj, const char *attr, uint64_t *out)
 }
 
 /* Checks every string the writer logged (/integrity) against the file:
- * true when each is unchanged or gone, else `failed` names the first that
- * reads otherwise. A file without /integrity has nothing to check. */
+ * true when each is unchanged, gone, or changed into text (an edit, for the
+ * reader to judge), else `failed` names the first that does not read or
+ * changed into bytes that are not text. A file without /integrity has nothing to check. */
 static bool check_log(hid_t file, char *failed, size_t size)
 {
     if (H5Lexists(file, "integrity", H5P_DEFAULT) <= 0)
         return true;
-    hid_t d = H5Dopen2(file, "integrity/name", H5P_DEFAULT);
-    hid_t h = H5Dopen2(file, "integrity/fnv1a64", H5P_DEFAULT);
-    hid_t ft = d >= 0 ? H5Dget_type(d) : -1, s = d >= 0 ? H5Dget_space(d) : -1;
-    hid_t hs = h >= 0 ? H5Dget_space(h) : -1;
+    hid_t g = H5Gopen2(file, "integrity", H5P_DEFAULT);
+    hid_t d = g >= 0 && H5Aexists(g, "name") > 0 ? H5Aopen(g, "name", H5P_DEFAULT) : -1;
+    hid_t h = g >= 0 && H5Aexists(g, "fnv1a64") > 0 ? H5Aopen(g, "fnv1a64", H5P_DEFAULT) : -1;
+    hid_t ft = d >= 0 ? H5Aget_type(d) : -1, s = d >= 0 ? H5Aget_space(d) : -1;
+    hid_t hs = h >= 0 ? H5Aget_space(h) : -1;
     size_t width = ft >= 0 && H5Tget_class(ft) == H5T_STRING && H5Tis_variable_str(ft) == 0
                        ? H5Tget_size(ft)
                        : 0;
@@ -194,8 +225,8 @@ static bool check_log(hid_t file, char *failed, size_t size)
               H5Sget_simple_extent_npoints(hs) == n;
     char *names = ok ? calloc((size_t)n, width) : NULL;
     uint64_t *hashes = ok ? calloc((size_t)n, sizeof *hashes) : NULL;
-    ok = ok && names && hashes && H5Dread(d, ft, H5S_ALL, H5S_ALL, H5P_DEFAULT, names) >= 0 &&
-         H5Dread(h, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, hashes) >= 0;
+    ok = ok && names && hashes && H5Aread(d, ft, names) >= 0 &&
+         H5Aread(h, H5T_NATIVE_UINT64, hashes) >= 0;
     if (!ok)
         snprintf(failed, size, "/integrity");
     char *entry = ok ? malloc(width + 1) : NULL;
@@ -207,8 +238,9 @@ static bool check_log(hid_t file, char *failed, size_t size)
         if (at != NULL)
             *at = '\0';
         uint64_t now = 0;
-        int found = entry[0] == '/' ? hash_of(file, entry, at ? at + 1 : NULL, &now) : -1;
-        ok = found == 0 || (found == 1 && now == hashes[i]);
+        bool text = true;
+        int found = entry[0] == '/' ? hash_of(file, entry, at ? at + 1 : NULL, &now, &text) : -1;
+        ok = found == 0 || (found == 1 && (now == hashes[i] || text));
         if (!ok) {
             if (at != NULL)
                 *at = '@';
@@ -225,9 +257,11 @@ static bool check_log(hid_t file, char *failed, size_t size)
     if (ft >= 0)
         H5Tclose(ft);
     if (h >= 0)
-        H5Dclose(h);
+        H5Aclose(h);
     if (d >= 0)
-        H5Dclose(d);
+        H5Aclose(d);
+    if (g >= 0)
+        H5Gclose(g);
     return ok;
 }
 

@@ -16,8 +16,10 @@
  *               dataset added or an attribute edited with h5py, say): then
  *               every object, attribute and dataset is read in a guarded
  *               child, so HDF5 checks every checksum it has (the metadata's
- *               of the 1.10 format, every dataset's Fletcher-32), and the
- *               file is read, with a note, if all pass;
+ *               of the 1.10 format, every dataset's Fletcher-32, the hashes
+ *               of the strings in /integrity, where a string that changed
+ *               into other text is an edit and into non-text damage), and
+ *               the file is read, with a note, if all pass;
  *   damaged     anything else: cut short, the record itself broken, or
  *               changed bytes that fail the read-through (INFL_EFORMAT,
  *               "PATH: damaged (...)").
@@ -31,10 +33,12 @@
 /* The user block the writer reserves for the record (bytes). */
 #define INFL__H5_USERBLOCK 512
 
-/* Writes the writer's string log (h5io.h) as the group /integrity: `name`
- * (fixed-length strings, which HDF5 checksums) and `fnv1a64` (the hashes),
- * each chunked with Fletcher-32. Nothing when the log is empty or
- * incomplete. False (failure recorded in io) on error. */
+/* Writes the writer's string log (h5io.h) as the attributes of the group
+ * /integrity: `name` (fixed-length strings, in the checksummed object
+ * header, not the heap) and `fnv1a64` (the hashes). Attributes, not
+ * datasets, so that two runs' datasets stay bit-identical while their
+ * `created` times differ. Nothing when the log is empty or incomplete. False (failure recorded in
+ * io) on error. */
 bool infl__h5_integrity_write_log(infl__h5_io *io, hid_t file);
 
 /* Writes the record into the user block of the closed file at tmp (written
