@@ -70,6 +70,7 @@ void infl__h5_string_log_destroy(infl__h5_string_log *log)
         free(log->names[i]);
     free(log->names);
     free(log->hashes);
+    free(log->addresses);
     memset(log, 0, sizeof *log);
 }
 
@@ -94,8 +95,11 @@ static void log_string(infl__h5_io *io, hid_t loc, const char *attr, uint64_t ha
         if (names != NULL)
             log->names = names;
         uint64_t *hashes = names ? realloc(log->hashes, cap * sizeof *hashes) : NULL;
-        if (hashes != NULL) {
+        if (hashes != NULL)
             log->hashes = hashes;
+        uint64_t *addresses = hashes ? realloc(log->addresses, cap * sizeof *addresses) : NULL;
+        if (addresses != NULL) {
+            log->addresses = addresses;
             log->cap = cap;
         }
     }
@@ -104,7 +108,10 @@ static void log_string(infl__h5_io *io, hid_t loc, const char *attr, uint64_t ha
         log->failed = true;
         return;
     }
+    H5O_info_t info;
     log->names[log->n] = name;
+    log->addresses[log->n] =
+        attr == NULL && H5Oget_info2(loc, &info, H5O_INFO_BASIC) >= 0 ? (uint64_t)info.addr : 0;
     log->hashes[log->n++] = hash;
 }
 

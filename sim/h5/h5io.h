@@ -30,6 +30,7 @@
 typedef struct {
     char **names;
     uint64_t *hashes;
+    uint64_t *addresses; /* a string dataset's object header address (0: an attribute) */
     size_t n, cap;
     bool failed; /* out of memory: the log is incomplete and is not written */
 } infl__h5_string_log;

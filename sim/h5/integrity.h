@@ -35,7 +35,9 @@
 
 /* Writes the writer's string log (h5io.h) as the attributes of the group
  * /integrity: `name` (fixed-length strings, in the checksummed object
- * header, not the heap) and `fnv1a64` (the hashes). Attributes, not
+ * header, not the heap), `fnv1a64` (the hashes) and `address` (a string
+ * dataset's object header address, 0 for an attribute: a dataset replaced
+ * is an edit, one changed in place damage). Attributes, not
  * datasets, so that two runs' datasets stay bit-identical while their
  * `created` times differ. Nothing when the log is empty or incomplete. False (failure recorded in
  * io) on error. */
