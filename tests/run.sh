@@ -4,7 +4,8 @@
 #    but the format check and valgrind, which a sanitized binary cannot run);
 #  - the parallel engine's tests under ThreadSanitizer (clang + Archer);
 #  - libFuzzer over the scenario loader for INFLUSIM_FUZZ_SECONDS (120), and
-#    over the roster file readers for INFLUSIM_FUZZ_ROSTER_SECONDS (60).
+#    over the roster file readers for INFLUSIM_FUZZ_ROSTER_SECONDS (60), and
+#    over the results file readers for INFLUSIM_FUZZ_READER_SECONDS (60).
 # Installs missing Debian packages first. Idempotent; run from anywhere.
 # Arguments go to the first two ctest runs.
 set -euo pipefail
@@ -75,3 +76,23 @@ if ! "$root/build-fuzz/tests/fuzz_roster" -max_total_time="$roster_seconds" -tim
 fi
 grep -E '^stat::(number_of_executed_units|new_units_added)' "$root/build-fuzz/fuzz-roster.log"
 echo "fuzzing the roster readers: no crash, leak, hang or failed check"
+
+reader_seconds="${INFLUSIM_FUZZ_READER_SECONDS:-60}"
+echo "== fuzzing the results file readers for ${reader_seconds} s (libFuzzer, ASan + UBSan) =="
+# Each input is read in child processes (sim/h5/guard.c) that may take up to
+# 4 s each on a hostile file, hence the longer -timeout. AddressSanitizer
+# reports printed by those children are HDF5's faults on damaged input (the
+# guard reports the file as damaged); only a failure of this process fails.
+cmake --build "$root/build-fuzz" -j"$jobs" --target fuzz_reader
+mkdir -p "$root/build-fuzz/reader-corpus"
+if ! "$root/build-fuzz/tests/fuzz_reader" -max_total_time="$reader_seconds" -timeout=30 \
+  -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$root/build-fuzz/artifacts/reader-" \
+  "$root/build-fuzz/reader-corpus" "$root/tests/fuzz/reader-corpus" \
+  2>"$root/build-fuzz/fuzz-reader.log"; then
+  tail -n 60 "$root/build-fuzz/fuzz-reader.log"
+  echo "fuzzing found a failure: the input is in build-fuzz/artifacts/reader-*;" \
+    "fix it and copy the input into tests/fuzz/regressions/ (named show-*.h5)" >&2
+  exit 1
+fi
+grep -E '^stat::(number_of_executed_units|new_units_added)' "$root/build-fuzz/fuzz-reader.log"
+echo "fuzzing the results file readers: no crash, leak, hang or failed check"

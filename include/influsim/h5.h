@@ -101,6 +101,24 @@ infl_status infl_h5_writer_finish_sensitivity(infl_h5_writer *w, const infl_sens
  * writer: valid until finish or abandon. */
 const char *infl_h5_writer_temp_path(const infl_h5_writer *w);
 
+/* What a results file's integrity record says (docs/output.md, "Integrity"). */
+typedef enum {
+    INFL_H5_INTACT,     /* exactly the bytes influsim wrote */
+    INFL_H5_UNVERIFIED, /* no record: written before influsim recorded one */
+    INFL_H5_MODIFIED,   /* changed since it was written (a dataset added with
+                         * h5py, say), and everything in it reads back with
+                         * valid checksums */
+} infl_h5_integrity;
+
+/*
+ * Checks the integrity record of the results file at path, before any HDF5
+ * call, and for a file that has changed since, reads all of it in a guarded
+ * child process. *state says what was found; a damaged file (cut short, a
+ * broken record, changed bytes that do not read back) gives INFL_EFORMAT with "PATH: damaged (what
+ * failed)", and INFL_EIO a file that cannot be opened. Every reader below does this first.
+ */
+infl_status infl_h5_verify(const char *path, infl_h5_integrity *state, infl_error *err);
+
 /* What made a results file: `influsim run`, `sweep`, `optimize`, `select` or `sensitivity`. */
 typedef enum {
     INFL_H5_KIND_RUN,         /* a run's file: per-strategy summaries */

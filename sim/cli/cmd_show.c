@@ -27,8 +27,12 @@ static void usage(FILE *out)
           "                 sensitivity file\n"
           "  -h, --help     show this help\n"
           "\n"
-          "Exit status: 0 shown, 1 the file is missing or not a readable influsim file,\n"
-          "2 bad command line.\n",
+          "The file's integrity record is checked first: a file that changed since it was\n"
+          "written is read through (every checksum HDF5 keeps) and shown with a note, or\n"
+          "refused as damaged.\n"
+          "\n"
+          "Exit status: 0 shown, 1 the file is missing, damaged or not a readable influsim\n"
+          "file, 2 bad command line.\n",
           out);
 }
 
@@ -171,8 +175,13 @@ int infl_cmd_show(int argc, char **argv)
     }
     infl_error err;
     infl_error_init(&err);
+    /* Every reader verifies the file's integrity record again; asking here
+     * is for the note that follows what is shown. */
+    infl_h5_integrity state = INFL_H5_INTACT;
     infl_h5_kind kind = INFL_H5_KIND_RUN;
-    infl_status rc = infl_h5_read_kind(argv[optind], &kind, &err);
+    infl_status rc = infl_h5_verify(argv[optind], &state, &err);
+    if (rc == INFL_OK)
+        rc = infl_h5_read_kind(argv[optind], &kind, &err);
     if (rc == INFL_OK)
         rc = kind == INFL_H5_KIND_SWEEP         ? show_sweep(argv[optind], metrics, &err)
              : kind == INFL_H5_KIND_SELECT      ? show_select(argv[optind], metrics, &err)
@@ -180,6 +189,16 @@ int infl_cmd_show(int argc, char **argv)
                                                 : show_run(argv[optind], metrics, &err);
     if (rc != INFL_OK)
         infl_cli_print_error(&err);
+    else if (state == INFL_H5_UNVERIFIED)
+        fprintf(stderr,
+                "influsim: note: %s has no integrity record (written before influsim recorded "
+                "one), so it cannot be verified\n",
+                argv[optind]);
+    else if (state == INFL_H5_MODIFIED)
+        fprintf(stderr,
+                "influsim: note: %s has changed since influsim wrote it (edited, or a dataset "
+                "added); everything in it reads back with valid checksums\n",
+                argv[optind]);
     infl_error_destroy(&err);
     return rc == INFL_OK ? INFL_EXIT_OK : rc == INFL_EARG ? INFL_EXIT_USAGE : INFL_EXIT_FAILURE;
 }

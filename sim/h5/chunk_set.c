@@ -42,8 +42,39 @@ static void put_le(unsigned char *out, double v, bool as_u64)
         out[b] = (unsigned char)(bits >> (8 * b));
 }
 
+/* HDF5's Fletcher-32 (H5_checksum_fletcher32, used by its fletcher32
+ * filter): sums of big-endian 16-bit words, folded every 360 words so that
+ * neither sum overflows, an odd last byte as the high half of a word. */
+static uint32_t fletcher32(const unsigned char *data, size_t len)
+{
+    uint32_t sum1 = 0, sum2 = 0;
+    size_t words = len / 2;
+    while (words > 0) {
+        size_t t = words > 360 ? 360 : words;
+        words -= t;
+        do {
+            sum1 += (uint32_t)((data[0] << 8) | data[1]);
+            data += 2;
+            sum2 += sum1;
+        } while (--t);
+        sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+        sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+    }
+    if (len % 2) {
+        sum1 += (uint32_t)(data[0] << 8);
+        sum2 += sum1;
+        sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+        sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+    }
+    sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+    sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+    return (sum2 << 16) | sum1;
+}
+
 /* Converts, shuffles (byte j of every element together, as H5Z's shuffle
- * filter does) and deflates one chunk. */
+ * filter does), deflates and checksums one chunk: the filters shuffle,
+ * deflate and fletcher32 in that order, the checksum of the deflated bytes
+ * appended little-endian as H5Z's fletcher32 filter appends it. */
 static bool compress_chunk(const infl_chunk_column *col, chunk_ref *c, uint64_t chunk, int level,
                            unsigned char *raw, unsigned char *shuffled)
 {
@@ -56,15 +87,18 @@ static bool compress_chunk(const infl_chunk_column *col, chunk_ref *c, uint64_t 
         for (uint64_t i = 0; i < chunk; i++)
             shuffled[j * chunk + i] = raw[8 * i + j];
     uLongf size = compressBound((uLong)bytes);
-    unsigned char *dst = malloc(size);
+    unsigned char *dst = malloc(size + 4);
     if (dst == NULL)
         return false;
     if (compress2(dst, &size, shuffled, (uLong)bytes, level) != Z_OK) {
         free(dst);
         return false;
     }
+    uint32_t sum = fletcher32(dst, size);
+    for (int b = 0; b < 4; b++)
+        dst[size + (size_t)b] = (unsigned char)(sum >> (8 * b));
     c->data = dst;
-    c->size = size;
+    c->size = size + 4;
     return true;
 }
 

@@ -50,8 +50,9 @@ bool infl__chunk_set_compress(infl_chunk_set *set, size_t first, size_t count, i
                               unsigned threads);
 
 /* Writes the compressed chunks [first, first + count) into datasets[column]
- * (each created with the same chunk size and the shuffle and deflate filters,
- * in that order). Returns a negative value on an HDF5 failure. */
+ * (each created with the same chunk size and the shuffle, deflate and
+ * fletcher32 filters, in that order: infl__h5_dataset_1d's). Returns a negative value on an HDF5
+ * failure. */
 herr_t infl__chunk_set_write(const infl_chunk_set *set, size_t first, size_t count,
                              const hid_t *datasets);
 

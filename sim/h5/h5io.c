@@ -7,6 +7,8 @@
 
 #include <errno.h>
 #include <hdf5_hl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 bool infl__h5_fail(infl__h5_io *io, const char *what, const char *name)
@@ -50,6 +52,69 @@ hid_t infl__h5_str_type(void)
     return t;
 }
 
+uint64_t infl__h5_string_hash(uint64_t h, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    do {
+        h ^= *p;
+        h *= 0x100000001b3ull;
+    } while (*p++ != '\0');
+    return h;
+}
+
+void infl__h5_string_log_destroy(infl__h5_string_log *log)
+{
+    if (log == NULL)
+        return;
+    for (size_t i = 0; i < log->n; i++)
+        free(log->names[i]);
+    free(log->names);
+    free(log->hashes);
+    free(log->addresses);
+    memset(log, 0, sizeof *log);
+}
+
+/* Notes the hash of what was written at loc (attribute `attr`, or the
+ * dataset loc itself when attr is NULL) in the writer's log. */
+static void log_string(infl__h5_io *io, hid_t loc, const char *attr, uint64_t hash)
+{
+    infl__h5_string_log *log = io->strings;
+    if (log == NULL || log->failed)
+        return;
+    char path[1024];
+    ssize_t n = H5Iget_name(loc, path, sizeof path);
+    char *name = NULL;
+    if (n > 0 && (size_t)n < sizeof path) {
+        size_t len = (size_t)n + (attr ? strlen(attr) + 1 : 0) + 1;
+        if ((name = malloc(len)) != NULL)
+            snprintf(name, len, "%s%s%s", path, attr ? "@" : "", attr ? attr : "");
+    }
+    if (name != NULL && log->n == log->cap) {
+        size_t cap = log->cap ? 2 * log->cap : 64;
+        char **names = realloc(log->names, cap * sizeof *names);
+        if (names != NULL)
+            log->names = names;
+        uint64_t *hashes = names ? realloc(log->hashes, cap * sizeof *hashes) : NULL;
+        if (hashes != NULL)
+            log->hashes = hashes;
+        uint64_t *addresses = hashes ? realloc(log->addresses, cap * sizeof *addresses) : NULL;
+        if (addresses != NULL) {
+            log->addresses = addresses;
+            log->cap = cap;
+        }
+    }
+    if (name == NULL || log->n == log->cap) {
+        free(name);
+        log->failed = true;
+        return;
+    }
+    H5O_info_t info;
+    log->names[log->n] = name;
+    log->addresses[log->n] =
+        attr == NULL && H5Oget_info2(loc, &info, H5O_INFO_BASIC) >= 0 ? (uint64_t)info.addr : 0;
+    log->hashes[log->n++] = hash;
+}
+
 /* Creates attribute `name` of loc with the given type and space and writes
  * value in the file's type. */
 static bool attr_write(infl__h5_io *io, hid_t loc, const char *name, hid_t type, hid_t space,
@@ -70,6 +135,8 @@ bool infl__h5_attr_str(infl__h5_io *io, hid_t loc, const char *name, const char 
         H5Tclose(t);
     if (s >= 0)
         H5Sclose(s);
+    if (ok)
+        log_string(io, loc, name, infl__h5_string_hash(INFL__H5_HASH_START, value));
     return ok ? true : infl__h5_fail(io, "attribute", name);
 }
 
@@ -147,10 +214,15 @@ hid_t infl__h5_dataset_1d(infl__h5_io *io, hid_t loc, const char *name, hid_t fi
     hid_t d = -1;
     if (space < 0 || dcpl < 0)
         goto done;
-    if (compress && n > 0) {
+    /* Every dataset of numbers is chunked with a Fletcher-32 checksum, so
+     * that HDF5 refuses damaged values instead of returning them
+     * (integrity.h); HDF5 filters no variable-length strings. */
+    if (n > 0 && H5Tis_variable_str(file_type) <= 0) {
         hsize_t chunk = n < INFL__H5_CHUNK_MAX ? n : INFL__H5_CHUNK_MAX;
-        if (H5Pset_chunk(dcpl, 1, &chunk) < 0 || H5Pset_shuffle(dcpl) < 0 ||
-            H5Pset_deflate(dcpl, INFL__H5_DEFLATE_LEVEL) < 0)
+        if (H5Pset_chunk(dcpl, 1, &chunk) < 0 ||
+            (compress &&
+             (H5Pset_shuffle(dcpl) < 0 || H5Pset_deflate(dcpl, INFL__H5_DEFLATE_LEVEL) < 0)) ||
+            H5Pset_fletcher32(dcpl) < 0)
             goto done;
     }
     d = H5Dcreate2(loc, name, file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
@@ -195,6 +267,12 @@ bool infl__h5_string_column(infl__h5_io *io, hid_t loc, const char *name, char *
     bool ok = d >= 0 && (n == 0 || H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0) &&
               infl__h5_label(io, d, "1", long_name);
     H5Tclose(t);
+    if (ok) {
+        uint64_t h = INFL__H5_HASH_START;
+        for (hsize_t i = 0; i < n; i++)
+            h = infl__h5_string_hash(h, v[i]);
+        log_string(io, d, NULL, h);
+    }
     if (keep != NULL && ok) {
         *keep = d;
         return true;
@@ -209,9 +287,18 @@ bool infl__h5_nd_array(infl__h5_io *io, hid_t loc, const char *name, int rank, c
                        const char *long_name)
 {
     hid_t space = H5Screate_simple(rank, dims, NULL);
-    hid_t d = space < 0 ? -1
-                        : H5Dcreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT,
-                                     H5P_DEFAULT);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    /* One chunk, checksummed (Fletcher-32), as infl__h5_dataset_1d's. */
+    bool empty = false;
+    for (int k = 0; k < rank; k++)
+        empty = empty || dims[k] == 0;
+    bool props = dcpl >= 0 &&
+                 (empty || (H5Pset_chunk(dcpl, rank, dims) >= 0 && H5Pset_fletcher32(dcpl) >= 0));
+    hid_t d = space < 0 || !props
+                  ? -1
+                  : H5Dcreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
     bool ok = d >= 0 && H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0 &&
               infl__h5_label(io, d, units, long_name);
     for (int k = 0; ok && k < rank; k++)

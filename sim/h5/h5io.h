@@ -22,13 +22,36 @@
 #define INFL__H5_CHUNK_MAX 65536
 #define INFL__H5_DEFLATE_LEVEL 4
 
+/* What a writer wrote as variable-length strings, which HDF5 keeps in its
+ * global heap without a checksum: for each string attribute ("PATH@NAME")
+ * and each string dataset ("PATH"), a hash of its value(s)
+ * (infl__h5_string_hash), written into /integrity at the end (integrity.h)
+ * so that a read-through can check them. */
+typedef struct {
+    char **names;
+    uint64_t *hashes;
+    uint64_t *addresses; /* a string dataset's object header address (0: an attribute) */
+    size_t n, cap;
+    bool failed; /* out of memory: the log is incomplete and is not written */
+} infl__h5_string_log;
+
 /* A file being written or read: where messages go, and the first failure. */
 typedef struct {
     infl_error *err;
-    const char *path; /* the file as the user named it, for messages */
-    infl_status rc;   /* INFL_OK until something fails */
-    unsigned threads; /* the writer's: threads for compressing chunks */
+    const char *path;             /* the file as the user named it, for messages */
+    infl_status rc;               /* INFL_OK until something fails */
+    unsigned threads;             /* the writer's: threads for compressing chunks */
+    infl__h5_string_log *strings; /* the writer's (NULL: nothing logged) */
 } infl__h5_io;
+
+/* FNV-1a (64 bits) of s and its terminating zero, continuing from h (start
+ * with INFL__H5_HASH_START): the hash of a string, or of a string dataset's
+ * values in order. */
+#define INFL__H5_HASH_START 0xcbf29ce484222325ull
+uint64_t infl__h5_string_hash(uint64_t h, const char *s);
+
+/* Frees the log's entries (the struct is the caller's). */
+void infl__h5_string_log_destroy(infl__h5_string_log *log);
 
 /*
  * Records a failure to write `what` ("attribute", "dataset", "group") named
@@ -70,7 +93,9 @@ bool infl__h5_attr_update(infl__h5_io *io, hid_t loc, const char *name, hid_t me
 hid_t infl__h5_group(infl__h5_io *io, hid_t loc, const char *name);
 
 /* Creates a 1-D dataset of n values stored as file_type, chunked (at most
- * INFL__H5_CHUNK_MAX values), shuffled and deflated when `compress`; its id
+ * INFL__H5_CHUNK_MAX values) and checksummed (Fletcher-32: HDF5 refuses a
+ * damaged chunk) unless file_type is a variable-length string (HDF5
+ * filters none), shuffled and deflated when `compress`; its id
  * (the caller closes it), or negative (recorded). */
 hid_t infl__h5_dataset_1d(infl__h5_io *io, hid_t loc, const char *name, hid_t file_type, hsize_t n,
                           bool compress);
@@ -90,8 +115,8 @@ bool infl__h5_column(infl__h5_io *io, hid_t loc, const char *name, hid_t file_ty
 bool infl__h5_string_column(infl__h5_io *io, hid_t loc, const char *name, char *const *v, hsize_t n,
                             const char *long_name, hid_t *keep);
 
-/* Writes a labelled float64 array of dims[0..rank), with scales[k] attached
- * to dimension k. */
+/* Writes a labelled float64 array of dims[0..rank) (one chunk, with a
+ * Fletcher-32 checksum), with scales[k] attached to dimension k. */
 bool infl__h5_nd_array(infl__h5_io *io, hid_t loc, const char *name, int rank, const hsize_t *dims,
                        const double *v, const hid_t *scales, const char *units,
                        const char *long_name);

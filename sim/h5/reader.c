@@ -7,10 +7,13 @@
  *
  * Anything may arrive here: an empty file, a text file, a truncated or
  * foreign HDF5 file. Each step checks what it reads and fails with a message
- * that names the file and the part that is missing or malformed.
+ * that names the file and the part that is missing or malformed. Because
+ * the HDF5 library itself may crash or hang on a damaged file, the public
+ * readers parse in a child process (guard.h) and decode its reply (wire.h).
  */
 #include "influsim/h5.h"
 
+#include "h5/guard.h"
 #include "h5/reader.h"
 
 #include <errno.h>
@@ -33,6 +36,17 @@ bool infl__h5_read_is_ratio(const char *name)
     size_t len = strlen(name);
     return strncmp(name, "cost_per_", 9) == 0 || strcmp(name, "roi") == 0 ||
            (len > 4 && strcmp(name + len - 4, "_roi") == 0);
+}
+
+infl_status infl__h5_read_guarded(const char *path, infl__h5_guard_parse parse, void *ctx,
+                                  infl__wire *reply, infl_error *err)
+{
+    infl__wire_init(reply);
+    infl_h5_integrity state;
+    infl_status rc = infl_h5_verify(path, &state, err);
+    if (rc != INFL_OK)
+        return rc;
+    return infl__h5_guard_run(path, parse, ctx, INFL__H5_GUARD_SECONDS, reply, err);
 }
 
 static bool bad(reader *r, const char *what)
@@ -329,16 +343,36 @@ done:
     return ok;
 }
 
-infl_status infl_h5_read_kind(const char *path, infl_h5_kind *kind, infl_error *err)
+static infl_status parse_kind(const char *path, void *ctx, infl__wire *w, infl_error *err)
 {
+    (void)ctx;
     infl_h5_meta meta = {0};
+    infl_h5_kind kind = INFL_H5_KIND_RUN;
     reader r = {.err = err, .path = path, .rc = INFL_OK};
     infl__h5_quiet_state q = infl__h5_quiet();
-    hid_t file = infl__h5_read_open(&r, &meta, kind);
+    hid_t file = infl__h5_read_open(&r, &meta, &kind);
     if (file >= 0)
         H5Fclose(file);
     infl__h5_restore(q);
+    if (r.rc == INFL_OK)
+        infl__wire_put_u64(w, (uint64_t)kind);
     return r.rc;
+}
+
+infl_status infl_h5_read_kind(const char *path, infl_h5_kind *kind, infl_error *err)
+{
+    infl__wire reply;
+    infl_status rc = infl__h5_read_guarded(path, parse_kind, NULL, &reply, err);
+    if (rc != INFL_OK)
+        return rc;
+    uint64_t k = 0;
+    bool ok =
+        infl__wire_get_u64(&reply, &k) && infl__wire_done(&reply) && k <= INFL_H5_KIND_SENSITIVITY;
+    infl__wire_destroy(&reply);
+    if (!ok)
+        return infl__h5_guard_bad_reply(path, err);
+    *kind = (infl_h5_kind)k;
+    return INFL_OK;
 }
 
 void infl_h5_meta_destroy(infl_h5_meta *meta)
@@ -513,8 +547,9 @@ done:
     return ok;
 }
 
-infl_status infl_h5_read_summary(const char *path, infl_summary **out, infl_h5_meta *meta,
-                                 infl_error *err)
+/* The summary and metadata read in the reader's process (guard.h). */
+static infl_status read_summary_here(const char *path, infl_summary **out, infl_h5_meta *meta,
+                                     infl_error *err)
 {
     *out = NULL;
     memset(meta, 0, sizeof *meta);
@@ -552,5 +587,41 @@ infl_status infl_h5_read_summary(const char *path, infl_summary **out, infl_h5_m
         return r.rc;
     }
     *out = sm;
+    return INFL_OK;
+}
+
+static infl_status parse_summary(const char *path, void *ctx, infl__wire *w, infl_error *err)
+{
+    (void)ctx;
+    infl_summary *sm = NULL;
+    infl_h5_meta meta;
+    infl_status rc = read_summary_here(path, &sm, &meta, err);
+    if (rc == INFL_OK) {
+        infl__wire_put_meta(w, &meta);
+        infl__wire_put_summary(w, sm);
+        infl_summary_free(sm);
+        infl_h5_meta_destroy(&meta);
+    }
+    return rc;
+}
+
+infl_status infl_h5_read_summary(const char *path, infl_summary **out, infl_h5_meta *meta,
+                                 infl_error *err)
+{
+    *out = NULL;
+    memset(meta, 0, sizeof *meta);
+    infl__wire reply;
+    infl_status rc = infl__h5_read_guarded(path, parse_summary, NULL, &reply, err);
+    if (rc != INFL_OK)
+        return rc;
+    bool ok = infl__wire_get_meta(&reply, meta) && infl__wire_get_summary(&reply, out) &&
+              infl__wire_done(&reply);
+    infl__wire_destroy(&reply);
+    if (!ok) {
+        infl_summary_free(*out);
+        *out = NULL;
+        infl_h5_meta_destroy(meta);
+        return infl__h5_guard_bad_reply(path, err);
+    }
     return INFL_OK;
 }

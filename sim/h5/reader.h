@@ -10,10 +10,20 @@
 #ifndef INFL_SIM_H5_READER_H
 #define INFL_SIM_H5_READER_H
 
+#include "h5/guard.h"
 #include "h5/h5io.h"
 #include "influsim/h5.h"
 
 #include <stdbool.h>
+
+/*
+ * How every public reader reads a results file (guard.h): the file's
+ * integrity record checked first (infl_h5_verify: a damaged file is
+ * refused before HDF5 sees it), then parse run in a guarded child for at
+ * most INFL__H5_GUARD_SECONDS, its reply in *reply (infl__wire_destroy).
+ */
+infl_status infl__h5_read_guarded(const char *path, infl__h5_guard_parse parse, void *ctx,
+                                  infl__wire *reply, infl_error *err);
 
 /* Records "PATH: what" as the failure, unless one is recorded. False. */
 bool infl__h5_read_bad(infl__h5_io *r, const char *what);

@@ -14,6 +14,7 @@
  */
 #include "influsim/h5.h"
 
+#include "h5/guard.h"
 #include "h5/reader.h"
 
 #include <math.h>
@@ -461,8 +462,9 @@ static bool read_select(reader *r, hid_t file, infl_select_result *res)
     return ok;
 }
 
-infl_status infl_h5_read_select(const char *path, infl_select_result **out, infl_h5_meta *meta,
-                                infl_error *err)
+/* The select's answer read in the reader's process (guard.h). */
+static infl_status read_select_here(const char *path, infl_select_result **out, infl_h5_meta *meta,
+                                    infl_error *err)
 {
     *out = NULL;
     memset(meta, 0, sizeof *meta);
@@ -490,6 +492,170 @@ infl_status infl_h5_read_select(const char *path, infl_select_result **out, infl
         infl_select_result_free(res);
         infl_h5_meta_destroy(meta);
         return r.rc;
+    }
+    *out = res;
+    return INFL_OK;
+}
+
+/* Roster indices (a plan, the runner-up). */
+static bool put_indices(infl__wire *w, const size_t *v, size_t n)
+{
+    bool ok = infl__wire_put_u64(w, n);
+    for (size_t i = 0; ok && i < n; i++)
+        ok = infl__wire_put_u64(w, v[i]);
+    return ok;
+}
+
+/* Indices back, each in the roster and ascending, as read_plan checked. */
+static bool get_indices(infl__wire *w, size_t n_creators, size_t **out, size_t *n)
+{
+    if (!infl__wire_get_count(w, 8, n) || *n > n_creators ||
+        (*out = malloc((*n ? *n : 1) * sizeof **out)) == NULL)
+        return false;
+    for (size_t i = 0; i < *n; i++) {
+        uint64_t v = 0;
+        if (!infl__wire_get_u64(w, &v) || v >= n_creators || (i > 0 && v <= (*out)[i - 1]))
+            return false;
+        (*out)[i] = (size_t)v;
+    }
+    return true;
+}
+
+static bool put_select(infl__wire *w, const infl_select_result *r)
+{
+    const size_t n = r->n_creators;
+    bool ok = infl__wire_put_str(w, r->objective.name) && infl__wire_put_f64(w, r->budget) &&
+              infl__wire_put_u64(w, r->n_trials) && infl__wire_put_u64(w, r->seed) &&
+              infl__wire_put_u64(w, r->resamples) && infl__wire_put_strs(w, r->handle, n) &&
+              infl__wire_put_strs(w, r->tier, n) && infl__wire_put_strs(w, r->platform, n) &&
+              infl__wire_put_f64s(w, r->mean_cost, n) &&
+              infl__wire_put_f64s(w, r->mean_conversions, n) &&
+              infl__wire_put_f64s(w, r->conversions_se, n) &&
+              infl__wire_put_f64s(w, r->marginal, n) && infl__wire_put_f64s(w, r->frequency, n);
+    for (size_t i = 0; ok && i < n; i++)
+        ok = infl__wire_put_u64(w, r->chosen[i]);
+    return ok && put_indices(w, r->plan, r->n_plan) && infl__wire_put_f64(w, r->value) &&
+           infl__wire_put_f64(w, r->se) && infl__wire_put_f64(w, r->plan_cost) &&
+           infl__wire_put_f64(w, r->plan_spend) && infl__wire_put_f64(w, r->plan_conversions) &&
+           infl__wire_put_f64(w, r->plan_conversions_se) &&
+           infl__wire_put_f64(w, r->plan_unhired) && put_indices(w, r->runner_up, r->n_runner_up) &&
+           infl__wire_put_f64(w, r->runner_up_value) && infl__wire_put_f64(w, r->runner_up_se) &&
+           infl__wire_put_f64(w, r->p_beats) && infl__wire_put_f64(w, r->p_tie) &&
+           infl__wire_put_f64(w, r->diff) && infl__wire_put_f64(w, r->diff_se) &&
+           infl__wire_put_f64s(w, r->chosen_values, r->n_trials) &&
+           infl__wire_put_f64s(w, r->runner_up_values, r->n_trials) &&
+           infl__wire_put_u64(w, r->exact) && infl__wire_put_u64(w, r->plans_evaluated) &&
+           infl__wire_put_f64(w, r->seconds) && infl__wire_put_str(w, r->strategy);
+}
+
+/* A creator column of n doubles, allocated and read. */
+static bool get_column(infl__wire *w, size_t n, double **out)
+{
+    if (n > (w->len - w->pos) / 8 || (*out = malloc((n ? n : 1) * sizeof **out)) == NULL)
+        return false;
+    return infl__wire_get_f64s(w, *out, n);
+}
+
+/* Decodes the answer the child sent into r, checking it as read_select
+ * did: the columns of the roster's length, the plan and runner-up indices
+ * in the roster and ascending, `chosen` the plan, an objective this
+ * program knows. */
+static bool get_select(infl__wire *w, infl_select_result *r)
+{
+    char *objective = NULL, *strategy = NULL;
+    uint64_t resamples = 0;
+    size_t n = 0, m = 0, k = 0;
+    bool ok = infl__wire_get_text(w, &objective) &&
+              infl_objective_parse(objective, &r->objective, NULL) == INFL_OK &&
+              infl__wire_get_f64(w, &r->budget) && infl__wire_get_u64(w, &r->n_trials) &&
+              r->n_trials > 0 && infl__wire_get_u64(w, &r->seed) &&
+              infl__wire_get_u64(w, &resamples) && infl__wire_get_strs(w, &n, &r->handle) && n > 0;
+    free(objective);
+    r->n_creators = n;
+    r->resamples = (size_t)resamples;
+    ok = ok && infl__wire_get_strs(w, &m, &r->tier) && m == n &&
+         infl__wire_get_strs(w, &k, &r->platform) && k == n;
+    if (!ok) {
+        /* The arrays freed by infl_select_result_free hold n entries. */
+        if (m != n) {
+            infl_names_free(r->tier, m);
+            r->tier = NULL;
+        }
+        if (k != n) {
+            infl_names_free(r->platform, k);
+            r->platform = NULL;
+        }
+        return false;
+    }
+    ok = get_column(w, n, &r->mean_cost) && get_column(w, n, &r->mean_conversions) &&
+         get_column(w, n, &r->conversions_se) && get_column(w, n, &r->marginal) &&
+         get_column(w, n, &r->frequency) && (r->chosen = malloc(n)) != NULL;
+    for (size_t i = 0; ok && i < n; i++) {
+        uint64_t v = 0;
+        ok = infl__wire_get_u64(w, &v) && v <= 1;
+        r->chosen[i] = (unsigned char)v;
+    }
+    uint64_t exact = 0;
+    ok = ok && get_indices(w, n, &r->plan, &r->n_plan) && infl__wire_get_f64(w, &r->value) &&
+         infl__wire_get_f64(w, &r->se) && infl__wire_get_f64(w, &r->plan_cost) &&
+         infl__wire_get_f64(w, &r->plan_spend) && infl__wire_get_f64(w, &r->plan_conversions) &&
+         infl__wire_get_f64(w, &r->plan_conversions_se) &&
+         infl__wire_get_f64(w, &r->plan_unhired) &&
+         get_indices(w, n, &r->runner_up, &r->n_runner_up) &&
+         infl__wire_get_f64(w, &r->runner_up_value) && infl__wire_get_f64(w, &r->runner_up_se) &&
+         infl__wire_get_f64(w, &r->p_beats) && infl__wire_get_f64(w, &r->p_tie) &&
+         infl__wire_get_f64(w, &r->diff) && infl__wire_get_f64(w, &r->diff_se) &&
+         r->n_trials <= (w->len - w->pos) / 8 &&
+         get_column(w, (size_t)r->n_trials, &r->chosen_values) &&
+         get_column(w, (size_t)r->n_trials, &r->runner_up_values) &&
+         infl__wire_get_u64(w, &exact) && exact <= 1 &&
+         infl__wire_get_u64(w, &r->plans_evaluated) && infl__wire_get_f64(w, &r->seconds) &&
+         infl__wire_get_text(w, &strategy) && strlen(strategy) < sizeof r->strategy;
+    r->exact = exact != 0;
+    if (ok)
+        strcpy(r->strategy, strategy);
+    free(strategy);
+    for (size_t i = 0, p = 0; ok && i < n; i++) {
+        const bool member = p < r->n_plan && r->plan[p] == i;
+        p += member;
+        ok = member == (r->chosen[i] != 0);
+    }
+    return ok && infl__wire_done(w);
+}
+
+static infl_status parse_select(const char *path, void *ctx, infl__wire *w, infl_error *err)
+{
+    (void)ctx;
+    infl_select_result *res = NULL;
+    infl_h5_meta meta;
+    infl_status rc = read_select_here(path, &res, &meta, err);
+    if (rc != INFL_OK)
+        return rc;
+    /* A put that fails marks w bad, which the child reports. */
+    if (infl__wire_put_meta(w, &meta))
+        put_select(w, res);
+    infl_select_result_free(res);
+    infl_h5_meta_destroy(&meta);
+    return INFL_OK;
+}
+
+infl_status infl_h5_read_select(const char *path, infl_select_result **out, infl_h5_meta *meta,
+                                infl_error *err)
+{
+    *out = NULL;
+    memset(meta, 0, sizeof *meta);
+    infl__wire reply;
+    infl_status rc = infl__h5_read_guarded(path, parse_select, NULL, &reply, err);
+    if (rc != INFL_OK)
+        return rc;
+    infl_select_result *res = calloc(1, sizeof *res);
+    bool ok = res != NULL && infl__wire_get_meta(&reply, meta) && get_select(&reply, res);
+    infl__wire_destroy(&reply);
+    if (!ok) {
+        infl_select_result_free(res);
+        infl_h5_meta_destroy(meta);
+        return res == NULL ? infl_error_add(err, INFL_ENOMEM, "%s: out of memory", path)
+                           : infl__h5_guard_bad_reply(path, err);
     }
     *out = res;
     return INFL_OK;

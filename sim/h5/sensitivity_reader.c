@@ -9,11 +9,15 @@
  * scales give (factor, strategy, output, decision, statistic, run), the
  * statistics must be the method's, the compared pair and the flips' names
  * must be strategies; the first fault is reported as "PATH: /sensitivity/...:
- * what is wrong".
+ * what is wrong". As every reader of a results file, it parses in a child
+ * process (guard.h) that sends the result back over a pipe (wire.h): the
+ * HDF5 library may crash or hang on a damaged file, the program must not.
  */
 #include "influsim/h5.h"
 
+#include "h5/guard.h"
 #include "h5/reader.h"
+#include "h5/wire.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -364,8 +368,9 @@ static bool read_sensitivity(reader *r, hid_t file, infl_sens_result *res)
     return ok;
 }
 
-infl_status infl_h5_read_sensitivity(const char *path, infl_sens_result *out, infl_h5_meta *meta,
-                                     infl_error *err)
+/* The reading itself, in the guarded child (guard.h). */
+static infl_status read_sensitivity_here(const char *path, infl_sens_result *out,
+                                         infl_h5_meta *meta, infl_error *err)
 {
     memset(out, 0, sizeof *out);
     memset(meta, 0, sizeof *meta);
@@ -389,6 +394,194 @@ infl_status infl_h5_read_sensitivity(const char *path, infl_sens_result *out, in
         infl_sens_result_destroy(out);
         infl_h5_meta_destroy(meta);
         return r.rc;
+    }
+    return INFL_OK;
+}
+
+/* --- the guarded reading (guard.h) ------------------------------------- */
+
+/* The doubles of one index, in a fixed order. */
+enum { INDEX_DOUBLES = 14 };
+
+static void index_doubles(const infl_sens_index *x, double *v)
+{
+    const double d[INDEX_DOUBLES] = {x->at_lo,    x->at_hi,         x->swing,      x->mu,
+                                     x->sigma,    x->mu_star.value, x->mu_star.lo, x->mu_star.hi,
+                                     x->s1.value, x->s1.lo,         x->s1.hi,      x->st.value,
+                                     x->st.lo,    x->st.hi};
+    memcpy(v, d, sizeof d);
+}
+
+static void doubles_index(const double *v, infl_sens_index *x)
+{
+    *x = (infl_sens_index){v[0],
+                           v[1],
+                           v[2],
+                           v[3],
+                           v[4],
+                           {v[5], v[6], v[7]},
+                           {v[8], v[9], v[10]},
+                           {v[11], v[12], v[13]}};
+}
+
+/* What the child read, onto the wire (a put that fails marks it bad). */
+static bool put_sens(infl__wire *w, const infl_sens_result *r)
+{
+    const size_t k = r->n_factors, nt = r->n_targets, runs = r->n_runs;
+    bool ok = infl__wire_put_u64(w, (uint64_t)r->method) &&
+              infl__wire_put_strs(w, r->strategy_names, r->n_strategies) &&
+              infl__wire_put_u64(w, r->compare_a) && infl__wire_put_u64(w, r->compare_b) &&
+              infl__wire_put_u64(w, r->trials) && infl__wire_put_u64(w, r->seed) &&
+              infl__wire_put_u64(w, r->samples) && infl__wire_put_u64(w, r->levels) &&
+              infl__wire_put_u64(w, r->bootstrap) && infl__wire_put_f64(w, r->confidence) &&
+              infl__wire_put_u64(w, r->threads) && infl__wire_put_u64(w, k);
+    for (size_t f = 0; ok && f < k; f++) {
+        const infl_factor *x = &r->factors[f];
+        ok = infl__wire_put_str(w, x->key) && infl__wire_put_str(w, x->label) &&
+             infl__wire_put_f64(w, x->lo) && infl__wire_put_f64(w, x->hi) &&
+             infl__wire_put_f64(w, x->base) && infl__wire_put_u64(w, (uint64_t)x->scale);
+    }
+    ok = ok && infl__wire_put_u64(w, runs) && infl__wire_put_f64s(w, r->unit, runs * k) &&
+         infl__wire_put_f64s(w, r->values, runs * k) &&
+         infl__wire_put_f64s(w, r->targets, runs * nt);
+    for (size_t i = 0; ok && i < runs; i++)
+        ok = infl__wire_put_u64(w, r->best[i]);
+    ok = ok && infl__wire_put_f64s(w, r->base, nt) && infl__wire_put_f64s(w, r->noise, nt) &&
+         infl__wire_put_f64s(w, r->design, nt);
+    for (size_t t = 0; ok && t < nt; t++)
+        ok = infl__wire_put_u64(w, r->trials_needed[t]);
+    for (size_t i = 0; ok && i < k * nt; i++) {
+        double v[INDEX_DOUBLES];
+        index_doubles(&r->indices[i], v);
+        ok = infl__wire_put_f64s(w, v, INDEX_DOUBLES);
+    }
+    ok = ok && infl__wire_put_u64(w, r->n_flips);
+    for (size_t i = 0; ok && i < r->n_flips; i++) {
+        const infl_sens_flip *x = &r->flips[i];
+        ok = infl__wire_put_u64(w, x->factor) && infl__wire_put_f64(w, x->at) &&
+             infl__wire_put_f64(w, x->lower) && infl__wire_put_f64(w, x->upper) &&
+             infl__wire_put_u64(w, x->from) && infl__wire_put_u64(w, x->to);
+    }
+    return ok;
+}
+
+/* n doubles into a new array (*out), n checked against the bytes left. */
+static bool get_doubles(infl__wire *w, size_t n, double **out)
+{
+    if (n > (w->len - w->pos) / 8)
+        return false;
+    *out = malloc((n ? n : 1) * sizeof **out);
+    return *out != NULL && infl__wire_get_f64s(w, *out, n);
+}
+
+/* The parent's side: every count checked against what follows, every index
+ * against its range, before anything is allocated or used. */
+static bool get_sens(infl__wire *w, infl_sens_result *r)
+{
+    uint64_t method = 0, a = 0, b = 0, samples = 0, levels = 0, bootstrap = 0, threads = 0;
+    size_t ns = 0, k = 0;
+    bool ok = infl__wire_get_u64(w, &method) && method <= INFL_SENS_SOBOL &&
+              infl__wire_get_strs(w, &ns, &r->strategy_names) && ns >= 2;
+    r->n_strategies = ns;
+    ok = ok && infl__wire_get_u64(w, &a) && a < ns && infl__wire_get_u64(w, &b) && b < ns &&
+         infl__wire_get_u64(w, &r->trials) && infl__wire_get_u64(w, &r->seed) &&
+         infl__wire_get_u64(w, &samples) && infl__wire_get_u64(w, &levels) &&
+         infl__wire_get_u64(w, &bootstrap) && infl__wire_get_f64(w, &r->confidence) &&
+         infl__wire_get_u64(w, &threads) && threads <= UINT32_MAX &&
+         infl__wire_get_count(w, 5 * 8, &k) && k > 0;
+    if (!ok)
+        return false;
+    r->method = (infl_sens_method)method;
+    r->compare_a = (size_t)a;
+    r->compare_b = (size_t)b;
+    r->samples = (size_t)samples;
+    r->levels = (size_t)levels;
+    r->bootstrap = (size_t)bootstrap;
+    r->threads = (unsigned)threads;
+    r->n_targets = ns * INFL_SENS_N_OUTPUTS + INFL_SENS_N_DECISIONS;
+    const size_t nt = r->n_targets;
+    if ((r->factors = calloc(k, sizeof *r->factors)) == NULL)
+        return false;
+    r->n_factors = k;
+    for (size_t f = 0; ok && f < k; f++) {
+        infl_factor *x = &r->factors[f];
+        uint64_t scale = 0;
+        ok = infl__wire_get_text(w, &x->key) && infl__wire_get_text(w, &x->label) &&
+             infl__wire_get_f64(w, &x->lo) && infl__wire_get_f64(w, &x->hi) &&
+             infl__wire_get_f64(w, &x->base) && infl__wire_get_u64(w, &scale) && scale <= 1;
+        x->scale = scale ? INFL_FACTOR_LOG : INFL_FACTOR_LINEAR;
+    }
+    size_t runs = 0;
+    ok = ok && infl__wire_get_count(w, 8 * (2 * k + nt + 1), &runs) && runs > 0;
+    r->n_runs = runs;
+    ok = ok && get_doubles(w, runs * k, &r->unit) && get_doubles(w, runs * k, &r->values) &&
+         get_doubles(w, runs * nt, &r->targets) &&
+         (r->best = malloc(runs * sizeof *r->best)) != NULL;
+    for (size_t i = 0; ok && i < runs; i++) {
+        uint64_t v = 0;
+        ok = infl__wire_get_u64(w, &v) && v < ns;
+        r->best[i] = (size_t)v;
+    }
+    ok = ok && get_doubles(w, nt, &r->base) && get_doubles(w, nt, &r->noise) &&
+         get_doubles(w, nt, &r->design) &&
+         (r->trials_needed = malloc(nt * sizeof *r->trials_needed)) != NULL;
+    for (size_t t = 0; ok && t < nt; t++)
+        ok = infl__wire_get_u64(w, &r->trials_needed[t]);
+    ok = ok && k * nt <= (w->len - w->pos) / (8 * INDEX_DOUBLES) &&
+         (r->indices = malloc(k * nt * sizeof *r->indices)) != NULL;
+    for (size_t i = 0; ok && i < k * nt; i++) {
+        double v[INDEX_DOUBLES];
+        ok = infl__wire_get_f64s(w, v, INDEX_DOUBLES);
+        doubles_index(v, &r->indices[i]);
+    }
+    size_t nf = 0;
+    ok = ok && infl__wire_get_count(w, 6 * 8, &nf) &&
+         (nf == 0 || (r->flips = calloc(nf, sizeof *r->flips)) != NULL);
+    for (size_t i = 0; ok && i < nf; i++) {
+        infl_sens_flip *x = &r->flips[i];
+        uint64_t f = 0, from = 0, to = 0;
+        ok = infl__wire_get_u64(w, &f) && f < k && infl__wire_get_f64(w, &x->at) &&
+             infl__wire_get_f64(w, &x->lower) && infl__wire_get_f64(w, &x->upper) &&
+             infl__wire_get_u64(w, &from) && from < ns && infl__wire_get_u64(w, &to) && to < ns;
+        x->factor = (size_t)f;
+        x->from = (size_t)from;
+        x->to = (size_t)to;
+        r->n_flips = i + 1;
+    }
+    return ok && infl__wire_done(w);
+}
+
+static infl_status parse_sensitivity(const char *path, void *ctx, infl__wire *w, infl_error *err)
+{
+    (void)ctx;
+    infl_sens_result res;
+    infl_h5_meta meta;
+    infl_status rc = read_sensitivity_here(path, &res, &meta, err);
+    if (rc != INFL_OK)
+        return rc;
+    /* A put that fails marks w bad, which the child reports. */
+    if (infl__wire_put_meta(w, &meta))
+        put_sens(w, &res);
+    infl_sens_result_destroy(&res);
+    infl_h5_meta_destroy(&meta);
+    return INFL_OK;
+}
+
+infl_status infl_h5_read_sensitivity(const char *path, infl_sens_result *out, infl_h5_meta *meta,
+                                     infl_error *err)
+{
+    memset(out, 0, sizeof *out);
+    memset(meta, 0, sizeof *meta);
+    infl__wire reply;
+    infl_status rc = infl__h5_read_guarded(path, parse_sensitivity, NULL, &reply, err);
+    if (rc != INFL_OK)
+        return rc;
+    bool ok = infl__wire_get_meta(&reply, meta) && get_sens(&reply, out);
+    infl__wire_destroy(&reply);
+    if (!ok) {
+        infl_sens_result_destroy(out);
+        infl_h5_meta_destroy(meta);
+        return infl__h5_guard_bad_reply(path, err);
     }
     return INFL_OK;
 }

@@ -7,6 +7,7 @@
  */
 #include "influsim/h5.h"
 
+#include "h5/guard.h"
 #include "h5/reader.h"
 
 #include <hdf5_hl.h>
@@ -113,6 +114,14 @@ static bool read_array(reader *r, hid_t g, const char *name, int rank, const hsi
         return infl__h5_read_bad(r, msg);
     }
     return true;
+}
+
+static bool has_conversions(char *const *metrics, size_t nm)
+{
+    for (size_t m = 0; m < nm; m++)
+        if (strcmp(metrics[m], "conversions") == 0)
+            return true;
+    return false;
 }
 
 /* A new summary for one point: names and metrics copied, arrays allocated. */
@@ -239,6 +248,11 @@ static bool read_sweep_group(reader *r, hid_t file, infl_h5_sweep *out)
         infl__h5_read_bad(r, "the sweep lists no strategies or no metrics");
         goto done;
     }
+    /* Every sweep has it, and its table and crossovers are of it. */
+    if (!has_conversions(metrics, nm)) {
+        infl__h5_read_bad(r, "'/sweep/metric' does not list 'conversions'");
+        goto done;
+    }
     /* The grid: the dimensions of /sweep/mean before (strategy, metric). */
     if (H5Lexists(g, "mean", H5P_DEFAULT) <= 0 || (mean = H5Dopen2(g, "mean", H5P_DEFAULT)) < 0) {
         infl__h5_read_bad(r, "missing dataset '/sweep/mean'");
@@ -308,7 +322,8 @@ void infl_h5_sweep_destroy(infl_h5_sweep *s)
     memset(s, 0, sizeof *s);
 }
 
-infl_status infl_h5_read_sweep(const char *path, infl_h5_sweep *out, infl_error *err)
+/* The sweep read in the reader's process (guard.h). */
+static infl_status read_sweep_here(const char *path, infl_h5_sweep *out, infl_error *err)
 {
     memset(out, 0, sizeof *out);
     reader r = {.err = err, .path = path, .rc = INFL_OK};
@@ -331,5 +346,84 @@ infl_status infl_h5_read_sweep(const char *path, infl_h5_sweep *out, infl_error 
     }
     /* A sweep runs every point in full. */
     out->meta.trials_done = out->meta.trials;
+    return INFL_OK;
+}
+
+static infl_status parse_sweep(const char *path, void *ctx, infl__wire *w, infl_error *err)
+{
+    (void)ctx;
+    infl_h5_sweep sw;
+    infl_status rc = read_sweep_here(path, &sw, err);
+    if (rc != INFL_OK)
+        return rc;
+    bool ok = infl__wire_put_meta(w, &sw.meta) && infl__wire_put_u64(w, sw.n_axes);
+    for (size_t a = 0; ok && a < sw.n_axes; a++) {
+        const infl_sweep_axis *ax = &sw.axes[a];
+        ok = infl__wire_put_str(w, ax->key) && infl__wire_put_str(w, ax->name) &&
+             infl__wire_put_u64(w, ax->log) && infl__wire_put_u64(w, ax->n) &&
+             infl__wire_put_f64s(w, ax->values, ax->n);
+    }
+    ok = ok && infl__wire_put_u64(w, sw.n_points);
+    for (size_t p = 0; ok && p < sw.n_points; p++)
+        ok = infl__wire_put_summary(w, sw.points[p]);
+    infl_h5_sweep_destroy(&sw);
+    return INFL_OK;
+}
+
+/* Decodes the sweep the child sent, checking that it is whole: the points
+ * are the grid's and every point has the first's strategies and metrics. */
+static bool get_sweep(infl__wire *w, infl_h5_sweep *out)
+{
+    uint64_t n_axes = 0;
+    if (!infl__wire_get_meta(w, &out->meta) || !infl__wire_get_u64(w, &n_axes) || n_axes == 0 ||
+        n_axes > MAX_AXES)
+        return false;
+    if ((out->axes = calloc((size_t)n_axes, sizeof *out->axes)) == NULL)
+        return false;
+    out->n_axes = (size_t)n_axes;
+    size_t np = 1;
+    for (size_t a = 0; a < out->n_axes; a++) {
+        infl_sweep_axis *ax = &out->axes[a];
+        uint64_t log = 0;
+        size_t n = 0;
+        if (!infl__wire_get_text(w, &ax->key) || !infl__wire_get_text(w, &ax->name) ||
+            !infl__wire_get_u64(w, &log) || log > 1 || !infl__wire_get_count(w, 8, &n) || n == 0 ||
+            (ax->values = malloc(n * sizeof *ax->values)) == NULL)
+            return false;
+        ax->n = n;
+        ax->log = log != 0;
+        if (!infl__wire_get_f64s(w, ax->values, n) || n > (w->len - w->pos) / np)
+            return false;
+        np *= n;
+    }
+    uint64_t n_points = 0;
+    if (!infl__wire_get_u64(w, &n_points) || n_points != np ||
+        (out->points = calloc(np, sizeof *out->points)) == NULL)
+        return false;
+    out->n_points = np;
+    for (size_t p = 0; p < np; p++) {
+        if (!infl__wire_get_summary(w, &out->points[p]))
+            return false;
+        const infl_summary *first = out->points[0], *sm = out->points[p];
+        if (sm->n_strategies != first->n_strategies || sm->n_metrics != first->n_metrics ||
+            infl_summary_stat(sm, 0, "conversions") == NULL)
+            return false;
+    }
+    return infl__wire_done(w);
+}
+
+infl_status infl_h5_read_sweep(const char *path, infl_h5_sweep *out, infl_error *err)
+{
+    memset(out, 0, sizeof *out);
+    infl__wire reply;
+    infl_status rc = infl__h5_read_guarded(path, parse_sweep, NULL, &reply, err);
+    if (rc != INFL_OK)
+        return rc;
+    bool ok = get_sweep(&reply, out);
+    infl__wire_destroy(&reply);
+    if (!ok) {
+        infl_h5_sweep_destroy(out);
+        return infl__h5_guard_bad_reply(path, err);
+    }
     return INFL_OK;
 }

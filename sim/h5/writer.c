@@ -3,7 +3,9 @@
  * the target checked, the file built under a temporary name in the target's
  * folder, closed, then flushed and moved into place by base/atomic_file, so a
  * reader never sees a half-written file at the target path; on any failure
- * the temporary is removed. HDF5's own error printing is off while the
+ * the temporary is removed. The integrity record goes into the file's user
+ * block last, after HDF5 has closed it (integrity.c). HDF5's own error
+ * printing is off while the
  * library writes; failures reach the caller through infl_error.
  *
  * What goes into the file is the layouts' business: run_layout.c,
@@ -12,6 +14,7 @@
 #include "h5/writer.h"
 
 #include "base/atomic_file.h"
+#include "h5/integrity.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -82,6 +85,8 @@ void infl_h5_writer_abandon(infl_h5_writer *h)
     infl__h5_restore(q);
     if (h->tmp != NULL)
         unlink(h->tmp);
+    infl__h5_string_log_destroy(h->io.strings);
+    free(h->io.strings);
     free(h->path);
     free(h->resolved);
     free(h->tmp);
@@ -97,10 +102,14 @@ infl_status infl__h5_writer_open(const char *path, unsigned threads, bool replac
         return infl_error_add(err, INFL_ENOMEM, "out of memory");
     h->file = -1;
     h->replace = replace;
-    h->io = (infl__h5_io){.err = err, .path = path, .rc = INFL_OK, .threads = threads};
+    h->io = (infl__h5_io){.err = err,
+                          .path = path,
+                          .rc = INFL_OK,
+                          .threads = threads,
+                          .strings = calloc(1, sizeof(infl__h5_string_log))};
     infl__h5_io *io = &h->io;
     infl__h5_quiet_state q = infl__h5_quiet();
-    hid_t fapl = -1;
+    hid_t fapl = -1, fcpl = -1;
     const char *target = path;
 
     if ((io->rc = check_target(path, replace, &h->resolved, err)) != INFL_OK)
@@ -114,17 +123,23 @@ infl_status infl__h5_writer_open(const char *path, unsigned threads, bool replac
     infl__atomic_remove_stale(target);
     if ((io->rc = infl__atomic_temp_open(target, path, &h->tmp, NULL, err)) != INFL_OK)
         goto done;
-    /* The 1.8 file format or later stores large attribute lists densely: the
-     * /trial dimension scale is attached to every per-trial dataset, and its
-     * back-references outgrow the 64 KiB object header of the oldest format
-     * after about 4,000 datasets. */
+    /* The 1.10 file format: every piece of metadata (superblock, object
+     * headers, B-trees, heaps of links and attributes) carries a checksum,
+     * so HDF5 refuses damaged metadata instead of following it; and large
+     * attribute lists are stored densely (the /trial dimension scale is
+     * attached to every per-trial dataset, and its back-references outgrow
+     * the 64 KiB object header of the oldest format after about 4,000
+     * datasets). h5py, pandas and xarray read it (HDF5 1.10 or later). The
+     * user block holds the integrity record, written last (integrity.h). */
     fapl = H5Pcreate(H5P_FILE_ACCESS);
-    if (fapl < 0 || H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_LATEST) < 0) {
+    fcpl = H5Pcreate(H5P_FILE_CREATE);
+    if (fapl < 0 || H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_V110) < 0 || fcpl < 0 ||
+        H5Pset_userblock(fcpl, INFL__H5_USERBLOCK) < 0) {
         io->rc =
             infl_error_add(err, INFL_EHDF5, "%s: cannot set HDF5 file access properties", path);
         goto done;
     }
-    h->file = H5Fcreate(h->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    h->file = H5Fcreate(h->tmp, H5F_ACC_TRUNC, fcpl, fapl);
     if (h->file < 0) {
         io->rc = infl_error_add(err, INFL_EHDF5, "%s: cannot create HDF5 file '%s'", path, h->tmp);
         goto done;
@@ -132,6 +147,8 @@ infl_status infl__h5_writer_open(const char *path, unsigned threads, bool replac
 done:
     if (fapl >= 0)
         H5Pclose(fapl);
+    if (fcpl >= 0)
+        H5Pclose(fcpl);
     infl__h5_restore(q);
     infl_status rc = io->rc;
     if (rc != INFL_OK) {
@@ -174,6 +191,9 @@ infl_status infl__h5_writer_close(infl_h5_writer *h, infl_error *err)
     const char *target = h->resolved ? h->resolved : h->path;
     infl__h5_quiet_state q = infl__h5_quiet();
     errno = 0;
+    /* The strings' hashes, which HDF5's checksums do not cover. */
+    if (!infl__h5_integrity_write_log(io, h->file))
+        goto done;
     herr_t closed = H5Fclose(h->file);
     h->file = -1;
     if (closed < 0) {
@@ -182,6 +202,9 @@ infl_status infl__h5_writer_close(infl_h5_writer *h, infl_error *err)
                                 e ? strerror(e) : "HDF5 could not close the file (disk full?)");
         goto done;
     }
+    /* The integrity record last, once HDF5 has written everything. */
+    if ((io->rc = infl__h5_integrity_seal(h->tmp, path, err)) != INFL_OK)
+        goto done;
     /* The temporary is in place or removed now, whatever the outcome. */
     io->rc = infl__atomic_commit(h->tmp, target, path, h->replace, err);
     free(h->tmp);

@@ -29,9 +29,9 @@ struct infl_h5_writer {
 
 /*
  * Checks the target as infl_h5_check_target does, removes stale temporaries
- * of it, creates the temporary and an empty HDF5 file on it (the 1.8 format
- * or later). *out is the writer (infl_h5_writer_abandon or a layout's finish
- * frees it). Failure: the status and err's message; nothing is left behind.
+ * of it, creates the temporary and an empty HDF5 file on it (the 1.10
+ * format, with a user block for the integrity record). *out is the writer (infl_h5_writer_abandon
+ * or a layout's finish frees it). Failure: the status and err's message; nothing is left behind.
  */
 infl_status infl__h5_writer_open(const char *path, unsigned threads, bool replace,
                                  infl_h5_writer **out, infl_error *err);
@@ -48,7 +48,9 @@ infl__h5_io *infl__h5_writer_resume(infl_h5_writer *h, infl_error *err);
 infl_status infl__h5_writer_pause(infl_h5_writer *h, bool ok);
 
 /*
- * Closes the HDF5 file, flushes it and puts it in place at the target
+ * Writes /integrity (the strings' hashes), closes the HDF5 file, writes the
+ * integrity record into its user block (integrity.h), flushes it and puts it
+ * in place at the target
  * (replacing a file there only if the writer was opened with `replace`), then
  * frees h, whatever happens. Failure: INFL_EIO naming the path and the step;
  * the target is untouched and the temporary removed.

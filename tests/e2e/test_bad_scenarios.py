@@ -202,8 +202,12 @@ def run_in_empty_folder(influsim, args):
         signatures = {}
         for name in left:
             try:
+                # HDF5's signature is at 0, or at 512 after the user block
+                # that holds influsim's integrity record (docs/output.md).
                 with open(os.path.join(tmp, name), "rb") as f:
-                    signatures[name] = f.read(len(HDF5_SIGNATURE))
+                    head = f.read(512 + len(HDF5_SIGNATURE))
+                signatures[name] = (head[512:] if head[512:] == HDF5_SIGNATURE
+                                    else head[:len(HDF5_SIGNATURE)])
             except OSError:
                 signatures[name] = b""
         return proc, (left, signatures)

@@ -3,8 +3,9 @@
  * several chunks, a padded last chunk, an empty column, doubles (NaN and
  * infinities included) and 64-bit integers, compressed on 1 and 3 threads and
  * in batches that split a column, written with H5Dwrite_chunk into
- * shuffle+deflate datasets, read back by HDF5's own filter pipeline equal to
- * the input; and both ways store the same number of bytes.
+ * shuffle+deflate+fletcher32 datasets, read back by HDF5's own filter
+ * pipeline (which verifies the checksums) equal to the input; and both ways
+ * store the same number of bytes.
  */
 #include "check.h"
 #include "h5/chunk_set.h"
@@ -22,6 +23,7 @@ static hid_t dataset(hid_t file, const char *name, hid_t type, hsize_t n)
         H5Pset_chunk(dcpl, 1, &chunk);
         H5Pset_shuffle(dcpl);
         H5Pset_deflate(dcpl, 4);
+        H5Pset_fletcher32(dcpl);
     }
     hid_t d = H5Dcreate2(file, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     H5Sclose(space);
@@ -74,6 +76,32 @@ int main(void)
             equal &= ib[i] == (unsigned long long)b[i];
         CHECK(equal);
         sizes[pass] = (size_t)H5Dget_storage_size(da) + (size_t)H5Dget_storage_size(db);
+        /* HDF5's own pipeline stores the very same bytes, checksum included;
+         * a chunk with one byte changed is refused by the checksum. */
+        hid_t dh = dataset(file, "h", H5T_IEEE_F64LE, N1);
+        CHECK(H5Dwrite(dh, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, a) >= 0);
+        for (hsize_t first = 0; first < N1; first += CHUNK) {
+            static unsigned char ours[CHUNK * 8 + 64], theirs[CHUNK * 8 + 64];
+            hsize_t so = 0, st = 0;
+            uint32_t fo = 0, ft = 0;
+            CHECK(H5Dget_chunk_storage_size(da, &first, &so) >= 0);
+            CHECK(H5Dget_chunk_storage_size(dh, &first, &st) >= 0);
+            CHECK_INT(so, st);
+            CHECK(so <= sizeof ours && H5Dread_chunk(da, H5P_DEFAULT, &first, &fo, ours) >= 0);
+            CHECK(st <= sizeof theirs && H5Dread_chunk(dh, H5P_DEFAULT, &first, &ft, theirs) >= 0);
+            CHECK(so == st && memcmp(ours, theirs, (size_t)so) == 0);
+            if (first == 0 && pass == 0) {
+                ours[so / 2] ^= 1;
+                CHECK(H5Dwrite_chunk(dh, H5P_DEFAULT, 0, &first, (size_t)so, ours) >= 0);
+                H5E_auto2_t func;
+                void *data;
+                H5Eget_auto2(H5E_DEFAULT, &func, &data);
+                H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+                CHECK(H5Dread(dh, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, back) < 0);
+                H5Eset_auto2(H5E_DEFAULT, func, data);
+            }
+        }
+        H5Dclose(dh);
         H5Dclose(da);
         H5Dclose(db);
         H5Dclose(de);
