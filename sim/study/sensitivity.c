@@ -20,8 +20,8 @@
 #include "study/sobol.h"
 #include "base/threads.h"
 
-#include <gsl/gsl_sort.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -203,7 +203,6 @@ static infl_status evaluate(evaluator *ev, infl_sens_result *r, size_t run, unsi
     infl_scenario *sc = NULL;
     infl_trials *tr = NULL;
     infl_summary *sm = NULL;
-    double *sorted = NULL;
     infl_run_stats stats = {0};
     infl_status rc = infl_scenario_derive(ev->base, sets, n_sets, &sc, err);
     if (rc != INFL_OK) {
@@ -230,23 +229,11 @@ static infl_status evaluate(evaluator *ev, infl_sens_result *r, size_t run, unsi
         }
     }
     const uint64_t n = tr->n_trials;
-    sorted = malloc(n * sizeof *sorted);
-    double *q10_se = malloc(r->n_strategies * sizeof *q10_se);
-    if (sorted == NULL || q10_se == NULL) {
-        free(q10_se);
-        rc = infl_error_add(err, INFL_ENOMEM, "out of memory");
-        goto done;
-    }
-    for (size_t s = 0; s < r->n_strategies; s++) {
-        memcpy(sorted, infl_trials_column(tr, s, ev->i_conversions), n * sizeof *sorted);
-        gsl_sort(sorted, 1, n);
-        q10_se[s] = quantile_se(sorted, n, 0.10);
-    }
+    /* The summary sorts every column in place (results.h): the conversions
+     * (never NaN) are then in order for the 10 % quantile's interval. */
     rc = infl_summary_compute_inplace(tr, stats.threads, &sm, err);
-    if (rc != INFL_OK) {
-        free(q10_se);
+    if (rc != INFL_OK)
         goto done;
-    }
     const size_t ns = r->n_strategies, q10 = q10_level();
     double *y = r->targets + run * r->n_targets, *noise = r->run_noise + run * r->n_targets;
     for (size_t s = 0; s < ns; s++) {
@@ -257,7 +244,8 @@ static infl_status evaluate(evaluator *ev, infl_sens_result *r, size_t run, unsi
         ys[INFL_SENS_CONVERSIONS_MEAN] = c->mean;
         vs[INFL_SENS_CONVERSIONS_MEAN] = c->se * c->se;
         ys[INFL_SENS_CONVERSIONS_Q10] = c->q[q10];
-        vs[INFL_SENS_CONVERSIONS_Q10] = q10_se[s] * q10_se[s];
+        const double q10_se = quantile_se(infl_trials_column(tr, s, ev->i_conversions), n, 0.10);
+        vs[INFL_SENS_CONVERSIONS_Q10] = q10_se * q10_se;
         ys[INFL_SENS_PROFIT_MEAN] = p->mean;
         vs[INFL_SENS_PROFIT_MEAN] = p->se * p->se;
         ys[INFL_SENS_LTV_PROFIT_MEAN] = l->mean;
@@ -270,7 +258,6 @@ static infl_status evaluate(evaluator *ev, infl_sens_result *r, size_t run, unsi
     y[d0 + INFL_SENS_P_BEATS] = pb;
     noise[d0 + INFL_SENS_P_BEATS] = pb * (1 - pb) / (double)n;
     r->best[run] = infl_sweep_best_strategy(sm, false);
-    free(q10_se);
     /* One thread at a time: the count and the caller's callback. */
 #pragma omp critical(infl_sens_progress)
     {
@@ -279,7 +266,6 @@ static infl_status evaluate(evaluator *ev, infl_sens_result *r, size_t run, unsi
             ev->opt->progress(ev->opt->user, ev->done, ev->total);
     }
 done:
-    free(sorted);
     infl_summary_free(sm);
     infl_trials_free(tr);
     infl_scenario_free(sc);
