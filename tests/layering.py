@@ -12,7 +12,9 @@ influsim/influsim.h must include every other public header.
 
 Library code (sim/ but sim/cli/) returns errors as values: it calls none of
 printf, puts, perror, exit, abort and the like, and never names stdout or
-stderr; only the program's main prints and picks the exit code.
+stderr; only the program's main prints and picks the exit code. It calls none
+of libm's transcendental functions either (log, exp, pow, ...: glibc picks
+them by CPU), but base/fmath.h's.
 
 Prints each violation as FILE:LINE: rule, then a one-line summary; exits 1
 when there is any not listed in KNOWN (those are printed as "known:"). usage: layering.py [SOURCE_DIR]  (default: this file's
@@ -73,6 +75,17 @@ SOURCE_SUFFIXES = (".c", ".h", ".c.in", ".h.in")
 FORBIDDEN_CALL = re.compile(
     r"\b(printf|vprintf|puts|putchar|perror|exit|_Exit|quick_exit|abort)\s*\(")
 FORBIDDEN_NAME = re.compile(r"\b(stdout|stderr)\b")
+
+# libm's transcendental functions, which glibc picks by CPU: a run's numbers
+# would depend on the machine. Library code calls base/fmath.h's instead
+# (docs/performance.md, "The same numbers on every machine"); sqrt, floor,
+# fabs and the like are exact in IEEE 754 and allowed. Folders that only
+# present numbers already computed (REPORTING) may use libm.
+LIBM_CALL = re.compile(
+    r"(?<![\w.>])(log|log1p|log2|log10|exp|expm1|exp2|pow|cbrt|lgamma|tgamma|erf|erfc|sin|cos|tan|"
+    r"asin|acos|atan|atan2|sinh|cosh|tanh|hypot)\s*\(")
+LIBM_OWN = "base/fmath.c"
+REPORTING = {"cli", "report"}
 
 
 def strip_comments_and_strings(text):
@@ -214,6 +227,11 @@ def main():
                      "only the CLI prints or exits)")
             for m in FORBIDDEN_NAME.finditer(line):
                 fail(path, lineno, f"library code uses {m.group(1)} (only the CLI prints)")
+            if path.relative_to(sim).as_posix() != LIBM_OWN and \
+                    path.relative_to(sim).parts[0] not in REPORTING:
+                for m in LIBM_CALL.finditer(line):
+                    fail(path, lineno, f"library code calls libm's {m.group(1)}() (its result "
+                         "depends on the CPU; call infl__fmath_* of base/fmath.h)")
 
     for key in KNOWN:
         if key not in known_seen:

@@ -2,7 +2,8 @@
 # Builds influsim (warnings are errors) and runs the whole test suite; then
 #  - the suite again under AddressSanitizer + UndefinedBehaviorSanitizer (all
 #    but the format check and valgrind, which a sanitized binary cannot run);
-#  - the parallel engine's tests under ThreadSanitizer (clang + Archer);
+#  - the parallel engine's tests under ThreadSanitizer (clang + Archer), and the
+#    golden checksums with this clang build (the same numbers from either compiler);
 #  - libFuzzer over the scenario loader for INFLUSIM_FUZZ_SECONDS (120), and
 #    over the roster file readers for INFLUSIM_FUZZ_ROSTER_SECONDS (60), and
 #    over the results file readers for INFLUSIM_FUZZ_READER_SECONDS (60).
@@ -38,7 +39,7 @@ cmake --build "$root/build-tsan" -j"$jobs"
 OMP_TOOL_LIBRARIES="$archer" \
   TSAN_OPTIONS="ignore_noninstrumented_modules=1 halt_on_error=1 exitcode=66" \
   ctest --test-dir "$root/build-tsan" --output-on-failure -j"$jobs" \
-  -R '^(unit_engine_threads|unit_summary|unit_tally_stream|unit_chunk_set|unit_checkpoint|unit_round_hook|e2e_test_threads|e2e_test_no_trials|e2e_test_interrupt|e2e_test_target_se)$'
+  -R '^(unit_engine_threads|unit_summary|unit_tally_stream|unit_chunk_set|unit_checkpoint|unit_round_hook|e2e_test_threads|e2e_test_no_trials|e2e_test_interrupt|e2e_test_target_se|e2e_test_same_numbers)$'
 
 seconds="${INFLUSIM_FUZZ_SECONDS:-120}"
 echo "== fuzzing the scenario loader for ${seconds} s (libFuzzer, ASan + UBSan) =="

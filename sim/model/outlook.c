@@ -16,6 +16,8 @@
  */
 #include "influsim/outlook.h"
 
+#include "base/fmath.h"
+
 #include "random/dist.h"
 #include "scenario/scenario_internal.h"
 
@@ -32,9 +34,9 @@ static double dist_mean_sq(const infl_dist *d)
     case INFL_DIST_BETA: /* mean a, kappa b: variance a (1 - a) / (b + 1) */
         return a * a + a * (1.0 - a) / (b + 1.0);
     case INFL_DIST_LOGNORMAL: /* median a, sigma b */
-        return a * a * exp(2.0 * b * b);
+        return a * a * infl__fmath_exp(2.0 * b * b);
     case INFL_DIST_LOGUNIFORM:
-        return a == b ? a * a : (b * b - a * a) / (2.0 * (log(b) - log(a)));
+        return a == b ? a * a : (b * b - a * a) / (2.0 * (infl__fmath_log(b) - infl__fmath_log(a)));
     case INFL_DIST_UNIFORM:
         return (a * a + a * b + b * b) / 3.0;
     }
@@ -180,7 +182,7 @@ static infl_status strategy_outlook(const infl_scenario *sc, const infl_outlook 
         direct_interested += t->interested_per_hire;
         if (m > 0) {
             double f = t->interested_per_hire / m;
-            log_unseen += f >= 1.0 ? -INFINITY : log1p(-f);
+            log_unseen += f >= 1.0 ? -INFINITY : infl__fmath_log1p(-f);
         }
     }
     for (size_t k = 0; k < sc->n_tiers; k++) {
@@ -198,10 +200,10 @@ static infl_status strategy_outlook(const infl_scenario *sc, const infl_outlook 
          * person stays unseen by h posts of I each with (1 - I / M)^h. */
         if (m > 0 && h > 0) {
             double f = t->interested_per_hire / m;
-            log_unseen += h * (f >= 1.0 ? -INFINITY : log1p(-f));
+            log_unseen += h * (f >= 1.0 ? -INFINITY : infl__fmath_log1p(-f));
         }
     }
-    double distinct = m > 0 ? m * -expm1(log_unseen) : direct_interested;
+    double distinct = m > 0 ? m * -infl__fmath_expm1(log_unseen) : direct_interested;
     o->conversions = p * distinct + wom;
     o->cost_per_conversion = ratio(o->spend, o->conversions);
     return INFL_OK;

@@ -3,6 +3,8 @@
  */
 #include "random/dist.h"
 
+#include "base/fmath.h"
+
 #include "random/sample.h"
 
 #include <math.h>
@@ -39,11 +41,11 @@ void infl__dist_prepare(infl_dist *d)
         infl__sample_gamma_shape_init(&d->shape_b, (1.0 - d->a) * d->b);
         break;
     case INFL_DIST_LOGNORMAL:
-        d->log_a = log(d->a);
+        d->log_a = infl__fmath_log(d->a);
         break;
     case INFL_DIST_LOGUNIFORM:
-        d->log_a = log(d->a);
-        d->log_b = log(d->b);
+        d->log_a = infl__fmath_log(d->a);
+        d->log_b = infl__fmath_log(d->b);
         break;
     case INFL_DIST_CONSTANT:
     case INFL_DIST_UNIFORM:
@@ -65,10 +67,12 @@ double infl__dist_draw(const infl_dist *d, infl_rng *r)
         /* sigma 0 is the constant median exactly, not exp(log(median)). */
         if (d->b == 0.0)
             return d->a;
-        return exp((d->prepared ? d->log_a : log(d->a)) + d->b * infl__sample_normal(r));
+        return infl__fmath_exp((d->prepared ? d->log_a : infl__fmath_log(d->a)) +
+                               d->b * infl__sample_normal(r));
     case INFL_DIST_LOGUNIFORM: {
-        double lo = d->prepared ? d->log_a : log(d->a), hi = d->prepared ? d->log_b : log(d->b);
-        return exp(lo + (hi - lo) * infl__rng_uniform(r));
+        double lo = d->prepared ? d->log_a : infl__fmath_log(d->a),
+               hi = d->prepared ? d->log_b : infl__fmath_log(d->b);
+        return infl__fmath_exp(lo + (hi - lo) * infl__rng_uniform(r));
     }
     case INFL_DIST_UNIFORM:
         return d->a == d->b ? d->a : d->a + (d->b - d->a) * infl__rng_uniform(r);
@@ -84,9 +88,10 @@ double infl__dist_mean(const infl_dist *d)
     case INFL_DIST_BETA:
         return d->a;
     case INFL_DIST_LOGNORMAL:
-        return d->a * exp(0.5 * d->b * d->b);
+        return d->a * infl__fmath_exp(0.5 * d->b * d->b);
     case INFL_DIST_LOGUNIFORM:
-        return d->a == d->b ? d->a : (d->b - d->a) / (log(d->b) - log(d->a));
+        return d->a == d->b ? d->a
+                            : (d->b - d->a) / (infl__fmath_log(d->b) - infl__fmath_log(d->a));
     case INFL_DIST_UNIFORM:
         return 0.5 * (d->a + d->b);
     }

@@ -16,6 +16,8 @@
  */
 #include "random/sample.h"
 
+#include "base/fmath.h"
+
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -33,7 +35,7 @@ static double stirling_tail(double n)
 double infl__sample_log_factorial_stirling(double k)
 {
     double n = k + 1.0;
-    return (k + 0.5) * log(n) - n + HALF_LOG_2PI + stirling_tail(n);
+    return (k + 0.5) * infl__fmath_log(n) - n + HALF_LOG_2PI + stirling_tail(n);
 }
 
 double infl__sample_log_factorial_ratio(double a, double b)
@@ -47,7 +49,7 @@ double infl__sample_log_factorial_ratio(double a, double b)
     /* (a+1/2) log(a+1) - (b+1/2) log(b+1) - (a-b) + tails, rewritten so the
      * two large logarithms never cancel: log(a+1) - log(b+1) = log1p(k/(b+1)). */
     double k = a - b, nb = b + 1.0;
-    return (a + 0.5) * log1p(k / nb) + k * log(nb) - k +
+    return (a + 0.5) * infl__fmath_log1p(k / nb) + k * infl__fmath_log(nb) - k +
            (stirling_tail(a + 1.0) - stirling_tail(nb));
 }
 
@@ -66,14 +68,14 @@ double infl__sample_normal(infl_rng *r)
             const double big_r = infl__sample_zig_x[1];
             double a, b;
             do {
-                a = -log(infl__rng_uniform(r)) / big_r;
-                b = -log(infl__rng_uniform(r));
+                a = -infl__fmath_log(infl__rng_uniform(r)) / big_r;
+                b = -infl__fmath_log(infl__rng_uniform(r));
             } while (b + b < a * a);
             return sign * (big_r + a);
         }
         double y = infl__sample_zig_f[i] +
                    infl__rng_uniform(r) * (infl__sample_zig_f[i + 1] - infl__sample_zig_f[i]);
-        if (y < exp(-0.5 * x * x))
+        if (y < infl__fmath_exp(-0.5 * x * x))
             return sign * x;
     }
 }
@@ -101,7 +103,7 @@ static double gamma_large(infl_rng *r, const infl_gamma_shape *g)
         double u = infl__rng_uniform(r), x2 = x * x;
         if (u < 1.0 - 0.0331 * x2 * x2)
             return d * v;
-        if (log(u) < 0.5 * x2 + d * (1.0 - v + log(v)))
+        if (infl__fmath_log(u) < 0.5 * x2 + d * (1.0 - v + infl__fmath_log(v)))
             return d * v;
     }
 }
@@ -112,7 +114,7 @@ double infl__sample_gamma_shape(infl_rng *r, const infl_gamma_shape *g)
         return gamma_large(r, g);
     /* Gamma(a) = Gamma(a + 1) U^(1/a). */
     double u = infl__rng_uniform(r);
-    return gamma_large(r, g) * pow(u, g->inv_a);
+    return gamma_large(r, g) * infl__fmath_exp(infl__fmath_log(u) * g->inv_a);
 }
 
 double infl__sample_gamma(infl_rng *r, double a)
@@ -127,9 +129,9 @@ double infl__sample_gamma(infl_rng *r, double a)
 static double log_gamma_variate(infl_rng *r, const infl_gamma_shape *g)
 {
     if (!g->boost)
-        return log(gamma_large(r, g));
+        return infl__fmath_log(gamma_large(r, g));
     double u = infl__rng_uniform(r);
-    return log(gamma_large(r, g)) + log(u) * g->inv_a;
+    return infl__fmath_log(gamma_large(r, g)) + infl__fmath_log(u) * g->inv_a;
 }
 
 double infl__sample_beta_shapes(infl_rng *r, const infl_gamma_shape *a, const infl_gamma_shape *b)
@@ -139,7 +141,7 @@ double infl__sample_beta_shapes(infl_rng *r, const infl_gamma_shape *a, const in
         return x / (x + y);
     }
     double lx = log_gamma_variate(r, a), ly = log_gamma_variate(r, b);
-    return 1.0 / (1.0 + exp(ly - lx));
+    return 1.0 / (1.0 + infl__fmath_exp(ly - lx));
 }
 
 double infl__sample_beta(infl_rng *r, double a, double b)
@@ -167,7 +169,7 @@ void infl__sample_dirichlet_shapes(infl_rng *r, size_t n, const infl_gamma_shape
                 top = out[i];
         }
         for (size_t i = 0; i < n; i++)
-            sum += out[i] = exp(out[i] - top);
+            sum += out[i] = infl__fmath_exp(out[i] - top);
     }
     for (size_t i = 0; i < n; i++)
         out[i] /= sum;
@@ -205,7 +207,7 @@ static uint32_t binomial_inversion(infl_rng *r, double p, uint32_t n)
             base *= base;
         }
     } else {
-        f0 = exp((double)n * log1p(-p));
+        f0 = infl__fmath_exp((double)n * infl__fmath_log1p(-p));
     }
     for (;;) {
         double u = infl__rng_uniform(r), f = f0;
@@ -267,7 +269,7 @@ static uint32_t binomial_btrs(infl_rng *r, double p, uint32_t n)
             continue;
         }
         if (!logs_ready) {
-            lpq = log(odds);
+            lpq = infl__fmath_log(odds);
             h = infl__sample_log_factorial(m) + infl__sample_log_factorial(nd - m);
             logs_ready = true;
         }
@@ -277,7 +279,7 @@ static uint32_t binomial_btrs(infl_rng *r, double p, uint32_t n)
             nd < 0x1p24 ? h - infl__sample_log_factorial(k) - infl__sample_log_factorial(nd - k)
                         : infl__sample_log_factorial_ratio(m, k) +
                               infl__sample_log_factorial_ratio(nd - m, nd - k);
-        if (log(v) <= log_ratio + (k - m) * lpq)
+        if (infl__fmath_log(v) <= log_ratio + (k - m) * lpq)
             return (uint32_t)k;
     }
 }
@@ -299,7 +301,8 @@ uint32_t infl__sample_binomial(infl_rng *r, double p, uint32_t n)
 static double poisson_log_pmf(double k, double mu)
 {
     double n = k + 1.0, d = n - mu;
-    return d - k * log1p(d / mu) - 0.5 * log(n) - HALF_LOG_2PI - stirling_tail(n);
+    return d - k * infl__fmath_log1p(d / mu) - 0.5 * infl__fmath_log(n) - HALF_LOG_2PI -
+           stirling_tail(n);
 }
 
 uint32_t infl__sample_poisson(infl_rng *r, double mu)
@@ -307,7 +310,7 @@ uint32_t infl__sample_poisson(infl_rng *r, double mu)
     if (!(mu > 0.0))
         return 0;
     if (mu < 10.0) {
-        const double f0 = exp(-mu);
+        const double f0 = infl__fmath_exp(-mu);
         for (;;) {
             double u = infl__rng_uniform(r), f = f0;
             for (uint32_t x = 0; x < 1000; x++) {
@@ -338,13 +341,13 @@ uint32_t infl__sample_poisson(infl_rng *r, double mu)
         if (us < 0.013 && v > us)
             continue;
         if (!ready) {
-            log_invalpha = log(1.1239 + 1.1328 / (b - 3.4));
-            loglam = log(mu);
+            log_invalpha = infl__fmath_log(1.1239 + 1.1328 / (b - 3.4));
+            loglam = infl__fmath_log(mu);
             ready = true;
         }
         double log_pmf = k < 30.0 ? -mu + k * loglam - infl__sample_log_factorial_table[(int)k]
                                   : poisson_log_pmf(k, mu);
-        if (log(v) + log_invalpha - log(a / (us * us) + b) <= log_pmf)
+        if (infl__fmath_log(v) + log_invalpha - infl__fmath_log(a / (us * us) + b) <= log_pmf)
             return (uint32_t)k;
     }
 }
@@ -366,9 +369,9 @@ static uint64_t hyper_inversion(infl_rng *r, uint64_t total, uint64_t m, uint64_
         }
         p0 = ((num[0] / den[0]) * (num[1] / den[1])) * ((num[2] / den[2]) * (num[3] / den[3]));
     } else {
-        p0 =
-            exp(infl__sample_log_factorial_ratio((double)(total - big), (double)(total - big - k)) -
-                infl__sample_log_factorial_ratio((double)total, (double)(total - k)));
+        p0 = infl__fmath_exp(
+            infl__sample_log_factorial_ratio((double)(total - big), (double)(total - big - k)) -
+            infl__sample_log_factorial_ratio((double)total, (double)(total - k)));
     }
     const double rest = (double)(total - m - n);
     for (;;) {
@@ -415,7 +418,7 @@ static uint64_t hyper_hrua(infl_rng *r, uint64_t total, uint64_t m, uint64_t n)
             return (uint64_t)k;
         if (u * (u - t) >= 1.0)
             continue;
-        if (2.0 * log(u) <= t)
+        if (2.0 * infl__fmath_log(u) <= t)
             return (uint64_t)k;
     }
 }

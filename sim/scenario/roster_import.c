@@ -13,6 +13,8 @@
  */
 #include "scenario/roster_import.h"
 
+#include "base/fmath.h"
+
 #include "scenario/roster.h"
 
 #include "base/suggest.h"
@@ -743,9 +745,10 @@ static infl_status one_creator(importer *im, const infl_node *rec, infl_node **o
                   &x) &&
             n_ok) {
             double s = im->s->post_variation * sqrt(1 + 1 / n);
-            infl_node *node = x > 0 && s > 0 ? dist_node("lognormal", "median", x * exp(-s * s / 2),
-                                                         "sigma", s, v)
-                                             : number_node(x, v);
+            infl_node *node = x > 0 && s > 0
+                                  ? dist_node("lognormal", "median",
+                                              x * infl__fmath_exp(-s * s / 2), "sigma", s, v)
+                                  : number_node(x, v);
             if (!put(cr, "engagement_per_follower", v, node))
                 goto nomem;
         }

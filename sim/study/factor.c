@@ -11,6 +11,8 @@
  * box of ranges is valid when the corners of each group's box are.
  */
 #include "influsim/factor.h"
+
+#include "base/fmath.h"
 #include "base/strbuf.h"
 #include "base/suggest.h"
 #include "scenario/scenario_params.h"
@@ -517,8 +519,9 @@ double infl_factor_value(const infl_factor *f, double u)
         return f->lo;
     if (u >= 1)
         return f->hi;
-    double v = f->scale == INFL_FACTOR_LOG ? exp(log(f->lo) + u * log(f->hi / f->lo))
-                                           : f->lo + u * (f->hi - f->lo);
+    double v = f->scale == INFL_FACTOR_LOG
+                   ? infl__fmath_exp(infl__fmath_log(f->lo) + u * infl__fmath_log(f->hi / f->lo))
+                   : f->lo + u * (f->hi - f->lo);
     if (f->integer)
         v = round(v);
     return v < f->lo ? f->lo : v > f->hi ? f->hi : v;

@@ -14,6 +14,8 @@
  */
 #include "influsim/sensitivity.h"
 
+#include "base/fmath.h"
+
 #include "influsim/study.h"
 #include "influsim/sweep.h"
 #include "study/morris.h"
@@ -321,8 +323,9 @@ static infl_status evaluate_batch(evaluator *ev, infl_sens_result *r, size_t fir
  * the factor's range. */
 static double base_unit(const infl_factor *f)
 {
-    double u = f->scale == INFL_FACTOR_LOG ? log(f->base / f->lo) / log(f->hi / f->lo)
-                                           : (f->base - f->lo) / (f->hi - f->lo);
+    double u = f->scale == INFL_FACTOR_LOG
+                   ? infl__fmath_log(f->base / f->lo) / infl__fmath_log(f->hi / f->lo)
+                   : (f->base - f->lo) / (f->hi - f->lo);
     return u >= 0 && u <= 1 ? u : NAN;
 }
 

@@ -5,6 +5,8 @@
  */
 #include "influsim/sweep.h"
 
+#include "base/fmath.h"
+
 #include "influsim/study.h"
 
 #include <ctype.h>
@@ -84,8 +86,10 @@ infl_status infl_sweep_axis_parse(const char *option, const char *spec, infl_swe
     out->log = log_scale;
     for (size_t i = 0; i < n; i++) {
         double f = n == 1 ? 0.0 : (double)i / (double)(n - 1);
-        out->values[i] =
-            log_scale ? exp(log(from) + f * (log(to) - log(from))) : from + f * (to - from);
+        out->values[i] = log_scale
+                             ? infl__fmath_exp(infl__fmath_log(from) +
+                                               f * (infl__fmath_log(to) - infl__fmath_log(from)))
+                             : from + f * (to - from);
     }
     /* The ends exactly as written, not as the formula rounds them. */
     out->values[0] = from;
