@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   gcc make cmake git pkg-config valgrind clang-format clang libomp-dev libclang-rt-14-dev
   libgsl-dev libhdf5-dev librandom123-dev libyaml-dev zlib1g-dev
-  python3 python3-numpy python3-h5py python3-matplotlib python3-xarray python3-h5netcdf
+  python3 python3-numpy python3-h5py python3-matplotlib python3-xarray python3-h5netcdf python3-yaml
 )
 missing=()
 for p in "${packages[@]}"; do
