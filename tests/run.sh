@@ -41,6 +41,9 @@ OMP_TOOL_LIBRARIES="$archer" \
   ctest --test-dir "$root/build-tsan" --output-on-failure -j"$jobs" \
   -R '^(unit_engine_threads|unit_summary|unit_tally_stream|unit_chunk_set|unit_checkpoint|unit_round_hook|e2e_test_threads|e2e_test_no_trials|e2e_test_interrupt|e2e_test_target_se|e2e_test_same_numbers)$'
 
+echo "== the same variates on aarch64 (cross-compiled, run under qemu-user) =="
+bash "$root/tests/cross/aarch64.sh" "$root/build-aarch64"
+
 seconds="${INFLUSIM_FUZZ_SECONDS:-120}"
 echo "== fuzzing the scenario loader for ${seconds} s (libFuzzer, ASan + UBSan) =="
 CC=clang cmake -S "$root" -B "$root/build-fuzz" -DINFLUSIM_WERROR=ON -DINFLUSIM_FUZZ=ON \
