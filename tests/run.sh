@@ -6,7 +6,9 @@
 #    golden checksums with this clang build (the same numbers from either compiler);
 #  - libFuzzer over the scenario loader for INFLUSIM_FUZZ_SECONDS (120), and
 #    over the roster file readers for INFLUSIM_FUZZ_ROSTER_SECONDS (60), and
-#    over the results file readers for INFLUSIM_FUZZ_READER_SECONDS (60).
+#    over the results file readers for INFLUSIM_FUZZ_READER_SECONDS (60), and
+#    over the checkpoint and partial-run loader for INFLUSIM_FUZZ_CHECKPOINT_SECONDS (45);
+#  - the samplers' and elementary functions' digests on aarch64 (qemu-user).
 # Installs missing Debian packages first. Idempotent; run from anywhere.
 # Arguments go to the first two ctest runs.
 set -euo pipefail
@@ -100,3 +102,20 @@ if ! "$root/build-fuzz/tests/fuzz_reader" -max_total_time="$reader_seconds" -tim
 fi
 grep -E '^stat::(number_of_executed_units|new_units_added)' "$root/build-fuzz/fuzz-reader.log"
 echo "fuzzing the results file readers: no crash, leak, hang or failed check"
+
+checkpoint_seconds="${INFLUSIM_FUZZ_CHECKPOINT_SECONDS:-45}"
+echo "== fuzzing the checkpoint and partial-run loader for ${checkpoint_seconds} s (libFuzzer, ASan + UBSan) =="
+cmake --build "$root/build-fuzz" -j"$jobs" --target fuzz_checkpoint
+mkdir -p "$root/build-fuzz/checkpoint-corpus"
+if ! "$root/build-fuzz/tests/fuzz_checkpoint" -max_total_time="$checkpoint_seconds" -timeout=10 \
+  -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
+  -artifact_prefix="$root/build-fuzz/artifacts/checkpoint-" \
+  "$root/build-fuzz/checkpoint-corpus" "$root/tests/fuzz/checkpoint-corpus" \
+  2>"$root/build-fuzz/fuzz-checkpoint.log"; then
+  tail -n 60 "$root/build-fuzz/fuzz-checkpoint.log"
+  echo "fuzzing found a failure: the input is in build-fuzz/artifacts/checkpoint-*;" \
+    "fix it and copy the input into tests/fuzz/regressions/ (named checkpoint-*)" >&2
+  exit 1
+fi
+grep -E '^stat::(number_of_executed_units|new_units_added)' "$root/build-fuzz/fuzz-checkpoint.log"
+echo "fuzzing the checkpoint loader: no crash, leak, hang or failed check"

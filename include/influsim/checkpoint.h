@@ -10,7 +10,8 @@
  * either the old checkpoint or the new one. The payload carries a CRC-32, and
  * a checkpoint that is truncated, damaged or not one is refused with a message.
  * The format is this machine's byte order and this build's layout; resuming
- * elsewhere is refused (the magic and the sizes are checked).
+ * elsewhere is refused (the magic and the sizes are checked), and so is a
+ * checkpoint saved by another version of influsim.
  */
 #ifndef INFLUSIM_CHECKPOINT_H
 #define INFLUSIM_CHECKPOINT_H
@@ -40,5 +41,22 @@ infl_checkpoint_source infl_checkpoint_scenario(const infl_checkpoint *cp);
 /* Trials done when it was saved, whether per-trial values were kept. */
 uint64_t infl_checkpoint_trials_done(const infl_checkpoint *cp);
 int infl_checkpoint_no_trials(const infl_checkpoint *cp);
+
+/* A shard's partial run (influsim run --shard) is the same kind of file: its
+ * shard (*count 0 for a checkpoint of a run's first trials). */
+infl_status infl_checkpoint_shard(const infl_checkpoint *cp, uint64_t *index, uint64_t *count);
+
+/*
+ * Merges the partial runs that the shards of one run saved (parts[0..n), in
+ * any order; names[i] names parts[i] in messages) into a checkpoint of the
+ * whole run, done: resumed (infl_run_options.resume), it runs no trial and
+ * gives the results one process would have, bit for bit. Refuses, with
+ * INFL_EINVAL and a message naming the file: a checkpoint among the parts,
+ * parts of different runs (version, scenario, overrides, seed, trials,
+ * --no-trials or shard count), a shard given twice, a shard missing, a shard
+ * that covers other trials than its own. *out is owned by the caller.
+ */
+infl_status infl_checkpoint_merge(infl_checkpoint *const *parts, const char *const *names, size_t n,
+                                  infl_checkpoint **out, infl_error *err);
 
 #endif

@@ -74,6 +74,17 @@ typedef struct {
 bool infl_round_moments(const infl_round *r, size_t strategy, size_t metric, uint64_t *n,
                         double *mean, double *variance);
 
+/* A share of a run's trials, for running it in parts on several machines
+ * (influsim run --shard i/N) and merging them (infl_checkpoint_merge): shard
+ * `index` of `count` runs units [index*U/count, (index+1)*U/count) of the
+ * run's U units. count 0: the whole run. */
+typedef struct {
+    uint64_t index, count;
+} infl_shard;
+
+/* The blocks [*first, *end) of shard sh of a run of n_trials trials. */
+void infl_shard_blocks(infl_shard sh, uint64_t n_trials, uint64_t *first, uint64_t *end);
+
 typedef struct {
     unsigned threads; /* 0: OpenMP's default (OMP_NUM_THREADS or all cores) */
     /* Keep no per-trial values: the summary comes from streaming tallies
@@ -114,6 +125,11 @@ typedef struct {
      * INFL_ENGINE_TARGET_BATCH with target_se. The numbers do not depend on
      * it, only where a hook's stop takes effect. */
     uint64_t round_blocks;
+    /* When shard.count > 0: run only that shard's trials, and instead of
+     * results save them as a partial run at checkpoint_path (with
+     * checkpoint_source), for infl_checkpoint_merge. *trials and *summary
+     * are then NULL. Not with resume or target_se. */
+    infl_shard shard;
 } infl_run_options;
 
 /* Blocks per batch of a run with a target standard error (8,192 trials). */
@@ -122,6 +138,13 @@ typedef struct {
 /* Trials per block: the unit of work handed to a thread. Blocks run in
  * rounds; between rounds the streaming moments are merged in block order. */
 #define INFL_ENGINE_BLOCK 128
+
+/* Blocks per unit (8,192 trials). A run without per-trial values merges its
+ * blocks' moments in order within each unit, then the units' in unit order:
+ * the one fold for every thread count, checkpoint and shard, so that a shard
+ * needs to keep only its units' moments (about 0.2 bytes per trial), and
+ * shards split a run at unit boundaries. */
+#define INFL_ENGINE_UNIT_BLOCKS 64
 
 /* What a run did besides its results. */
 typedef struct {

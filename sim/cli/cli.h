@@ -42,6 +42,7 @@ int infl_cmd_optimize(int argc, char **argv);
 int infl_cmd_select(int argc, char **argv);
 int infl_cmd_sensitivity(int argc, char **argv);
 int infl_cmd_new(int argc, char **argv);
+int infl_cmd_merge(int argc, char **argv);
 
 /* The built-in default scenario (experiments/french-brand.yaml), embedded at build time. */
 extern const char infl_default_scenario_yaml[];

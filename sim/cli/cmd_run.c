@@ -53,6 +53,9 @@ static void usage(FILE *out)
           "      --resume         continue the run saved in FILE.checkpoint (no SCENARIO,\n"
           "                       --set, --trials, --seed); the results are the same as\n"
           "                       an uninterrupted run's, and FILE is replaced\n"
+          "      --shard I/N      run only the I-th of N shares of the trials (1 <= I <= N)\n"
+          "                       and save them as a partial run at FILE, for\n"
+          "                       `influsim merge`: the merged file equals one run's\n"
           "      --timings        print where the time went (load, simulate, statistics,\n"
           "                       write), hires simulated and peak memory on stderr\n"
           "  -h, --help           show this help\n"
@@ -116,7 +119,8 @@ enum {
     OPT_CHECKPOINT,
     OPT_RESUME,
     OPT_TARGET_SE,
-    OPT_MAX_TRIALS
+    OPT_MAX_TRIALS,
+    OPT_SHARD
 };
 
 /* The command line: the shared options and run's own. */
@@ -126,7 +130,37 @@ typedef struct {
     double max_memory;           /* 0: the memory available */
     uint64_t checkpoint_seconds; /* 0: no --checkpoint */
     double target_se;            /* 0: no --target-se */
+    infl_shard shard;            /* count 0: no --shard */
 } run_options;
+
+/* The most shards a run may be split into. */
+#define MAX_SHARDS (UINT64_C(1) << 20)
+
+/* --shard I/N (I counted from 1 on the command line, from 0 in the library). */
+static infl_status parse_shard(const char *arg, infl_shard *out, infl_error *err)
+{
+    const char *slash = strchr(arg, '/');
+    uint64_t i = 0, n = 0;
+    char index[32];
+    size_t len = slash ? (size_t)(slash - arg) : 0;
+    infl_error quiet;
+    infl_error_init(&quiet);
+    bool ok = slash != NULL && len > 0 && len < sizeof index;
+    if (ok) {
+        memcpy(index, arg, len);
+        index[len] = '\0';
+        ok = infl_cli_parse_u64("--shard", index, 1, MAX_SHARDS, &i, &quiet) == INFL_OK &&
+             infl_cli_parse_u64("--shard", slash + 1, 1, MAX_SHARDS, &n, &quiet) == INFL_OK &&
+             i <= n;
+    }
+    infl_error_destroy(&quiet);
+    if (!ok)
+        return infl_cli_fail(err, INFL_EARG,
+                             "--shard: expected I/N with 1 <= I <= N <= %llu, e.g. 3/8 (got '%s')",
+                             (unsigned long long)MAX_SHARDS, arg);
+    *out = (infl_shard){.index = i - 1, .count = n};
+    return INFL_OK;
+}
 
 /* An infl_cli_own_fn: the options only run takes. */
 static infl_cli_option run_option(void *opts, int opt, const char *arg, infl_error *err)
@@ -159,6 +193,8 @@ static infl_cli_option run_option(void *opts, int opt, const char *arg, infl_err
                       "0.01 for 1 %% (got '%s')",
                       arg);
         return INFL_CLI_OPTION_BAD;
+    case OPT_SHARD:
+        return infl_cli_taken(parse_shard(arg, &o->shard, err));
     case OPT_MAX_TRIALS: /* the trials a --target-se run may take: the scenario's */
         o->common.trials = arg;
         return infl_cli_taken(
@@ -183,6 +219,7 @@ static infl_status parse_run_options(int argc, char **argv, run_options *o, infl
                                          {"resume", no_argument, NULL, OPT_RESUME},
                                          {"target-se", required_argument, NULL, OPT_TARGET_SE},
                                          {"max-trials", required_argument, NULL, OPT_MAX_TRIALS},
+                                         {"shard", required_argument, NULL, OPT_SHARD},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     return infl_cli_parse(argc, argv, "o:n:t:s:qmh", opts, 1, &o->common, run_option, o, err);
@@ -203,6 +240,10 @@ static infl_status check_run_options(run_options *o, infl_error *err)
     if (o->target_se > 0 && (o->checkpoint_seconds > 0 || o->resume))
         return infl_cli_fail(err, INFL_EARG,
                              "--target-se cannot be combined with --checkpoint or --resume yet");
+    if (o->shard.count > 0 && (o->target_se > 0 || o->checkpoint_seconds > 0 || o->resume))
+        return infl_cli_fail(err, INFL_EARG,
+                             "--shard cannot be combined with --target-se, --checkpoint or "
+                             "--resume (a shard is short: run it again if it stops)");
     return INFL_OK;
 }
 
@@ -282,25 +323,28 @@ static infl_status simulate(const run_options *o, run_state *s, infl_error *err)
     bool checkpointing = o->checkpoint_seconds > 0 || o->resume;
     s->available = o->max_memory > 0 ? o->max_memory : infl_available_memory();
     run_ctx ctx = {.progress = &progress, .trials = infl_scenario_trials(s->sc)};
-    infl_pipeline_options popt = {
-        .output = o->common.output,
-        .replace = o->common.force,
-        .memory_limit = s->available,
-        .run = {.threads = (unsigned)o->common.threads,
-                .no_trials = o->no_trials,
-                .progress = infl_progress_update,
-                .progress_user = &progress,
-                .stop = infl_interrupt_flag(),
-                .checkpoint_path = checkpointing ? s->checkpoint_path : NULL,
-                .checkpoint_seconds =
-                    o->checkpoint_seconds > 0 ? (double)o->checkpoint_seconds : 600.0,
-                .checkpoint_source = &source,
-                .resume = s->cp,
-                .target_se = o->target_se,
-                .warnings = &s->warnings},
-        .simulated = simulated,
-        .temp_file = temp_file,
-        .user = &ctx};
+    infl_pipeline_options popt = {.output = o->common.output,
+                                  .replace = o->common.force,
+                                  .memory_limit = s->available,
+                                  .run = {.threads = (unsigned)o->common.threads,
+                                          .no_trials = o->no_trials,
+                                          .progress = infl_progress_update,
+                                          .progress_user = &progress,
+                                          .stop = infl_interrupt_flag(),
+                                          .checkpoint_path = o->shard.count > 0 ? o->common.output
+                                                             : checkpointing    ? s->checkpoint_path
+                                                                                : NULL,
+                                          .checkpoint_seconds = o->checkpoint_seconds > 0
+                                                                    ? (double)o->checkpoint_seconds
+                                                                    : 600.0,
+                                          .checkpoint_source = &source,
+                                          .resume = s->cp,
+                                          .target_se = o->target_se,
+                                          .warnings = &s->warnings,
+                                          .shard = o->shard},
+                                  .simulated = simulated,
+                                  .temp_file = temp_file,
+                                  .user = &ctx};
     s->t_simulate = infl_now();
     infl_status rc = infl_pipeline_run(s->sc, &popt, &s->result, err);
     s->t_end = infl_now();
@@ -329,6 +373,15 @@ static int report_run(const run_options *o, const run_state *s)
     const char *output = o->common.output;
     if (o->timings)
         print_timings(s);
+    if (o->shard.count > 0) {
+        if (!o->common.quiet)
+            printf("shard %llu/%llu: %llu of %llu trials saved to %s; merge the shards with "
+                   "`influsim merge`\n",
+                   (unsigned long long)(o->shard.index + 1), (unsigned long long)o->shard.count,
+                   (unsigned long long)stats->trials_done,
+                   (unsigned long long)infl_scenario_trials(s->sc), output);
+        return *infl_interrupt_flag() ? INFL_EXIT_INTERRUPTED : INFL_EXIT_OK;
+    }
     if (!o->common.quiet) {
         infl_report_header h = infl_report_header_of(s->sc, &s->result);
         infl_report_print(stdout, &h, s->result.summary);

@@ -25,6 +25,8 @@ static void usage(FILE *out)
           "  optimize [SCENARIO] --tiers A,B   the budget split that maximises an objective\n"
           "  select SCENARIO    which creators of the roster to hire under the budget\n"
           "  sensitivity [SCENARIO] --factors assumptions   which assumption decides it\n"
+          "  merge PART... -o FILE   one results file from the shards of a run\n"
+          "                     (influsim run --shard I/N)\n"
           "  new --platform P --tiers A,B --budget X --price X --unit-cost X --ships US,CA\n"
           "                     write a commented starting scenario\n"
           "\n"
@@ -70,10 +72,12 @@ int main(int argc, char **argv)
         return infl_cmd_select(argc - 1, argv + 1);
     if (!strcmp(cmd, "sensitivity"))
         return infl_cmd_sensitivity(argc - 1, argv + 1);
+    if (!strcmp(cmd, "merge"))
+        return infl_cmd_merge(argc - 1, argv + 1);
     if (!strcmp(cmd, "new"))
         return infl_cmd_new(argc - 1, argv + 1);
     infl_cli_error("unknown command '%s' (commands: run, check, show, sweep, plan, optimize, "
-                   "select, sensitivity, new; see "
+                   "select, sensitivity, merge, new; see "
                    "influsim --help)",
                    cmd);
     return INFL_EXIT_USAGE;

@@ -3,14 +3,17 @@
  * and restoring it into a resumed run (see include/influsim/checkpoint.h and
  * engine/checkpoint_internal.h). When a save is due is checkpoint_hook.c's.
  *
- * Layout: the magic "INFLCKP2", then the payload's length (u64) and CRC-32
- * (u32), then the payload: counts and sizes, the scenario source, then either
- * the per-trial values or the tallies. Integers and doubles are stored as in
- * memory; the magic includes a byte-order and size probe.
+ * Layout: the magic "INFLCKP3", then the payload's length (u64) and CRC-32
+ * (u32), then the payload: counts and sizes, the blocks it covers and its
+ * shard, the version and the scenario source, then either the per-trial
+ * values of the trials it covers or the moments and tallies. A shard's
+ * partial run is the same file with a first block and its units' moments. Integers and doubles are
+ * stored as in memory; the magic includes a byte-order and size probe.
  */
 #include "engine/checkpoint_internal.h"
 
 #include "base/atomic_file.h"
+#include "influsim/version.h"
 #include "model/metrics.h"
 #include "scenario/scenario_internal.h"
 
@@ -22,27 +25,10 @@
 #include <unistd.h>
 #include <zlib.h>
 
-struct infl_checkpoint {
-    char *origin, *text;
-    char **sets;
-    size_t n_sets;
-    uint64_t seed, trials;
-    bool no_trials;
-    uint64_t n_strategies, n_metrics;
-    uint64_t next_block;  /* the first block not yet run */
-    uint64_t done_trials; /* trials before it */
-    uint64_t hires;       /* funnels simulated so far */
-    /* With per-trial values: column c's first done_trials values at
-     * values[c * done_trials], and the three market draws. */
-    double *values;
-    double *purchase_rate, *wom_purchase_factor, *addressable, *repeat_orders;
-    /* Without: the moments merged in block order, and the order-free tallies. */
-    infl_block_moments moments;
-    infl_tally_stream *tally;
-};
-
-/* 2: with the per-trial repeat-order rate (issue 12's extensions). */
-static const char MAGIC[8] = {'I', 'N', 'F', 'L', 'C', 'K', 'P', '2'};
+/* 2: with the per-trial repeat-order rate (issue 12's extensions). 3: the
+ * version, a first block and a shard; the moments folded by units (the
+ * total of the whole units, the open unit's, and a shard's units). */
+static const char MAGIC[8] = {'I', 'N', 'F', 'L', 'C', 'K', 'P', '3'};
 /* Written after the magic: reads back differently on another byte order. */
 static const uint64_t PROBE = UINT64_C(0x0102030405060708);
 
@@ -87,6 +73,12 @@ static bool sink_str(out_stream *o, const char *s)
     return sink_u64(o, n) && sink(o, s, (size_t)n);
 }
 
+static bool sink_block(out_stream *o, const infl_block_moments *b)
+{
+    return sink_big(o, b->cells, b->n_cells * sizeof(infl_moments)) &&
+           sink_big(o, b->pairs, b->n_pairs * sizeof(infl_moments));
+}
+
 infl_status infl__checkpoint_save(const char *path, const infl__checkpoint_view *v, infl_error *err)
 {
     char *tmp = NULL;
@@ -114,7 +106,9 @@ infl_status infl__checkpoint_save(const char *path, const infl__checkpoint_view 
     /* The payload. */
     ok = ok && sink_u64(&o, v->seed) && sink_u64(&o, v->trials) && sink_u64(&o, v->no_trials) &&
          sink_u64(&o, v->n_strategies) && sink_u64(&o, v->n_metrics) &&
-         sink_u64(&o, v->next_block) && sink_u64(&o, v->done_trials) && sink_u64(&o, v->hires) &&
+         sink_u64(&o, v->first_block) && sink_u64(&o, v->next_block) &&
+         sink_u64(&o, v->done_trials) && sink_u64(&o, v->hires) && sink_u64(&o, v->shard.index) &&
+         sink_u64(&o, v->shard.count) && sink_str(&o, infl_version()) &&
          sink_str(&o, v->source->origin) && sink_str(&o, v->source->text) &&
          sink_u64(&o, v->source->n_sets);
     for (size_t i = 0; ok && i < v->source->n_sets; i++)
@@ -123,16 +117,18 @@ infl_status infl__checkpoint_save(const char *path, const infl__checkpoint_view 
     const size_t done = (size_t)v->done_trials;
     if (ok && !v->no_trials) {
         const infl_trials *tr = v->tr;
+        const size_t t0 = (size_t)(v->first_block * INFL_ENGINE_BLOCK);
         for (size_t c = 0; ok && c < cells; c++)
-            ok = sink_big(&o, tr->values + c * tr->n_trials, done * sizeof(double));
-        ok = ok && sink_big(&o, tr->purchase_rate, done * sizeof(double)) &&
-             sink_big(&o, tr->wom_purchase_factor, done * sizeof(double)) &&
-             sink_big(&o, tr->addressable, done * sizeof(double)) &&
-             sink_big(&o, tr->repeat_orders, done * sizeof(double));
+            ok = sink_big(&o, tr->values + c * tr->n_trials + t0, done * sizeof(double));
+        ok = ok && sink_big(&o, tr->purchase_rate + t0, done * sizeof(double)) &&
+             sink_big(&o, tr->wom_purchase_factor + t0, done * sizeof(double)) &&
+             sink_big(&o, tr->addressable + t0, done * sizeof(double)) &&
+             sink_big(&o, tr->repeat_orders + t0, done * sizeof(double));
     } else if (ok) {
-        ok = sink_big(&o, v->moments->cells, v->moments->n_cells * sizeof(infl_moments)) &&
-             sink_big(&o, v->moments->pairs, v->moments->n_pairs * sizeof(infl_moments)) &&
-             infl__tally_stream_save(v->tally, sink, &o);
+        ok = sink_block(&o, v->moments) && sink_block(&o, v->open) && sink_u64(&o, v->n_units);
+        for (size_t u = 0; ok && u < v->n_units; u++)
+            ok = sink_block(&o, &v->units[u]);
+        ok = ok && infl__tally_stream_save(v->tally, sink, &o);
     }
     /* Length and CRC into the header. */
     header[0] = o.bytes;
@@ -195,6 +191,18 @@ static bool source_u64(in_stream *in, uint64_t *v)
     return source(in, v, sizeof *v);
 }
 
+/* Reads a block of moments of n_strategies x n_metrics into *b (initialised
+ * here, destroyed by the caller whatever the outcome). */
+static bool source_block(in_stream *in, infl_block_moments *b, size_t n_strategies,
+                         size_t n_metrics)
+{
+    if ((n_strategies * n_metrics + n_strategies * n_strategies) * sizeof(infl_moments) > in->left)
+        return false;
+    return infl__moments_block_init(b, n_strategies, n_metrics) &&
+           source_big(in, b->cells, b->n_cells * sizeof(infl_moments)) &&
+           source_big(in, b->pairs, b->n_pairs * sizeof(infl_moments));
+}
+
 static bool source_str(in_stream *in, char **out)
 {
     uint64_t n;
@@ -211,6 +219,7 @@ void infl_checkpoint_free(infl_checkpoint *cp)
 {
     if (cp == NULL)
         return;
+    free(cp->version);
     free(cp->origin);
     free(cp->text);
     for (size_t i = 0; cp->sets && i < cp->n_sets; i++)
@@ -222,6 +231,10 @@ void infl_checkpoint_free(infl_checkpoint *cp)
     free(cp->addressable);
     free(cp->repeat_orders);
     infl__moments_block_destroy(&cp->moments);
+    infl__moments_block_destroy(&cp->open);
+    for (size_t u = 0; cp->units && u < cp->n_units; u++)
+        infl__moments_block_destroy(&cp->units[u]);
+    free(cp->units);
     infl__tally_stream_free(cp->tally);
     free(cp);
 }
@@ -265,16 +278,23 @@ infl_status infl_checkpoint_load(const char *path, infl_checkpoint **out, infl_e
     uint64_t no_trials = 0, n_sets = 0;
     bool ok = source_u64(&in, &cp->seed) && source_u64(&in, &cp->trials) &&
               source_u64(&in, &no_trials) && source_u64(&in, &cp->n_strategies) &&
-              source_u64(&in, &cp->n_metrics) && source_u64(&in, &cp->next_block) &&
-              source_u64(&in, &cp->done_trials) && source_u64(&in, &cp->hires) &&
+              source_u64(&in, &cp->n_metrics) && source_u64(&in, &cp->first_block) &&
+              source_u64(&in, &cp->next_block) && source_u64(&in, &cp->done_trials) &&
+              source_u64(&in, &cp->hires) && source_u64(&in, &cp->shard.index) &&
+              source_u64(&in, &cp->shard.count) && source_str(&in, &cp->version) &&
               source_str(&in, &cp->origin) && source_str(&in, &cp->text) &&
               source_u64(&in, &n_sets);
     cp->no_trials = no_trials != 0;
     /* Sizes checked against what the payload can hold before allocating. */
     const uint64_t cells = cp->n_strategies * cp->n_metrics;
+    const uint64_t n_blocks = (cp->trials + INFL_ENGINE_BLOCK - 1) / INFL_ENGINE_BLOCK;
     ok = ok && no_trials <= 1 && n_sets <= in.left / 8 && cp->n_strategies > 0 &&
          cp->n_metrics > 0 && cp->n_strategies < (1u << 20) && cp->n_metrics < (1u << 20) &&
-         cp->done_trials <= cp->trials && cp->next_block * 128 >= cp->done_trials;
+         cp->trials <= (UINT64_C(1) << 56) && cp->first_block <= cp->next_block &&
+         cp->next_block <= n_blocks &&
+         (cp->shard.count == 0 || cp->shard.index < cp->shard.count) &&
+         (cp->shard.count > 0 || cp->first_block == 0) &&
+         cp->done_trials == infl__checkpoint_trials_in(cp->trials, cp->first_block, cp->next_block);
     if (ok) {
         cp->n_sets = (size_t)n_sets;
         cp->sets = calloc(n_sets ? (size_t)n_sets : 1, sizeof *cp->sets);
@@ -301,13 +321,21 @@ infl_status infl_checkpoint_load(const char *path, infl_checkpoint **out, infl_e
                  source_big(&in, cp->repeat_orders, n * sizeof(double));
         }
     } else if (ok) {
-        ok = cells * sizeof(infl_moments) <= in.left &&
-             infl__moments_block_init(&cp->moments, (size_t)cp->n_strategies,
-                                      (size_t)cp->n_metrics) &&
-             source_big(&in, cp->moments.cells, cp->moments.n_cells * sizeof(infl_moments)) &&
-             source_big(&in, cp->moments.pairs, cp->moments.n_pairs * sizeof(infl_moments)) &&
-             (cp->tally = infl__tally_stream_load((size_t)cp->n_strategies, (size_t)cp->n_metrics,
-                                                  source, &in)) != NULL;
+        const size_t ns = (size_t)cp->n_strategies, nm = (size_t)cp->n_metrics;
+        uint64_t n_units = 0;
+        ok = source_block(&in, &cp->moments, ns, nm) && source_block(&in, &cp->open, ns, nm) &&
+             source_u64(&in, &n_units) &&
+             n_units <=
+                 in.left / ((cells + cp->n_strategies * cp->n_strategies) * sizeof(infl_moments));
+        if (ok && n_units > 0) {
+            cp->units = calloc((size_t)n_units, sizeof *cp->units);
+            ok = cp->units != NULL;
+            for (size_t u = 0; ok && u < (size_t)n_units; u++) {
+                cp->n_units = u + 1; /* so that free destroys what was read */
+                ok = source_block(&in, &cp->units[u], ns, nm);
+            }
+        }
+        ok = ok && (cp->tally = infl__tally_stream_load(ns, nm, source, &in)) != NULL;
     }
     if (!ok || in.left != 0) {
         rc = infl_error_add(err, INFL_EFORMAT, "%s: the checkpoint is damaged (inconsistent data)",
@@ -349,9 +377,20 @@ int infl_checkpoint_no_trials(const infl_checkpoint *cp)
 
 infl_status infl__checkpoint_restore(const infl_checkpoint *cp, const infl_scenario *sc,
                                      bool no_trials, infl_trials *tr, infl_block_moments *moments,
-                                     infl_tally_stream *tally, infl__checkpoint_start *start,
-                                     infl_error *err)
+                                     infl_block_moments *open, infl_tally_stream *tally,
+                                     infl__checkpoint_start *start, infl_error *err)
 {
+    if (cp->shard.count > 0)
+        return infl_error_add(err, INFL_EINVAL,
+                              "this is shard %llu/%llu of a run, not a checkpoint: merge the "
+                              "shards with `influsim merge`",
+                              (unsigned long long)(cp->shard.index + 1),
+                              (unsigned long long)cp->shard.count);
+    if (strcmp(cp->version, infl_version()) != 0)
+        return infl_error_add(err, INFL_EINVAL,
+                              "the checkpoint was saved by influsim %s, this is %s: its numbers "
+                              "would not be this version's (run it with that version)",
+                              cp->version, infl_version());
     const uint64_t n_trials = sc->trials;
     const uint64_t n_blocks = (n_trials + INFL_ENGINE_BLOCK - 1) / INFL_ENGINE_BLOCK;
     const size_t n_strategies = sc->n_strategies, n_metrics = infl__metrics_count(sc);
@@ -365,6 +404,7 @@ infl_status infl__checkpoint_restore(const infl_checkpoint *cp, const infl_scena
         .next_block = cp->next_block, .done_trials = cp->done_trials, .hires = cp->hires};
     if (no_trials) {
         infl__moments_block_merge(moments, &cp->moments);
+        infl__moments_block_merge(open, &cp->open);
         if (!infl__tally_stream_merge(tally, cp->tally))
             return infl_error_add(err, INFL_ENOMEM, "out of memory resuming");
         return INFL_OK;

@@ -59,7 +59,8 @@ static infl_status save(const infl__checkpoint_saver *s, const infl_round *r, in
                                .done_trials = r->trials_done,
                                .hires = r->hires,
                                .tr = r->trials,
-                               .moments = s->no_trials ? r->tallies->moments : NULL,
+                               .moments = s->no_trials ? r->tallies->units_done : NULL,
+                               .open = s->no_trials ? r->tallies->unit_open : NULL,
                                .tally = merged};
     infl_status rc = infl__checkpoint_save(s->path, &v, err);
     infl__tally_stream_free(merged);

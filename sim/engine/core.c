@@ -7,7 +7,10 @@
  * writes only its own slots of the result columns (or, streaming, its block's
  * moments and its thread's order-free tallies). Between rounds one thread,
  * the others waiting, merges the round's moments in block order and asks the
- * hooks whether to go on. Nothing else is reduced across threads, so the
+ * hooks whether to go on. The blocks' moments are folded in block order
+ * within each unit of INFL_ENGINE_UNIT_BLOCKS, and the units' in unit order:
+ * a shard keeps its units' moments apart, and a merge of shards folds them
+ * exactly as one process does. Nothing else is reduced across threads, so the
  * output cannot depend on the thread count or the schedule. If a trial fails,
  * the error reported is the one of the lowest failing block, again whatever
  * the schedule.
@@ -81,11 +84,18 @@ typedef struct {
     infl_trials *tr;             /* the columns (kept values), or names only */
     thread_state *state;         /* one per thread, written by its thread */
     infl_tally_stream **tallies; /* streaming: state[i].tally, for the hooks */
-    infl_block_moments total;    /* streaming: blocks [0, blocks_done), in block order */
+    infl_block_moments total;    /* streaming: the whole units before the open one */
+    infl_block_moments open;     /* streaming: the open unit's blocks so far */
+    infl_block_moments view;     /* streaming: total and open, for the hooks */
     infl_block_moments *slots;   /* streaming: a round's blocks' moments */
-    uint64_t first_block;        /* where the run starts (a resumed one later) */
-    uint64_t hires0;             /* a resumed run's funnels */
-    uint64_t progress_done;      /* trials reported to progress (critical infl_progress) */
+    infl_block_moments *units;   /* streaming shard: its units' moments, in order */
+    size_t n_units, cap_units;
+    bool shard;              /* run blocks [first_block, end_block) as a partial */
+    uint64_t first_block;    /* where the run starts (a resumed one later) */
+    uint64_t end_block;      /* where it ends: n_blocks, or the shard's end */
+    uint64_t progress_total; /* trials it runs, for progress */
+    uint64_t hires0;         /* a resumed run's funnels */
+    uint64_t progress_done;  /* trials reported to progress (critical infl_progress) */
     /* Lowest block known to have failed (atomic). Blocks above it are
      * skipped; blocks below it still run, so the error reported is the first
      * in trial order whatever the schedule. */
@@ -126,24 +136,48 @@ static infl_status ctx_init(run_ctx *c, const infl__core_job *job, infl_error *e
                    .n_metrics = infl__metrics_count(sc),
                    .failed_block = UINT64_MAX,
                    .team = 1};
+    c->end_block = c->n_blocks;
+    if (job->shard) {
+        if (job->resume != NULL || job->shard_first > job->shard_end ||
+            job->shard_end > c->n_blocks)
+            return infl_error_add(err, INFL_EINTERNAL, "a shard of blocks [%llu, %llu) of %llu",
+                                  (unsigned long long)job->shard_first,
+                                  (unsigned long long)job->shard_end,
+                                  (unsigned long long)c->n_blocks);
+        c->shard = true;
+        c->first_block = job->shard_first;
+        c->end_block = job->shard_end;
+    }
+    const uint64_t run_blocks = c->end_block - c->first_block;
     int threads = (int)(job->threads ? job->threads : infl_engine_default_threads());
-    if ((uint64_t)threads > c->n_blocks)
-        threads = (int)c->n_blocks;
+    if ((uint64_t)threads > run_blocks)
+        threads = (int)run_blocks;
     c->threads = threads < 1 ? 1 : threads;
     const size_t ns = c->n_strategies, nm = c->n_metrics;
     c->per_round =
         job->round_blocks ? job->round_blocks : round_blocks(c->threads, ns * nm + ns * ns);
     /* A round longer than the run is the run: no more moments need wait. */
-    if (c->per_round > c->n_blocks)
-        c->per_round = c->n_blocks;
+    if (c->per_round > run_blocks)
+        c->per_round = run_blocks > 0 ? run_blocks : 1;
     c->tr = trials_new(sc, !c->streaming);
     c->state = calloc((size_t)c->threads, sizeof *c->state);
+    if (c->shard)
+        c->cap_units = (size_t)((c->end_block - c->first_block + INFL_ENGINE_UNIT_BLOCKS - 1) /
+                                INFL_ENGINE_UNIT_BLOCKS);
     bool ready = c->tr != NULL && c->state != NULL;
     if (ready && c->streaming) {
         c->slots = calloc(c->per_round, sizeof *c->slots);
         c->tallies = calloc((size_t)c->threads, sizeof *c->tallies);
-        ready =
-            c->slots != NULL && c->tallies != NULL && infl__moments_block_init(&c->total, ns, nm);
+        ready = c->slots != NULL && c->tallies != NULL &&
+                infl__moments_block_init(&c->total, ns, nm) &&
+                infl__moments_block_init(&c->open, ns, nm) &&
+                infl__moments_block_init(&c->view, ns, nm);
+        if (ready && c->cap_units > 0) {
+            c->units = calloc(c->cap_units, sizeof *c->units);
+            ready = c->units != NULL;
+            for (size_t i = 0; ready && i < c->cap_units; i++)
+                ready = infl__moments_block_init(&c->units[i], ns, nm);
+        }
         for (uint64_t i = 0; ready && i < c->per_round; i++)
             ready = infl__moments_block_init(&c->slots[i], ns, nm);
         for (int i = 0; ready && i < c->threads; i++)
@@ -157,7 +191,7 @@ static infl_status ctx_init(run_ctx *c, const infl__core_job *job, infl_error *e
     if (job->resume) {
         infl__checkpoint_start start;
         infl_status rc =
-            infl__checkpoint_restore(job->resume, sc, c->streaming, c->tr, &c->total,
+            infl__checkpoint_restore(job->resume, sc, c->streaming, c->tr, &c->total, &c->open,
                                      c->streaming ? c->state[0].tally : NULL, &start, err);
         if (rc != INFL_OK)
             return rc;
@@ -166,6 +200,8 @@ static infl_status ctx_init(run_ctx *c, const infl__core_job *job, infl_error *e
         c->hires0 = start.hires;
     }
     c->blocks_done = c->first_block;
+    c->progress_total =
+        trials_before(c, c->end_block) - trials_before(c, c->shard ? c->first_block : 0);
     for (int i = 0; i < c->threads; i++) {
         c->state[i].block = UINT64_MAX;
         infl_error_init(&c->state[i].err);
@@ -181,6 +217,11 @@ static void ctx_destroy(run_ctx *c)
         infl__moments_block_destroy(&c->slots[i]);
     free(c->slots);
     infl__moments_block_destroy(&c->total);
+    infl__moments_block_destroy(&c->open);
+    infl__moments_block_destroy(&c->view);
+    for (size_t i = 0; c->units && i < c->cap_units; i++)
+        infl__moments_block_destroy(&c->units[i]);
+    free(c->units);
     for (int i = 0; c->state && i < c->threads; i++)
         infl__tally_stream_free(c->state[i].tally);
     free(c->tallies);
@@ -242,30 +283,71 @@ static void run_block(run_ctx *c, thread_state *mine, infl_model_ws *ws, double 
 #pragma omp critical(infl_progress)
         {
             c->progress_done += last - first;
-            job->progress(job->progress_user, c->progress_done, n_trials);
+            job->progress(job->progress_user, c->progress_done, c->progress_total);
         }
     }
 }
 
-/* Between rounds, on one thread while the others wait: merges the round's
- * moments in block order and asks the hooks; sets c->stop_now. */
+/* Closes the open unit: a shard keeps it apart (its slots are allocated
+ * with the run: a shard's units are known), a whole run folds it into the
+ * total. */
+static void close_unit(run_ctx *c)
+{
+    if (c->shard && c->n_units < c->cap_units)
+        infl__moments_block_merge(&c->units[c->n_units++], &c->open);
+    else
+        infl__moments_block_merge(&c->total, &c->open);
+    infl__moments_block_clear(&c->open);
+}
+
+/* Folds a round's blocks' moments, in block order, into the open unit,
+ * closing each unit at its last block (or the run's). */
+static void fold_round(run_ctx *c, uint64_t round, uint64_t round_end)
+{
+    for (uint64_t b = round; b < round_end; b++) {
+        infl__moments_block_merge(&c->open, &c->slots[b - round]);
+        if ((b + 1) % INFL_ENGINE_UNIT_BLOCKS == 0 || b + 1 == c->n_blocks)
+            close_unit(c);
+    }
+}
+
+/* The moments of blocks [0, blocks_done) for the hooks: the total, with the
+ * open unit's blocks appended when it has any. */
+static const infl_block_moments *prefix_view(run_ctx *c)
+{
+    bool open = false;
+    for (size_t i = 0; i < c->open.n_cells && !open; i++)
+        open = c->open.cells[i].n > 0;
+    for (size_t i = 0; i < c->open.n_pairs && !open; i++)
+        open = c->open.pairs[i].n > 0;
+    if (!open)
+        return &c->total;
+    memcpy(c->view.cells, c->total.cells, c->total.n_cells * sizeof *c->view.cells);
+    memcpy(c->view.pairs, c->total.pairs, c->total.n_pairs * sizeof *c->view.pairs);
+    infl__moments_block_merge(&c->view, &c->open);
+    return &c->view;
+}
+
+/* Between rounds, on one thread while the others wait: folds the round's
+ * moments and asks the hooks; sets c->stop_now. */
 static void between_rounds(run_ctx *c, uint64_t round, uint64_t round_end)
 {
     if (c->streaming)
-        for (uint64_t b = round; b < round_end; b++)
-            infl__moments_block_merge(&c->total, &c->slots[b - round]);
+        fold_round(c, round, round_end);
     c->blocks_done = round_end;
     infl_round_tallies tallies = {.n_strategies = c->n_strategies,
                                   .n_metrics = c->n_metrics,
-                                  .moments = &c->total,
+                                  .moments = c->streaming ? prefix_view(c) : NULL,
+                                  .units_done = &c->total,
+                                  .unit_open = &c->open,
                                   .threads = c->tallies,
                                   .n_threads = (size_t)c->threads};
     infl_round r = {.round_first_block = round,
                     .blocks_done = round_end,
-                    .blocks_total = c->n_blocks,
+                    .blocks_total = c->end_block,
                     .round_first_trial = trials_before(c, round),
                     .trials_done = trials_before(c, round_end),
-                    .trials_total = c->n_trials,
+                    .trials_total = trials_before(c, c->end_block),
                     .trials = c->streaming ? NULL : c->tr,
                     .tallies = c->streaming ? &tallies : NULL};
     for (int i = 0; i < c->threads; i++)
@@ -275,7 +357,7 @@ static void between_rounds(run_ctx *c, uint64_t round, uint64_t round_end)
         if (hook->fn && hook->fn(hook->user, &r) == INFL_ROUND_STOP)
             r.stopping = true;
     }
-    c->stop_now = r.stopping && round_end < c->n_blocks;
+    c->stop_now = r.stopping && round_end < c->end_block;
 }
 
 /* One thread's part of the run: its workspace, then every round's blocks it
@@ -293,9 +375,9 @@ static void run_thread(run_ctx *c)
             infl_error_add(&mine->err, INFL_ENOMEM, "out of memory for a thread's workspace");
         fail_block(c, mine, 0, rc);
     }
-    for (uint64_t round = c->first_block; round < c->n_blocks; round += c->per_round) {
+    for (uint64_t round = c->first_block; round < c->end_block; round += c->per_round) {
         const uint64_t round_end =
-            round + c->per_round < c->n_blocks ? round + c->per_round : c->n_blocks;
+            round + c->per_round < c->end_block ? round + c->per_round : c->end_block;
 #pragma omp for schedule(dynamic, 1)
         for (uint64_t b = round; b < round_end; b++) {
             uint64_t lowest_failure;
@@ -327,7 +409,7 @@ static void run_thread(run_ctx *c)
 /* After the threads: the lowest failing block's error, or the results of the
  * blocks done (packed columns, or the streaming summary). */
 static infl_status finish(run_ctx *c, infl_trials **trials, infl_summary **summary,
-                          infl__core_result *res, infl_error *err)
+                          infl__core_partial *partial, infl__core_result *res, infl_error *err)
 {
     infl_status rc = INFL_OK;
     uint64_t hires = 0;
@@ -345,6 +427,34 @@ static infl_status finish(run_ctx *c, infl_trials **trials, infl_summary **summa
         return rc;
     const uint64_t done_trials = trials_before(c, c->blocks_done);
     infl_trials *tr = c->tr;
+    if (c->shard) {
+        if (c->blocks_done < c->end_block)
+            return infl_error_add(
+                err, INFL_EARG,
+                "the shard was stopped after %llu of its %llu trials; it saved "
+                "nothing (run it again)",
+                (unsigned long long)(done_trials - trials_before(c, c->first_block)),
+                (unsigned long long)c->progress_total);
+        for (int i = 1; c->streaming && i < c->threads; i++)
+            if (!infl__tally_stream_merge(c->state[0].tally, c->state[i].tally))
+                return infl_error_add(err, INFL_ENOMEM, "out of memory merging the histograms");
+        *partial = (infl__core_partial){.trials = c->streaming ? NULL : tr,
+                                        .units = c->units,
+                                        .n_units = c->n_units,
+                                        .tally = c->streaming ? c->state[0].tally : NULL};
+        if (c->streaming) {
+            /* Slots beyond n_units (none when the shard ran whole) stay
+             * with the context. */
+            c->state[0].tally = NULL;
+            c->units = NULL;
+            c->cap_units = 0;
+        } else {
+            c->tr = NULL;
+        }
+        *res = (infl__core_result){
+            .threads = (unsigned)c->team, .hires = hires, .trials_done = c->progress_total};
+        return INFL_OK;
+    }
     if (!c->streaming && done_trials < c->n_trials) {
         /* Stopped early: the first done_trials of every column, packed. */
         const size_t cells = c->n_strategies * c->n_metrics;
@@ -354,6 +464,7 @@ static infl_status finish(run_ctx *c, infl_trials **trials, infl_summary **summa
         tr->n_trials = done_trials;
     }
     if (c->streaming) {
+        infl__moments_block_merge(&c->total, &c->open); /* a run stopped within a unit */
         for (int i = 1; i < c->threads && rc == INFL_OK; i++)
             if (!infl__tally_stream_merge(c->state[0].tally, c->state[i].tally))
                 rc = infl_error_add(err, INFL_ENOMEM, "out of memory merging the histograms");
@@ -371,10 +482,26 @@ static infl_status finish(run_ctx *c, infl_trials **trials, infl_summary **summa
     return INFL_OK;
 }
 
+void infl__core_partial_destroy(infl__core_partial *p)
+{
+    if (p == NULL)
+        return;
+    infl_trials_free(p->trials);
+    for (size_t i = 0; p->units && i < p->n_units; i++)
+        infl__moments_block_destroy(&p->units[i]);
+    free(p->units);
+    infl__tally_stream_free(p->tally);
+    *p = (infl__core_partial){0};
+}
+
 infl_status infl__core_run(const infl__core_job *job, infl_trials **trials, infl_summary **summary,
-                           infl__core_result *res, infl_error *err)
+                           infl__core_partial *partial, infl__core_result *res, infl_error *err)
 {
     *trials = NULL;
+    if (partial)
+        *partial = (infl__core_partial){0};
+    if (job->shard && partial == NULL)
+        return infl_error_add(err, INFL_EINTERNAL, "a shard needs somewhere to put its partial");
     if (summary)
         *summary = NULL;
     if (job->no_trials && summary == NULL)
@@ -384,7 +511,7 @@ infl_status infl__core_run(const infl__core_job *job, infl_trials **trials, infl
     if (rc == INFL_OK) {
 #pragma omp parallel num_threads(c.threads)
         run_thread(&c);
-        rc = finish(&c, trials, summary, res, err);
+        rc = finish(&c, trials, summary, partial, res, err);
     }
     ctx_destroy(&c);
     return rc;

@@ -20,7 +20,11 @@
  * during the hook's call only). */
 struct infl_round_tallies {
     size_t n_strategies, n_metrics;
-    const infl_block_moments *moments; /* blocks [0, blocks_done), in block order */
+    const infl_block_moments *moments; /* blocks [0, blocks_done), folded by units */
+    /* What `moments` is made of: the whole units before blocks_done (folded
+     * in unit order), and the blocks of the unit it falls in (folded in
+     * block order; empty at a unit's end). A checkpoint saves both. */
+    const infl_block_moments *units_done, *unit_open;
     /* Each thread's order-free tallies (a resumed run's in threads[0]); their
      * merge, in any order, is the run's. */
     infl_tally_stream *const *threads;
@@ -40,7 +44,25 @@ typedef struct {
     const infl_checkpoint *resume; /* may be NULL: start from its next block */
     const infl_round_hook *hooks;  /* asked in this order after every round */
     size_t n_hooks;
+    /* With shard: run only blocks [shard_first, shard_end) (unit boundaries,
+     * or the run's end; possibly none): the result is then a partial. */
+    bool shard;
+    uint64_t shard_first, shard_end;
 } infl__core_job;
+
+/* A shard's result: what its blocks produced, to be saved and merged. */
+typedef struct {
+    /* Kept values: the columns (stride the scenario's trials), filled in the
+     * shard's trials only. */
+    infl_trials *trials;
+    /* Without: each of the shard's units' moments, in unit order, and the
+     * merge of its threads' order-free tallies. */
+    infl_block_moments *units;
+    size_t n_units;
+    infl_tally_stream *tally;
+} infl__core_partial;
+
+void infl__core_partial_destroy(infl__core_partial *p);
 
 /* What it did. */
 typedef struct {
@@ -50,14 +72,15 @@ typedef struct {
 } infl__core_result;
 
 /*
- * Runs job. On success, without job->no_trials, *trials holds the first
- * res->trials_done trials (packed: stride trials_done) and *summary is
+ * Runs job. A shard (job->shard) fills *partial (not NULL; owned by
+ * the caller) and leaves *trials and *summary NULL. Otherwise, on success, without job->no_trials,
+ * *trials holds the first res->trials_done trials (packed: stride trials_done) and *summary is
  * untouched; with it, *trials is NULL and *summary (not NULL) the streaming
  * summary of those trials. The caller owns both. On failure (out of memory,
  * a checkpoint that does not match, a trial's error: the lowest failing
  * block's) both are NULL, *res is unspecified and err says why.
  */
 infl_status infl__core_run(const infl__core_job *job, infl_trials **trials, infl_summary **summary,
-                           infl__core_result *res, infl_error *err);
+                           infl__core_partial *partial, infl__core_result *res, infl_error *err);
 
 #endif

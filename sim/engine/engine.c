@@ -38,6 +38,40 @@ static infl_round_action stop_flag_hook(void *flag, const infl_round *r)
     return **stop ? INFL_ROUND_STOP : INFL_ROUND_CONTINUE;
 }
 
+/* Saves a shard's partial run at opt->checkpoint_path. */
+static infl_status save_partial(const infl_scenario *sc, const infl_run_options *opt,
+                                const infl__core_job *job, const infl__core_partial *p,
+                                uint64_t hires, infl_error *err)
+{
+    infl__checkpoint_view v = {
+        .source = opt->checkpoint_source,
+        .seed = sc->seed,
+        .trials = sc->trials,
+        .no_trials = opt->no_trials,
+        .n_strategies = sc->n_strategies,
+        .n_metrics = infl__metrics_count(sc),
+        .first_block = job->shard_first,
+        .next_block = job->shard_end,
+        .done_trials = infl__checkpoint_trials_in(sc->trials, job->shard_first, job->shard_end),
+        .hires = hires,
+        .shard = opt->shard,
+        .tr = p->trials,
+        .units = p->units,
+        .n_units = p->n_units,
+        .tally = p->tally};
+    infl_block_moments none = {0};
+    if (opt->no_trials) {
+        /* A shard's moments are its units; a checkpoint's total and open
+         * unit are empty in it. */
+        if (!infl__moments_block_init(&none, sc->n_strategies, infl__metrics_count(sc)))
+            return infl_error_add(err, INFL_ENOMEM, "out of memory saving the shard");
+        v.moments = v.open = &none;
+    }
+    infl_status rc = infl__checkpoint_save(opt->checkpoint_path, &v, err);
+    infl__moments_block_destroy(&none);
+    return rc;
+}
+
 infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt,
                             infl_trials **trials_out, infl_summary **summary_out,
                             infl_run_stats *stats, infl_error *err)
@@ -48,6 +82,15 @@ infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt
     *trials_out = NULL;
     if (summary_out)
         *summary_out = NULL;
+    /* A shard saves its partial run once, at its end, where a checkpoint
+     * would go; it has no checkpoints of its own. */
+    const bool shard = opt->shard.count > 0;
+    if (shard &&
+        (opt->resume != NULL || opt->target_se > 0 || opt->checkpoint_path == NULL ||
+         opt->checkpoint_source == NULL || opt->shard.index >= opt->shard.count || sc->trials == 0))
+        return infl_error_add(err, INFL_EARG,
+                              "a shard needs a path for its partial run and a scenario source, "
+                              "and takes no resume or target SE");
     infl_round_hook hooks[4];
     size_t n_hooks = 0;
     const volatile sig_atomic_t *stop = opt->stop;
@@ -66,7 +109,7 @@ infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt
     if (opt->round_hook.fn != NULL)
         hooks[n_hooks++] = opt->round_hook;
     infl__checkpoint_saver saver = {0};
-    if (opt->checkpoint_path != NULL) {
+    if (opt->checkpoint_path != NULL && !shard) {
         infl__checkpoint_saver_init(&saver, sc, opt);
         hooks[n_hooks++] = (infl_round_hook){infl__checkpoint_saver_hook, &saver};
     }
@@ -83,8 +126,16 @@ infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt
                           .resume = opt->resume,
                           .hooks = hooks,
                           .n_hooks = n_hooks};
+    job.shard = shard;
+    if (shard)
+        infl_shard_blocks(opt->shard, sc->trials, &job.shard_first, &job.shard_end);
     infl__core_result res;
-    infl_status rc = infl__core_run(&job, trials_out, summary_out, &res, err);
+    infl__core_partial partial = {0};
+    infl_status rc =
+        infl__core_run(&job, trials_out, summary_out, shard ? &partial : NULL, &res, err);
+    if (rc == INFL_OK && shard)
+        rc = save_partial(sc, opt, &job, &partial, res.hires, err);
+    infl__core_partial_destroy(&partial);
     if (stats) {
         stats->checkpoints = saver.saved;
         stats->checkpoint_failures = saver.failures;
@@ -97,7 +148,7 @@ infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt
         stats->achieved_se = target.worst;
         /* Stopped early by a signal or the caller's hook, not by reaching
          * the target. */
-        stats->stopped = res.trials_done < sc->trials && !target.met;
+        stats->stopped = !shard && res.trials_done < sc->trials && !target.met;
     }
     infl__target_se_destroy(&target);
     return rc;

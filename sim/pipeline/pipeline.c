@@ -7,7 +7,8 @@
  * in place sorts every column and the file must hold the trials in order;
  * the temporary file is reported to the caller as soon as it exists and
  * forgotten just before it is renamed, so a signal handler removes only an
- * unfinished file.
+ * unfinished file. A shard (opt->run.shard) writes no results file: the
+ * engine saves its partial run at the output, atomically.
  */
 #include "influsim/pipeline.h"
 
@@ -57,6 +58,11 @@ infl_status infl_pipeline_run(const infl_scenario *sc, const infl_pipeline_optio
         opt->simulated(opt->user, rc, &out->stats);
     if (rc != INFL_OK)
         goto done;
+    if (opt->run.shard.count > 0) {
+        /* A shard's partial run is saved by the engine, at the output. */
+        out->wall_seconds = out->simulate_seconds;
+        goto done;
+    }
 
     rc = infl_h5_writer_begin(opt->output, sc, tr, out->stats.threads, opt->replace, &writer, err);
     if (rc != INFL_OK)

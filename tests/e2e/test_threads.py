@@ -21,7 +21,6 @@ import sys
 import tempfile
 
 import h5py
-import numpy as np
 
 import checks
 from checks import Checks, short
@@ -39,83 +38,9 @@ def influsim(*args, env=None, cwd=None):
     return checks.run(ARGS.influsim, *args, env=env, cwd=cwd, timeout=TIMEOUT, drop=("OMP_NUM_THREADS",))
 
 
-def equal_values(a, b):
-    """Bit-identical arrays or attribute values, NaN equal to NaN."""
-    if isinstance(a, (bytes, str)) or isinstance(b, (bytes, str)):
-        return type(a) is type(b) and a == b
-    a, b = np.asarray(a), np.asarray(b)
-    if a.dtype != b.dtype or a.shape != b.shape:
-        return False
-    if a.dtype.kind == "f":
-        # Bit-identical: same bytes (so -0.0 != 0.0), NaN compared by bytes too.
-        return np.array_equal(a, b, equal_nan=True) and a.tobytes() == b.tobytes()
-    if a.dtype.kind == "O":
-        return all(equal_values(x, y) for x, y in zip(a.ravel(), b.ravel()))
-    return np.array_equal(a, b)
-
-
-def objects(f):
-    """{path: (kind, value, attrs)} for everything under the three groups."""
-    out = {}
-    for root in ("strategies", "trials", "comparisons"):
-        if root not in f:
-            out[root] = ("missing", None, {})
-            continue
-
-        def visit(name, obj, root=root):
-            attrs = {k: v for k, v in obj.attrs.items() if k not in ("DIMENSION_LIST",
-                                                                     "REFERENCE_LIST")}
-            if isinstance(obj, h5py.Dataset):
-                out[f"{root}/{name}"] = ("dataset", obj[()], attrs)
-            else:
-                out[f"{root}/{name}"] = ("group", None, attrs)
-        f[root].visititems(visit)
-    for name in ("strategy", "trial"):
-        if name in f:
-            out[name] = ("dataset", f[name][()], {})
-    return out
-
-
 def compare_files(label, ref, other):
     """Checks that `other` holds the same results as `ref`."""
-    with h5py.File(ref, "r") as fa, h5py.File(other, "r") as fb:
-        oa, ob = objects(fa), objects(fb)
-        C.check(f"{label}: same objects", set(oa) == set(ob),
-                f"only in one: {sorted(set(oa) ^ set(ob))[:5]}")
-        n_data = 0
-        bad_data, bad_attrs = [], []
-        for name in sorted(set(oa) & set(ob)):
-            ka, va, aa = oa[name]
-            kb, vb, ab = ob[name]
-            if ka != kb:
-                bad_data.append(f"{name}: {ka} vs {kb}")
-                continue
-            if ka == "dataset":
-                n_data += 1
-                if not equal_values(va, vb):
-                    detail = name
-                    try:
-                        if va.shape == vb.shape and va.dtype.kind in "fiu":
-                            diff = np.nonzero(~((va == vb) | (np.isnan(va) & np.isnan(vb))
-                                                if va.dtype.kind == "f" else va == vb))[0]
-                            detail += (f" ({diff.size} values differ, first at "
-                                       f"{diff[:3].tolist()}: {va[diff[:3]]} vs {vb[diff[:3]]})")
-                    except Exception:  # noqa: BLE001 - the detail is a courtesy
-                        pass
-                    bad_data.append(detail)
-            if set(aa) != set(ab) or any(not equal_values(aa[k], ab[k]) for k in aa if k in ab):
-                bad_attrs.append(name)
-        C.check(f"{label}: all {n_data} datasets bit-identical", not bad_data,
-                "; ".join(bad_data[:5]) + (f" ... ({len(bad_data)} in all)"
-                                           if len(bad_data) > 5 else ""))
-        C.check(f"{label}: dataset and group attributes identical", not bad_attrs,
-                ", ".join(bad_attrs[:5]))
-        ra, rb = dict(fa.attrs), dict(fb.attrs)
-        diff = sorted(k for k in set(ra) | set(rb)
-                      if k not in MAY_DIFFER and (k not in ra or k not in rb or
-                                                  not equal_values(ra[k], rb[k])))
-        C.check(f"{label}: root attributes identical except threads/wall_time_s/created",
-                not diff, ", ".join(diff))
+    checks.compare_results(C, label, ref, other, MAY_DIFFER)
 
 
 def run(tag, tmp, scenario, extra, env=None, expect_threads=None):
