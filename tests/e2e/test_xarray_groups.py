@@ -133,7 +133,7 @@ def main():
     ap.add_argument("--source-dir", required=True)
     ARGS = ap.parse_args()
     try:
-        import xarray  # noqa: F401
+        import xarray  # noqa: F401 - only whether it is installed
         import h5netcdf  # noqa: F401
     except ImportError as e:
         C.crash("xarray and h5netcdf are installed (tests/deps.sh)", e)
