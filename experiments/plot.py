@@ -673,12 +673,20 @@ def plot_objective(f, out, src):
     shares, value, se, stage = g["shares"][()], g["value"][()], g["se"][()], g["stage"][()]
     label = text(g.attrs["objective_long_name"])
     units = text(g.attrs["objective_units"])
+    objective = text(g.attrs.get("objective", ""))
+    share = objective in ("p-roi", "p-ltv-roi")
+    if share:  # a probability, said as a share of campaigns
+        label = ("share of campaigns that pay back" +
+                 (" with repeat orders" if "ltv" in objective else ""))
     outcome = text(g.attrs.get("outcome", "optimum"))
+    clear = outcome in ("optimum", "spend-less")
+    star = "the best split" if clear else "the highest (no clear best)"
     opt = g["optimum"][()]
     best, best_se = float(g.attrs["value"]), float(g.attrs["se"])
     sym = symbol(f)
     is_money = money_objective(g)
-    show = (lambda v: money(v, sym)) if is_money else (lambda v: f"{v:,.3g}")
+    show = ((lambda v: money(v, sym)) if is_money else (lambda v: f"{100 * v:.3g} %") if share
+            else (lambda v: f"{v:,.3g}"))
     fig, ax = plt.subplots(figsize=(9, 5.6))
     split = ", ".join(f"{n} {100 * s:.0f} %" for n, s in zip(tiers, opt))
     verdict = {"optimum": "Best split", "spend-less": "Best split (it spends least)",
@@ -698,7 +706,7 @@ def plot_objective(f, out, src):
             ax.axvspan(lo, hi, color="gold", alpha=0.25,
                        label=f"as good within noise ({100 * lo:.0f}–{100 * hi:.0f} %)")
         ax.plot([opt[0]], [best], marker="*", markersize=18, color="gold", markeredgecolor="black",
-                zorder=5, linestyle="", label="the best split")
+                zorder=5, linestyle="", label=star)
         ax.set_xlabel(f"share of the budget on {tiers[0]} (the rest on {tiers[1]})")
         ax.xaxis.set_major_formatter(PercentFormatter(1.0))
         ax.set_xlim(-0.03, 1.03)
@@ -713,7 +721,7 @@ def plot_objective(f, out, src):
             ax.errorbar(steps[ok], best + diff[t][ok], yerr=dse[t][ok], marker="o", markersize=4,
                         capsize=2, label=f"moving {name}'s share ({100 * opt[t]:.0f} % at best)")
         ax.plot([0], [best], marker="*", markersize=18, color="gold", markeredgecolor="black",
-                zorder=5, linestyle="", label="the best split")
+                zorder=5, linestyle="", label=star)
         ax.set_xlabel("change of one tier's share of the budget from the best split "
                       "(the others rescaled)")
         ax.xaxis.set_major_formatter(FuncFormatter(
@@ -735,6 +743,10 @@ def plot_objective(f, out, src):
         span = hi_v - lo_v or abs(best) or 1.0
         bottom = lo_v - 0.45 * span
         ax.set_ylim(0 if lo_v >= 0 and bottom < 0 else bottom, hi_v + 0.45 * span)
+        if share:
+            ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+            if hi_v - lo_v < 1e-12:  # every split the same: the whole range of a share
+                ax.set_ylim(-0.02, 1.02)
     # The note on the best split in the headroom left above the points, in
     # the top corner farther from them (and from the star).
     x0, x1 = ax.get_xlim()
@@ -750,7 +762,10 @@ def plot_objective(f, out, src):
                 bbox={"boxstyle": "round,pad=0.35", "fc": "lightyellow", "ec": "goldenrod"},
                 zorder=6)
     what = " and ".join([", ".join(tiers[:-1]), tiers[-1]]) if len(tiers) > 1 else tiers[0]
-    ax.set_title(f"The best split of the budget between {what}: {label}\n"
+    head = (f"The best split of the budget between {what}" if clear else
+            f"No split of the budget between {what} is clearly best" if outcome == "flat" else
+            f"Every split of the budget between {what} gives the same")
+    ax.set_title(f"{head}: {label}\n"
                  f"each point a split tried, {trials_of(f):,} simulated campaigns each; "
                  f"bars: simulation noise", fontsize=10)
     ax.grid(alpha=0.3)
