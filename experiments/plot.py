@@ -70,7 +70,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
-from matplotlib.ticker import FuncFormatter, PercentFormatter  # noqa: E402
+from matplotlib.ticker import (FuncFormatter, LogLocator, NullLocator,  # noqa: E402
+                               PercentFormatter)
 import numpy as np  # noqa: E402
 
 # Money is written with "$": plain text, never TeX-like maths between two of them.
@@ -393,6 +394,27 @@ def plot_conversions(f, out, src):
     return save(fig, out, f, src)
 
 
+LEVELS = (0.01, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99)
+
+
+def pays_back_summary(row):
+    """The same from a --no-trials summary: exact at the ends (min, max),
+    else the range between the two quantiles around 0."""
+    if row["max"] <= 0:
+        return "never pays back"
+    if row["min"] > 0:
+        return "always pays back"
+    q = [row[f"q{round(100 * lv):02d}"] for lv in LEVELS]
+    if q[-1] <= 0:
+        return "pays back in under 1 % of campaigns"
+    if q[0] > 0:
+        return "pays back in over 99 % of campaigns"
+    for (l0, v0), (l1, v1) in zip(zip(LEVELS, q), zip(LEVELS[1:], q[1:])):
+        if v0 <= 0 < v1:
+            return f"pays back in {100 * (1 - l1):.0f}–{100 * (1 - l0):.0f} % of campaigns"
+    return ""
+
+
 def pays_back(d):
     """'pays back in 62 % of campaigns', from the trials."""
     share = float(np.mean(d > 0))
@@ -429,9 +451,10 @@ def plot_profit(f, out, src):
         dists = distributions(f, strategies, metric)
         draw_ranges(ax, pos, dists, lambda x: np.asarray(x, dtype=float), colours,
                     horizontal=True)
-        notes.append([f"typical {money(q['q50'], sym)}" +
-                      (f" · {pays_back(d)}" if d is not None and d.size else "")
-                      for d, q in dists])
+        notes.append([f"typical {money(q['q50'], sym)} · " +
+                      (pays_back(d) if d is not None and d.size
+                       else pays_back_summary(metric_row(f, st, metric)))
+                      for st, (d, q) in zip(strategies, dists)])
         for d, q in dists:
             if d is not None and d.size:
                 lo_all.append(np.quantile(d, 0.002))
@@ -526,6 +549,12 @@ def plot_fan(f, out, src):
             # Over decades of budget the conversions span decades too; symlog
             # keeps 0 (a tier that cannot yet afford a post) on the chart.
             ax.set_yscale("symlog", linthresh=1)
+        if len(x) <= 7:  # few points: a tick at each, so that every value reads
+            ax.set_xticks(x)
+            ax.xaxis.set_minor_locator(NullLocator())
+        elif log_x and x[-1] < 300 * x[0]:  # under 2.5 decades: 1, 2, 5 of each
+            ax.xaxis.set_major_locator(LogLocator(subs=(1, 2, 5)))
+            ax.xaxis.set_minor_locator(NullLocator())
         ax.xaxis.set_major_formatter(key_formatter(key, sym))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
         ax.set_ylim(bottom=0, top=top * (3 if log_y else 1.12))
