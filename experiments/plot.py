@@ -997,6 +997,8 @@ def plot_tornado(f, out, src, top):
                  f"than {r.b}\n"
                  f"each assumption at the low and the high end of its range, the others as "
                  f"in the scenario\n{flips}{note}", fontsize=9)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.4g}" if abs(v) < 1000
+                                               else f"{v:,.0f}"))
     ax.grid(axis="x", alpha=0.3)
     # Below the axes, where it hides no bar.
     rect = legend_below(fig, ax, ends_key)
