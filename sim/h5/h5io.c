@@ -282,6 +282,44 @@ bool infl__h5_string_column(infl__h5_io *io, hid_t loc, const char *name, char *
     return ok ? true : infl__h5_fail(io, "dataset", name);
 }
 
+bool infl__h5_string_column_on(infl__h5_io *io, hid_t loc, const char *name, char *const *v,
+                               hsize_t n, const char *long_name, hid_t scale)
+{
+    hid_t d = -1;
+    if (!infl__h5_string_column(io, loc, name, v, n, long_name, &d))
+        return false;
+    bool ok = H5DSattach_scale(d, scale, 0) >= 0;
+    if (H5Dclose(d) < 0)
+        ok = false;
+    return ok ? true : infl__h5_fail(io, "dataset", name);
+}
+
+bool infl__h5_index_scale(infl__h5_io *io, hid_t loc, const char *name, hsize_t n, bool compress,
+                          const char *long_name, hid_t *out)
+{
+    uint64_t *index = malloc((n ? n : 1) * sizeof *index);
+    *out = -1;
+    if (index == NULL) {
+        io->rc = infl_error_add(io->err, INFL_ENOMEM, "out of memory");
+        return false;
+    }
+    for (hsize_t i = 0; i < n; i++)
+        index[i] = i;
+    hid_t d = infl__h5_dataset_1d(io, loc, name, H5T_STD_U64LE, n, compress);
+    bool ok =
+        d >= 0 &&
+        (n == 0 || H5Dwrite(d, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, index) >= 0) &&
+        infl__h5_label(io, d, "1", long_name) && H5DSset_scale(d, name) >= 0;
+    free(index);
+    if (!ok) {
+        if (d >= 0)
+            H5Dclose(d);
+        return infl__h5_fail(io, "dimension scale", name);
+    }
+    *out = d;
+    return true;
+}
+
 bool infl__h5_nd_array(infl__h5_io *io, hid_t loc, const char *name, int rank, const hsize_t *dims,
                        const double *v, const hid_t *scales, const char *units,
                        const char *long_name)

@@ -115,6 +115,18 @@ bool infl__h5_column(infl__h5_io *io, hid_t loc, const char *name, hid_t file_ty
 bool infl__h5_string_column(infl__h5_io *io, hid_t loc, const char *name, char *const *v, hsize_t n,
                             const char *long_name, hid_t *keep);
 
+/* Writes a 1-D column of n UTF-8 strings as infl__h5_string_column does,
+ * with `scale` attached as its dimension scale (a table's row index), so
+ * that netCDF readers (xarray) see its dimension. */
+bool infl__h5_string_column_on(infl__h5_io *io, hid_t loc, const char *name, char *const *v,
+                               hsize_t n, const char *long_name, hid_t scale);
+
+/* Writes the row index 0..n-1 (uint64, labelled) as the dimension scale
+ * `name` of loc, the dimension of a table whose rows have no label of their
+ * own; *out gets it open (the caller closes it). False (recorded) on error. */
+bool infl__h5_index_scale(infl__h5_io *io, hid_t loc, const char *name, hsize_t n, bool compress,
+                          const char *long_name, hid_t *out);
+
 /* Writes a labelled float64 array of dims[0..rank) (one chunk, with a
  * Fletcher-32 checksum), with scales[k] attached to dimension k. */
 bool infl__h5_nd_array(infl__h5_io *io, hid_t loc, const char *name, int rank, const hsize_t *dims,

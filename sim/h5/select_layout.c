@@ -10,13 +10,14 @@
 
 #include "h5/writer.h"
 
+#include <hdf5_hl.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* A 1-D dataset of n fixed-length, NUL-terminated UTF-8 strings, as long as
- * the longest (at least 1 byte), units "1". */
+ * the longest (at least 1 byte), units "1", along the dimension scale `row`. */
 static bool fixed_strings(infl__h5_io *io, hid_t loc, const char *name, char *const *v, size_t n,
-                          const char *long_name)
+                          const char *long_name, hid_t row)
 {
     size_t w = 1;
     for (size_t i = 0; i < n; i++)
@@ -34,7 +35,7 @@ static bool fixed_strings(infl__h5_io *io, hid_t loc, const char *name, char *co
               H5Tset_cset(t, H5T_CSET_UTF8) >= 0 &&
               (d = infl__h5_dataset_1d(io, loc, name, t, n, false)) >= 0 &&
               (n == 0 || H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0) &&
-              infl__h5_label(io, d, "1", long_name);
+              infl__h5_label(io, d, "1", long_name) && H5DSattach_scale(d, row, 0) >= 0;
     if (d >= 0 && H5Dclose(d) < 0)
         ok = false;
     if (t >= 0)
@@ -43,7 +44,8 @@ static bool fixed_strings(infl__h5_io *io, hid_t loc, const char *name, char *co
     return ok ? true : infl__h5_fail(io, "dataset", name);
 }
 
-/* A 1-D dataset of n roster indices (uint64). */
+/* A 1-D dataset of n roster indices (uint64), distinct and ascending: its
+ * own dimension scale, so that netCDF readers see the dimension `name`. */
 static bool indices(infl__h5_io *io, hid_t loc, const char *name, const size_t *idx, size_t n,
                     const char *long_name)
 {
@@ -57,7 +59,7 @@ static bool indices(infl__h5_io *io, hid_t loc, const char *name, const size_t *
     hid_t d = infl__h5_dataset_1d(io, loc, name, H5T_STD_U64LE, n, false);
     bool ok = d >= 0 &&
               (n == 0 || H5Dwrite(d, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0) &&
-              infl__h5_label(io, d, "1", long_name);
+              infl__h5_label(io, d, "1", long_name) && H5DSset_scale(d, name) >= 0;
     if (d >= 0 && H5Dclose(d) < 0)
         ok = false;
     free(v);
@@ -72,31 +74,39 @@ static bool roster_table(infl__h5_io *io, hid_t g, const infl_select_result *r,
     hid_t t = infl__h5_group(io, g, "roster");
     if (t < 0)
         return false;
-    hid_t d = -1;
+    hid_t d = -1, row = -1;
+    /* The rows' index is their dimension scale (xarray's `creator`); a
+     * handle is a label, not a coordinate netCDF readers need. */
     bool ok =
-        fixed_strings(io, t, "handle", r->handle, n, "creator's handle, without a leading @") &&
-        fixed_strings(io, t, "tier", r->tier, n, "tier that filled in its keys (empty: none)") &&
-        fixed_strings(io, t, "platform", r->platform, n, "platform label (empty: none)") &&
+        infl__h5_index_scale(io, t, "creator", n, false, "creator, in roster order", &row) &&
+        fixed_strings(io, t, "handle", r->handle, n, "creator's handle, without a leading @",
+                      row) &&
+        fixed_strings(io, t, "tier", r->tier, n, "tier that filled in its keys (empty: none)",
+                      row) &&
+        fixed_strings(io, t, "platform", r->platform, n, "platform label (empty: none)", row) &&
         infl__h5_column(io, t, "mean_cost", H5T_IEEE_F64LE, r->mean_cost, n, false, currency,
-                        "mean cost that must fit the budget (fee or product, and overhead)", -1) &&
+                        "mean cost that must fit the budget (fee or product, and overhead)", row) &&
         infl__h5_column(io, t, "mean_conversions", H5T_IEEE_F64LE, r->mean_conversions, n, false,
                         "conversions", "mean conversions when hired (direct and word of mouth)",
-                        -1) &&
+                        row) &&
         infl__h5_column(io, t, "conversions_se", H5T_IEEE_F64LE, r->conversions_se, n, false,
-                        "conversions", "Monte Carlo standard error of mean_conversions", -1) &&
+                        "conversions", "Monte Carlo standard error of mean_conversions", row) &&
         (d = infl__h5_dataset_1d(io, t, "chosen", H5T_STD_U8LE, n, false)) >= 0 &&
         (n == 0 || H5Dwrite(d, H5T_NATIVE_UCHAR, H5S_ALL, H5S_ALL, H5P_DEFAULT, r->chosen) >= 0) &&
         infl__h5_label(io, d, "1", "1 if in the plan, else 0") &&
+        H5DSattach_scale(d, row, 0) >= 0 &&
         infl__h5_column(io, t, "marginal", H5T_IEEE_F64LE, r->marginal, n, false, units,
                         "member: objective of the plan minus without it; other: objective with "
                         "it added minus the plan's (NaN: excluded)",
-                        -1) &&
+                        row) &&
         infl__h5_column(io, t, "frequency", H5T_IEEE_F64LE, r->frequency, n, false, "1",
                         "share of bootstrap resamples whose plan holds the creator (NaN: no "
                         "resamples)",
-                        -1);
+                        row);
     if (d >= 0 && H5Dclose(d) < 0 && ok)
         ok = infl__h5_fail(io, "dataset", "chosen");
+    if (row >= 0 && H5Dclose(row) < 0 && ok)
+        ok = infl__h5_fail(io, "dataset", "creator");
     if (H5Gclose(t) < 0 && ok)
         ok = infl__h5_fail(io, "group", "roster");
     return ok;
@@ -142,13 +152,17 @@ static bool write_select(infl__h5_io *io, hid_t file, const infl_select_result *
         indices(io, g, "plan", r->plan, r->n_plan, "roster indices of the plan, ascending") &&
         indices(io, g, "runner_up", r->runner_up, r->n_runner_up,
                 "roster indices of the runner-up plan, ascending");
+    hid_t trial = -1;
+    ok = ok && infl__h5_index_scale(io, g, "trial", r->n_trials, true, "trial index", &trial);
     snprintf(values_label, sizeof values_label, "%s of the plan, per trial", metric);
     ok = ok && infl__h5_column(io, g, "chosen_values", H5T_IEEE_F64LE, r->chosen_values,
-                               r->n_trials, true, metric_units, values_label, -1);
+                               r->n_trials, true, metric_units, values_label, trial);
     snprintf(values_label, sizeof values_label,
              "%s of the runner-up plan, per trial (NaN: no runner-up)", metric);
     ok = ok && infl__h5_column(io, g, "runner_up_values", H5T_IEEE_F64LE, r->runner_up_values,
-                               r->n_trials, true, metric_units, values_label, -1);
+                               r->n_trials, true, metric_units, values_label, trial);
+    if (trial >= 0 && H5Dclose(trial) < 0 && ok)
+        ok = infl__h5_fail(io, "dataset", "trial");
     if (H5Gclose(g) < 0 && ok)
         ok = infl__h5_fail(io, "group", "select");
     return ok;

@@ -30,8 +30,10 @@ static bool metric_rows(infl__h5_io *io, hid_t gs, const infl_summary *sm, hid_t
         }
         ok = infl__h5_string_column(io, gs, "metric", names, nm, "metric name", metric_scale) &&
              H5DSset_scale(*metric_scale, "metric") >= 0 &&
-             infl__h5_string_column(io, gs, "units", units, nm, "units of the metric", NULL) &&
-             infl__h5_string_column(io, gs, "long_name", longs, nm, "what the metric counts", NULL);
+             infl__h5_string_column_on(io, gs, "units", units, nm, "units of the metric",
+                                       *metric_scale) &&
+             infl__h5_string_column_on(io, gs, "long_name", longs, nm, "what the metric counts",
+                                       *metric_scale);
     }
     free(names);
     free(units);
@@ -123,7 +125,7 @@ static bool comparison_pairs(infl__h5_io *io, hid_t g, const infl_summary *sm)
     const size_t n = sm->n_strategies;
     const size_t pairs = n * (n - 1);
     bool ok = false;
-    hid_t gp = -1;
+    hid_t gp = -1, row = -1;
     char **a = calloc(pairs ? pairs : 1, sizeof *a), **b = calloc(pairs ? pairs : 1, sizeof *b);
     double *col = calloc(pairs ? pairs : 1, sizeof *col);
     if (!a || !b || !col) {
@@ -140,10 +142,12 @@ static bool comparison_pairs(infl__h5_io *io, hid_t g, const infl_summary *sm)
                 b[i] = sm->strategy_names[y];
                 i++;
             }
-    if (!infl__h5_string_column(io, gp, "strategy_a", a, pairs, "first strategy of the pair",
-                                NULL) ||
-        !infl__h5_string_column(io, gp, "strategy_b", b, pairs, "second strategy of the pair",
-                                NULL))
+    /* The rows' index, their dimension scale: xarray then opens the table. */
+    if (!infl__h5_index_scale(io, gp, "pair", pairs, false, "ordered pair (a, b), a != b", &row) ||
+        !infl__h5_string_column_on(io, gp, "strategy_a", a, pairs, "first strategy of the pair",
+                                   row) ||
+        !infl__h5_string_column_on(io, gp, "strategy_b", b, pairs, "second strategy of the pair",
+                                   row))
         goto done;
     const struct {
         const char *name;
@@ -165,11 +169,13 @@ static bool comparison_pairs(infl__h5_io *io, hid_t g, const infl_summary *sm)
                 if (x != y)
                     col[i++] = cols[c].transpose ? cols[c].m[y * n + x] : cols[c].m[x * n + y];
         if (!infl__h5_column(io, gp, cols[c].name, H5T_IEEE_F64LE, col, pairs, false, cols[c].units,
-                             cols[c].long_name, -1))
+                             cols[c].long_name, row))
             goto done;
     }
     ok = true;
 done:
+    if (row >= 0 && H5Dclose(row) < 0 && ok)
+        ok = infl__h5_fail(io, "dataset", "pair");
     free(a);
     free(b);
     free(col);
@@ -180,34 +186,42 @@ done:
 
 /* The /comparisons group: the paired comparisons of conversions between
  * strategies, as matrices over (strategy, strategy_b) and as a table of pairs. */
-static bool write_comparisons(infl__h5_io *io, hid_t file, const infl_summary *sm,
-                              hid_t strategy_scale)
+static bool write_comparisons(infl__h5_io *io, hid_t file, const infl_summary *sm)
 {
     const size_t n = sm->n_strategies;
-    hid_t g = infl__h5_group(io, file, "comparisons"), sb = -1;
+    hid_t g = infl__h5_group(io, file, "comparisons"), sa = -1, sb = -1;
     bool ok = false;
     if (g < 0)
         goto done;
-    /* The second axis has its own scale (the same names): a dimension may
-     * appear once per array for netCDF readers such as xarray. */
+    /* Both axes have scales of their own in the group (the names of
+     * /strategy): a dimension may appear once per array for netCDF readers
+     * such as xarray, and a group's own coordinates are what xarray's
+     * .sel(strategy=...) needs when it opens the group alone. */
+    if (!infl__h5_string_column(io, g, "strategy", sm->strategy_names, n,
+                                "first strategy of a comparison (a)", &sa) ||
+        H5DSset_scale(sa, "strategy") < 0) {
+        infl__h5_fail(io, "dataset", "strategy");
+        goto done;
+    }
     if (!infl__h5_string_column(io, g, "strategy_b", sm->strategy_names, n,
                                 "second strategy of a comparison (b)", &sb) ||
         H5DSset_scale(sb, "strategy_b") < 0) {
         infl__h5_fail(io, "dataset", "strategy_b");
         goto done;
     }
-    ok =
-        infl__h5_attr_str(io, g, "metric", "conversions") &&
-        matrix(io, g, "p_greater", sm->p_greater, n, "1", "P(conversions of a > conversions of b)",
-               strategy_scale, sb) &&
-        matrix(io, g, "p_tie", sm->p_tie, n, "1", "P(conversions of a = conversions of b)",
-               strategy_scale, sb) &&
-        matrix(io, g, "mean_difference", sm->mean_difference, n, "conversions",
-               "mean of conversions of a minus conversions of b", strategy_scale, sb) &&
-        matrix(io, g, "se_difference", sm->se_difference, n, "conversions",
-               "standard error of the mean difference (paired, same trials)", strategy_scale, sb) &&
-        comparison_pairs(io, g, sm);
+    ok = infl__h5_attr_str(io, g, "metric", "conversions") &&
+         matrix(io, g, "p_greater", sm->p_greater, n, "1", "P(conversions of a > conversions of b)",
+                sa, sb) &&
+         matrix(io, g, "p_tie", sm->p_tie, n, "1", "P(conversions of a = conversions of b)", sa,
+                sb) &&
+         matrix(io, g, "mean_difference", sm->mean_difference, n, "conversions",
+                "mean of conversions of a minus conversions of b", sa, sb) &&
+         matrix(io, g, "se_difference", sm->se_difference, n, "conversions",
+                "standard error of the mean difference (paired, same trials)", sa, sb) &&
+         comparison_pairs(io, g, sm);
 done:
+    if (sa >= 0 && H5Dclose(sa) < 0 && ok)
+        ok = infl__h5_fail(io, "dataset", "strategy");
     if (sb >= 0 && H5Dclose(sb) < 0 && ok)
         ok = infl__h5_fail(io, "dataset", "strategy_b");
     if (g >= 0)
@@ -219,22 +233,21 @@ bool infl__h5_summary_finish(infl__h5_io *io, hid_t file, const infl_summary *sm
                              double wall_seconds, bool complete)
 {
     bool ok = false;
-    hid_t gst = -1, strategy_scale = -1;
+    hid_t gst = -1;
     size_t nbuf = sm->n_metrics > 16 ? sm->n_metrics : 16;
     double *buf = malloc(nbuf * sizeof *buf);
     if (buf == NULL) {
         io->rc = infl_error_add(io->err, INFL_ENOMEM, "out of memory");
         goto done;
     }
-    if ((gst = H5Gopen2(file, "strategies", H5P_DEFAULT)) < 0 ||
-        (strategy_scale = H5Dopen2(file, "strategy", H5P_DEFAULT)) < 0) {
+    if ((gst = H5Gopen2(file, "strategies", H5P_DEFAULT)) < 0) {
         infl__h5_fail(io, "group", "strategies");
         goto done;
     }
     for (size_t k = 0; k < sm->n_strategies; k++)
         if (!summary_strategy(io, gst, sm, k, buf))
             goto done;
-    if (!write_comparisons(io, file, sm, strategy_scale))
+    if (!write_comparisons(io, file, sm))
         goto done;
     uint64_t done_trials = sm->n_trials;
     if (!infl__h5_attr_update(io, file, "wall_time_s", H5T_NATIVE_DOUBLE, &wall_seconds) ||
@@ -245,7 +258,5 @@ done:
     free(buf);
     if (gst >= 0)
         H5Gclose(gst);
-    if (strategy_scale >= 0)
-        H5Dclose(strategy_scale);
     return ok;
 }

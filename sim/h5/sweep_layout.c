@@ -28,7 +28,7 @@ static bool write_crossovers(infl__h5_io *io, hid_t sweep, const infl_sweep_axis
     char **by = calloc(n ? n : 1, sizeof *by), **from = calloc(n ? n : 1, sizeof *from),
          **to = calloc(n ? n : 1, sizeof *to);
     double *col = calloc(n ? n : 1, sizeof *col);
-    hid_t g = -1;
+    hid_t g = -1, row = -1;
     bool ok = by && from && to && col && (g = infl__h5_group(io, sweep, "crossovers")) >= 0;
     for (size_t i = 0; ok && i < n; i++) {
         by[i] = cx[i].by_median ? "median" : "mean";
@@ -37,15 +37,19 @@ static bool write_crossovers(infl__h5_io *io, hid_t sweep, const infl_sweep_axis
     }
     ok =
         ok && infl__h5_attr_str(io, g, "key", axis->key) &&
-        infl__h5_string_column(io, g, "by", by, n, "best by mean or by median conversions", NULL) &&
-        infl__h5_string_column(io, g, "from_strategy", from, n, "best strategy at lower", NULL) &&
-        infl__h5_string_column(io, g, "to_strategy", to, n, "best strategy at upper", NULL);
+        /* The rows' index, their dimension scale: xarray then opens the table. */
+        infl__h5_index_scale(io, g, "crossover", n, false,
+                             "change of the best strategy, in grid order", &row) &&
+        infl__h5_string_column_on(io, g, "by", by, n, "best by mean or by median conversions",
+                                  row) &&
+        infl__h5_string_column_on(io, g, "from_strategy", from, n, "best strategy at lower", row) &&
+        infl__h5_string_column_on(io, g, "to_strategy", to, n, "best strategy at upper", row);
 #define CX_COLUMN(field, cname, cunits, clong)                                                     \
     do {                                                                                           \
         for (size_t i = 0; i < n; i++)                                                             \
             col[i] = cx[i].field;                                                                  \
-        ok =                                                                                       \
-            ok && infl__h5_column(io, g, cname, H5T_IEEE_F64LE, col, n, false, cunits, clong, -1); \
+        ok = ok &&                                                                                 \
+             infl__h5_column(io, g, cname, H5T_IEEE_F64LE, col, n, false, cunits, clong, row);     \
     } while (0)
     CX_COLUMN(lower, "lower", "scenario units", "grid value below the change");
     CX_COLUMN(upper, "upper", "scenario units", "grid value above the change");
@@ -56,6 +60,8 @@ static bool write_crossovers(infl__h5_io *io, hid_t sweep, const infl_sweep_axis
 #undef CX_COLUMN
     if (!ok && io->rc == INFL_OK)
         io->rc = infl_error_add(io->err, INFL_ENOMEM, "out of memory");
+    if (row >= 0)
+        H5Dclose(row);
     if (g >= 0)
         H5Gclose(g);
     free(by);

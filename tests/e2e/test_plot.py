@@ -3,20 +3,29 @@
 reads from influsim's files.
 
 Makes one file of every kind with influsim (a run, a --no-trials run, a 1-D
-and a 2-D sweep, an optimisation over two and over three tiers, a
+sweep of two strategies and one of four (small multiples), a 2-D sweep, an
+optimisation over two and over three tiers, a selection from a roster, a
 sensitivity study by each method: tornado with a flip, Morris, Sobol), draws
 them with plot.py, and checks that every figure type is written as a PNG of the
-expected size that is not blank (its pixels vary). xarray with the h5netcdf
-engine opens /sweep with every dimension named by its scale and the grid
-values attached. A file that is not influsim's gives exit 1 with a message;
+expected size that is not blank (its pixels vary), and that the words a reader
+sees first (the titles and axis labels, which plot.py also writes into the
+PNG's Title and Description fields) carry no jargon: no "violin", no seed, no
+"trials", no method's symbols (S1, ST, mu*, sigma), no scenario key path such
+as tiers.small.engagement_rate; while the PNG's Source field names the seed.
+xarray with the h5netcdf engine opens /sweep with every dimension named by its
+scale and the grid values attached (every group of every kind of file:
+test_xarray_groups.py). A file that is not influsim's gives exit 1 with a message;
 so does --sens-output naming an output the file does not have.
 
 Usage: /usr/bin/python3 tests/e2e/test_plot.py --influsim BUILD/influsim --source-dir SRC
 """
 import argparse
 import os
+import re
+import struct
 import sys
 import tempfile
+import zlib
 
 import numpy as np
 
@@ -52,6 +61,38 @@ def png_ok(path):
     return True, f"{w}x{h}"
 
 
+def png_text(path):
+    """The PNG's text fields (tEXt, zTXt, iTXt chunks): {keyword: text}."""
+    out = {}
+    with open(path, "rb") as fh:
+        data = fh.read()
+    pos = 8
+    while pos + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        pos += 12 + length
+        if kind == b"tEXt":
+            key, _, value = body.partition(b"\0")
+            out[key.decode("latin-1")] = value.decode("latin-1")
+        elif kind == b"zTXt":
+            key, _, rest = body.partition(b"\0")
+            out[key.decode("latin-1")] = zlib.decompress(rest[1:]).decode("latin-1")
+        elif kind == b"iTXt":
+            key, _, rest = body.partition(b"\0")
+            compressed, rest = rest[0], rest[2:]
+            _, _, rest = rest.partition(b"\0")  # language
+            _, _, value = rest.partition(b"\0")  # translated keyword
+            out[key.decode("latin-1")] = (zlib.decompress(value) if compressed
+                                          else value).decode("utf-8")
+    return out
+
+
+# Words that have no place in what a slide's reader sees first.
+JARGON = re.compile(r"violin|\bseed\b|\btrials?\b|\bS1\b|\bST\b|μ|σ|mu\*|sigma|"
+                    r"\bq\d\d\b|bootstrap|elementary effect|"
+                    r"\b[a-z_]+\.[a-z_0-9]+\.[a-z_0-9.]+\b", re.I)
+
+
 def main():
     global ARGS
     ap = argparse.ArgumentParser()
@@ -71,6 +112,8 @@ def main():
                         path("summary.h5")],
             "sweep": ["sweep", cross, "--vary", "budget=1000:100000:7:log", "-n", "100", "-q",
                       "-o", path("sweep.h5")],
+            "sweep4": ["sweep", small, "--vary", "budget=2000:20000:4:log", "-n", "100", "-q",
+                       "-o", path("sweep4.h5")],
             "grid": ["sweep", cross, "--vary", "budget=1000:100000:5:log", "--vary",
                      "tiers.small.engagement_rate=0.05:0.2:4", "-n", "100", "-q", "-o",
                      path("grid.h5")],
@@ -78,6 +121,12 @@ def main():
                      path("opt2.h5")],
             "opt3": ["optimize", optimum, "--tiers", "talk,reach,dud", "--set", DUD, "-n", "300",
                      "-q", "-o", path("opt3.h5")],
+            "profit": ["optimize", small, "--tiers", "nano,micro", "--objective", "profit",
+                       "-n", "200", "-q", "-o", path("profit.h5")],
+            "select": ["select", os.path.join(ARGS.source_dir, "tests", "scenarios", "golden",
+                                              "shortlist.yaml"), "--budget", "20000", "-n",
+                       "100", "--resamples", "0", "-q", "--plan", path("plan.yaml"), "-o",
+                       path("select.h5")],
         }
         sens = os.path.join(ARGS.source_dir, "tests", "scenarios", "sensitivity.yaml")
         factors = ["--factor", "tiers.small.engagement_rate=0.05:0.2", "--factor",
@@ -101,16 +150,37 @@ def main():
         r = checks.run(sys.executable, plot, *[path(f"{n}.h5") for n in made], "-o", figures,
                        timeout=300)
         C.check("plot.py: exit 0", r.returncode == 0, short(r.stdout + r.stderr))
-        for png in ("run-conversions", "summary-conversions", "sweep-sweep", "grid-heatmap",
-                    "opt2-conversions", "opt2-objective", "opt3-objective", "tornado-tornado",
-                    "morris-morris", "sobol-sobol"):
+        pngs = ("run-conversions", "run-profit", "summary-conversions", "summary-profit",
+                "sweep-sweep", "sweep4-sweep", "grid-heatmap", "opt2-conversions",
+                "opt2-objective", "opt3-objective", "profit-objective", "select-select",
+                "tornado-tornado", "morris-morris", "sobol-sobol")
+        for png in pngs:
             ok, detail = png_ok(os.path.join(figures, png + ".png"))
             C.check(f"{png}.png: a PNG that is not blank ({detail})", ok, detail)
+            if not ok:
+                continue
+            meta = png_text(os.path.join(figures, png + ".png"))
+            seen = meta.get("Title", "") + " | " + meta.get("Description", "")
+            bad = sorted(set(m.group(0) for m in JARGON.finditer(seen)))
+            C.check(f"{png}.png: a title, and no jargon in its titles and axis labels",
+                    meta.get("Title") and not bad, f"{bad} in {seen!r}")
+            C.check(f"{png}.png: where it comes from is in its Source field (seed included)",
+                    re.search(r"seed \d+", meta.get("Source", "")) is not None,
+                    str(meta.get("Source")))
+        meta = png_text(os.path.join(figures, "grid-heatmap.png"))
+        C.check("the heat map's axes in words: 'Small engagement rate (%)' and 'Budget ($)'",
+                "Small engagement rate (%)" in meta.get("Description", "")
+                and "Budget ($)" in meta.get("Description", ""), str(meta.get("Description")))
+        meta = png_text(os.path.join(figures, "run-profit.png"))
+        C.check("the profit figure is about paying back, with repeat orders (small.yaml has them)",
+                "pay back" in meta.get("Title", "") and "repeat orders" in meta.get("Title", ""),
+                str(meta.get("Title")))
+        meta = png_text(os.path.join(figures, "opt2-objective.png"))
+        C.check("the optimiser's figure names the best split",
+                "best split" in meta.get("Title", "").lower(), str(meta.get("Title")))
         printed = set(os.path.basename(x) for x in r.stdout.split())
         C.check("plot.py prints each PNG it writes",
-                {"run-conversions.png", "grid-heatmap.png", "opt3-objective.png",
-                 "tornado-tornado.png", "morris-morris.png", "sobol-sobol.png"} <= printed,
-                short(r.stdout))
+                {p + ".png" for p in pngs} <= printed, short(r.stdout))
         C.check("a sensitivity file gets only its method's figure (no conversions)",
                 not any(os.path.exists(os.path.join(figures, f"{m}-conversions.png"))
                         for m in ("tornado", "morris", "sobol")), str(os.listdir(figures)))

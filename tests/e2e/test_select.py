@@ -154,9 +154,12 @@ def check_answer(tmp):
         C.check("trials and resamples", a["trials"] == 3000 and a["resamples"] == 40)
         t = g["roster"]
         cols = {k: t[k][()] for k in t}
-        C.check("roster columns", set(cols) == {"handle", "tier", "platform", "mean_cost",
-                                                 "mean_conversions", "conversions_se", "chosen",
-                                                 "marginal", "frequency"}, str(sorted(cols)))
+        C.check("roster columns", set(cols) == {"creator", "handle", "tier", "platform",
+                                                 "mean_cost", "mean_conversions",
+                                                 "conversions_se", "chosen", "marginal",
+                                                 "frequency"}, str(sorted(cols)))
+        C.check("the rows' index, their dimension scale",
+                list(cols["creator"]) == list(range(5)), str(cols["creator"]))
         C.check("equal lengths", all(len(v) == 5 for v in cols.values()))
         C.check("fixed-length handles", t["handle"].dtype.kind == "S"
                 and h5py.check_string_dtype(t["handle"].dtype).length is not None,
