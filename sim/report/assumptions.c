@@ -294,9 +294,12 @@ static void emit(void *ctx, const char *path, size_t depth, const char *value, c
     const char *src = find_note(t->ns, path);
     if (value == NULL) {
         if (depth == 0) {
-            infl__strbuf_put(t->b, "<tr class=\"group\"><th colspan=\"3\">");
+            infl__strbuf_put(t->b, "<tr class=\"group\"><th colspan=\"2\">");
             infl__report_escape(t->b, path);
+            infl__strbuf_put(t->b, "</th><th class=\"src\">");
+            infl__report_escape(t->b, src);
             infl__strbuf_put(t->b, "</th></tr>\n");
+            return;
         }
         if (src == NULL)
             return;
@@ -324,7 +327,9 @@ infl_status infl__report_assumptions(infl__strbuf *b, const char *resolved, cons
     if (text != NULL)
         walk(text, collect, &ns);
     table t = {.b = b, .ns = &ns};
-    infl__strbuf_put(b, "<table class=\"assumptions\"><thead><tr><th>key</th><th>value</th>"
+    infl__strbuf_put(b, "<table class=\"assumptions\"><colgroup><col style=\"width:30%%\">"
+                        "<col style=\"width:30%%\"><col style=\"width:40%%\"></colgroup>"
+                        "<thead><tr><th>key</th><th>value</th>"
                         "<th>source (the scenario file's comment)</th></tr></thead><tbody>\n");
     walk(resolved, emit, &t);
     infl__strbuf_put(b, "</tbody></table>\n");

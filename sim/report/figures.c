@@ -14,8 +14,8 @@
 #include <string.h>
 
 #define WIDTH 680.0
-#define LEFT 150.0 /* room for strategy names */
-#define RIGHT 40.0
+#define LEFT 150.0  /* room for strategy names */
+#define RIGHT 110.0 /* room for the averages written right of the bars */
 #define ROW 46.0
 
 static double minimum(double a, double b)
@@ -59,8 +59,7 @@ static void distribution_row(infl__strbuf *b, const infl__report_scale *x, doubl
     infl__report_svg_line(b, xm, y - 7, xm, y + 7, "median");
     double xmean = infl__report_scale_at(x, st->mean);
     infl__report_svg_line(b, xmean, y - 11, xmean, y + 11, "mean");
-    infl__report_svg_text(b, minimum(x95 + 6, WIDTH - RIGHT - 2), y - 10, "start", "small",
-                          value_text);
+    infl__report_svg_text(b, x95 + 6, y + 4, "start", "small", value_text);
 }
 
 /* The legend under a distribution figure: what the bars and ticks mean. */
@@ -305,7 +304,7 @@ void infl__report_figure_objective(infl__strbuf *b, const char *tier, const doub
     }
     double pad = (hi - lo) * 0.08;
     infl__report_scale x = {
-        .d0 = 0, .d1 = two ? 1 : (double)(n_points - 1), .p0 = left, .p1 = right};
+        .d0 = 0, .d1 = two ? 100 : (double)(n_points - 1), .p0 = left, .p1 = right};
     if (!two && n_points == 1)
         x.d1 = 1;
     infl__report_scale y = {.d0 = lo - pad, .d1 = hi + pad, .p0 = bottom, .p1 = top};
@@ -317,12 +316,12 @@ void infl__report_figure_objective(infl__strbuf *b, const char *tier, const doub
     infl__report_svg_yaxis(b, &y, left, right, NULL, NULL);
     char xl[200];
     if (two)
-        snprintf(xl, sizeof xl, "share of the budget to %s", tier);
+        snprintf(xl, sizeof xl, "share of the budget to %s (%%)", tier);
     else
         snprintf(xl, sizeof xl, "split tried (in the order tried)");
     infl__report_svg_xaxis(b, &x, bottom, top, xl, NULL);
     for (size_t i = 0; i < n_points; i++) {
-        double xv = two ? shares[i * n_tiers] : (double)i;
+        double xv = two ? 100 * shares[i * n_tiers] : (double)i;
         double px = infl__report_scale_at(&x, xv);
         if (isfinite(ses[i]) && ses[i] > 0)
             infl__report_svg_line(b, px, infl__report_scale_at(&y, values[i] - 2 * ses[i]), px,
@@ -331,7 +330,7 @@ void infl__report_figure_objective(infl__strbuf *b, const char *tier, const doub
                          infl__report_scale_at(&y, values[i]), infl__report_color(0));
     }
     if (has_optimum && two && optimum != NULL) {
-        double px = infl__report_scale_at(&x, optimum[0]);
+        double px = infl__report_scale_at(&x, 100 * optimum[0]);
         double py = infl__report_scale_at(&y, opt_value);
         infl__report_svg_line(b, px, top, px, bottom, "optimum");
         infl__strbuf_put(b,

@@ -29,14 +29,15 @@ double infl__report_pow10(int k)
     return v;
 }
 
-/* Digits in plain form (no sign) with groups of three separated by sep. */
-static void group(char *out, size_t size, const char *digits, const char *sep)
+/* Digits in plain form (no sign) with groups of three separated by sep,
+ * once the integer part has at least min_len digits. */
+static void group(char *out, size_t size, const char *digits, const char *sep, size_t min_len)
 {
     const char *dot = strchr(digits, '.');
     size_t int_len = dot ? (size_t)(dot - digits) : strlen(digits);
     size_t o = 0;
     for (size_t i = 0; i < int_len && o + 8 < size; i++) {
-        if (i > 0 && (int_len - i) % 3 == 0 && int_len >= 5) {
+        if (i > 0 && (int_len - i) % 3 == 0 && int_len >= min_len) {
             size_t sl = strlen(sep);
             memcpy(out + o, sep, sl);
             o += sl;
@@ -52,12 +53,12 @@ static void group(char *out, size_t size, const char *digits, const char *sep)
 }
 
 /* value with `places` decimals (or 0), sign as U+2212, grouped with sep. */
-static void fixed(char *buf, size_t size, double value, int places, const char *sep)
+static void fixed(char *buf, size_t size, double value, int places, const char *sep, size_t min_len)
 {
     char digits[64], grouped[96];
     double a = fabs(value);
     snprintf(digits, sizeof digits, "%.*f", places < 0 ? 0 : places, a);
-    group(grouped, sizeof grouped, digits, sep);
+    group(grouped, sizeof grouped, digits, sep, min_len);
     /* Nothing prints as "-0". */
     bool negative = value < 0 && strspn(digits, "0.") != strlen(digits);
     snprintf(buf, size, "%s%s", negative ? "\xe2\x88\x92" : "", grouped);
@@ -77,6 +78,9 @@ void infl__report_number(char *buf, size_t size, double value, double se)
     if (se > 0 && isfinite(se)) {
         /* Two significant digits of se. */
         places = 1 - (int)floor(infl__report_log10(se));
+    } else if (value == floor(value) && fabs(value) < 1e15) {
+        /* A whole number (a count, a quantile of counts) stays whole. */
+        places = 0;
     } else {
         double a = fabs(value);
         places = a == 0 ? 0 : 2 - (int)floor(infl__report_log10(a));
@@ -88,7 +92,7 @@ void infl__report_number(char *buf, size_t size, double value, double se)
     }
     if (places > 6)
         places = 6;
-    fixed(buf, size, value, places, "\xe2\x80\x89");
+    fixed(buf, size, value, places, "\xe2\x80\x89", 5);
 }
 
 void infl__report_money(char *buf, size_t size, double amount, const char *currency)
@@ -97,7 +101,8 @@ void infl__report_money(char *buf, size_t size, double amount, const char *curre
     if (isnan(amount))
         snprintf(num, sizeof num, "\xe2\x80\x93");
     else
-        fixed(num, sizeof num, amount, fabs(amount) < 100 && amount != floor(amount) ? 2 : 0, ",");
+        fixed(num, sizeof num, amount, fabs(amount) < 100 && amount != floor(amount) ? 2 : 0, ",",
+              4);
     if (currency != NULL && *currency != '\0' && !isnan(amount))
         snprintf(buf, size, "%s\xc2\xa0%s", num, currency);
     else

@@ -124,7 +124,7 @@ static void beats_cell(infl__strbuf *b, const infl_summary *sm, size_t s, size_t
             }
     }
     infl__report_percent(pct, sizeof pct, sm->p_greater[s * ns + other]);
-    infl__strbuf_put(b, "<td class=\"n\">%s <small>vs ", pct);
+    infl__strbuf_put(b, "<td class=\"n\">%s<br><small>than ", pct);
     infl__report_escape(b, sm->strategy_names[other]);
     infl__strbuf_put(b, "</small></td>");
 }
@@ -140,8 +140,7 @@ static void strategies_table(infl__strbuf *b, const infl_summary *sm, const page
                         "<table class=\"strategies\"><thead><tr><th>strategy</th>"
                         "<th class=\"n\">sales<br><small>average</small></th>"
                         "<th class=\"n\">sales<br><small>90&nbsp;%% of campaigns</small></th>"
-                        "<th class=\"n\">spent<br><small>average</small></th>"
-                        "<th class=\"n\">unspent<br><small>average</small></th>"
+                        "<th class=\"n\">spent<br><small>average (unspent)</small></th>"
                         "<th class=\"n\">ROI<br><small>all campaigns</small></th>"
                         "<th class=\"n\">cost per sale</th>"
                         "<th class=\"n\">profitable<br><small>first purchases</small></th>");
@@ -164,10 +163,10 @@ static void strategies_table(infl__strbuf *b, const infl_summary *sm, const page
         infl__report_number(lo, sizeof lo, c ? c->q[1] : NAN, 0);
         infl__report_number(hi, sizeof hi, c ? c->q[7] : NAN, 0);
         infl__strbuf_put(b, "<td class=\"n\">%s\xe2\x80\x93%s</td>", lo, hi);
+        char un[64];
         infl__report_money(v, sizeof v, mean_of(sm, s, "spend"), cur);
-        td_num(b, v);
-        infl__report_money(v, sizeof v, mean_of(sm, s, "unspent"), cur);
-        td_num(b, v);
+        infl__report_money(un, sizeof un, mean_of(sm, s, "unspent"), NULL);
+        infl__strbuf_put(b, "<td class=\"n\">%s<br><small>(%s)</small></td>", v, un);
         double roi = total_of(sm, s, "roi");
         if (isnan(roi))
             snprintf(v, sizeof v, "\xe2\x80\x93");
@@ -266,7 +265,8 @@ static void run_figures(infl__strbuf *b, const infl_summary *sm, const page *p)
     infl__strbuf_put(b, "</section>\n");
 }
 
-static void render_run_body(infl__strbuf *b, const infl_summary *sm, const page *p)
+static void render_run_body(infl__strbuf *b, const infl_summary *sm, const page *p,
+                            bool with_answer)
 {
     const size_t ns = sm->n_strategies;
     double *pp = calloc(ns ? ns : 1, sizeof *pp), *pl = calloc(ns ? ns : 1, sizeof *pl);
@@ -279,9 +279,11 @@ static void render_run_body(infl__strbuf *b, const infl_summary *sm, const page 
     bool exact = true;
     profit_shares(sm, p->x, pp, pl, &exact);
     bool has_profit = infl_summary_stat(sm, 0, "profit") != NULL;
-    answer_open(b);
-    infl__report_answer(b, sm, has_profit ? pp : NULL, has_profit ? pl : NULL, exact);
-    answer_close(b);
+    if (with_answer) {
+        answer_open(b);
+        infl__report_answer(b, sm, has_profit ? pp : NULL, has_profit ? pl : NULL, exact);
+        answer_close(b);
+    }
     strategies_table(b, sm, p, pp, pl);
     run_figures(b, sm, p);
     free(pp);
@@ -293,12 +295,12 @@ static void render_optimize_body(infl__strbuf *b, const infl_summary *sm, const 
 {
     const infl__h5_report_extras *x = p->x;
     if (x == NULL || !x->has_optimize) {
-        render_run_body(b, sm, p);
+        render_run_body(b, sm, p, true);
         return;
     }
     char v[64], se[64];
     infl__report_number(v, sizeof v, x->opt_value, x->opt_se);
-    infl__report_number(se, sizeof se, x->opt_se, 0);
+    infl__report_number(se, sizeof se, x->opt_se, x->opt_se);
     answer_open(b);
     infl__strbuf_put(b, "The best split of the budget gives ");
     for (size_t t = 0; t < x->opt_n_tiers; t++) {
@@ -312,8 +314,9 @@ static void render_optimize_body(infl__strbuf *b, const infl_summary *sm, const 
     }
     infl__strbuf_put(b, ": ");
     infl__report_escape(b, x->opt_long_name);
-    infl__strbuf_put(b, " about %s (\xc2\xb1\xc2\xa0%s) ", v, se);
-    infl__report_escape(b, x->opt_units);
+    infl__strbuf_put(b, " about %s (\xc2\xb1\xc2\xa0%s)", v, se);
+    if (p->meta->currency != NULL && strcmp(x->opt_units, p->meta->currency) == 0)
+        infl__strbuf_put(b, " %s", p->meta->currency);
     infl__strbuf_put(b, ".");
     answer_close(b);
     infl__strbuf_put(b, "<section id=\"optimum\">\n<h2>The optimum</h2>\n<table><thead><tr>"
@@ -332,8 +335,7 @@ static void render_optimize_body(infl__strbuf *b, const infl_summary *sm, const 
     figure(b, "Every split the optimiser evaluated, with its Monte Carlo error; the circle marks "
               "the optimum (its value from the run at the optimum).");
     infl__strbuf_put(b, "</section>\n");
-    infl__strbuf_put(b, "<h2>The strategies at the optimum and in the scenario</h2>\n");
-    render_run_body(b, sm, p);
+    render_run_body(b, sm, p, false);
 }
 
 /* --- sweeps -------------------------------------------------------------- */
@@ -488,7 +490,7 @@ static void render_select_body(infl__strbuf *b, const infl_select_result *r, con
     char obj[200], v[64], se[64], cost[64], budget[64];
     infl_objective_describe(&r->objective, obj, sizeof obj);
     infl__report_number(v, sizeof v, r->value, r->se);
-    infl__report_number(se, sizeof se, r->se, 0);
+    infl__report_number(se, sizeof se, r->se, r->se);
     infl__report_money(cost, sizeof cost, r->plan_cost, cur);
     infl__report_money(budget, sizeof budget, r->budget, cur);
     answer_open(b);
@@ -506,8 +508,13 @@ static void render_select_body(infl__strbuf *b, const infl_select_result *r, con
                      budget);
     if (r->n_runner_up > 0 && !isnan(r->p_beats)) {
         char pct[64];
+        char tie[64];
         infl__report_percent(pct, sizeof pct, r->p_beats);
-        infl__strbuf_put(b, "; it beats the next best plan in %s of simulated campaigns", pct);
+        infl__report_percent(tie, sizeof tie, r->p_tie);
+        infl__strbuf_put(b,
+                         "; against the next best plan it sells more in %s of simulated "
+                         "campaigns and as much in %s",
+                         pct, tie);
     }
     infl__strbuf_put(b, ".");
     answer_close(b);
@@ -808,7 +815,7 @@ infl_status infl_report_render(const char *h5_path, char **html, infl_error *err
         head(&b, &p);
         switch (kind) {
         case INFL_H5_KIND_RUN:
-            render_run_body(&b, sm, &p);
+            render_run_body(&b, sm, &p, true);
             break;
         case INFL_H5_KIND_OPTIMIZE:
             render_optimize_body(&b, sm, &p);
