@@ -194,6 +194,11 @@ int infl_cmd_report(int argc, char **argv)
         return INFL_EXIT_USAGE;
     }
     const char *input = argv[optind];
+    /* Refused before the work; the atomic write checks again at the end. */
+    if (!force && access(output, F_OK) == 0) {
+        infl_cli_error("%s exists; not replacing it (--force replaces it)", output);
+        return INFL_EXIT_FAILURE;
+    }
     infl_error err;
     infl_error_init(&err);
     infl_status rc = infl_report_write(input, output, force, &err);
