@@ -99,6 +99,29 @@ static double total_of(const infl_summary *sm, size_t s, const char *metric)
     return st ? st->ratio_of_totals : NAN;
 }
 
+/* An end of a 90 % range: a quantile interpolated between counts, whole
+ * from 10 up, else to 2 significant digits. */
+static void range_number(char *buf, size_t size, double v)
+{
+    if (fabs(v) >= 10 || v == floor(v) || isnan(v))
+        infl__report_number(buf, size, round(v), 0);
+    else
+        infl__report_number(buf, size, v,
+                            infl__report_pow10((int)floor(infl__report_log10(fabs(v)))));
+}
+
+/* A share for a table cell: "<1 %" and ">99 %" for the sentence's "fewer
+ * than 1 %" and "more than 99 %". */
+static void cell_percent(char *buf, size_t size, double share)
+{
+    if (share > 0 && share < 0.005)
+        snprintf(buf, size, "&lt;1\xc2\xa0%%");
+    else if (share < 1 && share >= 0.995)
+        snprintf(buf, size, "&gt;99\xc2\xa0%%");
+    else
+        infl__report_percent(buf, size, share);
+}
+
 static void td_num(infl__strbuf *b, const char *text)
 {
     infl__strbuf_put(b, "<td class=\"n\">%s</td>", text);
@@ -136,19 +159,24 @@ static void strategies_table(infl__strbuf *b, const infl_summary *sm, const page
     const char *cur = p->meta->currency;
     bool ltv = infl__report_has_repeat_orders(sm);
     size_t best = infl__report_best(sm);
-    infl__strbuf_put(b, "<section id=\"strategies\">\n<h2>The strategies</h2>\n"
-                        "<table class=\"strategies\"><thead><tr><th>strategy</th>"
-                        "<th class=\"n\">sales<br><small>average</small></th>"
-                        "<th class=\"n\">sales<br><small>90&nbsp;%% of campaigns</small></th>"
-                        "<th class=\"n\">spent<br><small>average (unspent)</small></th>"
-                        "<th class=\"n\">ROI<br><small>all campaigns</small></th>"
-                        "<th class=\"n\">cost per sale</th>"
-                        "<th class=\"n\">profitable<br><small>first purchases</small></th>");
+    infl__strbuf_put(b,
+                     "<section id=\"strategies\">\n<h2>The strategies</h2>\n"
+                     "<table class=\"strategies\"><thead><tr><th>strategy</th>"
+                     "<th class=\"n\">sales<br><small>average</small></th>"
+                     "<th class=\"n\">sales<br><small>90&nbsp;%% range</small></th>"
+                     "<th class=\"n\">spent, %s<br><small>average (unspent)</small></th>"
+                     "<th class=\"n\">ROI<br><small>all campaigns</small></th>"
+                     "<th class=\"n\">cost per sale<br><small>%s</small></th>"
+                     "<th class=\"n\">profitable<br><small>first purchases</small></th>",
+                     cur ? cur : "", cur ? cur : "");
     if (ltv)
-        infl__strbuf_put(b, "<th class=\"n\">lifetime profit<br><small>average</small></th>"
-                            "<th class=\"n\">profitable<br><small>with repeat orders</small></th>");
-    infl__strbuf_put(b, "<th class=\"n\">sells more<br><small>same campaigns</small></th>"
-                        "</tr></thead><tbody>\n");
+        infl__strbuf_put(b,
+                         "<th class=\"n\">lifetime profit<br><small>average, %s</small></th>"
+                         "<th class=\"n\">profitable<br><small>with repeat orders</small></th>",
+                         cur ? cur : "");
+    if (ns <= 2)
+        infl__strbuf_put(b, "<th class=\"n\">sells more<br><small>same campaigns</small></th>");
+    infl__strbuf_put(b, "</tr></thead><tbody>\n");
     for (size_t s = 0; s < ns; s++) {
         const infl_stat *c = infl_summary_stat(sm, s, "conversions");
         char v[96], lo[64], hi[64];
@@ -160,11 +188,11 @@ static void strategies_table(infl__strbuf *b, const infl_summary *sm, const page
         infl__report_number(v, sizeof v, c ? c->mean : NAN, c ? c->se : NAN);
         infl__strbuf_put(b, "<td class=\"n\" data-mean=\"%.17g\" data-se=\"%.17g\">%s</td>",
                          c ? c->mean : NAN, c ? c->se : NAN, v);
-        infl__report_number(lo, sizeof lo, c ? c->q[1] : NAN, 0);
-        infl__report_number(hi, sizeof hi, c ? c->q[7] : NAN, 0);
+        range_number(lo, sizeof lo, c ? c->q[1] : NAN);
+        range_number(hi, sizeof hi, c ? c->q[7] : NAN);
         infl__strbuf_put(b, "<td class=\"n\">%s\xe2\x80\x93%s</td>", lo, hi);
         char un[64];
-        infl__report_money(v, sizeof v, mean_of(sm, s, "spend"), cur);
+        infl__report_money(v, sizeof v, mean_of(sm, s, "spend"), NULL);
         infl__report_money(un, sizeof un, mean_of(sm, s, "unspent"), NULL);
         infl__strbuf_put(b, "<td class=\"n\">%s<br><small>(%s)</small></td>", v, un);
         double roi = total_of(sm, s, "roi");
@@ -174,27 +202,27 @@ static void strategies_table(infl__strbuf *b, const infl_summary *sm, const page
             snprintf(v, sizeof v, "%s%.0f\xc2\xa0%%", roi < 0 ? "\xe2\x88\x92" : "",
                      fabs(roi) * 100);
         td_num(b, v);
-        infl__report_money(v, sizeof v, total_of(sm, s, "cost_per_acquisition"), cur);
+        infl__report_money(v, sizeof v, total_of(sm, s, "cost_per_acquisition"), NULL);
         td_num(b, v);
-        infl__report_percent(v, sizeof v, p_profit ? p_profit[s] : NAN);
+        cell_percent(v, sizeof v, p_profit ? p_profit[s] : NAN);
         td_num(b, v);
         if (ltv) {
-            infl__report_money(v, sizeof v, mean_of(sm, s, "ltv_profit"), cur);
+            infl__report_money(v, sizeof v, mean_of(sm, s, "ltv_profit"), NULL);
             td_num(b, v);
-            infl__report_percent(v, sizeof v, p_ltv ? p_ltv[s] : NAN);
+            cell_percent(v, sizeof v, p_ltv ? p_ltv[s] : NAN);
             td_num(b, v);
         }
-        beats_cell(b, sm, s, best);
+        if (ns <= 2)
+            beats_cell(b, sm, s, best);
         infl__strbuf_put(b, "</tr>\n");
     }
     infl__strbuf_put(b, "</tbody></table>\n<p class=\"note\">Sales are first purchases per "
                         "campaign; an average is rounded to what its Monte Carlo error supports. "
                         "ROI is total profit over total spend across all simulated campaigns; "
                         "cost per sale, total spend over total sales. <i>Profitable</i>: the "
-                        "share of campaigns whose sales pay back what was spent. <i>Sells "
-                        "more</i>: the share of the same simulated campaigns (the same market, "
-                        "the same creators) in which the strategy sells more than the one "
-                        "named.</p>\n");
+                        "share of campaigns whose sales pay back what was spent. How often one "
+                        "strategy sells more than another is counted over the same simulated "
+                        "campaigns (the same market, the same creators).</p>\n");
     if (ns > 2) {
         infl__strbuf_put(b, "<h3>How often the row sells more than the column</h3>\n"
                             "<table class=\"pairs\"><thead><tr><th></th>");
@@ -211,7 +239,7 @@ static void strategies_table(infl__strbuf *b, const infl_summary *sm, const page
             for (size_t t = 0; t < ns; t++) {
                 char pct[64] = "\xe2\x80\x93";
                 if (s != t)
-                    infl__report_percent(pct, sizeof pct, sm->p_greater[s * ns + t]);
+                    cell_percent(pct, sizeof pct, sm->p_greater[s * ns + t]);
                 td_num(b, pct);
             }
             infl__strbuf_put(b, "</tr>\n");
@@ -452,8 +480,8 @@ static void render_sweep_body(infl__strbuf *b, const infl_h5_sweep *sw, const pa
             const infl_stat *c = infl_summary_stat(pt, s, "conversions");
             char m[64], q5[64], q95[64];
             infl__report_number(m, sizeof m, c ? c->mean : NAN, c ? c->se : NAN);
-            infl__report_number(q5, sizeof q5, c ? c->q[1] : NAN, 0);
-            infl__report_number(q95, sizeof q95, c ? c->q[7] : NAN, 0);
+            range_number(q5, sizeof q5, c ? c->q[1] : NAN);
+            range_number(q95, sizeof q95, c ? c->q[7] : NAN);
             infl__strbuf_put(b,
                              "<td class=\"n\" data-mean=\"%.17g\" data-se=\"%.17g\">%s "
                              "<small>(%s\xe2\x80\x93%s)</small></td>",

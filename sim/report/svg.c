@@ -76,7 +76,7 @@ static void tick_label(char *buf, size_t size, double v)
 void infl__report_svg_open(infl__strbuf *b, double w, double h, const char *title)
 {
     infl__strbuf_put(b,
-                     "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %.0f %.0f\" "
+                     "<svg viewBox=\"0 0 %.0f %.0f\" "
                      "width=\"%.0f\" height=\"%.0f\" role=\"img\" class=\"fig\"><title>",
                      w, h, w, h);
     infl__report_escape(b, title);
