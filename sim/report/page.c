@@ -48,6 +48,20 @@ static const char *kind_name(infl_h5_kind k)
     return "a results file";
 }
 
+/* The trials behind each number: a sweep's, select's and sensitivity
+ * study's files record trials_done 0, and trials is then a point's. */
+static uint64_t trials_of(const infl_h5_meta *m)
+{
+    return m->trials_done ? m->trials_done : m->trials;
+}
+
+static const char *trials_where(infl_h5_kind k)
+{
+    return k == INFL_H5_KIND_SWEEP         ? " at each point"
+           : k == INFL_H5_KIND_SENSITIVITY ? " at each evaluation"
+                                           : "";
+}
+
 static void head(infl__strbuf *b, const page *p)
 {
     const char *name = p->meta->scenario_name ? p->meta->scenario_name : "influsim";
@@ -64,9 +78,8 @@ static void head(infl__strbuf *b, const page *p)
     infl__report_escape(b, name);
     infl__strbuf_put(b, "</h1>\n<p class=\"sub\">The report of %s: ", kind_name(p->kind));
     char n[64];
-    infl__report_number(n, sizeof n, (double)p->meta->trials_done, 0);
-    infl__strbuf_put(b, "%s simulated campaigns%s", n,
-                     p->kind == INFL_H5_KIND_SWEEP ? " at each point" : "");
+    infl__report_number(n, sizeof n, (double)trials_of(p->meta), 0);
+    infl__strbuf_put(b, "%s simulated campaigns%s", n, trials_where(p->kind));
     if (p->x && isfinite(p->x->budget) && p->x->budget > 0) {
         char money[64];
         infl__report_money(money, sizeof money, p->x->budget, p->meta->currency);
@@ -765,11 +778,10 @@ static void provenance(infl__strbuf *b, const page *p)
     infl__strbuf_put(b,
                      "</dd>\n<dt>seed</dt><dd id=\"seed\">%llu</dd>\n"
                      "<dt>trials</dt><dd id=\"trials\">%llu",
-                     (unsigned long long)m->seed, (unsigned long long)m->trials_done);
-    if (m->trials_done != m->trials)
+                     (unsigned long long)m->seed, (unsigned long long)trials_of(m));
+    if (m->trials_done > 0 && m->trials_done != m->trials)
         infl__strbuf_put(b, " of %llu asked for", (unsigned long long)m->trials);
-    if (p->kind == INFL_H5_KIND_SWEEP)
-        infl__strbuf_put(b, " at each point");
+    infl__strbuf_put(b, "%s", trials_where(p->kind));
     infl__strbuf_put(b, "%s</dd>\n", m->complete ? "" : " (the run was stopped early)");
     if (p->x && p->x->scenario_origin) {
         infl__strbuf_put(b, "<dt>scenario file</dt><dd><code>");
