@@ -128,11 +128,45 @@ static void path_of(const level *lv, size_t depth, const char *key, char *out, s
 typedef void (*row_fn)(void *ctx, const char *path, size_t depth, const char *value,
                        const char *comment);
 
+/* A list item that is a mapping, gathered into one row: a roster of forty
+ * creators is forty rows, not six hundred. */
+typedef struct {
+    bool active;
+    size_t indent; /* of its "- " */
+    size_t depth;
+    char path[MAX_PATH];
+    infl__strbuf text;
+    char *comment;
+} item;
+
+static void item_flush(item *it, row_fn row, void *ctx)
+{
+    if (!it->active)
+        return;
+    char *v = infl__strbuf_take(&it->text);
+    row(ctx, it->path, it->depth, v ? v : "", it->comment);
+    free(v);
+    free(it->comment);
+    it->comment = NULL;
+    it->active = false;
+}
+
+/* A value without its quotes, into out. */
+static void unquoted(char *out, size_t size, const char *v)
+{
+    size_t vl = strlen(v);
+    if (vl >= 2 && v[0] == '"' && v[vl - 1] == '"')
+        snprintf(out, size, "%.*s", (int)(vl - 2), v + 1);
+    else
+        snprintf(out, size, "%s", v);
+}
+
 static void walk(const char *text, row_fn row, void *ctx)
 {
     level lv[MAX_DEPTH];
     size_t depth = 0;
     infl__strbuf pending = {0};
+    item it = {0};
     const char *p = text;
     while (p != NULL && *p != '\0') {
         const char *nl = strchr(p, '\n');
@@ -155,55 +189,62 @@ static void walk(const char *text, row_fn row, void *ctx)
             free(buf);
             continue;
         }
+        if (it.active && l.indent > it.indent && !(l.item && l.indent == it.indent)) {
+            /* A line of the item being gathered. */
+            if (l.key != NULL)
+                infl__strbuf_put(&it.text, "%s%s%s%s", it.text.len ? "; " : "", l.key,
+                                 *l.value ? ": " : ":", l.value);
+            else
+                infl__strbuf_put(&it.text, "%s%s", it.text.len ? ", " : "", l.value);
+            free(infl__strbuf_take(&pending));
+            free(buf);
+            continue;
+        }
+        item_flush(&it, row, ctx);
         while (depth > 0 && lv[depth - 1].indent >= l.indent + (l.item ? 1 : 0))
             depth--;
-        size_t indent = l.indent;
-        if (l.item) {
-            char label[128];
-            size_t n = depth > 0 ? lv[depth - 1].items++ : 0;
-            if (l.key != NULL && strcmp(l.key, "name") == 0 && *l.value != '\0') {
-                const char *v = l.value;
-                size_t vl = strlen(v);
-                if (vl >= 2 && v[0] == '"' && v[vl - 1] == '"')
-                    snprintf(label, sizeof label, "%.*s", (int)(vl - 2), v + 1);
-                else
-                    snprintf(label, sizeof label, "%s", v);
-            } else {
-                snprintf(label, sizeof label, "%zu", n + 1);
-            }
-            if (l.key == NULL) {
-                char path[MAX_PATH];
-                path_of(lv, depth, label, path, sizeof path);
-                char *c = infl__strbuf_take(&pending);
-                row(ctx, path, depth + 1, l.value, l.comment ? l.comment : c);
-                free(c);
-                free(buf);
-                continue;
-            }
-            if (depth < MAX_DEPTH) {
-                lv[depth] = (level){.indent = indent, .items = 0};
-                snprintf(lv[depth].key, sizeof lv[depth].key, "%s", label);
-                depth++;
-            }
-            indent += 2;
-        }
-        char path[MAX_PATH];
-        path_of(lv, depth, l.key, path, sizeof path);
         char *c = infl__strbuf_take(&pending);
         const char *comment = l.comment ? l.comment : c;
-        if (l.key != NULL && *l.value == '\0') {
-            row(ctx, path, depth, NULL, comment);
-            if (depth < MAX_DEPTH) {
-                lv[depth] = (level){.indent = indent, .items = 0};
-                snprintf(lv[depth].key, sizeof lv[depth].key, "%s", l.key);
-                depth++;
+        char path[MAX_PATH];
+        if (l.item) {
+            /* Labelled by its name or handle where its first key is one. */
+            char label[128];
+            size_t n = depth > 0 ? lv[depth - 1].items++ : 0;
+            bool named = l.key != NULL && *l.value != '\0' &&
+                         (strcmp(l.key, "name") == 0 || strcmp(l.key, "handle") == 0);
+            if (named)
+                unquoted(label, sizeof label, l.value);
+            else
+                snprintf(label, sizeof label, "%zu", n + 1);
+            path_of(lv, depth, label, path, sizeof path);
+            if (l.key == NULL) {
+                row(ctx, path, depth + 1, l.value, comment);
+            } else {
+                it.active = true;
+                it.indent = l.indent;
+                it.depth = depth + 1;
+                snprintf(it.path, sizeof it.path, "%s", path);
+                it.comment = comment ? strdup(comment) : NULL;
+                if (!named)
+                    infl__strbuf_put(&it.text, "%s%s%s", l.key, *l.value ? ": " : ":", l.value);
             }
         } else {
-            row(ctx, path, depth, l.value, comment);
+            path_of(lv, depth, l.key, path, sizeof path);
+            if (l.key != NULL && *l.value == '\0') {
+                row(ctx, path, depth, NULL, comment);
+                if (depth < MAX_DEPTH) {
+                    lv[depth] = (level){.indent = l.indent, .items = 0};
+                    snprintf(lv[depth].key, sizeof lv[depth].key, "%s", l.key);
+                    depth++;
+                }
+            } else {
+                row(ctx, path, depth, l.value, comment);
+            }
         }
         free(c);
         free(buf);
     }
+    item_flush(&it, row, ctx);
     free(infl__strbuf_take(&pending));
 }
 
@@ -238,45 +279,100 @@ typedef struct {
     const notes *ns;
 } table;
 
-/* A value as words: quotes and escapes off a string, "{beta: {mean: 0.35,
- * kappa: 40}}" as "beta (mean 0.35, kappa 40)". Anything else as written. */
+/* Quotes and escapes off strings, and numbers of more digits than a reader
+ * needs (0.8099999999999998, from shares summed in the loader) to 4
+ * significant digits. A new string, or NULL. */
+static char *plain(const char *v)
+{
+    infl__strbuf out = {0};
+    for (size_t i = 0; v[i] != '\0';) {
+        if (v[i] == '"') {
+            for (i++; v[i] != '\0' && v[i] != '"'; i++) {
+                if (v[i] == '\\' && v[i + 1] != '\0') {
+                    i++;
+                    infl__strbuf_put(&out, "%c", v[i] == 'n' ? ' ' : v[i]);
+                } else {
+                    infl__strbuf_put(&out, "%c", v[i]);
+                }
+            }
+            if (v[i] == '"')
+                i++;
+            continue;
+        }
+        bool starts =
+            (v[i] >= '0' && v[i] <= '9') || (v[i] == '-' && v[i + 1] >= '0' && v[i + 1] <= '9');
+        bool after_word = i > 0 && ((v[i - 1] >= 'a' && v[i - 1] <= 'z') ||
+                                    (v[i - 1] >= 'A' && v[i - 1] <= 'Z') || v[i - 1] == '_');
+        if (starts && !after_word) {
+            size_t j = i + 1;
+            while (strchr("0123456789.eE+-", v[j]) != NULL && v[j] != '\0')
+                j++;
+            char tok[64];
+            if (j - i < sizeof tok) {
+                memcpy(tok, v + i, j - i);
+                tok[j - i] = '\0';
+                char *e = NULL;
+                double x = strtod(tok, &e);
+                if (e == tok + (j - i) && j - i > 7 && strchr(tok, '.') != NULL)
+                    infl__strbuf_put(&out, "%.4g", x);
+                else
+                    infl__strbuf_put(&out, "%s", tok);
+                i = j;
+                continue;
+            }
+        }
+        infl__strbuf_put(&out, "%c", v[i]);
+        i++;
+    }
+    return infl__strbuf_take(&out);
+}
+
+/* A value as words: "{beta: {mean: 0.35, kappa: 40}}" as "beta (mean 0.35,
+ * kappa 40)" wherever it stands, a flow mapping's outer braces off, strings
+ * unquoted (plain). */
 static void put_value(infl__strbuf *b, const char *v)
 {
-    size_t n = strlen(v);
-    if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
-        infl__strbuf out = {0};
-        for (size_t i = 1; i + 1 < n; i++) {
-            if (v[i] == '\\' && i + 2 < n) {
-                i++;
-                infl__strbuf_put(&out, "%c", v[i] == 'n' ? ' ' : v[i]);
-            } else {
-                infl__strbuf_put(&out, "%c", v[i]);
-            }
-        }
-        char *s = infl__strbuf_take(&out);
-        infl__report_escape(b, s ? s : "");
-        free(s);
+    char *s = plain(v);
+    if (s == NULL) {
+        infl__report_escape(b, v);
         return;
     }
-    /* {NAME: {INNER}} */
-    if (n > 4 && v[0] == '{' && v[n - 1] == '}' && v[n - 2] == '}') {
-        const char *colon = strstr(v, ": {");
-        if (colon != NULL && memchr(v + 1, '{', (size_t)(colon - v - 1)) == NULL) {
-            infl__report_escape_n(b, v + 1, (size_t)(colon - v - 1));
-            infl__strbuf_put(b, " (");
-            const char *inner = colon + 3;
-            size_t il = (size_t)(v + n - 2 - inner);
-            /* "k: v, k: v" as "k v, k v" */
-            for (size_t i = 0; i < il; i++) {
-                if (inner[i] == ':' && i + 1 < il && inner[i + 1] == ' ')
-                    continue;
-                infl__report_escape_n(b, inner + i, 1);
-            }
-            infl__strbuf_put(b, ")");
-            return;
-        }
+    infl__strbuf out = {0};
+    const char *q = s;
+    size_t n = strlen(s);
+    bool flat = n >= 2 && s[0] == '{' && s[n - 1] == '}' && strchr(s + 1, '{') == NULL;
+    if (flat) {
+        s[n - 1] = '\0';
+        q = s + 1;
     }
-    infl__report_escape(b, v);
+    while (*q != '\0') {
+        /* {NAME: {INNER}} with a word for NAME and no braces in INNER */
+        if (*q == '{') {
+            size_t k = 1;
+            while ((q[k] >= 'a' && q[k] <= 'z') || q[k] == '_')
+                k++;
+            if (k > 1 && strncmp(q + k, ": {", 3) == 0) {
+                const char *inner = q + k + 3;
+                const char *close = strchr(inner, '}');
+                const char *open = strchr(inner, '{');
+                if (close != NULL && close[1] == '}' && (open == NULL || open > close)) {
+                    infl__strbuf_put(&out, "%.*s (", (int)(k - 1), q + 1);
+                    for (const char *c = inner; c < close; c++)
+                        if (!(c[0] == ':' && c[1] == ' '))
+                            infl__strbuf_put(&out, "%c", *c);
+                    infl__strbuf_put(&out, ")");
+                    q = close + 2;
+                    continue;
+                }
+            }
+        }
+        infl__strbuf_put(&out, "%c", *q);
+        q++;
+    }
+    char *t = infl__strbuf_take(&out);
+    infl__report_escape(b, t ? t : "");
+    free(t);
+    free(s);
 }
 
 static const char *find_note(const notes *ns, const char *path)
@@ -327,8 +423,8 @@ infl_status infl__report_assumptions(infl__strbuf *b, const char *resolved, cons
     if (text != NULL)
         walk(text, collect, &ns);
     table t = {.b = b, .ns = &ns};
-    infl__strbuf_put(b, "<table class=\"assumptions\"><colgroup><col style=\"width:30%%\">"
-                        "<col style=\"width:30%%\"><col style=\"width:40%%\"></colgroup>"
+    infl__strbuf_put(b, "<table class=\"assumptions\"><colgroup><col style=\"width:24%%\">"
+                        "<col style=\"width:44%%\"><col style=\"width:32%%\"></colgroup>"
                         "<thead><tr><th>key</th><th>value</th>"
                         "<th>source (the scenario file's comment)</th></tr></thead><tbody>\n");
     walk(resolved, emit, &t);

@@ -33,8 +33,8 @@ static void row_name(infl__strbuf *b, double y, const char *name)
 {
     char cut[40];
     size_t n = strlen(name);
-    if (n > 22)
-        snprintf(cut, sizeof cut, "%.20s\xe2\x80\xa6", name);
+    if (n > 19)
+        snprintf(cut, sizeof cut, "%.17s\xe2\x80\xa6", name);
     else
         snprintf(cut, sizeof cut, "%s", name);
     infl__report_svg_text(b, LEFT - 10, y + 4, "end", "name", cut);

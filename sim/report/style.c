@@ -64,5 +64,6 @@ const char infl__report_css[] =
     "  body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }\n"
     "  p.answer { background: #eef4fa; }\n"
     "  section { break-inside: auto; }\n"
+    "  table.assumptions { font-size: 7.5pt; }\n"
     "  a { color: inherit; text-decoration: none; }\n"
     "}\n";
