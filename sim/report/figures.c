@@ -227,8 +227,8 @@ void infl__report_figure_fan(infl__strbuf *b, const char *axis_label, const doub
         const char *color = infl__report_color(s);
         /* The band: 5 % forward, 95 % back. */
         infl__strbuf_put(b,
-                         "<path fill=\"%s\" fill-opacity=\"0.10\" stroke=\"%s\" "
-                         "stroke-opacity=\"0.45\" stroke-width=\"0.8\" "
+                         "<path fill=\"%s\" fill-opacity=\"0.07\" stroke=\"%s\" "
+                         "stroke-opacity=\"0.6\" stroke-width=\"1\" "
                          "stroke-dasharray=\"3 2\" d=\"",
                          color, color);
         for (size_t i = 0; i < n; i++) {

@@ -117,7 +117,11 @@ def check_page(drv, name, page, shot):
             "var e = document.getElementById('assumptions');"
             "return e ? e.getBoundingClientRect().top + window.scrollY : 2400")
         height = int(top) + 10
-    drv.set_window_size(1000, min(int(height) + 20, 8000))
+    # The viewport set to the height wanted (a window is clamped to the
+    # screen's).
+    drv.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                        {"width": 1000, "height": min(int(height), 8000),
+                         "deviceScaleFactor": 1, "mobile": False})
     png = os.path.join(os.path.dirname(page), name + ".png")
     ok = drv.save_screenshot(png)
     C.check(f"{name}: rendered to a PNG", ok and os.path.getsize(png) > 10000)
