@@ -29,6 +29,7 @@ typedef struct {
     const infl_h5_meta *meta;
     const infl__h5_report_extras *x;
     char sha[65];
+    infl_h5_integrity integrity;
 } page;
 
 static const char *kind_name(infl_h5_kind k)
@@ -85,7 +86,19 @@ static void head(infl__strbuf *b, const page *p)
         infl__report_money(money, sizeof money, p->x->budget, p->meta->currency);
         infl__strbuf_put(b, ", a budget of %s", money);
     }
-    infl__strbuf_put(b, ".</p>\n</header>\n");
+    infl__strbuf_put(b, ".</p>\n");
+    /* What show says on stderr, on the page: it may be handed on without
+     * the terminal. */
+    if (p->integrity == INFL_H5_MODIFIED)
+        infl__strbuf_put(b, "<p class=\"warn\" id=\"integrity\">This file has changed since "
+                            "influsim wrote it (edited, or a dataset added); everything in it "
+                            "reads back with valid checksums, and the page shows it as it is "
+                            "now.</p>\n");
+    else if (p->integrity == INFL_H5_UNVERIFIED)
+        infl__strbuf_put(b, "<p class=\"warn\" id=\"integrity\">This file has no integrity "
+                            "record (written before influsim recorded one), so it cannot be "
+                            "verified.</p>\n");
+    infl__strbuf_put(b, "</header>\n");
 }
 
 static void answer_open(infl__strbuf *b)
@@ -811,15 +824,19 @@ static void assumptions(infl__strbuf *b, const page *p, infl_error *err)
 infl_status infl_report_render(const char *h5_path, char **html, infl_error *err)
 {
     *html = NULL;
+    infl_h5_integrity integrity = INFL_H5_INTACT;
+    infl_status rc = infl_h5_verify(h5_path, &integrity, err);
+    if (rc != INFL_OK)
+        return rc;
     infl_h5_kind kind;
-    infl_status rc = infl_h5_read_kind(h5_path, &kind, err);
+    rc = infl_h5_read_kind(h5_path, &kind, err);
     if (rc != INFL_OK)
         return rc;
     infl__h5_report_extras x;
     rc = infl__h5_read_report_extras(h5_path, &x, err);
     if (rc != INFL_OK)
         return rc;
-    page p = {.path = h5_path, .kind = kind, .x = &x};
+    page p = {.path = h5_path, .kind = kind, .x = &x, .integrity = integrity};
     rc = infl__report_sha256_file(h5_path, p.sha, err);
     infl__strbuf b = {0};
     infl_summary *sm = NULL;

@@ -36,6 +36,7 @@ const char infl__report_css[] =
     "td.src { color: #555; font-size: .92em; }\n"
     "tr.group th { background: #e4ecf3; }\n"
     "tr.group th.src { font-weight: normal; color: #555; font-size: .92em; }\n"
+    "p.warn { background: #fdf0e6; border-left: 5px solid #D55E00; padding: .4em .8em; }\n"
     "small, .note { color: #555; font-size: .88em; }\n"
     "figure { margin: 1em 0; break-inside: avoid; page-break-inside: avoid; }\n"
     "figcaption { color: #444; font-size: .9em; margin-top: .2em; }\n"
