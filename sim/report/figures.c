@@ -14,8 +14,9 @@
 #include <string.h>
 
 #define WIDTH 680.0
-#define LEFT 150.0  /* room for strategy names */
-#define RIGHT 110.0 /* room for the averages written right of the bars */
+#define LEFT 150.0      /* room for strategy names */
+#define BARS_LEFT 250.0 /* and for a creator's handle or an assumption's label */
+#define RIGHT 110.0     /* room for the averages written right of the bars */
 #define ROW 46.0
 
 static double minimum(double a, double b)
@@ -29,15 +30,22 @@ static double maximum(double a, double b)
 }
 
 /* The row label: the name, cut to fit the left margin. */
+static void row_name_at(infl__strbuf *b, double left, double y, const char *name)
+{
+    /* About 7 px a character at the names' 12 px. */
+    size_t fits = (size_t)((left - 14) / 7.2);
+    char cut[96];
+    size_t n = strlen(name);
+    if (n > fits && fits > 2 && fits < sizeof cut - 4)
+        snprintf(cut, sizeof cut, "%.*s\xe2\x80\xa6", (int)(fits - 1), name);
+    else
+        snprintf(cut, sizeof cut, "%.90s", name);
+    infl__report_svg_text(b, left - 10, y + 4, "end", "name", cut);
+}
+
 static void row_name(infl__strbuf *b, double y, const char *name)
 {
-    char cut[40];
-    size_t n = strlen(name);
-    if (n > 19)
-        snprintf(cut, sizeof cut, "%.17s\xe2\x80\xa6", name);
-    else
-        snprintf(cut, sizeof cut, "%s", name);
-    infl__report_svg_text(b, LEFT - 10, y + 4, "end", "name", cut);
+    row_name_at(b, LEFT, y, name);
 }
 
 /* Draws one row's distribution: the 5-95 % bar, the 25-75 % bar, the median
@@ -365,14 +373,14 @@ void infl__report_figure_bars(infl__strbuf *b, const char *title, char *const *l
     const double top = 34, row = 28;
     double bottom = top + row * (double)n, h = bottom + 50;
     infl__report_scale x = {
-        .d0 = lo < 0 ? lo - pad : 0, .d1 = hi + pad, .p0 = LEFT, .p1 = WIDTH - RIGHT - 40};
+        .d0 = lo < 0 ? lo - pad : 0, .d1 = hi + pad, .p0 = BARS_LEFT, .p1 = WIDTH - 60};
     infl__report_svg_open(b, WIDTH, h, title);
     infl__report_svg_text(b, 10, 18, "start", "title", title);
     infl__report_svg_xaxis(b, &x, bottom, top, value_label, currency);
     double x0 = infl__report_scale_at(&x, 0);
     for (size_t i = 0; i < n; i++) {
         double y = top + row * ((double)i + 0.5);
-        row_name(b, y, labels[i]);
+        row_name_at(b, BARS_LEFT, y, labels[i]);
         if (!isfinite(values[i]))
             continue;
         double xv = infl__report_scale_at(&x, values[i]);

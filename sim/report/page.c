@@ -739,9 +739,14 @@ static void render_sensitivity_body(infl__strbuf *b, const infl_sens_result *r, 
     infl__strbuf_put(b, "</tbody></table>\n<p class=\"note\">Measured on the gap in average "
                         "sales between the two strategies compared.</p>\n</section>\n");
     infl__strbuf_put(b, "<section id=\"figures\">\n<h2>Figures</h2>\n<figure>");
+    /* A slide holds a dozen bars; the table above has them all. */
+    size_t shown = nf < 12 ? nf : 12;
     infl__report_figure_bars(b, "Which assumption moves the gap in sales most", labels, vals, NULL,
-                             nf, mname, NULL);
-    figure(b, "Assumptions ranked by their effect on the difference in average sales.");
+                             shown, mname, NULL);
+    figure(b, shown < nf ? "The twelve assumptions with the largest effect on the difference in "
+                           "average sales (all of them in the table above)."
+                         : "Assumptions ranked by their effect on the difference in average "
+                           "sales.");
     infl__strbuf_put(b, "</section>\n");
     free(labels);
     free(vals);
