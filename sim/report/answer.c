@@ -162,7 +162,9 @@ static void money_clause(infl__strbuf *b, const infl_summary *sm, const double *
         return;
     infl__strbuf_put(b, "; ");
     const char *who = ns == 1 ? "it never" : ns == 2 ? "neither" : "none";
-    if (top_p == 0 || (!exact && top_p < 0.005)) {
+    /* "None" only when no campaign did: an estimate from the quantiles of
+     * a share above 0 is said as a share. */
+    if (top_p == 0) {
         if (ltv)
             infl__strbuf_put(b, "even with repeat orders %s pays back", who);
         else
@@ -178,7 +180,8 @@ static void money_clause(infl__strbuf *b, const infl_summary *sm, const double *
                          ltv ? "" : what);
     else
         infl__strbuf_put(b, " breaks even%s%s in %s%s of campaigns", ltv ? "" : " ",
-                         ltv ? "" : what, exact ? "" : "about ", pct);
+                         ltv ? "" : what, exact || pct[0] < '0' || pct[0] > '9' ? "" : "about ",
+                         pct);
 }
 
 void infl__report_answer(infl__strbuf *b, const infl_summary *sm, const double *p_profit,

@@ -216,6 +216,21 @@ static void test_answer(void)
     s = answer(sm, pp2, NULL);
     CHECK_CONTAINS(s, "<b>s0</b> breaks even on first purchases in 62\xc2\xa0% of campaigns.");
     free(s);
+    /* Shares estimated from quantiles (a --no-trials file) are said "about";
+     * a small one is a share, never "none". */
+    {
+        infl__strbuf b = {0};
+        const double est[3] = {0.003, 0, 0.3};
+        infl__report_answer(&b, sm, est, NULL, false);
+        char *t = infl__strbuf_take(&b);
+        CHECK_CONTAINS(t, "<b>s2</b> breaks even on first purchases in about 30\xc2\xa0% of");
+        free(t);
+        const double tiny[3] = {0.003, 0, 0.001};
+        infl__report_answer(&b, sm, tiny, NULL, false);
+        t = infl__strbuf_take(&b);
+        CHECK_CONTAINS(t, "<b>s0</b> breaks even on first purchases in fewer than 1\xc2\xa0% of");
+        free(t);
+    }
     infl_summary_free(sm);
 
     const double two[2] = {5, 5.1};
