@@ -320,6 +320,8 @@ void infl__report_figure_objective(infl__strbuf *b, const char *tier, const doub
     char title[300];
     snprintf(title, sizeof title, "%s of each split tried (\xc2\xb1 2 standard errors)",
              objective_label);
+    if (title[0] >= 'a' && title[0] <= 'z')
+        title[0] = (char)(title[0] - 'a' + 'A');
     infl__report_svg_text(b, 10, 18, "start", "title", title);
     infl__report_svg_yaxis(b, &y, left, right, NULL, NULL);
     char xl[200];
