@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds influsim, and runs the default experiment
-# (the French designer brand), writing results.h5 in the current folder and
-# drawing its figure, results-conversions.png (experiments/plot.py).
+# (the French designer brand), writing results.h5 in the current folder, its
+# one-page report, report.html (`influsim report`, docs/report.md), and its
+# figure, results-conversions.png (experiments/plot.py).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$root/tests/deps.sh"
@@ -18,4 +19,7 @@ for ((i = 0; i < ${#args[@]}; i++)); do
   --output=*) out="${args[i]#--output=}" ;;
   esac
 done
+# The page needs nothing but the program: written before the figure, whose
+# script needs Debian's matplotlib.
+"$root/build/influsim" report --force "$out" -o "$(dirname "$out")/report.html"
 /usr/bin/python3 "$root/experiments/plot.py" "$out" -o "$(dirname "$out")"

@@ -8,6 +8,7 @@ packages=(
   libgsl-dev libhdf5-dev librandom123-dev libyaml-dev zlib1g-dev
   python3 python3-numpy python3-h5py python3-matplotlib python3-xarray python3-h5netcdf python3-yaml
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
+  chromium chromium-driver python3-selenium
 )
 missing=()
 for p in "${packages[@]}"; do

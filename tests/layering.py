@@ -27,7 +27,8 @@ from pathlib import Path
 
 # The stages, lowest first. A folder missing from the tree simply leaves its
 # rank unused; a folder of sim/ missing from this list is a violation.
-RANKS = ["base", "random", "scenario", "model", "stats", "engine", "study", "h5", "pipeline", "cli"]
+RANKS = ["base", "random", "scenario", "model", "stats", "engine", "study", "h5", "pipeline", "report",
+         "cli"]
 RANK = {folder: i for i, folder in enumerate(RANKS)}
 TOP = "top"  # the umbrella header: above everything, for programs outside
 RANK[TOP] = len(RANKS)
@@ -56,6 +57,7 @@ PUBLIC = {
     "sensitivity.h": "study",
     "h5.h": "h5",
     "pipeline.h": "pipeline",
+    "report.h": "report",
     "influsim.h": TOP,
 }
 UMBRELLA = "influsim.h"

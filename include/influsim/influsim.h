@@ -27,5 +27,6 @@
 #include "influsim/sensitivity.h"
 #include "influsim/h5.h"
 #include "influsim/pipeline.h"
+#include "influsim/report.h"
 
 #endif

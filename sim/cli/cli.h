@@ -36,6 +36,7 @@ enum {
 int infl_cmd_run(int argc, char **argv);
 int infl_cmd_check(int argc, char **argv);
 int infl_cmd_show(int argc, char **argv);
+int infl_cmd_report(int argc, char **argv);
 int infl_cmd_sweep(int argc, char **argv);
 int infl_cmd_plan(int argc, char **argv);
 int infl_cmd_optimize(int argc, char **argv);

@@ -20,6 +20,7 @@ static void usage(FILE *out)
           "  run [SCENARIO]     simulate a scenario (default: the built-in French brand)\n"
           "  check [SCENARIO]   validate a scenario and print it resolved\n"
           "  show FILE.h5       print the summary stored in a results file\n"
+          "  report FILE.h5     write a one-page HTML report of a results file\n"
           "  sweep [SCENARIO]   run a grid of values of one or two keys (--vary)\n"
           "  plan [SCENARIO]    the smallest budget that reaches N conversions\n"
           "  optimize [SCENARIO] --tiers A,B   the budget split that maximises an objective\n"
@@ -62,6 +63,8 @@ int main(int argc, char **argv)
         return infl_cmd_check(argc - 1, argv + 1);
     if (!strcmp(cmd, "show"))
         return infl_cmd_show(argc - 1, argv + 1);
+    if (!strcmp(cmd, "report"))
+        return infl_cmd_report(argc - 1, argv + 1);
     if (!strcmp(cmd, "sweep"))
         return infl_cmd_sweep(argc - 1, argv + 1);
     if (!strcmp(cmd, "plan"))
@@ -76,9 +79,10 @@ int main(int argc, char **argv)
         return infl_cmd_merge(argc - 1, argv + 1);
     if (!strcmp(cmd, "new"))
         return infl_cmd_new(argc - 1, argv + 1);
-    infl_cli_error("unknown command '%s' (commands: run, check, show, sweep, plan, optimize, "
-                   "select, sensitivity, merge, new; see "
-                   "influsim --help)",
-                   cmd);
+    infl_cli_error(
+        "unknown command '%s' (commands: run, check, show, report, sweep, plan, optimize, "
+        "select, sensitivity, merge, new; see "
+        "influsim --help)",
+        cmd);
     return INFL_EXIT_USAGE;
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Seeded byte mutants of results files given to `influsim show` (issue 18).
+"""Seeded byte mutants of results files given to `influsim show` (issue 18),
+or to `influsim report` (issue 16; command="report", --command report).
 
 Four originals are written by the binary under test: a run's file (300
 trials of tests/scenarios/small.yaml), the same run with --no-trials, and a
@@ -14,6 +15,9 @@ zeroed. Mutant i of a file is the same for every binary and every machine
   memory      its peak resident memory, or its reader's, was over 1 GiB
   refused     exit status 1 with a message naming the file
   identical   exit status 0 and exactly the original's output
+  edited      (report only) exit status 0, a page that says the file changed
+              since influsim wrote it and reads back with valid checksums
+              (text changed into other text is an edit, docs/output.md)
   different   exit status 0 but other output (damage that went unnoticed)
   other       any other exit status, or 1 without a message naming the file
 
@@ -23,6 +27,10 @@ and after counts of issue 18):
     /usr/bin/python3 tests/e2e/mutants.py --influsim build/influsim [--count 1000]
         [--seed 18] [--keep DIR] [--budget SECONDS]
 
+With --command report each mutant goes to `influsim report FILE -o PAGE`
+instead, and "identical" means the page is the original's but for the
+file's path and SHA-256 (which name the mutant).
+
 --keep DIR copies every mutant classed signal, hang, memory, different or
 other into DIR (for tests/fuzz/regressions/). test_damaged_files.py uses it
 as a module with fewer mutants.
@@ -30,6 +38,7 @@ as a module with fewer mutants.
 import argparse
 import os
 import random
+import re
 import resource
 import shutil
 import subprocess
@@ -40,7 +49,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.dirname(os.path.dirname(HERE))
 KINDS = ("flip", "overwrite", "truncate", "zero_page")
-CLASSES = ("signal", "hang", "memory", "refused", "identical", "different", "other")
+CLASSES = ("signal", "hang", "memory", "refused", "identical", "edited", "different", "other")
 HANG_S = 5.0
 KILL_S = 10.0
 MEMORY_KIB = 1024 * 1024
@@ -90,11 +99,22 @@ def mutate(data, rng):
     return bytes(b), kind
 
 
-def show(influsim, path):
-    """Runs `influsim show path`: (exit status or -signal, stdout, stderr,
-    seconds, peak resident KiB of it and its children)."""
+def page_of(html, path):
+    """A report's page without what names the file itself: its path and its
+    SHA-256."""
+    html = re.sub(r'id="sha256">[0-9a-f]{64}<', 'id="sha256"><', html)
+    return html.replace(path, "FILE")
+
+
+def show(influsim, path, command="show"):
+    """Runs `influsim show path` (or `influsim report path -o path.html`):
+    (exit status or -signal, stdout (the page without its file's path and
+    digest), stderr, seconds)."""
     start = time.monotonic()
-    proc = subprocess.Popen([influsim, "show", path], stdout=subprocess.PIPE,
+    page = path + ".html"
+    args = [influsim, "show", path] if command == "show" else \
+        [influsim, "report", path, "-o", page, "--force"]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=dict(os.environ, COLUMNS="100"))
     try:
         out, err = proc.communicate(timeout=KILL_S)
@@ -102,10 +122,16 @@ def show(influsim, path):
         proc.kill()
         out, err = proc.communicate()
     seconds = time.monotonic() - start
+    out = out.decode("utf-8", "replace")
+    if command == "report":
+        out = ""
+        if os.path.exists(page):
+            with open(page, encoding="utf-8", errors="replace") as fh:
+                out = page_of(fh.read(), path)
+            os.remove(page)
     # Popen has reaped it; its children's peak is in RUSAGE_CHILDREN, which
     # only grows: the caller compares before and after.
-    return (proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"),
-            seconds)
+    return (proc.returncode, out, err.decode("utf-8", "replace"), seconds)
 
 
 def classify(result, reference, path):
@@ -117,11 +143,13 @@ def classify(result, reference, path):
     if rc == 1:
         return "refused" if path in err else "other"
     if rc == 0:
-        return "identical" if out == reference else "different"
+        if out == reference:
+            return "identical"
+        return "edited" if 'id="integrity"' in out else "different"
     return "other"
 
 
-def run_mutants(influsim, count, seed=18, keep=None, budget=None, log=None):
+def run_mutants(influsim, count, seed=18, keep=None, budget=None, log=None, command="show"):
     """Shows count mutants of each original. Returns {label: {class: n}},
     {label: mutants done} and [(label, i, kind, class, first line of stderr)]
     for every mutant not refused or identical."""
@@ -132,12 +160,14 @@ def run_mutants(influsim, count, seed=18, keep=None, budget=None, log=None):
         for label, path in files.items():
             with open(path, "rb") as fh:
                 data = fh.read()
-            reference = show(influsim, path)
+            # The original under the mutant's name, so that the pages compare.
+            target = os.path.join(tmp, f"mutant-{label}.h5")
+            shutil.copy(path, target)
+            reference = show(influsim, target, command)
             if reference[0] != 0:
-                raise RuntimeError(f"show {label}: exit {reference[0]}: {reference[2].strip()}")
+                raise RuntimeError(f"{command} {label}: exit {reference[0]}: {reference[2].strip()}")
             counts[label] = {c: 0 for c in CLASSES}
             done[label] = 0
-            target = os.path.join(tmp, f"mutant-{label}.h5")
             for i in range(count):
                 if budget is not None and time.monotonic() - start > budget * (
                         list(files).index(label) + 1) / len(files):
@@ -147,22 +177,23 @@ def run_mutants(influsim, count, seed=18, keep=None, budget=None, log=None):
                 with open(target, "wb") as fh:
                     fh.write(mutant)
                 before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-                result = show(influsim, target)
+                result = show(influsim, target, command)
                 peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
                 cls = classify(result, reference[1], target)
-                if cls in ("refused", "identical", "different", "other") and \
+                if cls in ("refused", "identical", "edited", "different", "other") and \
                         peak > before and peak > MEMORY_KIB:
                     cls = "memory"
                 counts[label][cls] += 1
                 done[label] += 1
-                if cls not in ("refused", "identical"):
+                if cls not in ("refused", "identical", "edited"):
                     line = (result[2].strip().splitlines() or [""])[0][:200]
                     odd.append((label, i, kind, cls, line))
                     if log:
                         print(f"{label} #{i} ({kind}): {cls}: {line}", file=log, flush=True)
                     if keep and cls != "different":
                         os.makedirs(keep, exist_ok=True)
-                        shutil.copy(target, os.path.join(keep, f"show-{label}-{seed}-{i}.h5"))
+                        shutil.copy(target,
+                                    os.path.join(keep, f"{command}-{label}-{seed}-{i}.h5"))
     return counts, done, odd
 
 
@@ -185,9 +216,10 @@ def main():
     ap.add_argument("--seed", type=int, default=18)
     ap.add_argument("--keep")
     ap.add_argument("--budget", type=float)
+    ap.add_argument("--command", choices=("show", "report"), default="show")
     a = ap.parse_args()
     counts, done, _ = run_mutants(os.path.abspath(a.influsim), a.count, a.seed, a.keep, a.budget,
-                                  log=sys.stderr)
+                                  log=sys.stderr, command=a.command)
     print(table(counts, done))
     return 0
 

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""End-to-end test: damaged results files into `influsim show` (issue 18).
+"""End-to-end test: damaged results files into `influsim show` (issue 18)
+and `influsim report` (issue 16).
 
 Seeded byte mutants (tests/e2e/mutants.py: bits flipped, bytes overwritten,
 truncations, zeroed pages) of a run's file, a --no-trials file and a sweep's
@@ -11,6 +12,10 @@ other than 0 or 1; a refusal is exit status 1 with a message naming the file;
 a mutant shown is shown exactly as the original was (the damage hit bytes
 nothing reads, and the integrity record and the checksums say so). Every input that ever failed here is kept in
 tests/fuzz/regressions/ (show-*.h5) and must be refused or shown, never crash.
+Then up to 100 mutants of each into `influsim report` in half the time: each
+refused, or a page that says the file changed since influsim wrote it (text
+changed into other text reads back as an edit); never a crash, a hang or a
+page without that note that differs from the original's.
 
 Usage: /usr/bin/python3 tests/e2e/test_damaged_files.py --influsim BUILD/influsim --source-dir SRC
 """
@@ -58,6 +63,24 @@ def main():
             C.check(f"{label}: no mutant gives {cls}", row[cls] == 0,
                     "; ".join(f"#{i} ({kind}): {line}" for _, i, kind, _, line in bad[:5]))
         C.check(f"{label}: some mutants refused", row["refused"] > 0)
+
+    # The same mutants into `influsim report` (issue 16), fewer of them: the
+    # page is the original's (but for the file's path and digest) or refused,
+    # never a crash, a hang or a page from damage that went unnoticed.
+    start = time.monotonic()
+    counts, done, odd = mutants.run_mutants(a.influsim, min(count, 100), budget=budget / 2,
+                                            command="report")
+    print(mutants.table(counts, done))
+    print(f"(report: {time.monotonic() - start:.0f} s)")
+    for label, row in counts.items():
+        C.check(f"report {label}: {done[label]} mutants (at least 25 in the time)",
+                done[label] >= min(25, count))
+        memory = () if checks.sanitized(a.influsim) else ("memory",)
+        for cls in ("signal", "hang", *memory, "other", "different"):
+            bad = [o for o in odd if o[0] == label and o[3] == cls]
+            C.check(f"report {label}: no mutant gives {cls}", row[cls] == 0,
+                    "; ".join(f"#{i} ({kind}): {line}" for _, i, kind, _, line in bad[:5]))
+        C.check(f"report {label}: some mutants refused", row["refused"] > 0)
     return C.finish()
 
 

@@ -1,6 +1,7 @@
 /*
  * fuzz_reader.c — a libFuzzer target over the results file readers
- * (sim/h5/reader.c, sweep_reader.c, select_reader.c, sensitivity_reader.c)
+ * (sim/h5/reader.c, sweep_reader.c, select_reader.c, sensitivity_reader.c,
+ * report_reader.c) and the report that renders what they read (sim/report/)
  * and what stands between them and the program: the guarded child (guard.c) and the
  * decoding of its reply (wire.c).
  *
@@ -8,7 +9,9 @@
  * that found it damaged, to every reader, whatever the kind says: a reader must either succeed with
  * a whole result or fail with a message and a status of a file that cannot be read (INFL_EFORMAT,
  * or INFL_EIO). The same bytes are also decoded, in this process, as a reader's reply (metadata and
- * a summary): decoding must fail cleanly or give a consistent summary. Besides those checks (the
+ * a summary): decoding must fail cleanly or give a consistent summary, and
+ * as the text of a scenario file whose comments the report's assumptions
+ * table reads (assumptions.c). Besides those checks (the
  * target aborts), the sanitizers catch any crash, leak or overflow in this process.
  *
  * The child processes run the HDF5 library on the input; their coverage
@@ -23,8 +26,11 @@
  * Built with clang -fsanitize=fuzzer (tests/run.sh); replay.c runs the kept
  * inputs through the same function in the ordinary test suite.
  */
+#include "h5/report_reader.h"
 #include "h5/wire.h"
 #include "influsim/h5.h"
+#include "influsim/report.h"
+#include "report/report.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -140,7 +146,51 @@ static void read_file(const char *path)
         infl_sens_result_destroy(&sens);
         infl_h5_meta_destroy(&meta);
     }
+    infl_error_clear(&err);
+
+    infl__h5_report_extras x;
+    rc = infl__h5_read_report_extras(path, &x, &err);
+    check_failure("infl__h5_read_report_extras", rc, &err);
+    if (rc == INFL_OK) {
+        for (size_t s = 0; s < x.n_strategies; s++)
+            if (x.strategies[s] == NULL)
+                fail("report extras with a strategy without a name", NULL);
+        if (x.has_optimize && (x.opt_n_tiers == 0 || x.opt_tiers == NULL))
+            fail("report extras of an optimiser without tiers", NULL);
+        infl__h5_report_extras_destroy(&x);
+    }
+    infl_error_clear(&err);
+
+    /* The page, whatever the file: a whole page or a failure that says why. */
+    char *html = NULL;
+    rc = infl_report_render(path, &html, &err);
+    check_failure("infl_report_render", rc, &err);
+    if (rc == INFL_OK &&
+        (html == NULL || strstr(html, "</html>") == NULL || strstr(html, "<script") != NULL))
+        fail("a report that is not a whole page without script", NULL);
+    free(html);
     infl_error_destroy(&err);
+}
+
+/* The bytes as a scenario file's text and as resolved YAML: the table is
+ * rendered, escaped, whatever they hold. */
+static void assumptions(const uint8_t *data, size_t size)
+{
+    char *text = malloc(size + 1);
+    if (text == NULL)
+        return;
+    memcpy(text, data, size);
+    text[size] = '\0';
+    infl__strbuf b = {0};
+    infl_error err;
+    infl_error_init(&err);
+    infl__report_assumptions(&b, text, text, &err);
+    char *html = infl__strbuf_take(&b);
+    if (html != NULL && strstr(html, "<script") != NULL)
+        fail("the assumptions' table let a tag through", NULL);
+    free(html);
+    infl_error_destroy(&err);
+    free(text);
 }
 
 static void decode_reply(const uint8_t *data, size_t size)
@@ -171,5 +221,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     read_file(path);
     unlink(path);
     decode_reply(data, size);
+    assumptions(data, size);
     return 0;
 }
