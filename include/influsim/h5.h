@@ -42,6 +42,48 @@ void infl_h5_process_init(void);
 infl_status infl_h5_check_target(const char *path, bool replace, infl_error *err);
 
 /*
+ * A shard's part of a sweep (`influsim sweep --shard I/N`): the summaries of
+ * its points, with what it takes to check that parts belong to one sweep and
+ * to write the merged file (the base scenario as loaded, the axes). Saved in a
+ * small binary file (magic "INFLSWP1", length, CRC-32, then the payload),
+ * atomically; the summaries are stored exactly, so a merged sweep equals one
+ * process's.
+ */
+typedef struct {
+    char *version;       /* of the influsim that saved it */
+    char *origin, *text; /* the base scenario as loaded */
+    char **sets;
+    size_t n_sets;
+    uint64_t seed, trials;
+    bool no_trials;
+    uint64_t shard_index, shard_count;
+    size_t n_axes;
+    infl_sweep_axis axes[INFL_SWEEP_MAX_AXES];
+    size_t n_points;       /* the whole grid's */
+    size_t first, end;     /* the points [first, end) it holds */
+    infl_summary **points; /* n_points entries, NULL outside [first, end) */
+} infl_h5_sweep_part;
+
+/* Saves p at path (replace: an existing file may be replaced). */
+infl_status infl_h5_sweep_part_save(const char *path, bool replace, const infl_h5_sweep_part *p,
+                                    infl_error *err);
+/* Loads the part at path into *out (destroy it whatever the outcome). A file
+ * cut short, damaged or not a part is refused (INFL_EFORMAT, naming it). */
+infl_status infl_h5_sweep_part_load(const char *path, infl_h5_sweep_part *out, infl_error *err);
+void infl_h5_sweep_part_destroy(infl_h5_sweep_part *p);
+/* Whether the file at path starts as a sweep's part does. */
+bool infl_h5_is_sweep_part(const char *path);
+/*
+ * Merges parts[0..n) (names[i] names parts[i] in messages), the shards of one
+ * sweep in any order, into *out: every point's summary (moved out of the
+ * parts). Refuses (INFL_EINVAL) parts of different sweeps (version, scenario,
+ * overrides, seed, trials, --no-trials, axes, shard count), a shard twice or
+ * missing, and a part whose points are not its shard's.
+ */
+infl_status infl_h5_sweep_parts_merge(infl_h5_sweep_part *parts, const char *const *names, size_t n,
+                                      infl_h5_sweep_part *out, infl_error *err);
+
+/*
  * Writes a complete results file at `path`. The file is written under a
  * temporary name in the same folder, flushed to disk, and renamed into place
  * only when whole, so `path` never holds a half-written file; an existing file

@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Most points on one axis, and most axes (a 2-D grid). */
 #define INFL_SWEEP_MAX_POINTS 10000
@@ -49,7 +50,15 @@ typedef struct {
     bool no_trials;            /* streaming summaries, as infl_run_options.no_trials */
     infl_sweep_point_fn point; /* may be NULL */
     void *user;
+    /* When shard_count > 0: run only the points of shard shard_index of
+     * shard_count (infl_sweep_shard_points); the others stay NULL. */
+    uint64_t shard_index, shard_count;
 } infl_sweep_options;
+
+/* The points [*first, *end) of shard `index` of `count` of a sweep of
+ * n_points (in grid order, as even as whole points allow; count 0: all). */
+void infl_sweep_shard_points(size_t n_points, uint64_t index, uint64_t count, size_t *first,
+                             size_t *end);
 
 typedef struct {
     size_t n_points;       /* the product of the axes' sizes */

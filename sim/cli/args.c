@@ -254,3 +254,33 @@ bool infl_cli_sets_add_trials_seed(infl_cli_sets *sets, const char *trials, cons
     return (trials == NULL || infl_cli_sets_add_override(sets, "trials", trials)) &&
            (seed == NULL || infl_cli_sets_add_override(sets, "seed", seed));
 }
+
+/* The most shards a run or sweep may be split into. */
+#define MAX_SHARDS (UINT64_C(1) << 20)
+
+/* --shard I/N (I counted from 1 on the command line, from 0 in the library). */
+infl_status infl_cli_parse_shard(const char *arg, uint64_t *index, uint64_t *count, infl_error *err)
+{
+    const char *slash = strchr(arg, '/');
+    uint64_t i = 0, n = 0;
+    char first[32];
+    size_t len = slash ? (size_t)(slash - arg) : 0;
+    infl_error quiet;
+    infl_error_init(&quiet);
+    bool ok = slash != NULL && len > 0 && len < sizeof first;
+    if (ok) {
+        memcpy(first, arg, len);
+        first[len] = '\0';
+        ok = infl_cli_parse_u64("--shard", first, 1, MAX_SHARDS, &i, &quiet) == INFL_OK &&
+             infl_cli_parse_u64("--shard", slash + 1, 1, MAX_SHARDS, &n, &quiet) == INFL_OK &&
+             i <= n;
+    }
+    infl_error_destroy(&quiet);
+    if (!ok)
+        return infl_cli_fail(err, INFL_EARG,
+                             "--shard: expected I/N with 1 <= I <= N <= %llu, e.g. 3/8 (got '%s')",
+                             (unsigned long long)MAX_SHARDS, arg);
+    *index = i - 1;
+    *count = n;
+    return INFL_OK;
+}

@@ -155,6 +155,10 @@ infl_status infl_cli_parse_u64(const char *option, const char *text, uint64_t lo
                                uint64_t *out, infl_error *err);
 /* Parses a number strictly between lo and hi into *out; false if not one. */
 bool infl_cli_parse_between(const char *text, double lo, double hi, double *out);
+/* --shard I/N into *index (I - 1) and *count (N), 1 <= I <= N <= 2^20;
+ * INFL_EARG with a message otherwise. */
+infl_status infl_cli_parse_shard(const char *arg, uint64_t *index, uint64_t *count,
+                                 infl_error *err);
 
 /* What the report says about the run beside the numbers. */
 typedef struct {

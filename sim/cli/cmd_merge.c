@@ -20,6 +20,7 @@ static void usage(FILE *out)
     fputs("usage: influsim merge PART... [options]\n"
           "\n"
           "Merges the partial runs saved by `influsim run SCENARIO --shard I/N -o PART`\n"
+          "(or the parts of a sweep, `influsim sweep ... --shard I/N -o PART`)\n"
           "for I = 1..N (on as many machines as you like: a job array, for example)\n"
           "into one results file, the same, dataset for dataset, as the file of one\n"
           "`influsim run SCENARIO` (only wall time, threads and host differ). Refuses\n"
@@ -103,6 +104,41 @@ static infl_status load_parts(const merge_options *o, merge_state *s, infl_error
                                    &s->sc, err);
 }
 
+/* The parts of a sweep (`influsim sweep --shard I/N`): loaded, merged and
+ * written as one process's sweep file. */
+static infl_status merge_sweep(const merge_options *o, infl_error *err)
+{
+    const infl_cli_common *c = &o->common;
+    const size_t n = (size_t)c->n_args;
+    infl_h5_sweep_part *parts = calloc(n, sizeof *parts);
+    infl_h5_sweep_part merged = {0};
+    infl_scenario *base = NULL;
+    if (parts == NULL)
+        return infl_cli_fail(err, INFL_ENOMEM, "out of memory");
+    double start = infl_now();
+    infl_status rc = INFL_OK;
+    for (size_t i = 0; i < n && rc == INFL_OK; i++)
+        rc = infl_h5_sweep_part_load(c->args[i], &parts[i], err);
+    if (rc == INFL_OK)
+        rc = infl_h5_sweep_parts_merge(parts, (const char *const *)c->args, n, &merged, err);
+    if (rc == INFL_OK)
+        rc = infl_scenario_load_text(merged.text, strlen(merged.text), merged.origin,
+                                     (const char *const *)merged.sets, merged.n_sets, &base, err);
+    if (rc == INFL_OK)
+        rc = infl_pipeline_write_sweep(c->output, c->force, base,
+                                       c->threads ? (unsigned)c->threads : 1, merged.axes,
+                                       merged.n_axes, merged.points, infl_now() - start, err);
+    if (rc == INFL_OK && !c->quiet)
+        printf("%zu partial sweeps merged into %s (`influsim show %s` prints its table)\n", n,
+               c->output, c->output);
+    for (size_t i = 0; i < n; i++)
+        infl_h5_sweep_part_destroy(&parts[i]);
+    free(parts);
+    infl_h5_sweep_part_destroy(&merged);
+    infl_scenario_free(base);
+    return rc;
+}
+
 /* The merged run, resumed: the summary computed and the file written. */
 static infl_status write_merged(const merge_options *o, merge_state *s, infl_error *err)
 {
@@ -131,10 +167,21 @@ int infl_cmd_merge(int argc, char **argv)
         infl_cli_parse(argc, argv, "o:t:mqh", opts, 1, &o.common, merge_option, &o, &err);
     if (rc == INFL_OK && o.common.next == INFL_CLI_GO && *o.common.output == '\0')
         rc = infl_cli_fail(&err, INFL_EARG, "--output: empty file name");
-    if (rc == INFL_OK && o.common.next == INFL_CLI_GO && (rc = load_parts(&o, &s, &err)) == INFL_OK)
+    const bool sweep = rc == INFL_OK && o.common.next == INFL_CLI_GO && o.common.n_args > 0 &&
+                       infl_h5_is_sweep_part(o.common.args[0]);
+    if (sweep && (o.common.sets.count > 0 || o.common.trials || o.common.seed))
+        rc = infl_cli_fail(&err, INFL_EARG,
+                           "merge takes the scenario from its parts; give no --set, --trials or "
+                           "--seed");
+    else if (sweep)
+        rc = merge_sweep(&o, &err);
+    else if (rc == INFL_OK && o.common.next == INFL_CLI_GO &&
+             (rc = load_parts(&o, &s, &err)) == INFL_OK)
         rc = write_merged(&o, &s, &err);
     int code;
-    if (rc == INFL_OK && o.common.next == INFL_CLI_GO) {
+    if (sweep && rc == INFL_OK) {
+        code = INFL_EXIT_OK;
+    } else if (rc == INFL_OK && o.common.next == INFL_CLI_GO) {
         if (!o.common.quiet) {
             infl_report_header h = infl_report_header_of(s.sc, &s.result);
             infl_report_print(stdout, &h, s.result.summary);

@@ -133,35 +133,6 @@ typedef struct {
     infl_shard shard;            /* count 0: no --shard */
 } run_options;
 
-/* The most shards a run may be split into. */
-#define MAX_SHARDS (UINT64_C(1) << 20)
-
-/* --shard I/N (I counted from 1 on the command line, from 0 in the library). */
-static infl_status parse_shard(const char *arg, infl_shard *out, infl_error *err)
-{
-    const char *slash = strchr(arg, '/');
-    uint64_t i = 0, n = 0;
-    char index[32];
-    size_t len = slash ? (size_t)(slash - arg) : 0;
-    infl_error quiet;
-    infl_error_init(&quiet);
-    bool ok = slash != NULL && len > 0 && len < sizeof index;
-    if (ok) {
-        memcpy(index, arg, len);
-        index[len] = '\0';
-        ok = infl_cli_parse_u64("--shard", index, 1, MAX_SHARDS, &i, &quiet) == INFL_OK &&
-             infl_cli_parse_u64("--shard", slash + 1, 1, MAX_SHARDS, &n, &quiet) == INFL_OK &&
-             i <= n;
-    }
-    infl_error_destroy(&quiet);
-    if (!ok)
-        return infl_cli_fail(err, INFL_EARG,
-                             "--shard: expected I/N with 1 <= I <= N <= %llu, e.g. 3/8 (got '%s')",
-                             (unsigned long long)MAX_SHARDS, arg);
-    *out = (infl_shard){.index = i - 1, .count = n};
-    return INFL_OK;
-}
-
 /* An infl_cli_own_fn: the options only run takes. */
 static infl_cli_option run_option(void *opts, int opt, const char *arg, infl_error *err)
 {
@@ -194,7 +165,7 @@ static infl_cli_option run_option(void *opts, int opt, const char *arg, infl_err
                       arg);
         return INFL_CLI_OPTION_BAD;
     case OPT_SHARD:
-        return infl_cli_taken(parse_shard(arg, &o->shard, err));
+        return infl_cli_taken(infl_cli_parse_shard(arg, &o->shard.index, &o->shard.count, err));
     case OPT_MAX_TRIALS: /* the trials a --target-se run may take: the scenario's */
         o->common.trials = arg;
         return infl_cli_taken(

@@ -39,6 +39,8 @@ static void usage(FILE *out)
           "  -t, --threads T      threads (the results do not depend on it)\n"
           "  -s, --set KEY=VALUE  override a scenario value at every point (repeatable)\n"
           "      --no-trials      summaries from streaming tallies (as run --no-trials)\n"
+          "      --shard I/N      run only the I-th of N shares of the points and save them\n"
+          "                       as a sweep's part at FILE, for `influsim merge`\n"
           "  -q, --quiet          no table\n"
           "  -h, --help           show this help\n"
           "\n"
@@ -56,7 +58,7 @@ static void print_point(void *user, size_t point, const double *values, const in
     infl_sweep_table_row(user, values, sm);
 }
 
-enum { OPT_VARY = INFL_CLI_OPT_OWN, OPT_NO_TRIALS };
+enum { OPT_VARY = INFL_CLI_OPT_OWN, OPT_NO_TRIALS, OPT_SHARD };
 
 /* The command line: the shared options, the axes (owned) and --no-trials. */
 typedef struct {
@@ -64,6 +66,7 @@ typedef struct {
     infl_sweep_axis axes[MAX_AXES];
     size_t n_axes;
     bool no_trials;
+    uint64_t shard_index, shard_count; /* count 0: no --shard */
 } sweep_options;
 
 /* An infl_cli_own_fn: the options only sweep takes. */
@@ -83,6 +86,8 @@ static infl_cli_option sweep_option(void *opts, int opt, const char *arg, infl_e
     case OPT_NO_TRIALS:
         o->no_trials = true;
         return INFL_CLI_OPTION_TAKEN;
+    case OPT_SHARD:
+        return infl_cli_taken(infl_cli_parse_shard(arg, &o->shard_index, &o->shard_count, err));
     default:
         return INFL_CLI_OPTION_OTHER;
     }
@@ -96,6 +101,7 @@ static infl_status parse_sweep_options(int argc, char **argv, sweep_options *o, 
                                          {"vary", required_argument, NULL, OPT_VARY},
                                          {"force", no_argument, NULL, INFL_CLI_OPT_FORCE},
                                          {"no-trials", no_argument, NULL, OPT_NO_TRIALS},
+                                         {"shard", required_argument, NULL, OPT_SHARD},
                                          {"quiet", no_argument, NULL, 'q'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
@@ -116,6 +122,43 @@ static infl_status check_sweep_options(sweep_options *o, infl_error *err)
     return INFL_OK;
 }
 
+/* A shard's points saved as a sweep's part at the output. */
+static infl_status save_part(const sweep_options *o, const infl_scenario *base,
+                             const infl_sweep_result *result, infl_error *err)
+{
+    /* As the scenario was loaded; one that reads a roster file is kept
+     * resolved, its creators inline, as a checkpoint keeps it. */
+    char *resolved = NULL;
+    if (infl_scenario_roster_file(base) != NULL &&
+        (resolved = infl_scenario_resolved_yaml(base)) == NULL)
+        return infl_cli_fail(err, INFL_ENOMEM, "out of memory");
+    infl_h5_sweep_part part = {.origin = (char *)infl_scenario_origin(base),
+                               .text =
+                                   resolved ? resolved : (char *)infl_scenario_source_text(base),
+                               .sets = resolved ? NULL : (char **)infl_scenario_sets(base),
+                               .n_sets = resolved ? 0 : infl_scenario_set_count(base),
+                               .seed = infl_scenario_seed(base),
+                               .trials = infl_scenario_trials(base),
+                               .no_trials = o->no_trials,
+                               .shard_index = o->shard_index,
+                               .shard_count = o->shard_count,
+                               .n_axes = o->n_axes,
+                               .n_points = result->n_points,
+                               .points = result->points};
+    for (size_t a = 0; a < o->n_axes; a++)
+        part.axes[a] = o->axes[a];
+    infl_sweep_shard_points(result->n_points, o->shard_index, o->shard_count, &part.first,
+                            &part.end);
+    infl_status rc = infl_h5_sweep_part_save(o->common.output, o->common.force, &part, err);
+    free(resolved);
+    if (rc == INFL_OK && !o->common.quiet)
+        printf("shard %llu/%llu: points %zu to %zu of %zu saved to %s; merge the shards with "
+               "`influsim merge`\n",
+               (unsigned long long)(o->shard_index + 1), (unsigned long long)o->shard_count,
+               part.first + 1, part.end, result->n_points, o->common.output);
+    return rc;
+}
+
 /* Loads the scenario, runs every point (the first block's row each), prints
  * the rest of the table, writes the file. */
 static infl_status sweep(const sweep_options *o, infl_error *err)
@@ -129,7 +172,7 @@ static infl_status sweep(const sweep_options *o, infl_error *err)
     if (rc != INFL_OK || (rc = infl_h5_check_target(c->output, c->force, err)) != INFL_OK)
         goto done;
     double start = infl_now();
-    if (!c->quiet) {
+    if (!c->quiet && o->shard_count == 0) {
         const size_t ns = infl_scenario_strategy_count(base);
         if ((names = calloc(ns ? ns : 1, sizeof *names)) == NULL) {
             rc = infl_cli_fail(err, INFL_ENOMEM, "out of memory");
@@ -143,12 +186,19 @@ static infl_status sweep(const sweep_options *o, infl_error *err)
             goto done;
         infl_sweep_table_heads(&table, infl_scenario_name(base), infl_scenario_seed(base));
     }
+    const bool shard = o->shard_count > 0;
     infl_sweep_options sopt = {.threads = (unsigned)c->threads,
                                .no_trials = o->no_trials,
-                               .point = c->quiet ? NULL : print_point,
-                               .user = &table};
+                               .point = c->quiet || shard ? NULL : print_point,
+                               .user = &table,
+                               .shard_index = o->shard_index,
+                               .shard_count = o->shard_count};
     if ((rc = infl_sweep_run(base, o->axes, o->n_axes, &sopt, &result, err)) != INFL_OK)
         goto done;
+    if (shard) {
+        rc = save_part(o, base, &result, err);
+        goto done;
+    }
     if (!c->quiet && (rc = infl_sweep_table_rest(&table, result.points, err)) != INFL_OK)
         goto done;
     rc = infl_pipeline_write_sweep(c->output, c->force, base, result.threads, o->axes, o->n_axes,

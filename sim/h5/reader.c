@@ -397,7 +397,17 @@ hid_t infl__h5_read_open(reader *r, infl_h5_meta *meta, infl_h5_kind *kind)
         r->rc = infl_error_add(r->err, INFL_EIO, "%s: cannot open: %s", r->path, strerror(errno));
         goto done;
     }
+    /* A shard's partial run or a checkpoint (engine/checkpoint.c's magic)
+     * given where a results file is expected: say what to do with it. */
+    char magic[7] = {0};
+    bool partial = fread(magic, 1, sizeof magic, probe) == sizeof magic &&
+                   memcmp(magic, "INFLCKP", sizeof magic) == 0;
     fclose(probe);
+    if (partial) {
+        bad(r, "a shard's partial run or a checkpoint, not a results file (merge the shards "
+               "with `influsim merge`, or resume the run with `influsim run --resume`)");
+        goto done;
+    }
     if (H5Fis_hdf5(r->path) <= 0) {
         bad(r, "not an HDF5 file (empty, truncated, or another format)");
         goto done;

@@ -171,6 +171,19 @@ infl_status infl_sweep_crossovers(const infl_sweep_axis *axis, infl_summary *con
     return INFL_OK;
 }
 
+void infl_sweep_shard_points(size_t n_points, uint64_t index, uint64_t count, size_t *first,
+                             size_t *end)
+{
+    if (count == 0) {
+        *first = 0;
+        *end = n_points;
+        return;
+    }
+    /* n_points <= INFL_SWEEP_MAX_POINTS^2 and count < 2^20: no overflow. */
+    *first = (size_t)(index * n_points / count);
+    *end = (size_t)((index + 1) * n_points / count);
+}
+
 infl_status infl_sweep_run(const infl_scenario *base, const infl_sweep_axis *axes, size_t n_axes,
                            const infl_sweep_options *opt, infl_sweep_result *out, infl_error *err)
 {
@@ -185,7 +198,9 @@ infl_status infl_sweep_run(const infl_scenario *base, const infl_sweep_axis *axe
     if (out->points == NULL)
         return infl_error_add(err, INFL_ENOMEM, "out of memory");
     out->n_points = n_points;
-    for (size_t p = 0; p < n_points; p++) {
+    size_t first, end;
+    infl_sweep_shard_points(n_points, opt->shard_index, opt->shard_count, &first, &end);
+    for (size_t p = first; p < end; p++) {
         char over[INFL_SWEEP_MAX_AXES][512];
         const char *extra[INFL_SWEEP_MAX_AXES] = {NULL};
         double at[INFL_SWEEP_MAX_AXES] = {0};

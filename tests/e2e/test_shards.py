@@ -15,6 +15,9 @@ of the same scenario:
   empty: a run smaller than a unit);
 - a --no-trials run of 40,000 trials (five units, so the fold over units is
   exercised) in 3 shards, and the same run resumed from a checkpoint;
+- a 1-D sweep of 5 points in 3 shards and a 2-D --no-trials sweep of 3 x 2
+  points in 4 shards (`influsim sweep --shard I/N`), merged: every dataset and
+  the table `show` prints identical to one process's sweep;
 - every refusal, with exit 2 and a message naming the file: a shard missing,
   a shard given twice, parts of another seed, of another shard count, of
   --no-trials mixed with kept, a part resumed as a checkpoint, a damaged or
@@ -29,6 +32,8 @@ import random
 import shutil
 import sys
 import tempfile
+
+import h5py
 
 import checks
 from checks import Checks, short
@@ -145,6 +150,51 @@ def refusals(tmp, parts3, parts3_no_trials):
             ["--shard cannot be combined"])
 
 
+def all_datasets_equal(label, ref, other):
+    """Every dataset of two sweep files bit-identical (the integrity record
+    hashes strings with the creation time, so it is left out), and the root
+    attributes but MAY_DIFFER."""
+    with h5py.File(ref, "r") as fa, h5py.File(other, "r") as fb:
+        da, db = {}, {}
+        fa.visititems(lambda n, o: da.__setitem__(n, o[()])
+                      if isinstance(o, h5py.Dataset) and not n.startswith("integrity") else None)
+        fb.visititems(lambda n, o: db.__setitem__(n, o[()])
+                      if isinstance(o, h5py.Dataset) and not n.startswith("integrity") else None)
+        C.check(f"{label}: same datasets", set(da) == set(db), str(sorted(set(da) ^ set(db))[:5]))
+        bad = [n for n in da if n in db and not checks.equal_values(da[n], db[n])]
+        C.check(f"{label}: all {len(da)} datasets bit-identical", not bad and len(da) > 5,
+                ", ".join(bad[:5]))
+        diff = [k for k in set(fa.attrs) | set(fb.attrs) if k not in MAY_DIFFER and
+                (k not in fa.attrs or k not in fb.attrs or
+                 not checks.equal_values(fa.attrs[k], fb.attrs[k]))]
+        C.check(f"{label}: root attributes identical but {sorted(MAY_DIFFER)}", not diff,
+                ", ".join(diff))
+
+
+def sweep_shards(tmp, tag, vary, n, extra=()):
+    """A sweep in n shards, merged, against the sweep in one process."""
+    ref = os.path.join(tmp, f"{tag}-one.h5")
+    r = influsim("sweep", *vary, *extra, "-q", "-t", "1", "-o", ref, cwd=tmp)
+    if not C.check(f"{tag}: one sweep exits 0", r.returncode == 0, short(r.stderr)):
+        return None
+    parts = []
+    for i in range(1, n + 1):
+        part = os.path.join(tmp, f"{tag}-part-{i}.h5")
+        r = influsim("sweep", *vary, *extra, "-q", "-t", "2", "--shard", f"{i}/{n}", "-o", part,
+                     cwd=tmp)
+        if not C.check(f"{tag}: shard {i}/{n} exits 0", r.returncode == 0, short(r.stderr)):
+            return None
+        parts.append(part)
+    out = os.path.join(tmp, f"{tag}-merged.h5")
+    r = influsim("merge", *reversed(parts), "-o", out, cwd=tmp)
+    if C.check(f"{tag}: merge exits 0", r.returncode == 0, short(r.stderr)):
+        all_datasets_equal(f"{tag}: {n} shards merged vs one sweep", ref, out)
+        a = influsim("show", ref).stdout.split("\n")[1:]
+        b = influsim("show", out).stdout.split("\n")[1:]
+        C.check(f"{tag}: show prints the same table", a == b and len(a) > 5)
+    return parts
+
+
 def main():
     global ARGS
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -175,6 +225,20 @@ def main():
             merge_equals(tmp, "small 40000 --no-trials", [small], units, 3, uref, uref_out, 2, 9)
             if parts3 and parts3s:
                 refusals(tmp, parts3, parts3s)
+            vary1 = ["--vary", "budget=5000:40000:5", "-n", "2000"]
+            sw = sweep_shards(tmp, "1-D sweep", vary1, 3)
+            sweep_shards(tmp, "2-D sweep --no-trials",
+                         ["--vary", "budget=5000:20000:3", "--vary",
+                          "tiers.micro.price=120:240:2", "-n", "2000"], 4,
+                         ["--no-trials"])
+            if sw:
+                refused(tmp, "a sweep's shard missing", ["merge", sw[0], sw[2]], 2,
+                        ["shard 2/3 is missing"])
+                other = os.path.join(tmp, "other-vary.h5")
+                influsim("sweep", "--vary", "budget=5000:40000:6", "-n", "2000", "-q",
+                         "--shard", "2/3", "-o", other, cwd=tmp)
+                refused(tmp, "a sweep's shard of another --vary", ["merge", sw[0], other, sw[2]],
+                        2, [other, "--vary differs"])
         except Exception as e:  # noqa: BLE001 - a crash is one failed check
             C.crash("shards", e)
     return C.finish()

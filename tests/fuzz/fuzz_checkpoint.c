@@ -1,12 +1,14 @@
 /*
- * fuzz_checkpoint.c — a libFuzzer target over the checkpoint loader, which
- * reads checkpoints (`run --resume`) and shards' partial runs (`merge`). The
- * input is a file's payload: the target frames it as the loader expects
- * (magic, byte-order probe, length, CRC-32 of the payload), so that mutations
- * reach the parser instead of all stopping at the CRC; when the input's first
- * byte is odd the CRC is stored wrong, to keep that refusal covered too.
- * A loaded file then goes through what merge and resume do with it: merged
- * alone and with itself (refused: the same shard twice), its scenario loaded.
+ * fuzz_checkpoint.c — a libFuzzer target over the loaders of what `merge`
+ * and `run --resume` read: checkpoints and shards' partial runs
+ * (engine/checkpoint.c) and sweeps' parts (h5/sweep_part.c). The input is a
+ * selector byte and a file's payload: the target frames the payload as the
+ * loader expects (magic, byte-order probe for a checkpoint, length, CRC-32 of
+ * the payload), so that mutations reach the parser instead of all stopping
+ * at the CRC. Selector bit 0: store the CRC wrong, to keep that refusal
+ * covered too; bit 1: a sweep's part, else a checkpoint. A loaded file then
+ * goes through what merge and resume do with it: merged alone and with
+ * itself (refused: the same shard twice), its scenario loaded.
  * Besides not crashing, hanging or leaking (the sanitizers' part), a failure
  * must come with a message; otherwise the target aborts.
  *
@@ -15,8 +17,10 @@
  * through the same function in the ordinary test suite.
  */
 #include "influsim/checkpoint.h"
+#include "influsim/h5.h"
 #include "influsim/scenario.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +31,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char MAGIC[8] = {'I', 'N', 'F', 'L', 'C', 'K', 'P', '3'};
+static const char SWEEP_MAGIC[8] = {'I', 'N', 'F', 'L', 'S', 'W', 'P', '1'};
 
 static void require_message(infl_status rc, const infl_error *err, const char *what)
 {
@@ -37,28 +42,55 @@ static void require_message(infl_status rc, const infl_error *err, const char *w
 }
 
 /* Writes the framed payload to a file of this process's own. */
-static int write_framed(const char *path, const uint8_t *data, size_t size)
+static int write_framed(const char *path, uint8_t selector, const uint8_t *data, size_t size)
 {
     FILE *f = fopen(path, "wb");
     if (f == NULL)
         return -1;
+    const bool sweep = selector & 2;
     const uint64_t probe = UINT64_C(0x0102030405060708);
     uint64_t header[2] = {size, crc32(crc32(0L, Z_NULL, 0), data, (uInt)size)};
-    if (size > 0 && (data[0] & 1))
+    if (selector & 1)
         header[1] ^= 1;
-    int ok = fwrite(MAGIC, 1, sizeof MAGIC, f) == sizeof MAGIC &&
-             fwrite(&probe, sizeof probe, 1, f) == 1 && fwrite(header, sizeof header, 1, f) == 1 &&
-             fwrite(data, 1, size, f) == size;
+    int ok = fwrite(sweep ? SWEEP_MAGIC : MAGIC, 1, sizeof MAGIC, f) == sizeof MAGIC &&
+             (sweep || fwrite(&probe, sizeof probe, 1, f) == 1) &&
+             fwrite(header, sizeof header, 1, f) == 1 && fwrite(data, 1, size, f) == size;
     return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+/* A sweep's part: loaded, merged alone and with itself. */
+static void sweep_part(const char *path)
+{
+    infl_error err;
+    infl_error_init(&err);
+    infl_h5_sweep_part parts[2] = {0};
+    infl_status rc = infl_h5_sweep_part_load(path, &parts[0], &err);
+    require_message(rc, &err, "loading a sweep's part");
+    infl_error_destroy(&err);
+    if (rc == INFL_OK) {
+        const char *names[2] = {"a", "b"};
+        infl_h5_sweep_part merged = {0};
+        infl_error_init(&err);
+        rc = infl_h5_sweep_parts_merge(parts, names, 1, &merged, &err);
+        require_message(rc, &err, "merging a sweep's part");
+        infl_h5_sweep_part_destroy(&merged);
+        infl_error_destroy(&err);
+    }
+    infl_h5_sweep_part_destroy(&parts[0]);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size > (1u << 24))
+    if (size < 1 || size > (1u << 24))
         return 0;
     char path[64];
     snprintf(path, sizeof path, "/tmp/influsim-fuzz-checkpoint-%ld", (long)getpid());
-    if (write_framed(path, data, size) != 0) {
+    if (write_framed(path, data[0], data + 1, size - 1) != 0) {
+        unlink(path);
+        return 0;
+    }
+    if (data[0] & 2) {
+        sweep_part(path);
         unlink(path);
         return 0;
     }
