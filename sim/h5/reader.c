@@ -401,11 +401,13 @@ hid_t infl__h5_read_open(reader *r, infl_h5_meta *meta, infl_h5_kind *kind)
      * given where a results file is expected: say what to do with it. */
     char magic[7] = {0};
     bool partial = fread(magic, 1, sizeof magic, probe) == sizeof magic &&
-                   memcmp(magic, "INFLCKP", sizeof magic) == 0;
+                   (memcmp(magic, "INFLCKP", sizeof magic) == 0 ||
+                    memcmp(magic, "INFLSWP", sizeof magic) == 0);
     fclose(probe);
     if (partial) {
-        bad(r, "a shard's partial run or a checkpoint, not a results file (merge the shards "
-               "with `influsim merge`, or resume the run with `influsim run --resume`)");
+        bad(r, "a shard's part of a run or sweep, or a checkpoint, not a results file (merge "
+               "the shards with `influsim merge`, or resume the run with `influsim run "
+               "--resume`)");
         goto done;
     }
     if (H5Fis_hdf5(r->path) <= 0) {

@@ -140,6 +140,10 @@ def refusals(tmp, parts3, parts3_no_trials):
         fh.write(data[: len(data) // 3])
     refused(tmp, "a part cut short", ["merge", p1, truncated, p3], 1, [truncated, "cut short"])
     refused(tmp, "no parts", ["merge"], 2, ["partial runs to merge"])
+    for cmd in ("show", "report"):
+        r = influsim(cmd, p1, cwd=tmp)
+        C.check(f"{cmd} of a part: exit 1, says to merge the shards",
+                r.returncode == 1 and "merge the shards" in r.stderr, short(r.stderr))
     refused(tmp, "--set given to merge", ["merge", p1, p2, p3, "--set", "budget=1"], 2,
             ["--set"])
     for bad in ("0/3", "4/3", "3", "a/b", "1/0", "/3", "2/"):
