@@ -9,6 +9,7 @@
  * checkpoint.
  */
 #include "check.h"
+#include "engine_outcome.h"
 #include "same_results.h"
 #include "influsim/checkpoint.h"
 #include "influsim/engine.h"
@@ -16,30 +17,6 @@
 
 #include <stdint.h>
 #include <unistd.h>
-
-typedef struct {
-    infl_trials *tr;
-    infl_summary *sm;
-    infl_run_stats stats;
-} outcome;
-
-static void outcome_free(outcome *o)
-{
-    infl_trials_free(o->tr);
-    infl_summary_free(o->sm);
-}
-
-static infl_status run(const infl_scenario *sc, const infl_run_options *opt, outcome *o)
-{
-    infl_error err;
-    infl_error_init(&err);
-    *o = (outcome){0};
-    infl_status rc = infl_engine_run(sc, opt, &o->tr, &o->sm, &o->stats, &err);
-    if (rc != INFL_OK)
-        fprintf(stderr, "run failed: %s", infl_error_message(&err));
-    infl_error_destroy(&err);
-    return rc;
-}
 
 /* A small deterministic generator for the test's own choices. */
 static uint64_t next(uint64_t *state)
