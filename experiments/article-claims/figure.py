@@ -44,7 +44,7 @@ def main(argv):
         shown = min(max(v, XMIN), XMAX)
         ax.barh(yi, shown, color=COLOURS[r["kind"]], height=0.7,
                 xerr=e if shown == v else None, capsize=2)
-        text = f"{100 * v:+.0f} %".replace("-", "−")
+        text = f"{100 * v:+.0f} %".replace("-", "−") if abs(v) >= 0.005 else "0 %"
         if shown != v:  # cut at the axis: the value inside the bar
             ax.text(shown / 2, yi, text + " (cut)", va="center", ha="center", fontsize=8,
                     color="white")
