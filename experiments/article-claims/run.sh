@@ -11,6 +11,7 @@
 #   sobol.h5, sobol-sobol.png           the claims' Sobol indices over their
 #                                       published ranges (influsim sensitivity)
 #   advantage-by-claim.png              the figure of the README (figure.py)
+#   base-report.html, sobol-report.html the one-page reports (influsim report)
 # in OUT (default: the current folder).
 #   run.sh OUT [TRIALS [SOBOL_TRIALS [SOBOL_SAMPLES]]]
 # Defaults 20000, 1000 and 256: about 1.5 minutes for the runs and 9 for the
@@ -66,3 +67,11 @@ echo "== Sobol indices of the claims, $sobol_samples x 13 runs of $sobol_trials 
 echo "== figures"
 "$python" "$here/figure.py" "$out"
 "$python" "$root/experiments/plot.py" "$out/sobol.h5" -o "$out"
+
+# The one-page reports (influsim report, docs/report.md) of the main run and
+# of the Sobol study, where the program has the command.
+if "$influsim" report --help >/dev/null 2>&1; then
+  echo "== reports"
+  "$influsim" report "$out/base.h5" -o "$out/base-report.html"
+  "$influsim" report "$out/sobol.h5" -o "$out/sobol-report.html"
+fi
