@@ -18,6 +18,10 @@ of the same scenario:
 - a 1-D sweep of 5 points in 3 shards and a 2-D --no-trials sweep of 3 x 2
   points in 4 shards (`influsim sweep --shard I/N`), merged: every dataset and
   the table `show` prints identical to one process's sweep;
+- 150 seeded byte mutants (bits flipped, runs overwritten, cut, a page
+  zeroed) of a run's part and of a sweep's part, each given to merge with the
+  other parts: every one refused with the mutant named and nothing written
+  (the CRC covers every byte), none a signal or a hang;
 - every refusal, with exit 2 and a message naming the file: a shard missing,
   a shard given twice, parts of another seed, of another shard count, of
   --no-trials mixed with kept, a part resumed as a checkpoint, a damaged or
@@ -199,6 +203,60 @@ def sweep_shards(tmp, tag, vary, n, extra=()):
     return parts
 
 
+def mutate(data, rnd):
+    """One seeded byte mutant, of the kinds tests/e2e/mutants.py makes: bits
+    flipped, a run overwritten, the file cut, a 4 KiB page zeroed."""
+    data = bytearray(data)
+    kind = rnd.randrange(4)
+    if kind == 0:
+        for _ in range(rnd.randint(1, 8)):
+            data[rnd.randrange(len(data))] ^= 1 << rnd.randrange(8)
+    elif kind == 1:
+        at = rnd.randrange(len(data))
+        for k in range(rnd.randint(1, 64)):
+            if at + k < len(data):
+                data[at + k] = rnd.randrange(256)
+    elif kind == 2:
+        del data[rnd.randrange(len(data)):]
+    else:
+        at = rnd.randrange(0, len(data), 4096)
+        data[at:at + 4096] = bytes(len(data[at:at + 4096]))
+    return bytes(data)
+
+
+def merge_mutants(tmp, label, parts, count):
+    """count seeded mutants of one part given to merge with the others: each
+    refused (exit 1 or 2, the mutant named, nothing written), or, if the
+    mutation changed nothing, merged; never a signal or a hang."""
+    with open(parts[1], "rb") as fh:
+        original = fh.read()
+    out = os.path.join(tmp, "mutant-merged.h5")
+    classes = {"refused": 0, "unchanged": 0, "bad": 0}
+    bad = []
+    for i in range(count):
+        data = mutate(original, random.Random(f"{label}-{i}"))
+        mutant = os.path.join(tmp, "mutant-part.h5")
+        with open(mutant, "wb") as fh:
+            fh.write(data)
+        if os.path.exists(out):
+            os.remove(out)
+        try:
+            r = influsim("merge", parts[0], mutant, *parts[2:], "-q", "-o", out, cwd=tmp)
+        except Exception as e:  # noqa: BLE001 - a hang is a failure like any
+            classes["bad"] += 1
+            bad.append(f"{i}: {type(e).__name__}")
+            continue
+        if data == original and r.returncode == 0:
+            classes["unchanged"] += 1
+        elif r.returncode in (1, 2) and mutant in r.stderr and not os.path.exists(out):
+            classes["refused"] += 1
+        else:
+            classes["bad"] += 1
+            bad.append(f"{i}: rc {r.returncode} {short(r.stderr, 120)}")
+    C.check(f"{label}: {count} mutants of a part into merge: {classes}", classes["bad"] == 0,
+            "; ".join(bad[:3]))
+
+
 def main():
     global ARGS
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -235,6 +293,10 @@ def main():
                          ["--vary", "budget=5000:20000:3", "--vary",
                           "tiers.micro.price=120:240:2", "-n", "2000"], 4,
                          ["--no-trials"])
+            if parts3:
+                merge_mutants(tmp, "run parts", parts3, 150)
+            if sw:
+                merge_mutants(tmp, "sweep parts", sw, 150)
             if sw:
                 refused(tmp, "a sweep's shard missing", ["merge", sw[0], sw[2]], 2,
                         ["shard 2/3 is missing"])
