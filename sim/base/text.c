@@ -74,3 +74,13 @@ char *infl__text_sanitized(const char *s)
     out[j] = '\0';
     return out;
 }
+
+bool infl__text_lists_equal(char *const *a, size_t na, char *const *b, size_t nb)
+{
+    if (na != nb)
+        return false;
+    for (size_t i = 0; i < na; i++)
+        if (strcmp(a[i], b[i]) != 0)
+            return false;
+    return true;
+}

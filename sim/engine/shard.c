@@ -14,7 +14,7 @@
  */
 #include "engine/checkpoint_internal.h"
 
-#include "influsim/version.h"
+#include "base/text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -70,11 +70,8 @@ static const char *difference(const infl_checkpoint *a, const infl_checkpoint *b
         return "strategies or metrics";
     if (strcmp(a->text, b->text) != 0)
         return "scenario";
-    if (a->n_sets != b->n_sets)
+    if (!infl__text_lists_equal(a->sets, a->n_sets, b->sets, b->n_sets))
         return "--set overrides";
-    for (size_t i = 0; i < a->n_sets; i++)
-        if (strcmp(a->sets[i], b->sets[i]) != 0)
-            return "--set overrides";
     if (a->shard.count != b->shard.count)
         return "number of shards";
     return NULL;

@@ -8,6 +8,7 @@
  */
 #include "base/atomic_file.h"
 #include "h5/wire.h"
+#include "base/text.h"
 #include "influsim/version.h"
 
 #include <errno.h>
@@ -194,11 +195,8 @@ static const char *difference(const infl_h5_sweep_part *a, const infl_h5_sweep_p
         return "influsim version";
     if (strcmp(a->text, b->text) != 0)
         return "scenario";
-    if (a->n_sets != b->n_sets)
+    if (!infl__text_lists_equal(a->sets, a->n_sets, b->sets, b->n_sets))
         return "--set overrides";
-    for (size_t i = 0; i < a->n_sets; i++)
-        if (strcmp(a->sets[i], b->sets[i]) != 0)
-            return "--set overrides";
     if (a->seed != b->seed)
         return "seed";
     if (a->trials != b->trials)
