@@ -9,6 +9,7 @@ packages=(
   python3 python3-numpy python3-h5py python3-matplotlib python3-xarray python3-h5netcdf python3-yaml
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
   chromium chromium-driver python3-selenium
+  libopenmpi-dev openmpi-bin slurm-wlm munge
 )
 missing=()
 for p in "${packages[@]}"; do

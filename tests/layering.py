@@ -45,6 +45,7 @@ PUBLIC = {
     "results.h": "stats",
     "engine.h": "engine",
     "checkpoint.h": "engine",
+    "cluster.h": "engine",
     "sweep.h": "study",
     "optimize.h": "study",
     "objective.h": "study",

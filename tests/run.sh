@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Builds influsim (warnings are errors) and runs the whole test suite; then
+#  - influsim-mpi (-DINFLUSIM_MPI=ON) against influsim at np 1-4 (test_mpi.py);
 #  - the suite again under AddressSanitizer + UndefinedBehaviorSanitizer (all
 #    but the format check and valgrind, which a sanitized binary cannot run);
 #  - the parallel engine's tests under ThreadSanitizer (clang + Archer), and the
@@ -19,6 +20,11 @@ bash "$root/tests/deps.sh"
 cmake -S "$root" -B "$root/build" -DINFLUSIM_WERROR=ON >/dev/null
 cmake --build "$root/build" -j"$jobs"
 ctest --test-dir "$root/build" --output-on-failure -j"$jobs" "$@"
+
+echo "== influsim-mpi (OpenMPI) against influsim: np 1-4, outside the sanitizer stages =="
+cmake -S "$root" -B "$root/build-mpi" -DINFLUSIM_WERROR=ON -DINFLUSIM_MPI=ON >/dev/null
+cmake --build "$root/build-mpi" -j"$jobs" --target influsim_cli influsim_mpi
+ctest --test-dir "$root/build-mpi" --output-on-failure -R '^e2e_test_mpi$'
 
 echo "== the suite again under AddressSanitizer + UndefinedBehaviorSanitizer =="
 sanitize="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
@@ -41,7 +47,7 @@ cmake --build "$root/build-tsan" -j"$jobs"
 OMP_TOOL_LIBRARIES="$archer" \
   TSAN_OPTIONS="ignore_noninstrumented_modules=1 halt_on_error=1 exitcode=66" \
   ctest --test-dir "$root/build-tsan" --output-on-failure -j"$jobs" \
-  -R '^(unit_engine_threads|unit_summary|unit_tally_stream|unit_chunk_set|unit_checkpoint|unit_shard|unit_round_hook|e2e_test_threads|e2e_test_no_trials|e2e_test_interrupt|e2e_test_target_se|e2e_test_same_numbers)$'
+  -R '^(unit_engine_threads|unit_cluster|unit_summary|unit_tally_stream|unit_chunk_set|unit_checkpoint|unit_shard|unit_round_hook|e2e_test_threads|e2e_test_no_trials|e2e_test_interrupt|e2e_test_target_se|e2e_test_same_numbers)$'
 
 echo "== the same variates on aarch64 (cross-compiled, run under qemu-user) =="
 bash "$root/tests/cross/aarch64.sh" "$root/build-aarch64"

@@ -10,6 +10,7 @@
 #define INFLUSIM_ENGINE_H
 
 #include "influsim/checkpoint.h"
+#include "influsim/cluster.h"
 #include "influsim/error.h"
 #include "influsim/results.h"
 #include "influsim/scenario.h"
@@ -130,6 +131,11 @@ typedef struct {
      * checkpoint_source), for infl_checkpoint_merge. *trials and *summary
      * are then NULL. Not with resume or target_se. */
     infl_shard shard;
+    /* NULL: this process runs every trial. Otherwise every rank of the
+     * cluster calls infl_engine_run with the same scenario and options (the
+     * stop flag and checkpoint are read on rank 0 only) and every rank gets
+     * the same results (influsim/cluster.h). */
+    const infl_cluster *cluster;
 } infl_run_options;
 
 /* Blocks per batch of a run with a target standard error (8,192 trials). */

@@ -14,6 +14,7 @@
 #include "influsim/outlook.h"
 #include "influsim/results.h"
 #include "influsim/checkpoint.h"
+#include "influsim/cluster.h"
 #include "influsim/engine.h"
 #include "influsim/study.h"
 #include "influsim/factor.h"

@@ -13,6 +13,7 @@
 #ifndef INFL_CLI_H
 #define INFL_CLI_H
 
+#include "influsim/cluster.h"
 #include "influsim/h5.h"
 #include "influsim/pipeline.h"
 #include "influsim/results.h"
@@ -34,6 +35,9 @@ enum {
 };
 
 int infl_cmd_run(int argc, char **argv);
+/* The same, as one rank of a cluster (influsim-mpi; NULL: one process):
+ * every rank runs a share, rank 0 prints and writes. */
+int infl_cmd_run_in(int argc, char **argv, const infl_cluster *cluster);
 int infl_cmd_check(int argc, char **argv);
 int infl_cmd_show(int argc, char **argv);
 int infl_cmd_report(int argc, char **argv);

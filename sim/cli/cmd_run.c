@@ -227,6 +227,7 @@ typedef struct {
     infl_error warnings;
     infl_pipeline_result result;
     double t_load, t_simulate, t_end;
+    const infl_cluster *cluster; /* NULL: one process */
 } run_state;
 
 static void run_state_destroy(run_state *s)
@@ -312,7 +313,8 @@ static infl_status simulate(const run_options *o, run_state *s, infl_error *err)
                                           .resume = s->cp,
                                           .target_se = o->target_se,
                                           .warnings = &s->warnings,
-                                          .shard = o->shard},
+                                          .shard = o->shard,
+                                          .cluster = s->cluster},
                                   .simulated = simulated,
                                   .temp_file = temp_file,
                                   .user = &ctx};
@@ -377,15 +379,21 @@ static int report_run(const run_options *o, const run_state *s)
                 stats->checkpoint_failures, infl_error_message(&s->warnings));
     /* The results are written: the checkpoint has served (a stopped run
      * keeps it, to be resumed). */
-    if ((o->checkpoint_seconds > 0 || o->resume) && !stats->stopped)
+    if ((o->checkpoint_seconds > 0 || o->resume) && !stats->stopped &&
+        infl_cluster_is_root(s->cluster))
         unlink(s->checkpoint_path);
     return *infl_interrupt_flag() ? INFL_EXIT_INTERRUPTED : INFL_EXIT_OK;
 }
 
 int infl_cmd_run(int argc, char **argv)
 {
+    return infl_cmd_run_in(argc, argv, NULL);
+}
+
+int infl_cmd_run_in(int argc, char **argv, const infl_cluster *cluster)
+{
     run_options o = {.common = {.output = "results.h5"}};
-    run_state s = {0};
+    run_state s = {.cluster = cluster};
     infl_error err;
     infl_error_init(&err);
     infl_error_init(&s.warnings);

@@ -48,6 +48,12 @@ static infl_status save(const infl__checkpoint_saver *s, const infl_round *r, in
             }
         if (merged == NULL)
             return infl_error_add(err, INFL_ENOMEM, "out of memory saving a checkpoint");
+        /* Under a cluster the other ranks' tallies are part of the run. */
+        if (t->remote != NULL && !t->remote(t->remote_user, merged)) {
+            infl__tally_stream_free(merged);
+            return infl_error_add(
+                err, INFL_EIO, "the other ranks' tallies could not be gathered for a checkpoint");
+        }
     }
     infl__checkpoint_view v = {.source = s->source,
                                .seed = sc->seed,

@@ -14,10 +14,18 @@
  * output cannot depend on the thread count or the schedule. If a trial fails,
  * the error reported is the one of the lowest failing block, again whatever
  * the schedule.
+ *
+ * With a cluster (influsim/cluster.h) every rank runs this same code: a
+ * round's blocks are split across the ranks, and after the round's blocks
+ * each rank sends its part (exchange.h) so that every rank folds the same
+ * moments, holds the same columns and knows the lowest failure. The hooks
+ * then run on every rank; those that read the outside world (a stop flag, the
+ * checkpoint's clock) only on rank 0, whose decision every rank takes.
  */
 #include "engine/core.h"
 
 #include "engine/checkpoint_internal.h"
+#include "engine/exchange.h"
 #include "model/metrics.h"
 #include "model/model.h"
 #include "scenario/scenario_internal.h"
@@ -103,6 +111,11 @@ typedef struct {
     uint64_t blocks_done; /* blocks of the rounds finished (between rounds) */
     int team;             /* threads OpenMP gave */
     int stop_now;         /* a hook stopped the run (between rounds) */
+    /* With a cluster (written between rounds, by the master thread). */
+    const infl_cluster *cl;
+    uint64_t remote_hires;  /* the other ranks' funnels so far */
+    uint64_t remote_failed; /* lowest failed block of another rank, UINT64_MAX */
+    infl_error remote_err;  /* its messages */
 } run_ctx;
 
 /* Blocks per round: enough for every thread to stay busy, few enough that the
@@ -135,7 +148,10 @@ static infl_status ctx_init(run_ctx *c, const infl__core_job *job, infl_error *e
                    .n_strategies = sc->n_strategies,
                    .n_metrics = infl__metrics_count(sc),
                    .failed_block = UINT64_MAX,
-                   .team = 1};
+                   .team = 1,
+                   .cl = job->cluster,
+                   .remote_failed = UINT64_MAX};
+    infl_error_init(&c->remote_err);
     c->end_block = c->n_blocks;
     if (job->shard) {
         if (job->resume != NULL || job->shard_first > job->shard_end ||
@@ -154,8 +170,10 @@ static infl_status ctx_init(run_ctx *c, const infl__core_job *job, infl_error *e
         threads = (int)run_blocks;
     c->threads = threads < 1 ? 1 : threads;
     const size_t ns = c->n_strategies, nm = c->n_metrics;
+    /* With a cluster a round feeds every rank's threads. */
+    const int team_all = c->threads * (c->cl ? c->cl->size : 1);
     c->per_round =
-        job->round_blocks ? job->round_blocks : round_blocks(c->threads, ns * nm + ns * ns);
+        job->round_blocks ? job->round_blocks : round_blocks(team_all, ns * nm + ns * ns);
     /* A round longer than the run is the run: no more moments need wait. */
     if (c->per_round > run_blocks)
         c->per_round = run_blocks > 0 ? run_blocks : 1;
@@ -198,6 +216,17 @@ static infl_status ctx_init(run_ctx *c, const infl__core_job *job, infl_error *e
         c->first_block = start.next_block;
         c->progress_done = start.done_trials;
         c->hires0 = start.hires;
+        if (c->cl != NULL && c->cl->rank != 0) {
+            /* Every rank restored the checkpoint; its tallies and funnels
+             * are counted once, on rank 0. */
+            c->hires0 = 0;
+            if (c->streaming) {
+                infl__tally_stream_free(c->state[0].tally);
+                c->tallies[0] = c->state[0].tally = infl__tally_stream_new(ns, nm);
+                if (c->state[0].tally == NULL)
+                    return infl_error_add(err, INFL_ENOMEM, "out of memory for the histograms");
+            }
+        }
     }
     c->blocks_done = c->first_block;
     c->progress_total =
@@ -227,6 +256,7 @@ static void ctx_destroy(run_ctx *c)
     free(c->tallies);
     free(c->state);
     infl_trials_free(c->tr);
+    infl_error_destroy(&c->remote_err);
 }
 
 /* Marks block b failed on thread `mine` with status rc (its message already
@@ -279,7 +309,7 @@ static void run_block(run_ctx *c, thread_state *mine, infl_model_ws *ws, double 
                 tr->values[(s * nm + m) * n_trials + t] = rows[s * nm + m];
     }
     const infl__core_job *job = c->job;
-    if (job->progress) {
+    if (job->progress && c->cl == NULL) { /* a cluster's: between rounds */
 #pragma omp critical(infl_progress)
         {
             c->progress_done += last - first;
@@ -328,6 +358,141 @@ static const infl_block_moments *prefix_view(run_ctx *c)
     return &c->view;
 }
 
+/* The thread with the lowest failed block, or NULL. */
+static thread_state *lowest_failed(run_ctx *c)
+{
+    thread_state *first = NULL;
+    for (int i = 0; i < c->threads; i++)
+        if (c->state[i].block != UINT64_MAX && (!first || c->state[i].block < first->block))
+            first = &c->state[i];
+    return first;
+}
+
+/* Records another rank's failure of block b (the lowest known) and its
+ * messages, line by line as infl_error_merge passes them on. */
+static void remote_failure(run_ctx *c, uint64_t b, infl_status st, const char *msg, size_t len)
+{
+    c->remote_failed = b;
+    infl_error_clear(&c->remote_err);
+    while (len > 0) {
+        const char *end = memchr(msg, '\n', len);
+        size_t line = end ? (size_t)(end - msg) : len;
+        infl_error_add(&c->remote_err, st, "%.*s", (int)line, msg);
+        msg += line + (end != NULL);
+        len -= line + (end != NULL);
+    }
+    if (c->remote_err.status == INFL_OK) /* a failure without a message */
+        infl_error_add(&c->remote_err, st, "block %llu failed", (unsigned long long)b);
+}
+
+/* With a cluster, on the master thread while the others wait, after the
+ * round's blocks: every rank sends its part of the round and reads the
+ * others', so that all hold the whole round; the run's failure mark becomes
+ * the lowest of every rank. */
+static void exchange_round(run_ctx *c, uint64_t round, uint64_t round_end)
+{
+    const infl_cluster *cl = c->cl;
+    infl__exchange_head mine = {.failed_block = UINT64_MAX, .message = ""};
+    const thread_state *first = lowest_failed(c);
+    if (first != NULL)
+        mine = (infl__exchange_head){.failed_block = first->block,
+                                     .status = first->status,
+                                     .message = infl_error_message(&first->err)};
+    for (int i = 0; i < c->threads; i++)
+        mine.hires += c->state[i].hires;
+    uint64_t lo, hi;
+    infl__exchange_share(round, round_end, cl->rank, cl->size, &lo, &hi);
+    infl__bytes out = {0};
+    infl__exchange_pack_round(&out, &mine, c->streaming ? c->slots + (lo - round) : NULL,
+                              c->streaming ? (size_t)(hi - lo) : 0, c->streaming ? NULL : c->tr,
+                              trials_before(c, lo), trials_before(c, hi));
+    void *all = NULL;
+    size_t *counts = calloc((size_t)cl->size, sizeof *counts);
+    bool ok =
+        !out.failed && counts != NULL && cl->allgather(cl->user, out.data, out.n, &all, counts);
+    infl__bytes_destroy(&out);
+    uint64_t lowest = first ? first->block : UINT64_MAX, others = 0;
+    const unsigned char *p = all;
+    for (int r = 0; ok && r < cl->size; p += counts[r], r++) {
+        if (r == cl->rank)
+            continue;
+        uint64_t rlo, rhi;
+        infl__exchange_share(round, round_end, r, cl->size, &rlo, &rhi);
+        infl__exchange_head h;
+        ok = infl__exchange_unpack_round(
+            p, counts[r], &h, c->streaming ? c->slots + (rlo - round) : NULL,
+            c->streaming ? (size_t)(rhi - rlo) : 0, c->streaming ? NULL : c->tr,
+            trials_before(c, rlo), trials_before(c, rhi));
+        others += h.hires;
+        if (ok && h.failed_block < lowest) {
+            lowest = h.failed_block;
+            remote_failure(c, h.failed_block, h.status, h.message, h.message_len);
+        }
+    }
+    free(all);
+    free(counts);
+    c->remote_hires = others;
+    if (!ok) {
+        /* The transport of an MPI program aborts the job before this; a
+         * transport that returns is still obeyed: the run ends here. */
+        lowest = round;
+        c->remote_failed = round;
+        infl_error_clear(&c->remote_err);
+        infl_error_add(&c->remote_err, INFL_EIO,
+                       "rank %d: the ranks' exchange after trial %llu failed", cl->rank,
+                       (unsigned long long)trials_before(c, round));
+    }
+#pragma omp atomic write
+    c->failed_block = lowest;
+}
+
+/* What rank 0 tells the others after a round's hooks. */
+enum { CMD_DONE = 0, CMD_TALLIES = 1 };
+
+/* This rank's threads' tallies merged, for another rank (NULL: out of
+ * memory). */
+static infl_tally_stream *local_tallies(run_ctx *c)
+{
+    infl_tally_stream *t = infl__tally_stream_new(c->n_strategies, c->n_metrics);
+    for (int i = 0; t && i < c->threads; i++)
+        if (!infl__tally_stream_merge(t, c->state[i].tally)) {
+            infl__tally_stream_free(t);
+            t = NULL;
+        }
+    return t;
+}
+
+/* infl_round_tallies.remote on rank 0: asks the others for their tallies. */
+static bool fetch_remote(void *ctx, infl_tally_stream *into)
+{
+    run_ctx *c = ctx;
+    uint64_t cmd[2] = {CMD_TALLIES, 0};
+    return c->cl->bcast(c->cl->user, cmd, sizeof cmd) &&
+           infl__exchange_tallies(c->cl, NULL, c->n_strategies, c->n_metrics, into);
+}
+
+/* After the hooks, with a cluster: rank 0 sends its decision; the others
+ * answer its requests for tallies until it does, and take it. */
+static bool cluster_decision(run_ctx *c, bool stopping)
+{
+    const infl_cluster *cl = c->cl;
+    uint64_t cmd[2] = {CMD_DONE, stopping};
+    if (cl->rank == 0)
+        return !cl->bcast(cl->user, cmd, sizeof cmd) || stopping;
+    for (;;) {
+        if (!cl->bcast(cl->user, cmd, sizeof cmd))
+            return true;
+        if (cmd[0] == CMD_DONE)
+            return cmd[1] != 0;
+        infl_tally_stream *mine = local_tallies(c);
+        /* Out of memory here still joins the collective (with nothing),
+         * so that rank 0 is not left waiting: its checkpoint then lacks
+         * this rank's tallies, and it fails to load rather than lie. */
+        infl__exchange_tallies(cl, mine, c->n_strategies, c->n_metrics, NULL);
+        infl__tally_stream_free(mine);
+    }
+}
+
 /* Between rounds, on one thread while the others wait: folds the round's
  * moments and asks the hooks; sets c->stop_now. */
 static void between_rounds(run_ctx *c, uint64_t round, uint64_t round_end)
@@ -341,7 +506,9 @@ static void between_rounds(run_ctx *c, uint64_t round, uint64_t round_end)
                                   .units_done = &c->total,
                                   .unit_open = &c->open,
                                   .threads = c->tallies,
-                                  .n_threads = (size_t)c->threads};
+                                  .n_threads = (size_t)c->threads,
+                                  .remote = c->cl && c->cl->rank == 0 ? fetch_remote : NULL,
+                                  .remote_user = c};
     infl_round r = {.round_first_block = round,
                     .blocks_done = round_end,
                     .blocks_total = c->end_block,
@@ -352,11 +519,18 @@ static void between_rounds(run_ctx *c, uint64_t round, uint64_t round_end)
                     .tallies = c->streaming ? &tallies : NULL};
     for (int i = 0; i < c->threads; i++)
         r.hires += c->state[i].hires;
+    r.hires += c->remote_hires;
+    if (c->cl != NULL && c->job->progress) {
+        c->progress_done += r.trials_done - r.round_first_trial;
+        c->job->progress(c->job->progress_user, c->progress_done, c->progress_total);
+    }
     for (size_t h = 0; h < c->job->n_hooks; h++) {
         const infl_round_hook *hook = &c->job->hooks[h];
         if (hook->fn && hook->fn(hook->user, &r) == INFL_ROUND_STOP)
             r.stopping = true;
     }
+    if (c->cl != NULL)
+        r.stopping = cluster_decision(c, r.stopping);
     c->stop_now = r.stopping && round_end < c->end_block;
 }
 
@@ -378,14 +552,23 @@ static void run_thread(run_ctx *c)
     for (uint64_t round = c->first_block; round < c->end_block; round += c->per_round) {
         const uint64_t round_end =
             round + c->per_round < c->end_block ? round + c->per_round : c->end_block;
+        uint64_t lo = round, hi = round_end; /* this rank's share */
+        if (c->cl != NULL)
+            infl__exchange_share(round, round_end, c->cl->rank, c->cl->size, &lo, &hi);
 #pragma omp for schedule(dynamic, 1)
-        for (uint64_t b = round; b < round_end; b++) {
+        for (uint64_t b = lo; b < hi; b++) {
             uint64_t lowest_failure;
 #pragma omp atomic read
             lowest_failure = c->failed_block;
             if (b > lowest_failure || mine->block != UINT64_MAX)
                 continue;
             run_block(c, mine, ws, rows, b, round);
+        }
+        /* MPI is called from the master thread only (MPI_THREAD_FUNNELED). */
+        if (c->cl != NULL) {
+#pragma omp master
+            exchange_round(c, round, round_end);
+#pragma omp barrier
         }
         /* The loop's barrier has passed: every block of the round is done.
          * Every thread reads the failure mark before any can write it
@@ -397,8 +580,9 @@ static void run_thread(run_ctx *c)
 #pragma omp barrier
         if (lowest_failure != UINT64_MAX)
             break;
-#pragma omp single
+#pragma omp master
         between_rounds(c, round, round_end);
+#pragma omp barrier
         if (c->stop_now)
             break;
     }
@@ -415,11 +599,11 @@ static infl_status finish(run_ctx *c, infl_trials **trials, infl_summary **summa
     uint64_t hires = 0;
     for (int i = 0; i < c->threads; i++)
         hires += c->state[i].hires;
-    thread_state *first = NULL;
-    for (int i = 0; i < c->threads; i++)
-        if (c->state[i].block != UINT64_MAX && (!first || c->state[i].block < first->block))
-            first = &c->state[i];
-    if (first != NULL)
+    hires += c->remote_hires;
+    thread_state *first = lowest_failed(c);
+    if (c->remote_failed < (first ? first->block : UINT64_MAX))
+        rc = infl_error_merge(err, &c->remote_err);
+    else if (first != NULL)
         rc = infl_error_merge(err, &first->err);
     for (int i = 0; i < c->threads; i++)
         infl_error_destroy(&c->state[i].err);
@@ -427,6 +611,17 @@ static infl_status finish(run_ctx *c, infl_trials **trials, infl_summary **summa
         return rc;
     const uint64_t done_trials = trials_before(c, c->blocks_done);
     infl_trials *tr = c->tr;
+    if (c->cl != NULL && c->streaming) {
+        /* Every rank's tallies, on every rank (order-free): the others'
+         * join thread 0's, and this rank's threads are merged below. */
+        infl_tally_stream *mine = local_tallies(c);
+        bool ok = infl__exchange_tallies(c->cl, mine, c->n_strategies, c->n_metrics,
+                                         mine ? c->state[0].tally : NULL);
+        infl__tally_stream_free(mine);
+        if (!ok || mine == NULL)
+            return infl_error_add(err, INFL_ENOMEM,
+                                  "out of memory exchanging the histograms between ranks");
+    }
     if (c->shard) {
         if (c->blocks_done < c->end_block)
             return infl_error_add(

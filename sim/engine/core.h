@@ -14,6 +14,7 @@
 #define INFL_SIM_ENGINE_CORE_H
 
 #include "stats/tally_stream.h"
+#include "influsim/cluster.h"
 #include "influsim/engine.h"
 
 /* What a hook of a run without per-trial values may read (borrowed, valid
@@ -29,6 +30,11 @@ struct infl_round_tallies {
      * merge, in any order, is the run's. */
     infl_tally_stream *const *threads;
     size_t n_threads;
+    /* With a cluster, on rank 0: merges the other ranks' tallies into
+     * `into` (the others join in; a checkpoint needs them). NULL otherwise:
+     * `threads` are all there is. False: the transport failed. */
+    bool (*remote)(void *user, infl_tally_stream *into);
+    void *remote_user;
 };
 
 /* What to run (all borrowed for the call). */
@@ -48,6 +54,9 @@ typedef struct {
      * or the run's end; possibly none): the result is then a partial. */
     bool shard;
     uint64_t shard_first, shard_end;
+    /* NULL: one process. Otherwise every rank runs the same job, each
+     * round's blocks split across the ranks (see influsim/cluster.h). */
+    const infl_cluster *cluster;
 } infl__core_job;
 
 /* A shard's result: what its blocks produced, to be saved and merged. */

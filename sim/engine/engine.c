@@ -93,8 +93,11 @@ infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt
                               "and takes no resume or target SE");
     infl_round_hook hooks[4];
     size_t n_hooks = 0;
+    /* Under a cluster what depends on the outside world (a signal, the
+     * clock, a file) is rank 0's alone; its decisions reach the others. */
+    const bool root = infl_cluster_is_root(opt->cluster);
     const volatile sig_atomic_t *stop = opt->stop;
-    if (stop != NULL)
+    if (stop != NULL && root)
         hooks[n_hooks++] = (infl_round_hook){stop_flag_hook, &stop};
     infl__target_se target = {.worst = NAN};
     const bool with_target = opt->target_se > 0;
@@ -109,7 +112,7 @@ infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt
     if (opt->round_hook.fn != NULL)
         hooks[n_hooks++] = opt->round_hook;
     infl__checkpoint_saver saver = {0};
-    if (opt->checkpoint_path != NULL && !shard) {
+    if (opt->checkpoint_path != NULL && !shard && root) {
         infl__checkpoint_saver_init(&saver, sc, opt);
         hooks[n_hooks++] = (infl_round_hook){infl__checkpoint_saver_hook, &saver};
     }
@@ -125,7 +128,8 @@ infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt
                           .progress_user = opt->progress_user,
                           .resume = opt->resume,
                           .hooks = hooks,
-                          .n_hooks = n_hooks};
+                          .n_hooks = n_hooks,
+                          .cluster = opt->cluster};
     job.shard = shard;
     if (shard)
         infl_shard_blocks(opt->shard, sc->trials, &job.shard_first, &job.shard_end);
@@ -133,7 +137,7 @@ infl_status infl_engine_run(const infl_scenario *sc, const infl_run_options *opt
     infl__core_partial partial = {0};
     infl_status rc =
         infl__core_run(&job, trials_out, summary_out, shard ? &partial : NULL, &res, err);
-    if (rc == INFL_OK && shard)
+    if (rc == INFL_OK && shard && root)
         rc = save_partial(sc, opt, &job, &partial, res.hires, err);
     infl__core_partial_destroy(&partial);
     if (stats) {

@@ -34,21 +34,32 @@ infl_status infl_pipeline_run(const infl_scenario *sc, const infl_pipeline_optio
     memset(out, 0, sizeof *out);
     infl_trials *tr = NULL;
     infl_h5_writer *writer = NULL;
-    infl_status rc = infl_h5_check_target(opt->output, opt->replace, err);
-    if (rc != INFL_OK)
-        goto done;
+    /* Under a cluster rank 0 writes the file; the others run their share
+     * and compute what it prints, and follow rank 0's checks, so that no
+     * rank waits for another that gave up. */
+    const infl_cluster *cl = opt->run.cluster;
+    const bool root = infl_cluster_is_root(cl);
+    infl_status rc = root ? infl_h5_check_target(opt->output, opt->replace, err) : INFL_OK;
 
     /* The estimate reads only the thread count and whether trials are kept. */
     infl_run_options probe = {.threads = opt->run.threads, .no_trials = opt->run.no_trials};
     double limit = opt->memory_limit > 0 ? opt->memory_limit : 0.0;
     infl_engine_estimate(sc, &probe, limit, &out->estimate);
-    if (limit > 0 && out->estimate.bytes > limit) {
+    if (root && rc == INFL_OK && limit > 0 && out->estimate.bytes > limit) {
         out->too_big = true;
         rc = infl_error_add(
             err, INFL_ELIMIT, "%s: this run needs about %.2f GiB, more than the %.2f GiB allowed",
             infl_scenario_name(sc), out->estimate.bytes / 1073741824.0, limit / 1073741824.0);
-        goto done;
     }
+    if (cl != NULL) {
+        uint64_t agreed = (uint64_t)rc;
+        if (!cl->bcast(cl->user, &agreed, sizeof agreed))
+            agreed = INFL_EIO;
+        if (!root && agreed != INFL_OK)
+            rc = infl_error_add(err, (infl_status)agreed, "rank 0 refused the run");
+    }
+    if (rc != INFL_OK)
+        goto done;
 
     const double t_simulate = now();
     rc = infl_engine_run(sc, &opt->run, &tr, &out->summary, &out->stats, err);
@@ -64,6 +75,11 @@ infl_status infl_pipeline_run(const infl_scenario *sc, const infl_pipeline_optio
         goto done;
     }
 
+    if (!root) {
+        if (tr != NULL)
+            rc = infl_summary_compute_inplace(tr, out->stats.threads, &out->summary, err);
+        goto done;
+    }
     rc = infl_h5_writer_begin(opt->output, sc, tr, out->stats.threads, opt->replace, &writer, err);
     if (rc != INFL_OK)
         goto done;

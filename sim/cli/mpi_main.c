@@ -1,0 +1,114 @@
+/*
+ * mpi_main.c — influsim-mpi: `influsim run` as one rank of an MPI job
+ * (mpirun -np N influsim-mpi run ...). The only file that includes mpi.h:
+ * it hands the library a transport of two collectives over MPI_COMM_WORLD
+ * (influsim/cluster.h) and runs the same command as influsim on every rank.
+ * Rank 0 prints and writes; the other ranks' stdout and stderr go to
+ * /dev/null, so the job prints what one process prints. MPI's own errors
+ * abort the whole job (MPI_ERRORS_ARE_FATAL): a rank that dies ends it, and
+ * the run resumes from rank 0's checkpoint with any rank count.
+ */
+#include "cli.h"
+
+#include "influsim/version.h"
+
+#include <gsl/gsl_errno.h>
+#include <limits.h>
+#include <mpi.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool mpi_allgather(void *user, const void *mine, size_t n, void **all, size_t *counts)
+{
+    (void)user;
+    int size;
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    *all = NULL;
+    uint64_t n64 = n;
+    uint64_t *sizes = malloc((size_t)size * sizeof *sizes);
+    int *icounts = malloc((size_t)size * sizeof *icounts);
+    int *displs = malloc((size_t)size * sizeof *displs);
+    if (sizes == NULL || icounts == NULL || displs == NULL) {
+        fprintf(stderr, "influsim-mpi: out of memory for the ranks' exchange\n");
+        MPI_Abort(MPI_COMM_WORLD, INFL_EXIT_FAILURE);
+    }
+    MPI_Allgather(&n64, 1, MPI_UINT64_T, sizes, 1, MPI_UINT64_T, MPI_COMM_WORLD);
+    uint64_t total = 0;
+    for (int r = 0; r < size; r++) {
+        /* MPI counts are int: a round's share must fit (rounds are
+         * thousands of trials, far below 2 GiB). */
+        if (sizes[r] > INT_MAX || total > INT_MAX - sizes[r]) {
+            fprintf(stderr, "influsim-mpi: a round's exchange exceeds 2 GiB\n");
+            MPI_Abort(MPI_COMM_WORLD, INFL_EXIT_FAILURE);
+        }
+        displs[r] = (int)total;
+        icounts[r] = (int)sizes[r];
+        counts[r] = (size_t)sizes[r];
+        total += sizes[r];
+    }
+    void *buf = malloc(total ? (size_t)total : 1);
+    if (buf == NULL) {
+        fprintf(stderr, "influsim-mpi: out of memory for the ranks' exchange\n");
+        MPI_Abort(MPI_COMM_WORLD, INFL_EXIT_FAILURE);
+    }
+    MPI_Allgatherv(mine, (int)n, MPI_BYTE, buf, icounts, displs, MPI_BYTE, MPI_COMM_WORLD);
+    free(sizes);
+    free(icounts);
+    free(displs);
+    *all = buf;
+    return true;
+}
+
+static bool mpi_bcast(void *user, void *buf, size_t n)
+{
+    (void)user;
+    MPI_Bcast(buf, (int)n, MPI_BYTE, 0, MPI_COMM_WORLD);
+    return true;
+}
+
+static int dispatch(int argc, char **argv, const infl_cluster *cl)
+{
+    if (argc < 2) {
+        fputs("usage: mpirun -np N influsim-mpi run [SCENARIO] [options]\n"
+              "  the options and output of `influsim run`; rank 0 prints and writes\n",
+              stderr);
+        return INFL_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+        printf("influsim-mpi %s (git %s)\n", infl_version(), infl_git_revision());
+        return INFL_EXIT_OK;
+    }
+    if (!strcmp(cmd, "run"))
+        return infl_cmd_run_in(argc - 1, argv + 1, cl);
+    infl_cli_error("influsim-mpi runs `run` (sweep, plan, optimize and sensitivity are not yet "
+                   "spread over ranks: use influsim, or shards); got '%s'",
+                   cmd);
+    return INFL_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    int provided = 0;
+    if (MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
+        fprintf(stderr, "influsim-mpi: error: MPI_Init_thread failed\n");
+        return INFL_EXIT_FAILURE;
+    }
+    infl_cluster cl = {.allgather = mpi_allgather, .bcast = mpi_bcast};
+    MPI_Comm_rank(MPI_COMM_WORLD, &cl.rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &cl.size);
+    if (cl.rank != 0 &&
+        (freopen("/dev/null", "w", stdout) == NULL || freopen("/dev/null", "w", stderr) == NULL)) {
+        /* Printing twice is better than not running. */
+    }
+    infl_h5_process_init();
+    gsl_set_error_handler_off();
+    int code = dispatch(argc, argv, &cl);
+    /* Every rank returns the same code (the ranks agree on the run's
+     * outcome); an interrupted rank 0 decides for all. */
+    int worst = code;
+    MPI_Allreduce(&code, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    MPI_Finalize();
+    return code;
+}

@@ -1,0 +1,171 @@
+/*
+ * exchange.c — the bytes the ranks of a cluster send each other (see
+ * exchange.h).
+ */
+#include "engine/exchange.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+bool infl__bytes_put(void *bytes, const void *p, size_t n)
+{
+    infl__bytes *b = bytes;
+    if (b->failed)
+        return false;
+    if (n == 0)
+        return true;
+    if (n > SIZE_MAX - b->n) {
+        b->failed = true;
+        return false;
+    }
+    if (b->n + n > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->n + n)
+            cap = cap > SIZE_MAX / 2 ? b->n + n : cap * 2;
+        unsigned char *d = realloc(b->data, cap);
+        if (d == NULL) {
+            b->failed = true;
+            return false;
+        }
+        b->data = d;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->n, p, n);
+    b->n += n;
+    return true;
+}
+
+void infl__bytes_destroy(infl__bytes *b)
+{
+    free(b->data);
+    *b = (infl__bytes){0};
+}
+
+void infl__exchange_share(uint64_t first, uint64_t end, int rank, int size, uint64_t *lo,
+                          uint64_t *hi)
+{
+    const uint64_t len = end - first, n = (uint64_t)size, r = (uint64_t)rank;
+    /* len * r / n without overflow: len is at most 2^57 blocks. */
+    *lo = first + len / n * r + len % n * r / n;
+    *hi = first + len / n * (r + 1) + len % n * (r + 1) / n;
+}
+
+static void put_u64(infl__bytes *b, uint64_t v)
+{
+    infl__bytes_put(b, &v, sizeof v);
+}
+
+/* The per-trial columns a round sends: every strategy's metrics, then the
+ * market draws. */
+static size_t kept_columns(const infl_trials *tr)
+{
+    return tr->n_strategies * tr->n_metrics + 4;
+}
+
+static double *kept_column(infl_trials *tr, size_t k)
+{
+    const size_t cells = tr->n_strategies * tr->n_metrics;
+    if (k < cells)
+        return tr->values + k * tr->n_trials;
+    double *market[4] = {tr->purchase_rate, tr->wom_purchase_factor, tr->addressable,
+                         tr->repeat_orders};
+    return market[k - cells];
+}
+
+void infl__exchange_pack_round(infl__bytes *b, const infl__exchange_head *h,
+                               const infl_block_moments *slots, size_t n_slots,
+                               const infl_trials *tr, uint64_t t_lo, uint64_t t_hi)
+{
+    const size_t msg = strlen(h->message);
+    put_u64(b, h->failed_block);
+    put_u64(b, (uint64_t)h->status);
+    put_u64(b, h->hires);
+    put_u64(b, msg);
+    infl__bytes_put(b, h->message, msg);
+    for (size_t i = 0; i < n_slots; i++) {
+        infl__bytes_put(b, slots[i].cells, slots[i].n_cells * sizeof *slots[i].cells);
+        infl__bytes_put(b, slots[i].pairs, slots[i].n_pairs * sizeof *slots[i].pairs);
+    }
+    if (tr != NULL && tr->values != NULL)
+        for (size_t k = 0; k < kept_columns(tr); k++)
+            infl__bytes_put(b, kept_column((infl_trials *)tr, k) + t_lo,
+                            (size_t)(t_hi - t_lo) * sizeof(double));
+}
+
+typedef struct {
+    const unsigned char *p;
+    size_t left;
+} reader;
+
+static bool take(reader *r, void *out, size_t n)
+{
+    if (n > r->left)
+        return false;
+    if (n > 0)
+        memcpy(out, r->p, n);
+    r->p += n;
+    r->left -= n;
+    return true;
+}
+
+static bool take_u64(reader *r, uint64_t *v)
+{
+    return take(r, v, sizeof *v);
+}
+
+bool infl__exchange_unpack_round(const unsigned char *p, size_t n, infl__exchange_head *h,
+                                 infl_block_moments *slots, size_t n_slots, infl_trials *tr,
+                                 uint64_t t_lo, uint64_t t_hi)
+{
+    reader r = {p, n};
+    uint64_t status, msg;
+    if (!take_u64(&r, &h->failed_block) || !take_u64(&r, &status) || !take_u64(&r, &h->hires) ||
+        !take_u64(&r, &msg) || msg > r.left)
+        return false;
+    h->status = (infl_status)status;
+    h->message = (const char *)r.p; /* not terminated in the packet */
+    h->message_len = (size_t)msg;
+    r.p += msg;
+    r.left -= msg;
+    for (size_t i = 0; i < n_slots; i++)
+        if (!take(&r, slots[i].cells, slots[i].n_cells * sizeof *slots[i].cells) ||
+            !take(&r, slots[i].pairs, slots[i].n_pairs * sizeof *slots[i].pairs))
+            return false;
+    if (tr != NULL && tr->values != NULL)
+        for (size_t k = 0; k < kept_columns(tr); k++)
+            if (!take(&r, kept_column(tr, k) + t_lo, (size_t)(t_hi - t_lo) * sizeof(double)))
+                return false;
+    return r.left == 0;
+}
+
+static bool source(void *ctx, void *data, size_t n)
+{
+    return take(ctx, data, n);
+}
+
+bool infl__exchange_tallies(const infl_cluster *cl, const infl_tally_stream *mine,
+                            size_t n_strategies, size_t n_metrics, infl_tally_stream *into)
+{
+    infl__bytes b = {0};
+    if (mine != NULL && !infl__tally_stream_save(mine, infl__bytes_put, &b)) {
+        infl__bytes_destroy(&b);
+        return false;
+    }
+    void *all = NULL;
+    size_t *counts = calloc((size_t)cl->size, sizeof *counts);
+    bool ok = counts != NULL && cl->allgather(cl->user, b.data, b.n, &all, counts);
+    infl__bytes_destroy(&b);
+    const unsigned char *p = all;
+    for (int i = 0; ok && i < cl->size; i++) {
+        if (into != NULL && i != cl->rank && counts[i] > 0) {
+            reader r = {p, counts[i]};
+            infl_tally_stream *t = infl__tally_stream_load(n_strategies, n_metrics, source, &r);
+            ok = t != NULL && r.left == 0 && infl__tally_stream_merge(into, t);
+            infl__tally_stream_free(t);
+        }
+        p += counts[i];
+    }
+    free(all);
+    free(counts);
+    return ok;
+}

@@ -1,0 +1,67 @@
+/*
+ * exchange.h — what the ranks of a cluster (influsim/cluster.h) send each
+ * other: after every round, each rank's part of the round (its lowest failed
+ * block and that block's message, the funnels it drew, and its blocks'
+ * moments or its trials' values) so that every rank holds the whole round;
+ * and the order-free tallies, merged across ranks where a checkpoint or the
+ * summary needs them. The bytes are those of memory (the ranks run one
+ * build on one kind of machine, as a checkpoint assumes).
+ */
+#ifndef INFL_SIM_ENGINE_EXCHANGE_H
+#define INFL_SIM_ENGINE_EXCHANGE_H
+
+#include "influsim/cluster.h"
+#include "influsim/error.h"
+#include "influsim/results.h"
+#include "stats/tally_stream.h"
+
+#include <stdint.h>
+
+/* A growable byte buffer; an allocation failure marks it failed. */
+typedef struct {
+    unsigned char *data;
+    size_t n, cap;
+    bool failed;
+} infl__bytes;
+
+bool infl__bytes_put(void *bytes, const void *p, size_t n); /* an infl_sink */
+void infl__bytes_destroy(infl__bytes *b);
+
+/* Blocks [*lo, *hi) of the round's blocks [first, end) that `rank` of `size`
+ * runs: contiguous shares, in rank order, as even as blocks allow. */
+void infl__exchange_share(uint64_t first, uint64_t end, int rank, int size, uint64_t *lo,
+                          uint64_t *hi);
+
+/* A rank's news of a round. */
+typedef struct {
+    uint64_t failed_block; /* lowest failed block of the round, UINT64_MAX if none */
+    infl_status status;    /* its status */
+    const char *message;   /* its messages (one per line), or "" (packing) */
+    size_t message_len;    /* unpacked: message's bytes (not terminated there) */
+    uint64_t hires;        /* funnels the rank has drawn in the run so far */
+} infl__exchange_head;
+
+/*
+ * Appends to b a rank's part of a round: h, then (streaming) the moments of
+ * its n_slots blocks, or (kept values) every column's values of its trials
+ * [t_lo, t_hi) of tr.
+ */
+void infl__exchange_pack_round(infl__bytes *b, const infl__exchange_head *h,
+                               const infl_block_moments *slots, size_t n_slots,
+                               const infl_trials *tr, uint64_t t_lo, uint64_t t_hi);
+
+/* Reads what infl__exchange_pack_round wrote (h->message points into p)
+ * into slots or tr; false when p is not such a packet of that shape. */
+bool infl__exchange_unpack_round(const unsigned char *p, size_t n, infl__exchange_head *h,
+                                 infl_block_moments *slots, size_t n_slots, infl_trials *tr,
+                                 uint64_t t_lo, uint64_t t_hi);
+
+/*
+ * Collective: every rank sends `mine` (NULL: nothing); where `into` is not
+ * NULL the other ranks' tallies are merged into it (order-free, so in rank
+ * order). False on a transport failure, a malformed packet or out of memory.
+ */
+bool infl__exchange_tallies(const infl_cluster *cl, const infl_tally_stream *mine,
+                            size_t n_strategies, size_t n_metrics, infl_tally_stream *into);
+
+#endif
