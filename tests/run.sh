@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds influsim (warnings are errors) and runs the whole test suite; then
-#  - influsim-mpi (-DINFLUSIM_MPI=ON) against influsim at np 1-4 (test_mpi.py);
+#  - influsim-mpi (-DINFLUSIM_MPI=ON) against influsim at np 1-4 (test_mpi.py),
+#    and the Slurm recipes on a one-node Slurm the test starts (test_slurm.py);
 #  - the suite again under AddressSanitizer + UndefinedBehaviorSanitizer (all
 #    but the format check and valgrind, which a sanitized binary cannot run);
 #  - the parallel engine's tests under ThreadSanitizer (clang + Archer), and the
@@ -24,7 +25,7 @@ ctest --test-dir "$root/build" --output-on-failure -j"$jobs" "$@"
 echo "== influsim-mpi (OpenMPI) against influsim: np 1-4, outside the sanitizer stages =="
 cmake -S "$root" -B "$root/build-mpi" -DINFLUSIM_WERROR=ON -DINFLUSIM_MPI=ON >/dev/null
 cmake --build "$root/build-mpi" -j"$jobs" --target influsim_cli influsim_mpi
-ctest --test-dir "$root/build-mpi" --output-on-failure -R '^e2e_test_mpi$'
+ctest --test-dir "$root/build-mpi" --output-on-failure -R '^(e2e_test_mpi|e2e_test_slurm)$'
 
 echo "== the suite again under AddressSanitizer + UndefinedBehaviorSanitizer =="
 sanitize="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
@@ -34,7 +35,7 @@ cmake -S "$root" -B "$root/build-sanitize" -DINFLUSIM_WERROR=ON \
 cmake --build "$root/build-sanitize" -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir "$root/build-sanitize" --output-on-failure -j"$jobs" \
-  -E '^(format|valgrind_default_run)$' "$@"
+  -E '^(format|valgrind_default_run|e2e_test_slurm|e2e_test_mpi)$' "$@"
 
 echo "== the parallel engine's tests under ThreadSanitizer (clang, libomp, Archer) =="
 # Archer is LLVM OpenMP's tool that tells ThreadSanitizer about OpenMP's own
