@@ -67,6 +67,10 @@ infl_status infl_error_vadd(infl_error *err, infl_status status, const char *fmt
  * such as by a worker thread. */
 infl_status infl_error_merge(infl_error *dst, const infl_error *src);
 
+/* Appends each line of the len bytes at text (messages as infl_error_message
+ * returns them, from another process say) with `status`; returns status. */
+infl_status infl_error_add_lines(infl_error *dst, infl_status status, const char *text, size_t len);
+
 /* Returns the collected messages ("" if none). Owned by err. */
 const char *infl_error_message(const infl_error *err);
 

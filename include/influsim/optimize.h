@@ -36,6 +36,7 @@
 #ifndef INFLUSIM_OPTIMIZE_H
 #define INFLUSIM_OPTIMIZE_H
 
+#include "influsim/cluster.h"
 #include "influsim/error.h"
 #include "influsim/objective.h"
 #include "influsim/scenario.h"
@@ -183,6 +184,10 @@ typedef struct {
     unsigned grid;    /* as infl_optimize_options (0: the default) */
     double tolerance; /* as infl_optimize_options (0: the default) */
     unsigned threads; /* 0: the default */
+    /* Not NULL: every rank of the cluster searches alike, each batch's run
+     * split across the ranks (infl_study_trials), so every rank evaluates
+     * the same points and finds the same optimum. */
+    const infl_cluster *cluster;
 } infl_optimize_scenario_options;
 
 typedef struct {

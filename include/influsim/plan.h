@@ -16,6 +16,7 @@
 #ifndef INFLUSIM_PLAN_H
 #define INFLUSIM_PLAN_H
 
+#include "influsim/cluster.h"
 #include "influsim/error.h"
 #include "influsim/scenario.h"
 
@@ -45,15 +46,19 @@ typedef struct {
 typedef void (*infl_plan_eval_fn)(void *user, const infl_plan_step *step);
 
 typedef struct {
-    const char *strategy;        /* the strategy to plan for, by name */
-    uint64_t conversions;        /* N, at least 1 */
-    double confidence;           /* the probability to reach N with, in (0, 1) */
-    bool expected;               /* reach N on average instead */
-    bool ltv;                    /* count orders (first purchases and repeat orders over the
-                                    horizon, product.repeat_orders) instead of conversions */
-    double tolerance;            /* stop when the bracket is within tolerance * budget (0: 0.005) */
-    double max_budget;           /* the largest budget considered (0: INFL_PLAN_MAX_BUDGET) */
-    unsigned threads;            /* 0: the default */
+    const char *strategy; /* the strategy to plan for, by name */
+    uint64_t conversions; /* N, at least 1 */
+    double confidence;    /* the probability to reach N with, in (0, 1) */
+    bool expected;        /* reach N on average instead */
+    bool ltv;             /* count orders (first purchases and repeat orders over the
+                             horizon, product.repeat_orders) instead of conversions */
+    double tolerance;     /* stop when the bracket is within tolerance * budget (0: 0.005) */
+    double max_budget;    /* the largest budget considered (0: INFL_PLAN_MAX_BUDGET) */
+    unsigned threads;     /* 0: the default */
+    /* Not NULL: every rank of the cluster plans alike, each budget's run
+     * split across the ranks (infl_study_trials), so every rank takes the
+     * same steps to the same answer. */
+    const infl_cluster *cluster;
     infl_plan_eval_fn evaluated; /* may be NULL */
     void *user;
 } infl_plan_options;

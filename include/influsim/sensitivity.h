@@ -15,6 +15,7 @@
 #ifndef INFLUSIM_SENSITIVITY_H
 #define INFLUSIM_SENSITIVITY_H
 
+#include "influsim/cluster.h"
 #include "influsim/error.h"
 #include "influsim/factor.h"
 #include "influsim/scenario.h"
@@ -71,6 +72,11 @@ typedef struct {
     size_t compare_b;
     infl_sens_progress_fn progress; /* may be NULL */
     void *user;
+    /* Not NULL with more than one rank: each batch of the design's runs is
+     * dealt to the ranks, the costliest first, each run whole on its rank,
+     * and every rank ends with every run's numbers (the same as one
+     * process). Every rank calls the study with the same arguments. */
+    const infl_cluster *cluster;
 } infl_sens_options;
 
 #define INFL_SENS_DEFAULT_SOBOL_SAMPLES 256

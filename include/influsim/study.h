@@ -22,10 +22,13 @@
 /*
  * Runs sc (a scenario a study derived) on `threads` threads (0: the default)
  * and hands back the per-trial values in *trials (owned by the caller).
- * *stats, if not NULL, says what the run did. On failure *trials is NULL and
- * the status is the engine's.
+ * With a cluster (NULL: one process) every rank calls this alike, runs a
+ * share of the blocks and gets every trial (influsim/cluster.h). *stats, if
+ * not NULL, says what the run did. On failure *trials is NULL and the status
+ * is the engine's.
  */
-infl_status infl_study_trials(const infl_scenario *sc, unsigned threads, infl_trials **trials,
+infl_status infl_study_trials(const infl_scenario *sc, unsigned threads,
+                              const infl_cluster *cluster, infl_trials **trials,
                               infl_run_stats *stats, infl_error *err);
 
 /*
@@ -33,7 +36,8 @@ infl_status infl_study_trials(const infl_scenario *sc, unsigned threads, infl_tr
  * the exact one, computed in place from the trials (which are then freed), or
  * with no_trials the streaming one. On failure *summary is NULL.
  */
-infl_status infl_study_summary(const infl_scenario *sc, unsigned threads, bool no_trials,
-                               infl_summary **summary, infl_run_stats *stats, infl_error *err);
+infl_status infl_study_summary(const infl_scenario *sc, unsigned threads,
+                               const infl_cluster *cluster, bool no_trials, infl_summary **summary,
+                               infl_run_stats *stats, infl_error *err);
 
 #endif

@@ -10,6 +10,7 @@
 #ifndef INFLUSIM_SWEEP_H
 #define INFLUSIM_SWEEP_H
 
+#include "influsim/cluster.h"
 #include "influsim/error.h"
 #include "influsim/results.h"
 #include "influsim/scenario.h"
@@ -53,6 +54,12 @@ typedef struct {
     /* When shard_count > 0: run only the points of shard shard_index of
      * shard_count (infl_sweep_shard_points); the others stay NULL. */
     uint64_t shard_index, shard_count;
+    /* Not NULL with more than one rank: the points are dealt to the ranks,
+     * the costliest first, each run whole on its rank's threads, and every
+     * rank ends with every point's summary (the same as one process; `point`
+     * is then called for them all once they are in). Every rank calls
+     * infl_sweep_run with the same arguments. */
+    const infl_cluster *cluster;
 } infl_sweep_options;
 
 /* The points [*first, *end) of shard `index` of `count` of a sweep of

@@ -85,16 +85,22 @@ infl_status infl_error_add(infl_error *err, infl_status status, const char *fmt,
     return rc;
 }
 
+infl_status infl_error_add_lines(infl_error *dst, infl_status status, const char *text, size_t len)
+{
+    while (len > 0) {
+        const char *end = memchr(text, '\n', len);
+        size_t line = end ? (size_t)(end - text) : len;
+        infl_error_add(dst, status, "%.*s", (int)line, text);
+        text += line + (end != NULL);
+        len -= line + (end != NULL);
+    }
+    return status;
+}
+
 infl_status infl_error_merge(infl_error *dst, const infl_error *src)
 {
-    const char *line = infl_error_message(src);
-    while (*line != '\0') {
-        const char *end = strchr(line, '\n');
-        int len = (int)(end ? (size_t)(end - line) : strlen(line));
-        infl_error_add(dst, src->status, "%.*s", len, line);
-        line += len + (end != NULL);
-    }
-    return src->status;
+    const char *text = infl_error_message(src);
+    return infl_error_add_lines(dst, src->status, text, strlen(text));
 }
 
 const char *infl_error_message(const infl_error *err)

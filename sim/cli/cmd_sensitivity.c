@@ -256,7 +256,7 @@ static infl_status time_one_run(const infl_scenario *sc, double *seconds, infl_e
 {
     double start = infl_now();
     infl_summary *sm = NULL;
-    infl_status rc = infl_study_summary(sc, 1, false, &sm, NULL, err);
+    infl_status rc = infl_study_summary(sc, 1, NULL, false, &sm, NULL, err);
     infl_summary_free(sm);
     *seconds = infl_now() - start;
     return rc;

@@ -374,13 +374,7 @@ static void remote_failure(run_ctx *c, uint64_t b, infl_status st, const char *m
 {
     c->remote_failed = b;
     infl_error_clear(&c->remote_err);
-    while (len > 0) {
-        const char *end = memchr(msg, '\n', len);
-        size_t line = end ? (size_t)(end - msg) : len;
-        infl_error_add(&c->remote_err, st, "%.*s", (int)line, msg);
-        msg += line + (end != NULL);
-        len -= line + (end != NULL);
-    }
+    infl_error_add_lines(&c->remote_err, st, msg, len);
     if (c->remote_err.status == INFL_OK) /* a failure without a message */
         infl_error_add(&c->remote_err, st, "block %llu failed", (unsigned long long)b);
 }

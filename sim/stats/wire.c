@@ -33,7 +33,7 @@ void infl__wire_destroy(infl__wire *w)
     memset(w, 0, sizeof *w);
 }
 
-static bool put_bytes(infl__wire *w, const void *p, size_t n)
+bool infl__wire_put_bytes(infl__wire *w, const void *p, size_t n)
 {
     if (w->bad)
         return false;
@@ -65,7 +65,7 @@ bool infl__wire_put_u64(infl__wire *w, uint64_t v)
     unsigned char b[8];
     for (int i = 0; i < 8; i++)
         b[i] = (unsigned char)(v >> (8 * i));
-    return put_bytes(w, b, sizeof b);
+    return infl__wire_put_bytes(w, b, sizeof b);
 }
 
 bool infl__wire_put_f64(infl__wire *w, double v)
@@ -80,7 +80,7 @@ bool infl__wire_put_str(infl__wire *w, const char *s)
     if (s == NULL)
         return infl__wire_put_u64(w, 0);
     size_t n = strlen(s);
-    return infl__wire_put_u64(w, (uint64_t)n + 1) && put_bytes(w, s, n);
+    return infl__wire_put_u64(w, (uint64_t)n + 1) && infl__wire_put_bytes(w, s, n);
 }
 
 bool infl__wire_put_f64s(infl__wire *w, const double *v, size_t n)

@@ -39,6 +39,8 @@ void infl__wire_init(infl__wire *w);
 void infl__wire_over(infl__wire *w, const void *data, size_t len);
 void infl__wire_destroy(infl__wire *w);
 
+/* n bytes as they are (no length): for splicing one buffer into another. */
+bool infl__wire_put_bytes(infl__wire *w, const void *p, size_t n);
 bool infl__wire_put_u64(infl__wire *w, uint64_t v);
 bool infl__wire_put_f64(infl__wire *w, double v);
 /* A string or NULL (told apart on the wire). */

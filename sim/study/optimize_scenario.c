@@ -21,6 +21,7 @@ typedef struct {
     size_t n_tiers;
     const char *metric;
     unsigned threads;
+    const infl_cluster *cluster;
     uint64_t n_trials, n_metrics;
     unsigned runs;
     uint64_t hires;
@@ -62,7 +63,7 @@ static infl_status evaluate(void *user, size_t n_points, const double *shares, d
             return rc;
         infl_trials *tr = NULL;
         infl_run_stats st = {0};
-        rc = infl_study_trials(sc, c->threads, &tr, &st, err);
+        rc = infl_study_trials(sc, c->threads, c->cluster, &tr, &st, err);
         infl_scenario_free(sc);
         c->runs++;
         c->hires += st.hires_simulated;
@@ -169,6 +170,7 @@ infl_status infl_optimize_scenario_run(const infl_scenario *base,
                   .n_tiers = opt->n_tiers,
                   .metric = infl_objective_metric(&opt->objective),
                   .threads = opt->threads,
+                  .cluster = opt->cluster,
                   .n_trials = infl_scenario_trials(base)};
     infl_optimize_options o = {.n_tiers = opt->n_tiers,
                                .n_trials = c.n_trials,

@@ -165,7 +165,7 @@ static infl_status measure(const infl_scenario *base, const infl_plan_options *p
     if (rc != INFL_OK)
         return rc;
     infl_trials *tr = NULL;
-    rc = infl_study_trials(sc, p->threads, &tr, NULL, err);
+    rc = infl_study_trials(sc, p->threads, p->cluster, &tr, NULL, err);
     infl_scenario_free(sc);
     if (rc != INFL_OK)
         return rc;

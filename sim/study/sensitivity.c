@@ -21,6 +21,7 @@
 #include "study/morris.h"
 #include "study/sobol.h"
 #include "base/threads.h"
+#include "study/spread.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -176,45 +177,54 @@ static size_t q10_level(void)
     return 2;
 }
 
-/* Evaluates run `run` of r: derives the scenario with its factors away from
- * base, runs it, and writes the targets, the leader and the noise. */
-static infl_status evaluate(evaluator *ev, infl_sens_result *r, size_t run, unsigned threads,
-                            infl_error *err)
+/* Derives run `run` of r, its factors away from base, into *sc (owned). */
+static infl_status derive_run(const evaluator *ev, const infl_sens_result *r, size_t run,
+                              infl_scenario **sc, infl_error *err)
 {
+    *sc = NULL;
     const size_t k = r->n_factors;
-    char(*over)[512] = calloc(k, sizeof *over);
-    const char **sets = calloc(k, sizeof *sets);
+    char(*over)[512] = calloc(k ? k : 1, sizeof *over);
+    const char **sets = calloc(k ? k : 1, sizeof *sets);
     if (over == NULL || sets == NULL) {
         free(over);
         free(sets);
         return infl_error_add(err, INFL_ENOMEM, "out of memory");
     }
     size_t n_sets = 0;
-    for (size_t f = 0; f < k; f++) {
+    infl_status rc = INFL_OK;
+    for (size_t f = 0; f < k && rc == INFL_OK; f++) {
         double v = r->values[run * k + f];
         if (v == r->factors[f].base)
             continue;
-        if (!infl_factor_override(&r->factors[f], v, over[n_sets], sizeof over[n_sets])) {
-            free(over);
-            free(sets);
-            return infl_error_add(err, INFL_EARG, "factor %s: key too long", r->factors[f].key);
-        }
+        if (!infl_factor_override(&r->factors[f], v, over[n_sets], sizeof over[n_sets]))
+            rc = infl_error_add(err, INFL_EARG, "factor %s: key too long", r->factors[f].key);
         sets[n_sets] = over[n_sets];
         n_sets++;
     }
-    infl_scenario *sc = NULL;
-    infl_trials *tr = NULL;
-    infl_summary *sm = NULL;
-    infl_run_stats stats = {0};
-    infl_status rc = infl_scenario_derive(ev->base, sets, n_sets, &sc, err);
-    if (rc != INFL_OK) {
+    if (rc == INFL_OK && (rc = infl_scenario_derive(ev->base, sets, n_sets, sc, err)) != INFL_OK)
         /* Name the point: its first overrides are usually enough to find it. */
         infl_error_add(err, rc, "at the design point %zu (%s%s%s)", run,
                        n_sets ? sets[0] : "the base", n_sets > 1 ? ", " : "",
                        n_sets > 1 ? sets[1] : "");
+    free(over);
+    free(sets);
+    return rc;
+}
+
+/* Evaluates run `run` of r: derives the scenario with its factors away from
+ * base, runs it (on `threads` threads, split across cl's ranks unless NULL),
+ * and writes the targets, the leader and the noise. */
+static infl_status evaluate(evaluator *ev, infl_sens_result *r, size_t run, unsigned threads,
+                            const infl_cluster *cl, infl_error *err)
+{
+    infl_scenario *sc = NULL;
+    infl_trials *tr = NULL;
+    infl_summary *sm = NULL;
+    infl_run_stats stats = {0};
+    infl_status rc = derive_run(ev, r, run, &sc, err);
+    if (rc != INFL_OK)
         goto done;
-    }
-    rc = infl_study_trials(sc, threads, &tr, &stats, err);
+    rc = infl_study_trials(sc, threads, cl, &tr, &stats, err);
     if (rc != INFL_OK)
         goto done;
     if (ev->i_conversions == (size_t)-1) {
@@ -271,49 +281,165 @@ done:
     infl_summary_free(sm);
     infl_trials_free(tr);
     infl_scenario_free(sc);
-    free(over);
-    free(sets);
     return rc;
 }
 
-/* Evaluates runs [first, first + n) of r, already in its design. With at
- * least as many runs as threads, the runs are spread over the threads, each
- * on one thread of its own: a study's runs are many and small, and a run of a
- * few thousand trials keeps two threads busy for less time than it takes to
- * start them. Each run's numbers depend only on its scenario, so the result
- * is the same for any thread count; the failure reported is the first in run
- * order, whichever thread met it. */
-static infl_status evaluate_batch(evaluator *ev, infl_sens_result *r, size_t first, size_t n,
-                                  infl_error *err)
+/* Evaluates the n runs of r listed in runs[] (already in its design), and
+ * notes the lowest failing run in *failed, whichever thread met it; a run
+ * above a failure already noted is not started (it would not be reported).
+ * With at least as many runs as threads, the runs are spread over the
+ * threads, each on one thread of its own: a study's runs are many and small,
+ * and a run of a few thousand trials keeps two threads busy for less time
+ * than it takes to start them. Each run's numbers depend only on its
+ * scenario, so the result is the same for any thread count. */
+static void evaluate_list(evaluator *ev, infl_sens_result *r, const size_t *runs, size_t n,
+                          infl__spread_failure *failed)
 {
     const unsigned threads = ev->threads;
     if (threads <= 1 || n < threads) {
         for (size_t i = 0; i < n; i++) {
-            infl_status rc = evaluate(ev, r, first + i, threads, err);
+            if (runs[i] > failed->run)
+                continue;
+            infl_error own;
+            infl_error_init(&own);
+            infl_status rc = evaluate(ev, r, runs[i], threads, NULL, &own);
             if (rc != INFL_OK)
-                return rc;
+                infl__spread_failure_note(failed, runs[i], rc, &own);
+            infl_error_destroy(&own);
         }
-        return INFL_OK;
+        return;
     }
-    size_t failed = n; /* the first failing run's offset, n: none */
-    infl_error first_err;
-    infl_error_init(&first_err);
 #pragma omp parallel for schedule(dynamic, 1) num_threads((int)threads)
     for (size_t i = 0; i < n; i++) {
+        size_t lowest;
+#pragma omp critical(infl_sens_failure)
+        lowest = failed->run;
+        if (runs[i] > lowest)
+            continue;
         infl_error own;
         infl_error_init(&own);
-        if (evaluate(ev, r, first + i, 1, &own) != INFL_OK) {
+        infl_status rc = evaluate(ev, r, runs[i], 1, NULL, &own);
+        if (rc != INFL_OK) {
 #pragma omp critical(infl_sens_failure)
-            if (i < failed) {
-                failed = i;
-                infl_error_clear(&first_err);
-                infl_error_merge(&first_err, &own);
-            }
+            infl__spread_failure_note(failed, runs[i], rc, &own);
         }
         infl_error_destroy(&own);
     }
-    infl_status rc = failed < n ? infl_error_merge(err, &first_err) : INFL_OK;
-    infl_error_destroy(&first_err);
+}
+
+/* Where another rank's numbers of a batch's runs go. */
+typedef struct {
+    evaluator *ev;
+    infl_sens_result *r;
+    size_t first; /* the batch's first run: the exchange counts from it */
+} spread_ctx;
+
+/* An infl__spread_get_fn: another rank's numbers of one run. */
+static bool get_run(void *user, size_t offset, infl__wire *w)
+{
+    spread_ctx *c = user;
+    infl_sens_result *r = c->r;
+    const size_t nt = r->n_targets, run = c->first + offset;
+    uint64_t best = 0;
+    bool ok = infl__wire_get_f64s(w, r->targets + run * nt, nt) &&
+              infl__wire_get_f64s(w, r->run_noise + run * nt, nt) && infl__wire_get_u64(w, &best) &&
+              best < r->n_strategies;
+    r->best[run] = (size_t)best;
+    if (ok) {
+        c->ev->done++;
+        if (c->ev->opt->progress != NULL)
+            c->ev->opt->progress(c->ev->opt->user, c->ev->done, c->ev->total);
+    }
+    return ok;
+}
+
+/* Runs [first, first + n) dealt to the ranks of the study's cluster, the
+ * costliest first, each run whole on its rank; then every rank holds every
+ * run's numbers and *failed the lowest failure of all. runs[] (n long) is
+ * the caller's scratch. */
+static infl_status evaluate_spread(evaluator *ev, infl_sens_result *r, size_t first, size_t n,
+                                   size_t *runs, infl__spread_failure *failed, infl_error *err)
+{
+    const infl_cluster *cl = ev->opt->cluster;
+    double *cost = calloc(n ? n : 1, sizeof *cost);
+    int *owner = calloc(n ? n : 1, sizeof *owner);
+    size_t *order = calloc(n ? n : 1, sizeof *order);
+    infl__wire mine;
+    infl__wire_init(&mine);
+    /* A rank out of memory still takes part in the exchange (the others
+     * wait for it), with nothing, which every rank then fails to decode. */
+    bool ok = cost != NULL && owner != NULL && order != NULL;
+    size_t n_ok = n, n_mine = 0, n_sent = 0;
+    for (size_t i = 0; ok && i < n; i++) {
+        infl_scenario *sc = NULL;
+        infl_error bad;
+        infl_error_init(&bad);
+        infl_status st = derive_run(ev, r, first + i, &sc, &bad);
+        if (st == INFL_OK)
+            cost[i] = infl__spread_cost(sc);
+        else /* every rank meets it alike, before anything runs */
+            infl__spread_failure_note(failed, first + i, st, &bad);
+        infl_error_destroy(&bad);
+        infl_scenario_free(sc);
+        if (st != INFL_OK) {
+            n_ok = i;
+            break;
+        }
+    }
+    if (ok) {
+        infl__spread_assign(cost, n_ok, cl->size, owner, order);
+        for (size_t k = 0; k < n_ok; k++)
+            if (owner[order[k]] == cl->rank)
+                runs[n_mine++] = first + order[k];
+        evaluate_list(ev, r, runs, n_mine, failed);
+        const size_t nt = r->n_targets;
+        for (size_t i = 0; ok && i < n_mine; i++) {
+            if (runs[i] >= failed->run)
+                continue; /* failed, or not run: nothing to send */
+            ok = infl__wire_put_u64(&mine, runs[i] - first) &&
+                 infl__wire_put_f64s(&mine, r->targets + runs[i] * nt, nt) &&
+                 infl__wire_put_f64s(&mine, r->run_noise + runs[i] * nt, nt) &&
+                 infl__wire_put_u64(&mine, r->best[runs[i]]);
+            n_sent++;
+        }
+    }
+    if (!ok)
+        mine.len = 0, n_sent = 1;
+    spread_ctx ctx = {.ev = ev, .r = r, .first = first};
+    infl_status rc = infl__spread_exchange(cl, n_ok, &mine, n_sent, failed, get_run, &ctx, err);
+    infl__wire_destroy(&mine);
+    free(cost);
+    free(owner);
+    free(order);
+    return rc;
+}
+
+/* Evaluates runs [first, first + n) of r, already in its design: on this
+ * process's threads, or dealt to the ranks of a cluster. The failure
+ * reported is the first in run order, wherever it was met. */
+static infl_status evaluate_batch(evaluator *ev, infl_sens_result *r, size_t first, size_t n,
+                                  infl_error *err)
+{
+    size_t *runs = malloc((n ? n : 1) * sizeof *runs);
+    if (runs == NULL)
+        return infl_error_add(err, INFL_ENOMEM, "out of memory");
+    infl__spread_failure failed;
+    infl__spread_failure_init(&failed);
+    infl_status rc = INFL_OK;
+    const infl_cluster *cl = ev->opt->cluster;
+    if (cl != NULL && cl->size > 1) {
+        rc = evaluate_spread(ev, r, first, n, runs, &failed, err);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            runs[i] = first + i;
+        evaluate_list(ev, r, runs, n, &failed);
+    }
+    if (rc == INFL_OK && failed.run != (size_t)-1) {
+        infl_error_merge(err, &failed.err);
+        rc = failed.status;
+    }
+    infl__spread_failure_destroy(&failed);
+    free(runs);
     return rc;
 }
 
@@ -358,7 +484,7 @@ static infl_status bisect_flip(evaluator *ev, infl_sens_result *r, size_t *cap, 
         size_t run = add_run(r, cap, u);
         if (run == (size_t)-1)
             return infl_error_add(err, INFL_ENOMEM, "out of memory");
-        infl_status rc = evaluate(ev, r, run, ev->threads, err);
+        infl_status rc = evaluate(ev, r, run, ev->threads, ev->opt->cluster, err);
         if (rc != INFL_OK)
             return rc;
         int sm = pair_sign(r, run);
@@ -688,7 +814,7 @@ infl_status infl_sens_run(const infl_scenario *base, const infl_factor *factors,
     if (add_run(r, &cap, u) == (size_t)-1)
         return infl_error_add(err, INFL_ENOMEM, "out of memory");
     /* The base first, alone: it finds the metrics' places for the others. */
-    rc = evaluate(&ev, r, 0, ev.threads, err);
+    rc = evaluate(&ev, r, 0, ev.threads, opt.cluster, err);
     if (rc == INFL_OK) {
         memcpy(r->base, r->targets, r->n_targets * sizeof *r->base);
         switch (opt.method) {

@@ -7,19 +7,21 @@
 
 #include <stddef.h>
 
-infl_status infl_study_trials(const infl_scenario *sc, unsigned threads, infl_trials **trials,
+infl_status infl_study_trials(const infl_scenario *sc, unsigned threads,
+                              const infl_cluster *cluster, infl_trials **trials,
                               infl_run_stats *stats, infl_error *err)
 {
     *trials = NULL;
-    infl_run_options opt = {.threads = threads};
+    infl_run_options opt = {.threads = threads, .cluster = cluster};
     return infl_engine_run(sc, &opt, trials, NULL, stats, err);
 }
 
-infl_status infl_study_summary(const infl_scenario *sc, unsigned threads, bool no_trials,
-                               infl_summary **summary, infl_run_stats *stats, infl_error *err)
+infl_status infl_study_summary(const infl_scenario *sc, unsigned threads,
+                               const infl_cluster *cluster, bool no_trials, infl_summary **summary,
+                               infl_run_stats *stats, infl_error *err)
 {
     *summary = NULL;
-    infl_run_options opt = {.threads = threads, .no_trials = no_trials};
+    infl_run_options opt = {.threads = threads, .no_trials = no_trials, .cluster = cluster};
     infl_run_stats st = {0};
     infl_trials *tr = NULL;
     infl_status rc = infl_engine_run(sc, &opt, &tr, summary, &st, err);

@@ -7,6 +7,8 @@
 
 #include "base/fmath.h"
 
+#include "study/spread.h"
+
 #include "influsim/study.h"
 
 #include <ctype.h>
@@ -184,6 +186,151 @@ void infl_sweep_shard_points(size_t n_points, uint64_t index, uint64_t count, si
     *end = (size_t)((index + 1) * n_points / count);
 }
 
+/* Point p's value on each axis, into at[]. */
+static void derive_at(const infl_sweep_axis *axes, size_t n_axes, size_t p, double *at)
+{
+    for (size_t a = n_axes; a-- > 0; p /= axes[a].n)
+        at[a] = axes[a].values[p % axes[a].n];
+}
+
+/* Derives point p of the grid from base into *sc (owned), its values on
+ * each axis into at[]. */
+static infl_status derive_point(const infl_scenario *base, const infl_sweep_axis *axes,
+                                size_t n_axes, size_t p, infl_scenario **sc, double *at,
+                                infl_error *err)
+{
+    char over[INFL_SWEEP_MAX_AXES][512];
+    const char *extra[INFL_SWEEP_MAX_AXES] = {NULL};
+    size_t rest = p;
+    for (size_t a = n_axes; a-- > 0;) {
+        size_t i = rest % axes[a].n;
+        rest /= axes[a].n;
+        if (!infl_sweep_axis_override(&axes[a], i, over[a], sizeof over[a]))
+            return infl_error_add(err, INFL_EARG, "--vary: key too long");
+        extra[a] = over[a];
+    }
+    derive_at(axes, n_axes, p, at);
+    infl_status rc = infl_scenario_derive(base, extra, n_axes, sc, err);
+    if (rc != INFL_OK)
+        return infl_error_add(err, rc, "at the sweep point %s%s%s", extra[0],
+                              n_axes > 1 ? ", " : "", n_axes > 1 ? extra[1] : "");
+    return INFL_OK;
+}
+
+/* Runs point p into out->points[p]; its values on the axes into at[]. */
+static infl_status run_point(const infl_scenario *base, const infl_sweep_axis *axes, size_t n_axes,
+                             const infl_sweep_options *opt, size_t p, double *at,
+                             infl_sweep_result *out, infl_error *err)
+{
+    infl_scenario *sc = NULL;
+    infl_status rc = derive_point(base, axes, n_axes, p, &sc, at, err);
+    if (rc != INFL_OK)
+        return rc;
+    infl_run_stats stats = {0};
+    rc = infl_study_summary(sc, opt->threads, NULL, opt->no_trials, &out->points[p], &stats, err);
+    infl_scenario_free(sc);
+    if (rc == INFL_OK)
+        out->threads = stats.threads;
+    return rc;
+}
+
+/* An infl__spread_get_fn: another rank's summary of a point. */
+typedef struct {
+    infl_sweep_result *out;
+    size_t first;
+} spread_ctx;
+
+static bool get_point(void *user, size_t run, infl__wire *w)
+{
+    spread_ctx *c = user;
+    infl_summary **slot = &c->out->points[c->first + run];
+    return *slot == NULL && infl__wire_get_summary(w, slot);
+}
+
+/* Points [first, end) dealt to the ranks of opt->cluster, costliest first
+ * (a point's trials times its funnels), each run whole on one rank; then
+ * every rank holds them all. The failure reported is the lowest point's, as
+ * one process reports it: a bad point's scenario (known to every rank before
+ * anything runs) or a failing run, whichever comes first in grid order. */
+static infl_status run_spread(const infl_scenario *base, const infl_sweep_axis *axes, size_t n_axes,
+                              const infl_sweep_options *opt, size_t first, size_t end,
+                              infl_sweep_result *out, infl_error *err)
+{
+    const infl_cluster *cl = opt->cluster;
+    const size_t n = end - first;
+    double *cost = calloc(n ? n : 1, sizeof *cost);
+    int *owner = calloc(n ? n : 1, sizeof *owner);
+    size_t *order = calloc(n ? n : 1, sizeof *order);
+    infl_error bad_point;
+    infl_error_init(&bad_point);
+    infl__spread_failure failed;
+    infl__spread_failure_init(&failed);
+    infl__wire mine;
+    infl__wire_init(&mine);
+    infl_status rc = INFL_OK;
+    if (cost == NULL || owner == NULL || order == NULL) {
+        /* Every rank finds this alike (nothing has differed yet)... or not:
+         * a rank that cannot deal cannot take part, and MPI ends the job. */
+        rc = infl_error_add(err, INFL_ENOMEM, "out of memory");
+        goto done;
+    }
+    size_t n_ok = n; /* the points before the first whose scenario is bad */
+    double at[INFL_SWEEP_MAX_AXES];
+    for (size_t i = 0; i < n; i++) {
+        infl_scenario *sc = NULL;
+        if (derive_point(base, axes, n_axes, first + i, &sc, at, &bad_point) != INFL_OK) {
+            n_ok = i;
+            break;
+        }
+        cost[i] = infl__spread_cost(sc);
+        infl_scenario_free(sc);
+    }
+    infl__spread_assign(cost, n_ok, cl->size, owner, order);
+    size_t n_mine = 0;
+    for (size_t k = 0; k < n_ok; k++) {
+        const size_t i = order[k];
+        /* A point above this rank's failure would not be reported. */
+        if (owner[i] != cl->rank || (failed.run != (size_t)-1 && i > failed.run))
+            continue;
+        infl_error own;
+        infl_error_init(&own);
+        infl_status st = run_point(base, axes, n_axes, opt, first + i, at, out, &own);
+        if (st != INFL_OK)
+            infl__spread_failure_note(&failed, i, st, &own);
+        else if (infl__wire_put_u64(&mine, i) &&
+                 infl__wire_put_summary(&mine, out->points[first + i]))
+            n_mine++;
+        infl_error_destroy(&own);
+    }
+    if (mine.bad) /* sent as nothing: every rank then fails to decode it */
+        mine.len = 0;
+    spread_ctx ctx = {.out = out, .first = first};
+    rc = infl__spread_exchange(cl, n_ok, &mine, n_mine, &failed, get_point, &ctx, err);
+    if (rc != INFL_OK)
+        goto done;
+    if (out->threads == 0) /* this rank ran no point */
+        out->threads = opt->threads ? opt->threads : infl_engine_default_threads();
+    const size_t stop = failed.run != (size_t)-1 ? failed.run : n_ok;
+    for (size_t i = 0; opt->point != NULL && i < stop; i++) {
+        derive_at(axes, n_axes, first + i, at);
+        opt->point(opt->user, first + i, at, out->points[first + i]);
+    }
+    if (failed.run != (size_t)-1) {
+        infl_error_merge(err, &failed.err);
+        rc = failed.status;
+    } else if (n_ok < n) {
+        rc = infl_error_merge(err, &bad_point);
+    }
+done:
+    infl__wire_destroy(&mine);
+    infl__spread_failure_destroy(&failed);
+    infl_error_destroy(&bad_point);
+    free(cost);
+    free(owner);
+    free(order);
+    return rc;
+}
+
 infl_status infl_sweep_run(const infl_scenario *base, const infl_sweep_axis *axes, size_t n_axes,
                            const infl_sweep_options *opt, infl_sweep_result *out, infl_error *err)
 {
@@ -200,30 +347,13 @@ infl_status infl_sweep_run(const infl_scenario *base, const infl_sweep_axis *axe
     out->n_points = n_points;
     size_t first, end;
     infl_sweep_shard_points(n_points, opt->shard_index, opt->shard_count, &first, &end);
+    if (opt->cluster != NULL && opt->cluster->size > 1)
+        return run_spread(base, axes, n_axes, opt, first, end, out, err);
     for (size_t p = first; p < end; p++) {
-        char over[INFL_SWEEP_MAX_AXES][512];
-        const char *extra[INFL_SWEEP_MAX_AXES] = {NULL};
         double at[INFL_SWEEP_MAX_AXES] = {0};
-        size_t rest = p;
-        for (size_t a = n_axes; a-- > 0;) {
-            size_t i = rest % axes[a].n;
-            rest /= axes[a].n;
-            if (!infl_sweep_axis_override(&axes[a], i, over[a], sizeof over[a]))
-                return infl_error_add(err, INFL_EARG, "--vary: key too long");
-            extra[a] = over[a];
-            at[a] = axes[a].values[i];
-        }
-        infl_scenario *sc = NULL;
-        infl_status rc = infl_scenario_derive(base, extra, n_axes, &sc, err);
-        if (rc != INFL_OK)
-            return infl_error_add(err, rc, "at the sweep point %s%s%s", extra[0],
-                                  n_axes > 1 ? ", " : "", n_axes > 1 ? extra[1] : "");
-        infl_run_stats stats = {0};
-        rc = infl_study_summary(sc, opt->threads, opt->no_trials, &out->points[p], &stats, err);
-        infl_scenario_free(sc);
+        infl_status rc = run_point(base, axes, n_axes, opt, p, at, out, err);
         if (rc != INFL_OK)
             return rc;
-        out->threads = stats.threads;
         if (opt->point != NULL)
             opt->point(opt->user, p, at, out->points[p]);
     }

@@ -1,19 +1,18 @@
 /*
  * A run split across the ranks of a cluster (influsim/cluster.h) gives every
  * rank the results of one process, bit for bit: ranks are threads here, with
- * an in-process transport (a barrier and shared slots), so the engine's
- * cluster path runs under the sanitizers without MPI. Kept values and
+ * an in-process transport (fake_cluster.h), so the engine's cluster path
+ * runs under the sanitizers without MPI. Kept values and
  * streaming tallies, 1-5 ranks x 1-2 threads, ranks with no blocks, a target
  * SE (the same stopping trial), and a failing trial (the same message and
  * status on every rank, the lowest block's, when it is not rank 0's).
  */
 #include "check.h"
-#include "influsim/cluster.h"
+#include "fake_cluster.h"
 #include "influsim/engine.h"
 #include "influsim/scenario.h"
 #include "same_results.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,19 +46,8 @@ static const char *SCENARIO = "name: cluster\n"
                               "  - {name: nano, allocation: {nano: 1}}\n"
                               "  - {name: mix, allocation: {nano: 0.6, macro: 0.4}}\n";
 
-enum { MAX_RANKS = 8 };
-
-/* What the ranks share: a barrier and each rank's bytes of a collective. */
 typedef struct {
-    pthread_barrier_t barrier;
-    int size;
-    const void *data[MAX_RANKS];
-    size_t n[MAX_RANKS];
-} hub;
-
-typedef struct {
-    hub *h;
-    infl_cluster cl;
+    fake_rank me; /* first: fake_cluster_run fills it in */
     const infl_scenario *sc;
     infl_run_options opt;
     infl_status rc;
@@ -69,42 +57,10 @@ typedef struct {
     infl_error err;
 } rank_job;
 
-static bool fake_allgather(void *user, const void *mine, size_t n, void **all, size_t *counts)
-{
-    rank_job *j = user;
-    hub *h = j->h;
-    h->data[j->cl.rank] = mine;
-    h->n[j->cl.rank] = n;
-    pthread_barrier_wait(&h->barrier);
-    size_t total = 0;
-    for (int r = 0; r < h->size; r++)
-        total += counts[r] = h->n[r];
-    unsigned char *buf = malloc(total ? total : 1);
-    for (int r = 0, at = 0; buf && r < h->size; at += (int)h->n[r], r++)
-        if (h->n[r])
-            memcpy(buf + at, h->data[r], h->n[r]);
-    pthread_barrier_wait(&h->barrier); /* nobody's bytes change before all copied */
-    *all = buf;
-    return buf != NULL;
-}
-
-static bool fake_bcast(void *user, void *buf, size_t n)
-{
-    rank_job *j = user;
-    hub *h = j->h;
-    if (j->cl.rank == 0)
-        h->data[0] = buf;
-    pthread_barrier_wait(&h->barrier);
-    if (j->cl.rank != 0)
-        memcpy(buf, h->data[0], n);
-    pthread_barrier_wait(&h->barrier);
-    return true;
-}
-
 static void *rank_main(void *arg)
 {
     rank_job *j = arg;
-    j->opt.cluster = &j->cl;
+    j->opt.cluster = &j->me.cl;
     j->rc = infl_engine_run(j->sc, &j->opt, &j->trials, j->opt.no_trials ? &j->summary : NULL,
                             &j->stats, &j->err);
     return NULL;
@@ -117,23 +73,13 @@ static void check_ranks(const infl_scenario *sc, int ranks, unsigned threads, in
                         const infl_summary *ref_summary, const infl_run_stats *ref_stats,
                         const char *ref_message)
 {
-    hub h = {.size = ranks};
-    pthread_barrier_init(&h.barrier, NULL, (unsigned)ranks);
-    rank_job jobs[MAX_RANKS];
-    pthread_t tid[MAX_RANKS];
+    rank_job jobs[FAKE_MAX_RANKS];
     opt.threads = threads;
     for (int r = 0; r < ranks; r++) {
-        jobs[r] = (rank_job){.h = &h, .sc = sc, .opt = opt};
-        jobs[r].cl = (infl_cluster){.rank = r,
-                                    .size = ranks,
-                                    .user = &jobs[r],
-                                    .allgather = fake_allgather,
-                                    .bcast = fake_bcast};
+        jobs[r] = (rank_job){.sc = sc, .opt = opt};
         infl_error_init(&jobs[r].err);
-        CHECK(pthread_create(&tid[r], NULL, rank_main, &jobs[r]) == 0);
     }
-    for (int r = 0; r < ranks; r++)
-        pthread_join(tid[r], NULL);
+    fake_cluster_run(ranks, jobs, sizeof *jobs, rank_main);
     for (int r = 0; r < ranks; r++) {
         rank_job *j = &jobs[r];
         int ok = j->rc == want;
@@ -156,7 +102,6 @@ static void check_ranks(const infl_scenario *sc, int ranks, unsigned threads, in
         infl_summary_free(j->summary);
         infl_error_destroy(&j->err);
     }
-    pthread_barrier_destroy(&h.barrier);
 }
 
 static void compare(const infl_scenario *sc, infl_run_options opt, const int *ranks, size_t n)

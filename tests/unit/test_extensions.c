@@ -384,7 +384,7 @@ static void check_unspent_note_pooled(void)
     infl_scenario *sc = NULL;
     infl_summary *sm = NULL;
     CHECK(infl_scenario_load_text(POOLED, strlen(POOLED), "t", NULL, 0, &sc, &err) == INFL_OK);
-    CHECK(sc && infl_study_summary(sc, 2, false, &sm, NULL, &err) == INFL_OK);
+    CHECK(sc && infl_study_summary(sc, 2, NULL, false, &sm, NULL, &err) == INFL_OK);
     if (sm != NULL) {
         infl_unspent_note notes[4];
         size_t n = infl_unspent_notes(sc, sm, notes, 4);

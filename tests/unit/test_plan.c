@@ -50,7 +50,7 @@ static double score_at(const infl_scenario *base, const char *strategy, double n
     infl_trials *tr = NULL;
     double score = NAN;
     if (infl_scenario_derive(base, sets, 1, &sc, NULL) != INFL_OK ||
-        infl_study_trials(sc, 2, &tr, NULL, NULL) != INFL_OK)
+        infl_study_trials(sc, 2, NULL, &tr, NULL, NULL) != INFL_OK)
         goto done;
     for (size_t s = 0; s < tr->n_strategies; s++)
         if (strcmp(tr->strategy_names[s], strategy) == 0) {

@@ -195,7 +195,7 @@ static void test_run(void)
     infl_scenario *sc = NULL;
     infl_summary *sm = NULL;
     CHECK_INT(infl_scenario_derive(base, at, 1, &sc, &err), INFL_OK);
-    CHECK_INT(infl_study_summary(sc, 1, false, &sm, NULL, &err), INFL_OK);
+    CHECK_INT(infl_study_summary(sc, 1, NULL, false, &sm, NULL, &err), INFL_OK);
     if (sm != NULL && r.n_points == 3)
         for (size_t s = 0; s < sm->n_strategies; s++)
             CHECK_NEAR(infl_summary_stat(r.points[1], s, "conversions")->mean,
