@@ -16,6 +16,8 @@
 #ifndef INFLUSIM_CLUSTER_H
 #define INFLUSIM_CLUSTER_H
 
+#include "influsim/error.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -40,5 +42,15 @@ static inline bool infl_cluster_is_root(const infl_cluster *c)
 {
     return c == NULL || c->rank == 0;
 }
+
+/*
+ * Collective: rank 0's status `mine` on every rank, for what rank 0 alone
+ * checks or does (the output file, writing it), so that every rank goes on
+ * or stops alike and none waits for one that gave up. Rank 0 gets `mine`
+ * back; another rank gets rank 0's, with a message in err when it is a
+ * failure (what failed is in rank 0's messages). Without a cluster (NULL or
+ * one rank): `mine`. A transport that fails gives INFL_EIO.
+ */
+infl_status infl_cluster_agree(const infl_cluster *c, infl_status mine, infl_error *err);
 
 #endif

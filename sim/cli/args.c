@@ -128,6 +128,13 @@ void infl_cli_sets_destroy(infl_cli_sets *sets)
     memset(sets, 0, sizeof *sets);
 }
 
+infl_status infl_cli_check_target(const infl_cli_common *c, infl_error *err)
+{
+    infl_status rc =
+        infl_cluster_is_root(c->cluster) ? infl_h5_check_target(c->output, c->force, err) : INFL_OK;
+    return infl_cluster_agree(c->cluster, rc, err);
+}
+
 /* Loads the scenario once; every study derives its points from it
  * (infl_scenario_derive), so the file is read only here. */
 infl_status infl_cli_load(const char *path, const infl_cli_sets *sets, infl_scenario **sc,

@@ -46,6 +46,11 @@ int infl_cmd_plan(int argc, char **argv);
 int infl_cmd_optimize(int argc, char **argv);
 int infl_cmd_select(int argc, char **argv);
 int infl_cmd_sensitivity(int argc, char **argv);
+/* The studies as ranks of a cluster too (see infl_cmd_run_in). */
+int infl_cmd_sweep_in(int argc, char **argv, const infl_cluster *cluster);
+int infl_cmd_plan_in(int argc, char **argv, const infl_cluster *cluster);
+int infl_cmd_optimize_in(int argc, char **argv, const infl_cluster *cluster);
+int infl_cmd_sensitivity_in(int argc, char **argv, const infl_cluster *cluster);
 int infl_cmd_new(int argc, char **argv);
 int infl_cmd_merge(int argc, char **argv);
 
@@ -112,8 +117,14 @@ typedef struct {
     infl_cli_next next;
     char **args; /* the operands after the options (borrowed from argv) */
     int n_args;
+    /* influsim-mpi's ranks (NULL: one process), set before parsing: every
+     * rank runs the command alike, rank 0 alone checks and writes files. */
+    const infl_cluster *cluster;
 } infl_cli_common;
 void infl_cli_common_destroy(infl_cli_common *c);
+/* Refuses an output the command may not write (infl_h5_check_target of -o
+ * and --force), checked by rank 0 of c->cluster alone and agreed by all. */
+infl_status infl_cli_check_target(const infl_cli_common *c, infl_error *err);
 
 /* A command's own options: TAKEN (parsed), BAD (err says why) or OTHER
  * (not one of its options: the usage is printed). */

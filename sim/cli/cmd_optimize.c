@@ -550,6 +550,7 @@ static infl_status check_optimize_options(optimize_options *o, infl_optimize_sce
     so->grid = (unsigned)o->grid;
     so->tolerance = o->tolerance;
     so->threads = (unsigned)o->common.threads;
+    so->cluster = o->common.cluster;
     return INFL_OK;
 }
 
@@ -614,7 +615,7 @@ static infl_status search_and_write(const optimize_options *o, infl_scenario *ba
                                .strategy = out->search.strategy};
     infl_pipeline_options popt = {.output = o->common.output,
                                   .replace = o->common.force,
-                                  .run = {.threads = so->threads},
+                                  .run = {.threads = so->threads, .cluster = so->cluster},
                                   .earlier_seconds = out->search_seconds,
                                   .optimize = &record};
     return infl_pipeline_run(out->search.scenario, &popt, &out->result, err);
@@ -633,7 +634,7 @@ static infl_status optimize(const optimize_options *o, infl_optimize_scenario_op
         (rc = infl_optimize_scenario_check_tiers(base, so->tiers, so->n_tiers, err)) != INFL_OK)
         goto done;
     /* Refuse a target we may not write before any simulation. */
-    if ((rc = infl_h5_check_target(c->output, c->force, err)) != INFL_OK)
+    if ((rc = infl_cli_check_target(c, err)) != INFL_OK)
         goto done;
     infl_objective_describe(&so->objective, label, sizeof label);
     out.label = label;
@@ -660,7 +661,13 @@ done:
 
 int infl_cmd_optimize(int argc, char **argv)
 {
-    optimize_options o = {.common = {.output = "optimize.h5"}, .objective = "mean"};
+    return infl_cmd_optimize_in(argc, argv, NULL);
+}
+
+int infl_cmd_optimize_in(int argc, char **argv, const infl_cluster *cluster)
+{
+    optimize_options o = {.common = {.output = "optimize.h5", .cluster = cluster},
+                          .objective = "mean"};
     infl_optimize_scenario_options so = {0};
     infl_error err;
     infl_error_init(&err);

@@ -236,6 +236,7 @@ static infl_status check_plan_options(plan_options *o, infl_error *err)
     if (!infl_cli_sets_add_trials_seed(&o->common.sets, o->common.trials, o->common.seed))
         return infl_cli_fail(err, INFL_ENOMEM, "out of memory");
     o->plan.threads = (unsigned)o->common.threads;
+    o->plan.cluster = o->common.cluster;
     return INFL_OK;
 }
 
@@ -347,7 +348,13 @@ done:
 
 int infl_cmd_plan(int argc, char **argv)
 {
-    plan_options o = {.plan = {.confidence = 0.9, .tolerance = 0.005}};
+    return infl_cmd_plan_in(argc, argv, NULL);
+}
+
+int infl_cmd_plan_in(int argc, char **argv, const infl_cluster *cluster)
+{
+    plan_options o = {.plan = {.confidence = 0.9, .tolerance = 0.005},
+                      .common = {.cluster = cluster}};
     infl_error err;
     infl_error_init(&err);
     infl_status rc = parse_plan_options(argc, argv, &o, &err);

@@ -273,10 +273,11 @@ static infl_status sensitivity(sens_options *o, infl_error *err)
         (rc = parse_compare(o, base, &o->sens, err)) != INFL_OK)
         goto done;
     o->sens.threads = (unsigned)c->threads;
+    o->sens.cluster = c->cluster;
     /* The study's own checks first: a bad --samples is a usage error, not
      * something to time. */
     if ((rc = infl_sens_check(base, factors.items, factors.n, &o->sens, err)) != INFL_OK ||
-        (!o->estimate && (rc = infl_h5_check_target(c->output, c->force, err)) != INFL_OK))
+        (!o->estimate && (rc = infl_cli_check_target(c, err)) != INFL_OK))
         goto done;
     const size_t runs = infl_sens_runs(&o->sens, factors.n);
     double one = 0;
@@ -311,7 +312,10 @@ static infl_status sensitivity(sens_options *o, infl_error *err)
     if (!c->quiet)
         infl_sens_print(stdout, &result, infl_scenario_name(base), infl_scenario_currency(base),
                         wall, (size_t)o->top);
-    rc = infl_pipeline_write_sensitivity(c->output, c->force, base, &result, wall, err);
+    /* Every rank has every run; rank 0 writes, and every rank follows. */
+    if (infl_cluster_is_root(c->cluster))
+        rc = infl_pipeline_write_sensitivity(c->output, c->force, base, &result, wall, err);
+    rc = infl_cluster_agree(c->cluster, rc, err);
     if (rc == INFL_OK && !c->quiet)
         printf("\nsensitivity written to %s (/sensitivity; `influsim show %s` prints these "
                "tables again)\n",
@@ -325,7 +329,12 @@ done:
 
 int infl_cmd_sensitivity(int argc, char **argv)
 {
-    sens_options o = {.common = {.output = "sensitivity.h5"}, .top = 10};
+    return infl_cmd_sensitivity_in(argc, argv, NULL);
+}
+
+int infl_cmd_sensitivity_in(int argc, char **argv, const infl_cluster *cluster)
+{
+    sens_options o = {.common = {.output = "sensitivity.h5", .cluster = cluster}, .top = 10};
     infl_error err;
     infl_error_init(&err);
     infl_status rc = parse_sens_options(argc, argv, &o, &err);

@@ -169,7 +169,7 @@ static infl_status sweep(const sweep_options *o, infl_error *err)
     infl_sweep_table table = {0};
     const char **names = NULL;
     infl_status rc = infl_cli_load(c->n_args > 0 ? c->args[0] : NULL, &c->sets, &base, err);
-    if (rc != INFL_OK || (rc = infl_h5_check_target(c->output, c->force, err)) != INFL_OK)
+    if (rc != INFL_OK || (rc = infl_cli_check_target(c, err)) != INFL_OK)
         goto done;
     double start = infl_now();
     if (!c->quiet && o->shard_count == 0) {
@@ -192,17 +192,24 @@ static infl_status sweep(const sweep_options *o, infl_error *err)
                                .point = c->quiet || shard ? NULL : print_point,
                                .user = &table,
                                .shard_index = o->shard_index,
-                               .shard_count = o->shard_count};
+                               .shard_count = o->shard_count,
+                               .cluster = c->cluster};
     if ((rc = infl_sweep_run(base, o->axes, o->n_axes, &sopt, &result, err)) != INFL_OK)
         goto done;
+    /* Every rank has every point; rank 0 writes, and every rank follows
+     * its outcome (whatever else failed here, which prints nothing). */
+    const bool root = infl_cluster_is_root(c->cluster);
     if (shard) {
-        rc = save_part(o, base, &result, err);
+        rc = root ? save_part(o, base, &result, err) : INFL_OK;
+        rc = infl_cluster_agree(c->cluster, rc, err);
         goto done;
     }
-    if (!c->quiet && (rc = infl_sweep_table_rest(&table, result.points, err)) != INFL_OK)
-        goto done;
-    rc = infl_pipeline_write_sweep(c->output, c->force, base, result.threads, o->axes, o->n_axes,
-                                   result.points, infl_now() - start, err);
+    if (!c->quiet)
+        rc = infl_sweep_table_rest(&table, result.points, err);
+    if (rc == INFL_OK && root)
+        rc = infl_pipeline_write_sweep(c->output, c->force, base, result.threads, o->axes,
+                                       o->n_axes, result.points, infl_now() - start, err);
+    rc = infl_cluster_agree(c->cluster, rc, err);
     if (rc == INFL_OK && !c->quiet)
         printf("\nsweep written to %s (/sweep; `influsim show %s` prints this table again)\n",
                c->output, c->output);
@@ -216,7 +223,12 @@ done:
 
 int infl_cmd_sweep(int argc, char **argv)
 {
-    sweep_options o = {.common = {.output = "sweep.h5"}};
+    return infl_cmd_sweep_in(argc, argv, NULL);
+}
+
+int infl_cmd_sweep_in(int argc, char **argv, const infl_cluster *cluster)
+{
+    sweep_options o = {.common = {.output = "sweep.h5", .cluster = cluster}};
     infl_error err;
     infl_error_init(&err);
     infl_status rc = parse_sweep_options(argc, argv, &o, &err);

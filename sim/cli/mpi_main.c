@@ -1,7 +1,7 @@
 /*
- * mpi_main.c — influsim-mpi: `influsim run` as one rank of an MPI job
- * (mpirun -np N influsim-mpi run ...). The only file that includes mpi.h:
- * it hands the library a transport of two collectives over MPI_COMM_WORLD
+ * mpi_main.c — influsim-mpi: influsim's run, sweep, plan, optimize and
+ * sensitivity as one rank of an MPI job (mpirun -np N influsim-mpi run ...). The only file that
+ * includes mpi.h: it hands the library a transport of two collectives over MPI_COMM_WORLD
  * (influsim/cluster.h) and runs the same command as influsim on every rank.
  * Rank 0 prints and writes; the other ranks' stdout and stderr go to
  * /dev/null, so the job prints what one process prints. MPI's own errors
@@ -70,8 +70,8 @@ static bool mpi_bcast(void *user, void *buf, size_t n)
 static int dispatch(int argc, char **argv, const infl_cluster *cl)
 {
     if (argc < 2) {
-        fputs("usage: mpirun -np N influsim-mpi run [SCENARIO] [options]\n"
-              "  the options and output of `influsim run`; rank 0 prints and writes\n",
+        fputs("usage: mpirun -np N influsim-mpi run|sweep|plan|optimize|sensitivity [options]\n"
+              "  the options and output of influsim's command; rank 0 prints and writes\n",
               stderr);
         return INFL_EXIT_USAGE;
     }
@@ -80,10 +80,19 @@ static int dispatch(int argc, char **argv, const infl_cluster *cl)
         printf("influsim-mpi %s (git %s)\n", infl_version(), infl_git_revision());
         return INFL_EXIT_OK;
     }
-    if (!strcmp(cmd, "run"))
-        return infl_cmd_run_in(argc - 1, argv + 1, cl);
-    infl_cli_error("influsim-mpi runs `run` (sweep, plan, optimize and sensitivity are not yet "
-                   "spread over ranks: use influsim, or shards); got '%s'",
+    static const struct {
+        const char *name;
+        int (*fn)(int, char **, const infl_cluster *);
+    } commands[] = {{"run", infl_cmd_run_in},
+                    {"sweep", infl_cmd_sweep_in},
+                    {"plan", infl_cmd_plan_in},
+                    {"optimize", infl_cmd_optimize_in},
+                    {"sensitivity", infl_cmd_sensitivity_in}};
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(cmd, commands[i].name))
+            return commands[i].fn(argc - 1, argv + 1, cl);
+    infl_cli_error("influsim-mpi runs run, sweep, plan, optimize and sensitivity over ranks; "
+                   "'%s' is a command of influsim itself",
                    cmd);
     return INFL_EXIT_USAGE;
 }

@@ -51,14 +51,7 @@ infl_status infl_pipeline_run(const infl_scenario *sc, const infl_pipeline_optio
             err, INFL_ELIMIT, "%s: this run needs about %.2f GiB, more than the %.2f GiB allowed",
             infl_scenario_name(sc), out->estimate.bytes / 1073741824.0, limit / 1073741824.0);
     }
-    if (cl != NULL) {
-        uint64_t agreed = (uint64_t)rc;
-        if (!cl->bcast(cl->user, &agreed, sizeof agreed))
-            agreed = INFL_EIO;
-        if (!root && agreed != INFL_OK)
-            rc = infl_error_add(err, (infl_status)agreed, "rank 0 refused the run");
-    }
-    if (rc != INFL_OK)
+    if ((rc = infl_cluster_agree(cl, rc, err)) != INFL_OK)
         goto done;
 
     const double t_simulate = now();

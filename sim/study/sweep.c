@@ -193,6 +193,27 @@ static void derive_at(const infl_sweep_axis *axes, size_t n_axes, size_t p, doub
         at[a] = axes[a].values[p % axes[a].n];
 }
 
+/* Point p's overrides, one per axis, into over[]; false if a key is too long. */
+static bool point_overrides(const infl_sweep_axis *axes, size_t n_axes, size_t p,
+                            char (*over)[512])
+{
+    for (size_t a = n_axes; a-- > 0; p /= axes[a].n)
+        if (!infl_sweep_axis_override(&axes[a], p % axes[a].n, over[a], sizeof over[a]))
+            return false;
+    return true;
+}
+
+/* Adds "at the sweep point KEY=VALUE[, KEY=VALUE]" to err; returns rc. */
+static infl_status name_point(const infl_sweep_axis *axes, size_t n_axes, size_t p,
+                              infl_status rc, infl_error *err)
+{
+    char over[INFL_SWEEP_MAX_AXES][512];
+    if (!point_overrides(axes, n_axes, p, over))
+        return rc;
+    return infl_error_add(err, rc, "at the sweep point %s%s%s", over[0], n_axes > 1 ? ", " : "",
+                          n_axes > 1 ? over[1] : "");
+}
+
 /* Derives point p of the grid from base into *sc (owned), its values on
  * each axis into at[]. */
 static infl_status derive_point(const infl_scenario *base, const infl_sweep_axis *axes,
@@ -201,23 +222,17 @@ static infl_status derive_point(const infl_scenario *base, const infl_sweep_axis
 {
     char over[INFL_SWEEP_MAX_AXES][512];
     const char *extra[INFL_SWEEP_MAX_AXES] = {NULL};
-    size_t rest = p;
-    for (size_t a = n_axes; a-- > 0;) {
-        size_t i = rest % axes[a].n;
-        rest /= axes[a].n;
-        if (!infl_sweep_axis_override(&axes[a], i, over[a], sizeof over[a]))
-            return infl_error_add(err, INFL_EARG, "--vary: key too long");
+    if (!point_overrides(axes, n_axes, p, over))
+        return infl_error_add(err, INFL_EARG, "--vary: key too long");
+    for (size_t a = 0; a < n_axes; a++)
         extra[a] = over[a];
-    }
     derive_at(axes, n_axes, p, at);
     infl_status rc = infl_scenario_derive(base, extra, n_axes, sc, err);
-    if (rc != INFL_OK)
-        return infl_error_add(err, rc, "at the sweep point %s%s%s", extra[0],
-                              n_axes > 1 ? ", " : "", n_axes > 1 ? extra[1] : "");
-    return INFL_OK;
+    return rc == INFL_OK ? INFL_OK : name_point(axes, n_axes, p, rc, err);
 }
 
-/* Runs point p into out->points[p]; its values on the axes into at[]. */
+/* Runs point p into out->points[p]; its values on the axes into at[]. A run
+ * that fails names the point after the engine's messages. */
 static infl_status run_point(const infl_scenario *base, const infl_sweep_axis *axes, size_t n_axes,
                              const infl_sweep_options *opt, size_t p, double *at,
                              infl_sweep_result *out, infl_error *err)
@@ -229,9 +244,10 @@ static infl_status run_point(const infl_scenario *base, const infl_sweep_axis *a
     infl_run_stats stats = {0};
     rc = infl_study_summary(sc, opt->threads, NULL, opt->no_trials, &out->points[p], &stats, err);
     infl_scenario_free(sc);
-    if (rc == INFL_OK)
-        out->threads = stats.threads;
-    return rc;
+    if (rc != INFL_OK)
+        return name_point(axes, n_axes, p, rc, err);
+    out->threads = stats.threads;
+    return INFL_OK;
 }
 
 /* An infl__spread_get_fn: another rank's summary of a point. */

@@ -37,7 +37,6 @@ import shutil
 import sys
 import tempfile
 
-import h5py
 
 import checks
 from checks import Checks, short
@@ -158,27 +157,6 @@ def refusals(tmp, parts3, parts3_no_trials):
             ["--shard cannot be combined"])
 
 
-def all_datasets_equal(label, ref, other):
-    """Every dataset of two sweep files bit-identical (the integrity record
-    hashes strings with the creation time, so it is left out), and the root
-    attributes but MAY_DIFFER."""
-    with h5py.File(ref, "r") as fa, h5py.File(other, "r") as fb:
-        da, db = {}, {}
-        fa.visititems(lambda n, o: da.__setitem__(n, o[()])
-                      if isinstance(o, h5py.Dataset) and not n.startswith("integrity") else None)
-        fb.visititems(lambda n, o: db.__setitem__(n, o[()])
-                      if isinstance(o, h5py.Dataset) and not n.startswith("integrity") else None)
-        C.check(f"{label}: same datasets", set(da) == set(db), str(sorted(set(da) ^ set(db))[:5]))
-        bad = [n for n in da if n in db and not checks.equal_values(da[n], db[n])]
-        C.check(f"{label}: all {len(da)} datasets bit-identical", not bad and len(da) > 5,
-                ", ".join(bad[:5]))
-        diff = [k for k in set(fa.attrs) | set(fb.attrs) if k not in MAY_DIFFER and
-                (k not in fa.attrs or k not in fb.attrs or
-                 not checks.equal_values(fa.attrs[k], fb.attrs[k]))]
-        C.check(f"{label}: root attributes identical but {sorted(MAY_DIFFER)}", not diff,
-                ", ".join(diff))
-
-
 def sweep_shards(tmp, tag, vary, n, extra=()):
     """A sweep in n shards, merged, against the sweep in one process."""
     ref = os.path.join(tmp, f"{tag}-one.h5")
@@ -196,7 +174,7 @@ def sweep_shards(tmp, tag, vary, n, extra=()):
     out = os.path.join(tmp, f"{tag}-merged.h5")
     r = influsim("merge", *reversed(parts), "-o", out, cwd=tmp)
     if C.check(f"{tag}: merge exits 0", r.returncode == 0, short(r.stderr)):
-        all_datasets_equal(f"{tag}: {n} shards merged vs one sweep", ref, out)
+        checks.compare_files(C, f"{tag}: {n} shards merged vs one sweep", ref, out, MAY_DIFFER)
         a = influsim("show", ref).stdout.split("\n")[1:]
         b = influsim("show", out).stdout.split("\n")[1:]
         C.check(f"{tag}: show prints the same table", a == b and len(a) > 5)
