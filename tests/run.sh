@@ -48,7 +48,7 @@ cmake --build "$root/build-tsan" -j"$jobs"
 OMP_TOOL_LIBRARIES="$archer" \
   TSAN_OPTIONS="ignore_noninstrumented_modules=1 halt_on_error=1 exitcode=66" \
   ctest --test-dir "$root/build-tsan" --output-on-failure -j"$jobs" \
-  -R '^(unit_engine_threads|unit_cluster|unit_summary|unit_tally_stream|unit_chunk_set|unit_checkpoint|unit_shard|unit_round_hook|e2e_test_threads|e2e_test_no_trials|e2e_test_interrupt|e2e_test_target_se|e2e_test_same_numbers)$'
+  -R '^(unit_engine_threads|unit_cluster|unit_study_cluster|unit_summary|unit_tally_stream|unit_chunk_set|unit_checkpoint|unit_shard|unit_round_hook|e2e_test_threads|e2e_test_no_trials|e2e_test_interrupt|e2e_test_target_se|e2e_test_same_numbers)$'
 
 echo "== the same variates on aarch64 (cross-compiled, run under qemu-user) =="
 bash "$root/tests/cross/aarch64.sh" "$root/build-aarch64"

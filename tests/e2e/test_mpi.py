@@ -39,12 +39,20 @@ def tables(stdout):
     return lines[1:]
 
 
+# The reference runs, by their arguments: several comparisons share one.
+REFERENCES = {}
+
+
 def one(tmp, tag, args, fails=False):
+    key = tuple(args)
+    if key in REFERENCES:
+        return REFERENCES[key]
     out = os.path.join(tmp, f"{tag}-one.h5")
     r = checks.run(ARGS.influsim, "run", *args, "-t", "1", "-o", out, cwd=tmp, timeout=300,
                    drop=("OMP_NUM_THREADS",))
     C.check(f"{tag}: influsim -t 1 exits {'non-zero' if fails else 0}",
             (r.returncode != 0) == fails, short(r.stderr))
+    REFERENCES[key] = (out, r)
     return out, r
 
 
@@ -84,27 +92,28 @@ def killed_then_resumed(tmp, tag, args, np_first, np_then):
 
 
 def mpi(tmp, np_, threads, args, out):
-    return checks.run(ARGS.mpirun, "-np", str(np_), "--bind-to", "none", "-x",
-                      f"OMP_NUM_THREADS={threads}", ARGS.influsim_mpi, "run", *args, "-o", out,
-                      env=MPI_ENV, cwd=tmp, timeout=300)
+    return mpi_cmd(tmp, np_, threads, "run", [*args, "-o", out])
 
 
-def same_as_one(tmp, tag, args, ranks=(1, 2, 3, 4), threads=(1, 2), extra_checks=None):
+# Every rank count of 1-4 and both thread counts, in four runs.
+SPREAD = ((1, 2), (2, 1), (3, 2), (4, 1))
+
+
+def same_as_one(tmp, tag, args, configs=SPREAD, extra_checks=None):
     ref, ref_run = one(tmp, tag, args)
-    for n in ranks:
-        for t in threads:
-            out = os.path.join(tmp, f"{tag}-np{n}-t{t}.h5")
-            r = mpi(tmp, n, t, args, out)
-            label = f"{tag}: np {n} x {t} threads"
-            if not C.check(f"{label}: exits 0", r.returncode == 0 and os.path.isfile(out),
-                           f"rc {r.returncode}: {short(r.stderr)}"):
-                continue
-            checks.compare_results(C, f"{label} vs one process", ref, out, MAY_DIFFER)
-            C.check(f"{label}: the same tables", tables(r.stdout) == tables(ref_run.stdout)
-                    and len(tables(ref_run.stdout)) > 5,
-                    f"{tables(r.stdout)[:3]} vs {tables(ref_run.stdout)[:3]}")
-            if extra_checks:
-                extra_checks(label, ref_run, r)
+    for n, t in configs:
+        out = os.path.join(tmp, f"{tag}-np{n}-t{t}.h5")
+        r = mpi(tmp, n, t, args, out)
+        label = f"{tag}: np {n} x {t} threads"
+        if not C.check(f"{label}: exits 0", r.returncode == 0 and os.path.isfile(out),
+                       f"rc {r.returncode}: {short(r.stderr)}"):
+            continue
+        checks.compare_results(C, f"{label} vs one process", ref, out, MAY_DIFFER)
+        C.check(f"{label}: the same tables", tables(r.stdout) == tables(ref_run.stdout)
+                and len(tables(ref_run.stdout)) > 5,
+                f"{tables(r.stdout)[:3]} vs {tables(ref_run.stdout)[:3]}")
+        if extra_checks:
+            extra_checks(label, ref_run, r)
 
 
 def mpi_cmd(tmp, np_, threads, cmd, args):
@@ -157,12 +166,12 @@ def study_same_as_one(tmp, tag, cmd, args, configs, output=True, fails=False, pa
 def runs(tmp, small):
     # 17,000 trials: 133 blocks, three units, the last short.
     same_as_one(tmp, "default kept", ["-n", "17000"])
-    same_as_one(tmp, "default --no-trials", ["-n", "17000", "--no-trials"])
+    same_as_one(tmp, "default --no-trials", ["-n", "17000", "--no-trials"],
+                SPREAD + ((2, 2), (4, 2)))
     # Two blocks: at np 3 and 4 some ranks run none.
-    same_as_one(tmp, "small 200 trials", [small, "-n", "200", "--seed", "7"], ranks=(3, 4),
-                threads=(1,))
+    same_as_one(tmp, "small 200 trials", [small, "-n", "200", "--seed", "7"], ((3, 1), (4, 1)))
     same_as_one(tmp, "small 40000 --no-trials", [small, "-n", "40000", "--no-trials"],
-                ranks=(2, 3), threads=(2,))
+                ((2, 2), (3, 2)))
 
     def target_line(label, ref_run, r):
         want = [l for l in ref_run.stderr.split("\n") if "target relative" in l]
@@ -170,9 +179,9 @@ def runs(tmp, small):
         C.check(f"{label}: stops after the same trials", want and got == want,
                 f"{got} vs {want}")
     same_as_one(tmp, "--target-se", ["-n", "200000", "--target-se", "0.02", "--no-trials"],
-                ranks=(2, 4), threads=(1, 2), extra_checks=target_line)
-    same_as_one(tmp, "--target-se kept", ["-n", "200000", "--target-se", "0.02"],
-                ranks=(3,), threads=(2,), extra_checks=target_line)
+                ((2, 1), (4, 2)), extra_checks=target_line)
+    same_as_one(tmp, "--target-se kept", ["-n", "200000", "--target-se", "0.02"], ((3, 2),),
+                extra_checks=target_line)
 
     # A failing trial: the same message and exit code, no file, no hang.
     bad = ["-n", "2000", "-s", "budget=1e12", "--max-memory", "1e13"]
@@ -185,9 +194,11 @@ def runs(tmp, small):
                 ref_run.stderr.strip() in r.stderr and not os.path.exists(out),
                 f"rc {r.returncode}: {short(r.stderr)} vs {short(ref_run.stderr)}")
     # Killed with SIGKILL, resumed elsewhere.
-    killed_then_resumed(tmp, "resume kept", ["-n", "400000"], 2, 3)
-    killed_then_resumed(tmp, "resume --no-trials", ["-n", "600000", "--no-trials"], 3, 0)
-    killed_then_resumed(tmp, "resume --no-trials np", ["-n", "600000", "--no-trials"], 4, 2)
+    # Long enough to be killed after a checkpoint (every second) on 2 cores;
+    # the two streaming ones share their reference.
+    killed_then_resumed(tmp, "resume kept", ["-n", "100000"], 2, 3)
+    killed_then_resumed(tmp, "resume --no-trials", ["-n", "160000", "--no-trials"], 3, 0)
+    killed_then_resumed(tmp, "resume --no-trials np", ["-n", "160000", "--no-trials"], 4, 2)
 
 
 def studies(tmp):
