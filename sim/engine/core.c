@@ -397,9 +397,9 @@ static void exchange_round(run_ctx *c, uint64_t round, uint64_t round_end)
     uint64_t lo, hi;
     infl__exchange_share(round, round_end, cl->rank, cl->size, &lo, &hi);
     infl__bytes out = {0};
-    infl__exchange_pack_round(&out, &mine, c->streaming ? c->slots + (lo - round) : NULL,
-                              c->streaming ? (size_t)(hi - lo) : 0, c->streaming ? NULL : c->tr,
-                              trials_before(c, lo), trials_before(c, hi));
+    infl__exchange_pack_round(&out, &mine, c->streaming ? c->slots + (lo - round) : NULL, lo, hi,
+                              c->n_blocks, c->streaming ? NULL : c->tr, trials_before(c, lo),
+                              trials_before(c, hi));
     void *all = NULL;
     size_t *counts = calloc((size_t)cl->size, sizeof *counts);
     bool ok =
@@ -414,9 +414,8 @@ static void exchange_round(run_ctx *c, uint64_t round, uint64_t round_end)
         infl__exchange_share(round, round_end, r, cl->size, &rlo, &rhi);
         infl__exchange_head h;
         ok = infl__exchange_unpack_round(
-            p, counts[r], &h, c->streaming ? c->slots + (rlo - round) : NULL,
-            c->streaming ? (size_t)(rhi - rlo) : 0, c->streaming ? NULL : c->tr,
-            trials_before(c, rlo), trials_before(c, rhi));
+            p, counts[r], &h, c->streaming ? c->slots + (rlo - round) : NULL, rlo, rhi, c->n_blocks,
+            c->streaming ? NULL : c->tr, trials_before(c, rlo), trials_before(c, rhi));
         others += h.hires;
         if (ok && h.failed_block < lowest) {
             lowest = h.failed_block;

@@ -3,6 +3,9 @@
  * exchange.h).
  */
 #include "engine/exchange.h"
+#include "stats/moments.h"
+
+#include "influsim/engine.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -41,13 +44,74 @@ void infl__bytes_destroy(infl__bytes *b)
     *b = (infl__bytes){0};
 }
 
+/* Where rank r's share of [first, end) begins (r = n: the end). */
+static uint64_t cut(uint64_t first, uint64_t end, uint64_t r, uint64_t n)
+{
+    if (r == 0 || r == n)
+        return r == 0 ? first : end;
+    const uint64_t len = end - first, u = INFL_ENGINE_UNIT_BLOCKS;
+    /* len * r / n without overflow: len is at most 2^57 blocks. */
+    uint64_t at = first + len / n * r + len % n * r / n;
+    if (len / n >= u) {
+        /* The nearest unit edge (moves a cut by at most half a unit, less
+         * than a share, so the cuts stay in order). */
+        at = (at + u / 2) / u * u;
+        at = at < first ? first : at > end ? end : at;
+    }
+    return at;
+}
+
 void infl__exchange_share(uint64_t first, uint64_t end, int rank, int size, uint64_t *lo,
                           uint64_t *hi)
 {
-    const uint64_t len = end - first, n = (uint64_t)size, r = (uint64_t)rank;
-    /* len * r / n without overflow: len is at most 2^57 blocks. */
-    *lo = first + len / n * r + len % n * r / n;
-    *hi = first + len / n * (r + 1) + len % n * (r + 1) / n;
+    *lo = cut(first, end, (uint64_t)rank, (uint64_t)size);
+    *hi = cut(first, end, (uint64_t)rank + 1, (uint64_t)size);
+}
+
+/* Where the whole unit that begins at block b ends if it ends by hi; b if
+ * b begins none (a unit's first block is a multiple of the unit; its last
+ * is the next's first, or the run's last). */
+static uint64_t whole_unit_end(uint64_t b, uint64_t hi, uint64_t n_blocks)
+{
+    if (b % INFL_ENGINE_UNIT_BLOCKS != 0)
+        return b;
+    uint64_t e = b + INFL_ENGINE_UNIT_BLOCKS < n_blocks ? b + INFL_ENGINE_UNIT_BLOCKS : n_blocks;
+    return e <= hi ? e : b;
+}
+
+static void put_moments(infl__bytes *b, const infl_block_moments *m)
+{
+    infl__bytes_put(b, m->cells, m->n_cells * sizeof *m->cells);
+    infl__bytes_put(b, m->pairs, m->n_pairs * sizeof *m->pairs);
+}
+
+/* Blocks [lo, hi)'s moments, each whole unit folded. */
+static void put_slots(infl__bytes *b, const infl_block_moments *slots, uint64_t lo, uint64_t hi,
+                      uint64_t n_blocks)
+{
+    infl_block_moments unit = {.n_cells = slots[0].n_cells, .n_pairs = slots[0].n_pairs};
+    for (uint64_t k = lo; k < hi && !b->failed;) {
+        const uint64_t e = whole_unit_end(k, hi, n_blocks);
+        if (e == k) {
+            put_moments(b, &slots[k - lo]);
+            k++;
+            continue;
+        }
+        if (unit.cells == NULL) {
+            unit.cells = malloc((unit.n_cells ? unit.n_cells : 1) * sizeof *unit.cells);
+            unit.pairs = malloc((unit.n_pairs ? unit.n_pairs : 1) * sizeof *unit.pairs);
+            if (unit.cells == NULL || unit.pairs == NULL) {
+                b->failed = true;
+                break;
+            }
+        }
+        infl__moments_block_clear(&unit);
+        for (; k < e; k++)
+            infl__moments_block_merge(&unit, &slots[k - lo]);
+        put_moments(b, &unit);
+    }
+    free(unit.cells);
+    free(unit.pairs);
 }
 
 static void put_u64(infl__bytes *b, uint64_t v)
@@ -73,8 +137,9 @@ static double *kept_column(infl_trials *tr, size_t k)
 }
 
 void infl__exchange_pack_round(infl__bytes *b, const infl__exchange_head *h,
-                               const infl_block_moments *slots, size_t n_slots,
-                               const infl_trials *tr, uint64_t t_lo, uint64_t t_hi)
+                               const infl_block_moments *slots, uint64_t lo, uint64_t hi,
+                               uint64_t n_blocks, const infl_trials *tr, uint64_t t_lo,
+                               uint64_t t_hi)
 {
     const size_t msg = strlen(h->message);
     put_u64(b, h->failed_block);
@@ -82,10 +147,8 @@ void infl__exchange_pack_round(infl__bytes *b, const infl__exchange_head *h,
     put_u64(b, h->hires);
     put_u64(b, msg);
     infl__bytes_put(b, h->message, msg);
-    for (size_t i = 0; i < n_slots; i++) {
-        infl__bytes_put(b, slots[i].cells, slots[i].n_cells * sizeof *slots[i].cells);
-        infl__bytes_put(b, slots[i].pairs, slots[i].n_pairs * sizeof *slots[i].pairs);
-    }
+    if (slots != NULL && lo < hi)
+        put_slots(b, slots, lo, hi, n_blocks);
     if (tr != NULL && tr->values != NULL)
         for (size_t k = 0; k < kept_columns(tr); k++)
             infl__bytes_put(b, kept_column((infl_trials *)tr, k) + t_lo,
@@ -113,9 +176,15 @@ static bool take_u64(reader *r, uint64_t *v)
     return take(r, v, sizeof *v);
 }
 
+static bool take_moments(reader *r, infl_block_moments *m)
+{
+    return take(r, m->cells, m->n_cells * sizeof *m->cells) &&
+           take(r, m->pairs, m->n_pairs * sizeof *m->pairs);
+}
+
 bool infl__exchange_unpack_round(const unsigned char *p, size_t n, infl__exchange_head *h,
-                                 infl_block_moments *slots, size_t n_slots, infl_trials *tr,
-                                 uint64_t t_lo, uint64_t t_hi)
+                                 infl_block_moments *slots, uint64_t lo, uint64_t hi,
+                                 uint64_t n_blocks, infl_trials *tr, uint64_t t_lo, uint64_t t_hi)
 {
     reader r = {p, n};
     uint64_t status, msg;
@@ -127,10 +196,14 @@ bool infl__exchange_unpack_round(const unsigned char *p, size_t n, infl__exchang
     h->message_len = (size_t)msg;
     r.p += msg;
     r.left -= msg;
-    for (size_t i = 0; i < n_slots; i++)
-        if (!take(&r, slots[i].cells, slots[i].n_cells * sizeof *slots[i].cells) ||
-            !take(&r, slots[i].pairs, slots[i].n_pairs * sizeof *slots[i].pairs))
+    for (uint64_t k = lo; slots != NULL && k < hi;) {
+        const uint64_t e = whole_unit_end(k, hi, n_blocks);
+        if (!take_moments(&r, &slots[k - lo]))
             return false;
+        /* A unit's fold in its first block's slot; the rest fold nothing. */
+        for (k++; k < e; k++)
+            infl__moments_block_clear(&slots[k - lo]);
+    }
     if (tr != NULL && tr->values != NULL)
         for (size_t k = 0; k < kept_columns(tr); k++)
             if (!take(&r, kept_column(tr, k) + t_lo, (size_t)(t_hi - t_lo) * sizeof(double)))

@@ -28,7 +28,10 @@ bool infl__bytes_put(void *bytes, const void *p, size_t n); /* an infl_sink */
 void infl__bytes_destroy(infl__bytes *b);
 
 /* Blocks [*lo, *hi) of the round's blocks [first, end) that `rank` of `size`
- * runs: contiguous shares, in rank order, as even as blocks allow. */
+ * runs: contiguous shares, in rank order, as even as blocks allow; when the
+ * round holds a unit (INFL_ENGINE_UNIT_BLOCKS) per rank or more, the shares
+ * are cut at the nearest unit edge, so that a rank holds whole units and
+ * sends each folded (infl__exchange_pack_round). */
 void infl__exchange_share(uint64_t first, uint64_t end, int rank, int size, uint64_t *lo,
                           uint64_t *hi);
 
@@ -42,19 +45,28 @@ typedef struct {
 } infl__exchange_head;
 
 /*
- * Appends to b a rank's part of a round: h, then (streaming) the moments of
- * its n_slots blocks, or (kept values) every column's values of its trials
- * [t_lo, t_hi) of tr.
+ * Appends to b a rank's part of a round: h, then (streaming, slots not NULL)
+ * the moments of its blocks [lo, hi) (slots[0] is block lo's), or (kept
+ * values) every column's values of its trials [t_lo, t_hi) of tr.
+ *
+ * A whole unit among the blocks (from a unit's first block to its last, or
+ * to the run's last block of n_blocks) goes as one: its blocks' moments
+ * folded in block order from nothing, as the engine folds a unit, since a
+ * unit's fold starts from nothing wherever it runs. That is 64 times fewer
+ * bytes, and the receiver's fold gives the same bits.
  */
 void infl__exchange_pack_round(infl__bytes *b, const infl__exchange_head *h,
-                               const infl_block_moments *slots, size_t n_slots,
-                               const infl_trials *tr, uint64_t t_lo, uint64_t t_hi);
+                               const infl_block_moments *slots, uint64_t lo, uint64_t hi,
+                               uint64_t n_blocks, const infl_trials *tr, uint64_t t_lo,
+                               uint64_t t_hi);
 
 /* Reads what infl__exchange_pack_round wrote (h->message points into p)
- * into slots or tr; false when p is not such a packet of that shape. */
+ * into slots or tr: a whole unit's fold into its first block's slot, its
+ * other blocks' slots cleared (folding nothing); false when p is not such a
+ * packet of that shape. */
 bool infl__exchange_unpack_round(const unsigned char *p, size_t n, infl__exchange_head *h,
-                                 infl_block_moments *slots, size_t n_slots, infl_trials *tr,
-                                 uint64_t t_lo, uint64_t t_hi);
+                                 infl_block_moments *slots, uint64_t lo, uint64_t hi,
+                                 uint64_t n_blocks, infl_trials *tr, uint64_t t_lo, uint64_t t_hi);
 
 /*
  * Collective: every rank sends `mine` (NULL: nothing); where `into` is not

@@ -1,6 +1,7 @@
 /*
  * A run split across the ranks of a cluster (influsim/cluster.h) gives every
- * rank the results of one process, bit for bit: ranks are threads here, with
+ * rank the results of one process, bit for bit (also where ranks send their
+ * whole units folded): ranks are threads here, with
  * an in-process transport (fake_cluster.h), so the engine's cluster path
  * runs under the sanitizers without MPI. Kept values and
  * streaming tallies, 1-5 ranks x 1-2 threads, ranks with no blocks, a target
@@ -153,6 +154,16 @@ int main(void)
         compare(sc, (infl_run_options){.target_se = 0.05}, ranks + 1, 1);
     }
     infl_scenario_free(sc);
+    /* 40,000 trials: rounds of a unit per rank and thread, so every rank
+     * sends its whole units folded (engine/exchange.c); the run's last unit
+     * short, and its last round's cuts inside units. */
+    const char *long_sets[] = {"trials=40000"};
+    infl_scenario *longer = load(long_sets, 1);
+    if (longer) {
+        const int two_three[] = {2, 3};
+        compare(longer, (infl_run_options){.no_trials = true}, two_three, 2);
+    }
+    infl_scenario_free(longer);
     /* Two blocks on five ranks: ranks 0, 1 and 3 run none. */
     const char *tiny_sets[] = {"trials=200"};
     infl_scenario *tiny = load(tiny_sets, 1);
