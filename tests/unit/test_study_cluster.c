@@ -9,6 +9,7 @@
  * over fake_cluster.h's transport, so this runs under the sanitizers.
  */
 #include "check.h"
+#include "cluster_scenario.h"
 #include "fake_cluster.h"
 #include "influsim/factor.h"
 #include "influsim/scenario.h"
@@ -21,42 +22,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *SCENARIO = "name: studies\n"
-                              "seed: 7\n"
-                              "trials: 1000\n"
-                              "budget: 3000\n"
-                              "regions: [{name: A, shippable: true}, {name: B, shippable: false}]\n"
-                              "product: {price: 80, unit_cost: 20}\n"
-                              "market:\n"
-                              "  purchase_rate: {beta: {mean: 0.02, kappa: 100}}\n"
-                              "  addressable: {uniform: {min: 5000, max: 20000}}\n"
-                              "tiers:\n"
-                              "  nano:\n"
-                              "    followers: {loguniform: {min: 1000, max: 5000}}\n"
-                              "    price_per_1k_followers: {lognormal: {median: 20, sigma: 0.3}}\n"
-                              "    gifted_share: 0.3\n"
-                              "    reach_rate: {beta: {mean: 0.4, kappa: 20}}\n"
-                              "    engagement_rate: {beta: {mean: 0.08, kappa: 40}}\n"
-                              "    audience: [0.7, 0.3]\n"
-                              "    interest_share: {beta: {mean: 0.15, kappa: 20}}\n"
-                              "  macro:\n"
-                              "    followers: {lognormal: {median: 700000, sigma: 0.3}}\n"
-                              "    price: {uniform: {min: 1500, max: 2500}}\n"
-                              "    reach_rate: 0.2\n"
-                              "    engagement_rate: 0.05\n"
-                              "    audience: [0.5, 0.5]\n"
-                              "    interest_share: 0.03\n"
-                              "strategies:\n"
-                              "  - {name: nano, allocation: {nano: 1}}\n"
-                              "  - {name: mix, allocation: {nano: 0.6, macro: 0.4}}\n";
+/* The cluster tests' scenario, smaller and with cheaper macro posts (so that
+ * the sweeps' budgets hire some). */
+static const char *const BASE_SETS[] = {"seed=7", "trials=1000",
+                                        "tiers.macro.price.uniform.min=1500",
+                                        "tiers.macro.price.uniform.max=2500"};
+enum { N_BASE_SETS = 4 };
 
 static infl_scenario *load(const char *const *sets, size_t n)
 {
+    const char *all[N_BASE_SETS + 4];
+    for (size_t i = 0; i < N_BASE_SETS; i++)
+        all[i] = BASE_SETS[i];
+    for (size_t i = 0; i < n && i < 4; i++)
+        all[N_BASE_SETS + i] = sets[i];
     infl_scenario *sc = NULL;
     infl_error err;
     infl_error_init(&err);
-    CHECK_INT(infl_scenario_load_text(SCENARIO, strlen(SCENARIO), "studies", sets, n, &sc, &err),
+    CHECK_INT(infl_scenario_load_text(CLUSTER_SCENARIO, strlen(CLUSTER_SCENARIO), "studies", all,
+                                      N_BASE_SETS + (n < 4 ? n : 4), &sc, &err),
               INFL_OK);
+    if (sc == NULL)
+        fprintf(stderr, "%s", infl_error_message(&err));
     infl_error_destroy(&err);
     return sc;
 }
