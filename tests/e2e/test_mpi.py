@@ -3,17 +3,18 @@ small scenario at np 1-4 (oversubscribed) x threads 1-2, with and without
 --no-trials, a 200-trial run (ranks with no blocks), --target-se, and a
 failing trial (the same message and exit code), each compared with
 `influsim run -t 1`: every dataset and attribute but threads and wall time,
-and the printed tables; SIGKILL of the job after a checkpoint, resumed at
-another np or with plain influsim. Then the studies: a 1-D and a 2-D sweep
+and the printed tables; SIGKILL of the job at several points after a
+checkpoint, and of one rank alone (which must end the job, leaving no results
+file), resumed at another np or with plain influsim. Then the studies: a 1-D and a 2-D sweep
 (more ranks than points among them), a sweep's shard, plan, optimize, and a
 tornado and a Morris sensitivity study, against influsim -t 1 (the files,
 every dataset and attribute, and what they print but times and thread
 counts); a sweep whose runs fail, and a command influsim-mpi does not run.
 Skips with a clear line when influsim-mpi or mpirun is not there
 (-DINFLUSIM_MPI=ON builds it)."""
-import re
 import argparse
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -56,9 +57,28 @@ def one(tmp, tag, args, fails=False):
     return out, r
 
 
-def killed_then_resumed(tmp, tag, args, np_first, np_then):
-    """SIGKILL of the whole job once a checkpoint is saved, then --resume
-    with another rank count (0: plain influsim): the file of one run."""
+def rank_pid(out, rank):
+    """The pid of the influsim-mpi rank writing `out`, or None."""
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                cmd = fh.read().split(b"\0")
+            with open(f"/proc/{pid}/environ", "rb") as fh:
+                env = fh.read().split(b"\0")
+        except OSError:
+            continue
+        if (cmd and cmd[0].endswith(b"influsim-mpi") and out.encode() in cmd and
+                f"OMPI_COMM_WORLD_RANK={rank}".encode() in env):
+            return int(pid)
+    return None
+
+
+def killed_then_resumed(tmp, tag, args, np_first, np_then, after=0.3, one_rank=None):
+    """SIGKILL of the whole job (or of rank `one_rank` alone, which must end
+    the job) `after` seconds past the first checkpoint, then --resume with
+    another rank count (0: plain influsim): the file of one run."""
     ref, _ = one(tmp, tag, args)
     out = os.path.join(tmp, f"{tag}-killed.h5")
     cp = out + ".checkpoint"
@@ -71,12 +91,36 @@ def killed_then_resumed(tmp, tag, args, np_first, np_then):
     deadline = time.time() + 120
     while not os.path.exists(cp) and job.poll() is None and time.time() < deadline:
         time.sleep(0.05)
-    time.sleep(0.3)
+    time.sleep(after)
     saved = os.path.exists(cp) and job.poll() is None
-    os.killpg(job.pid, signal.SIGKILL)
-    job.wait()
-    if not C.check(f"{tag}: killed at np {np_first} after a checkpoint", saved):
+    if one_rank is None:
+        os.killpg(job.pid, signal.SIGKILL)
+        job.wait()
+    else:
+        pid = rank_pid(out, one_rank)
+        if not C.check(f"{tag}: found rank {one_rank} to kill", pid is not None):
+            os.killpg(job.pid, signal.SIGKILL)
+            job.wait()
+            return
+        os.kill(pid, signal.SIGKILL)
+        try:
+            code = job.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            code = None
+            os.killpg(job.pid, signal.SIGKILL)
+            job.wait()
+        C.check(f"{tag}: rank {one_rank} killed ends the whole job, non-zero, no hang",
+                code not in (None, 0), f"mpirun: {code}")
+        # mpirun ends the other ranks; none may be left writing.
+        deadline = time.time() + 30
+        while any(rank_pid(out, r) for r in range(np_first)) and time.time() < deadline:
+            time.sleep(0.1)
+        C.check(f"{tag}: no rank left running", not any(rank_pid(out, r)
+                                                         for r in range(np_first)))
+    if not C.check(f"{tag}: killed at np {np_first} {after} s after a checkpoint", saved):
         return
+    C.check(f"{tag}: no results file after the kill (only the checkpoint)",
+            not os.path.exists(out) and os.path.exists(cp))
     if np_then == 0:
         r = checks.run(ARGS.influsim, "run", "--resume", "-t", "2", "-q", "-o", out, cwd=tmp,
                        timeout=300)
@@ -194,11 +238,17 @@ def runs(tmp, small):
                 ref_run.stderr.strip() in r.stderr and not os.path.exists(out),
                 f"rc {r.returncode}: {short(r.stderr)} vs {short(ref_run.stderr)}")
     # Killed with SIGKILL, resumed elsewhere.
-    # Long enough to be killed after a checkpoint (every second) on 2 cores;
-    # the two streaming ones share their reference.
+    # Long enough to be killed after a checkpoint (every second) on 2 cores,
+    # at several points of the run; the streaming ones share their reference.
     killed_then_resumed(tmp, "resume kept", ["-n", "100000"], 2, 3)
-    killed_then_resumed(tmp, "resume --no-trials", ["-n", "160000", "--no-trials"], 3, 0)
-    killed_then_resumed(tmp, "resume --no-trials np", ["-n", "160000", "--no-trials"], 4, 2)
+    killed_then_resumed(tmp, "resume --no-trials", ["-n", "160000", "--no-trials"], 3, 0,
+                        after=1.5)
+    killed_then_resumed(tmp, "resume --no-trials np", ["-n", "160000", "--no-trials"], 4, 2,
+                        after=3.0)
+    # One rank dies (not rank 0, which saves the checkpoints): the job ends,
+    # and plain influsim goes on from rank 0's checkpoint.
+    killed_then_resumed(tmp, "one rank killed", ["-n", "160000", "--no-trials"], 3, 0,
+                        after=0.5, one_rank=1)
 
 
 def studies(tmp):
