@@ -174,6 +174,20 @@ static infl_status ctx_init(run_ctx *c, const infl__core_job *job, infl_error *e
     const int team_all = c->threads * (c->cl ? c->cl->size : 1);
     c->per_round =
         job->round_blocks ? job->round_blocks : round_blocks(team_all, ns * nm + ns * ns);
+    if (c->cl != NULL && c->streaming && !job->round_blocks) {
+        /* At least a unit per rank, so that the shares are whole units and
+         * go folded (exchange.h): with a thousand ranks the 64 MiB cap
+         * above would leave each a few blocks, sent one by one. Up to 1 GiB
+         * of the round's moments for that. */
+        const uint64_t least = INFL_ENGINE_UNIT_BLOCKS * (uint64_t)c->cl->size;
+        const uint64_t most =
+            (UINT64_C(1) << 30) / ((ns * nm + ns * ns) * sizeof(infl_moments) + 1);
+        if (c->per_round < least)
+            c->per_round = least < most ? least : most;
+        /* Whole units a round, so that no unit straddles two. */
+        if (c->per_round > INFL_ENGINE_UNIT_BLOCKS)
+            c->per_round -= c->per_round % INFL_ENGINE_UNIT_BLOCKS;
+    }
     /* A round longer than the run is the run: no more moments need wait. */
     if (c->per_round > run_blocks)
         c->per_round = run_blocks > 0 ? run_blocks : 1;
