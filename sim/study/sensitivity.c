@@ -403,10 +403,12 @@ static infl_status evaluate_spread(evaluator *ev, infl_sens_result *r, size_t fi
             n_sent++;
         }
     }
-    if (!ok)
+    if (!ok || mine.bad) /* a run said, none sent: every other rank fails to decode */
         mine.len = 0, n_sent = 1;
     spread_ctx ctx = {.ev = ev, .r = r, .first = first};
     infl_status rc = infl__spread_exchange(cl, n_ok, &mine, n_sent, failed, get_run, &ctx, err);
+    if (rc == INFL_OK && (!ok || mine.bad))
+        rc = infl_error_add(err, INFL_ENOMEM, "out of memory sending the design's runs");
     infl__wire_destroy(&mine);
     free(cost);
     free(owner);

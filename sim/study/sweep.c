@@ -194,8 +194,7 @@ static void derive_at(const infl_sweep_axis *axes, size_t n_axes, size_t p, doub
 }
 
 /* Point p's overrides, one per axis, into over[]; false if a key is too long. */
-static bool point_overrides(const infl_sweep_axis *axes, size_t n_axes, size_t p,
-                            char (*over)[512])
+static bool point_overrides(const infl_sweep_axis *axes, size_t n_axes, size_t p, char (*over)[512])
 {
     for (size_t a = n_axes; a-- > 0; p /= axes[a].n)
         if (!infl_sweep_axis_override(&axes[a], p % axes[a].n, over[a], sizeof over[a]))
@@ -204,8 +203,8 @@ static bool point_overrides(const infl_sweep_axis *axes, size_t n_axes, size_t p
 }
 
 /* Adds "at the sweep point KEY=VALUE[, KEY=VALUE]" to err; returns rc. */
-static infl_status name_point(const infl_sweep_axis *axes, size_t n_axes, size_t p,
-                              infl_status rc, infl_error *err)
+static infl_status name_point(const infl_sweep_axis *axes, size_t n_axes, size_t p, infl_status rc,
+                              infl_error *err)
 {
     char over[INFL_SWEEP_MAX_AXES][512];
     if (!point_overrides(axes, n_axes, p, over))
@@ -284,15 +283,12 @@ static infl_status run_spread(const infl_scenario *base, const infl_sweep_axis *
     infl__wire mine;
     infl__wire_init(&mine);
     infl_status rc = INFL_OK;
-    if (cost == NULL || owner == NULL || order == NULL) {
-        /* Every rank finds this alike (nothing has differed yet)... or not:
-         * a rank that cannot deal cannot take part, and MPI ends the job. */
-        rc = infl_error_add(err, INFL_ENOMEM, "out of memory");
-        goto done;
-    }
-    size_t n_ok = n; /* the points before the first whose scenario is bad */
+    /* A rank out of memory still joins the exchange (the others wait for
+     * it), with bytes that every other rank fails to decode. */
+    const bool ready = cost != NULL && owner != NULL && order != NULL;
+    size_t n_ok = ready ? n : 0; /* the points before the first whose scenario is bad */
     double at[INFL_SWEEP_MAX_AXES];
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n_ok; i++) {
         infl_scenario *sc = NULL;
         if (derive_point(base, axes, n_axes, first + i, &sc, at, &bad_point) != INFL_OK) {
             n_ok = i;
@@ -301,7 +297,8 @@ static infl_status run_spread(const infl_scenario *base, const infl_sweep_axis *
         cost[i] = infl__spread_cost(sc);
         infl_scenario_free(sc);
     }
-    infl__spread_assign(cost, n_ok, cl->size, owner, order);
+    if (ready)
+        infl__spread_assign(cost, n_ok, cl->size, owner, order);
     size_t n_mine = 0;
     for (size_t k = 0; k < n_ok; k++) {
         const size_t i = order[k];
@@ -318,10 +315,12 @@ static infl_status run_spread(const infl_scenario *base, const infl_sweep_axis *
             n_mine++;
         infl_error_destroy(&own);
     }
-    if (mine.bad) /* sent as nothing: every rank then fails to decode it */
-        mine.len = 0;
+    if (!ready || mine.bad) /* a point said, none sent: every other rank fails to decode */
+        mine.len = 0, n_mine = 1;
     spread_ctx ctx = {.out = out, .first = first};
     rc = infl__spread_exchange(cl, n_ok, &mine, n_mine, &failed, get_point, &ctx, err);
+    if (rc == INFL_OK && (!ready || mine.bad))
+        rc = infl_error_add(err, INFL_ENOMEM, "out of memory sending the sweep's points");
     if (rc != INFL_OK)
         goto done;
     if (out->threads == 0) /* this rank ran no point */
