@@ -126,10 +126,12 @@ int main(void)
         compare(sc, (infl_run_options){.target_se = 0.05}, ranks + 1, 1);
     }
     infl_scenario_free(sc);
-    /* 40,000 trials: rounds of a unit per rank and thread, so every rank
-     * sends its whole units folded (engine/exchange.c); the run's last unit
-     * short, and its last round's cuts inside units. */
-    const char *long_sets[] = {"trials=40000"};
+    /* Three units (24,576 trials): rounds of a unit per rank and thread,
+     * so the ranks send whole units folded (engine/exchange.c): at 2 ranks x
+     * 1 thread two rounds, the second's cut inside a unit (blocks one by
+     * one); at 2 x 2 one round cut at the nearest unit edge; at 3 ranks a
+     * unit each. */
+    const char *long_sets[] = {"trials=24576"};
     infl_scenario *longer = load(long_sets, 1);
     if (longer) {
         const int two_three[] = {2, 3};
