@@ -410,15 +410,16 @@ static void exchange_round(run_ctx *c, uint64_t round, uint64_t round_end)
         mine.hires += c->state[i].hires;
     uint64_t lo, hi;
     infl__exchange_share(round, round_end, cl->rank, cl->size, &lo, &hi);
-    infl__bytes out = {0};
+    infl__wire out;
+    infl__wire_init(&out);
     infl__exchange_pack_round(&out, &mine, c->streaming ? c->slots + (lo - round) : NULL, lo, hi,
                               c->n_blocks, c->streaming ? NULL : c->tr, trials_before(c, lo),
                               trials_before(c, hi));
     void *all = NULL;
     size_t *counts = calloc((size_t)cl->size, sizeof *counts);
     bool ok =
-        !out.failed && counts != NULL && cl->allgather(cl->user, out.data, out.n, &all, counts);
-    infl__bytes_destroy(&out);
+        !out.bad && counts != NULL && cl->allgather(cl->user, out.data, out.len, &all, counts);
+    infl__wire_destroy(&out);
     uint64_t lowest = first ? first->block : UINT64_MAX, others = 0;
     const unsigned char *p = all;
     for (int r = 0; ok && r < cl->size; p += counts[r], r++) {

@@ -10,38 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool infl__bytes_put(void *bytes, const void *p, size_t n)
+/* An infl_sink over a wire (the tallies' save writes through one). */
+static bool wire_sink(void *wire, const void *p, size_t n)
 {
-    infl__bytes *b = bytes;
-    if (b->failed)
-        return false;
-    if (n == 0)
-        return true;
-    if (n > SIZE_MAX - b->n) {
-        b->failed = true;
-        return false;
-    }
-    if (b->n + n > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->n + n)
-            cap = cap > SIZE_MAX / 2 ? b->n + n : cap * 2;
-        unsigned char *d = realloc(b->data, cap);
-        if (d == NULL) {
-            b->failed = true;
-            return false;
-        }
-        b->data = d;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->n, p, n);
-    b->n += n;
-    return true;
-}
-
-void infl__bytes_destroy(infl__bytes *b)
-{
-    free(b->data);
-    *b = (infl__bytes){0};
+    return infl__wire_put_bytes(wire, p, n);
 }
 
 /* Where rank r's share of [first, end) begins (r = n: the end). */
@@ -79,18 +51,18 @@ static uint64_t whole_unit_end(uint64_t b, uint64_t hi, uint64_t n_blocks)
     return e <= hi ? e : b;
 }
 
-static void put_moments(infl__bytes *b, const infl_block_moments *m)
+static void put_moments(infl__wire *b, const infl_block_moments *m)
 {
-    infl__bytes_put(b, m->cells, m->n_cells * sizeof *m->cells);
-    infl__bytes_put(b, m->pairs, m->n_pairs * sizeof *m->pairs);
+    infl__wire_put_bytes(b, m->cells, m->n_cells * sizeof *m->cells);
+    infl__wire_put_bytes(b, m->pairs, m->n_pairs * sizeof *m->pairs);
 }
 
 /* Blocks [lo, hi)'s moments, each whole unit folded. */
-static void put_slots(infl__bytes *b, const infl_block_moments *slots, uint64_t lo, uint64_t hi,
+static void put_slots(infl__wire *b, const infl_block_moments *slots, uint64_t lo, uint64_t hi,
                       uint64_t n_blocks)
 {
     infl_block_moments unit = {.n_cells = slots[0].n_cells, .n_pairs = slots[0].n_pairs};
-    for (uint64_t k = lo; k < hi && !b->failed;) {
+    for (uint64_t k = lo; k < hi && !b->bad;) {
         const uint64_t e = whole_unit_end(k, hi, n_blocks);
         if (e == k) {
             put_moments(b, &slots[k - lo]);
@@ -101,7 +73,7 @@ static void put_slots(infl__bytes *b, const infl_block_moments *slots, uint64_t 
             unit.cells = malloc((unit.n_cells ? unit.n_cells : 1) * sizeof *unit.cells);
             unit.pairs = malloc((unit.n_pairs ? unit.n_pairs : 1) * sizeof *unit.pairs);
             if (unit.cells == NULL || unit.pairs == NULL) {
-                b->failed = true;
+                b->bad = true;
                 break;
             }
         }
@@ -114,9 +86,9 @@ static void put_slots(infl__bytes *b, const infl_block_moments *slots, uint64_t 
     free(unit.pairs);
 }
 
-static void put_u64(infl__bytes *b, uint64_t v)
+static void put_u64(infl__wire *b, uint64_t v)
 {
-    infl__bytes_put(b, &v, sizeof v);
+    infl__wire_put_bytes(b, &v, sizeof v);
 }
 
 /* The per-trial columns a round sends: every strategy's metrics, then the
@@ -136,7 +108,7 @@ static double *kept_column(infl_trials *tr, size_t k)
     return market[k - cells];
 }
 
-void infl__exchange_pack_round(infl__bytes *b, const infl__exchange_head *h,
+void infl__exchange_pack_round(infl__wire *b, const infl__exchange_head *h,
                                const infl_block_moments *slots, uint64_t lo, uint64_t hi,
                                uint64_t n_blocks, const infl_trials *tr, uint64_t t_lo,
                                uint64_t t_hi)
@@ -146,13 +118,13 @@ void infl__exchange_pack_round(infl__bytes *b, const infl__exchange_head *h,
     put_u64(b, (uint64_t)h->status);
     put_u64(b, h->hires);
     put_u64(b, msg);
-    infl__bytes_put(b, h->message, msg);
+    infl__wire_put_bytes(b, h->message, msg);
     if (slots != NULL && lo < hi)
         put_slots(b, slots, lo, hi, n_blocks);
     if (tr != NULL && tr->values != NULL)
         for (size_t k = 0; k < kept_columns(tr); k++)
-            infl__bytes_put(b, kept_column((infl_trials *)tr, k) + t_lo,
-                            (size_t)(t_hi - t_lo) * sizeof(double));
+            infl__wire_put_bytes(b, kept_column((infl_trials *)tr, k) + t_lo,
+                                 (size_t)(t_hi - t_lo) * sizeof(double));
 }
 
 typedef struct {
@@ -219,15 +191,16 @@ static bool source(void *ctx, void *data, size_t n)
 bool infl__exchange_tallies(const infl_cluster *cl, const infl_tally_stream *mine,
                             size_t n_strategies, size_t n_metrics, infl_tally_stream *into)
 {
-    infl__bytes b = {0};
-    if (mine != NULL && !infl__tally_stream_save(mine, infl__bytes_put, &b)) {
-        infl__bytes_destroy(&b);
+    infl__wire b;
+    infl__wire_init(&b);
+    if (mine != NULL && !infl__tally_stream_save(mine, wire_sink, &b)) {
+        infl__wire_destroy(&b);
         return false;
     }
     void *all = NULL;
     size_t *counts = calloc((size_t)cl->size, sizeof *counts);
-    bool ok = counts != NULL && cl->allgather(cl->user, b.data, b.n, &all, counts);
-    infl__bytes_destroy(&b);
+    bool ok = counts != NULL && cl->allgather(cl->user, b.data, b.len, &all, counts);
+    infl__wire_destroy(&b);
     const unsigned char *p = all;
     for (int i = 0; ok && i < cl->size; i++) {
         if (into != NULL && i != cl->rank && counts[i] > 0) {

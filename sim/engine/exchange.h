@@ -14,18 +14,9 @@
 #include "influsim/error.h"
 #include "influsim/results.h"
 #include "stats/tally_stream.h"
+#include "stats/wire.h"
 
 #include <stdint.h>
-
-/* A growable byte buffer; an allocation failure marks it failed. */
-typedef struct {
-    unsigned char *data;
-    size_t n, cap;
-    bool failed;
-} infl__bytes;
-
-bool infl__bytes_put(void *bytes, const void *p, size_t n); /* an infl_sink */
-void infl__bytes_destroy(infl__bytes *b);
 
 /* Blocks [*lo, *hi) of the round's blocks [first, end) that `rank` of `size`
  * runs: contiguous shares, in rank order, as even as blocks allow; when the
@@ -55,7 +46,7 @@ typedef struct {
  * unit's fold starts from nothing wherever it runs. That is 64 times fewer
  * bytes, and the receiver's fold gives the same bits.
  */
-void infl__exchange_pack_round(infl__bytes *b, const infl__exchange_head *h,
+void infl__exchange_pack_round(infl__wire *b, const infl__exchange_head *h,
                                const infl_block_moments *slots, uint64_t lo, uint64_t hi,
                                uint64_t n_blocks, const infl_trials *tr, uint64_t t_lo,
                                uint64_t t_hi);

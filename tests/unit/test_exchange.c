@@ -78,23 +78,24 @@ static void check_ranks(const infl_block_moments *slots, int size, size_t want_u
         infl__exchange_share(0, BLOCKS, r, size, &lo, &hi);
         CHECK(lo == prev_hi && hi >= lo);
         prev_hi = hi;
-        infl__bytes b = {0};
+        infl__wire b;
+        infl__wire_init(&b);
         infl__exchange_head h = {.failed_block = UINT64_MAX, .message = "", .hires = 7};
         infl__exchange_pack_round(&b, &h, slots + lo, lo, hi, BLOCKS, NULL, 0, 0);
-        CHECK(!b.failed);
+        CHECK(!b.bad);
         const size_t head = 4 * sizeof(uint64_t);
-        CHECK((b.n - head) % block_bytes() == 0);
-        moments_sent += (b.n - head) / block_bytes();
+        CHECK((b.len - head) % block_bytes() == 0);
+        moments_sent += (b.len - head) / block_bytes();
         infl__exchange_head back;
-        CHECK(
-            infl__exchange_unpack_round(b.data, b.n, &back, got + lo, lo, hi, BLOCKS, NULL, 0, 0));
+        CHECK(infl__exchange_unpack_round(b.data, b.len, &back, got + lo, lo, hi, BLOCKS, NULL, 0,
+                                          0));
         CHECK(back.hires == 7 && back.failed_block == UINT64_MAX);
         /* Cut short: refused. */
-        if (b.n > head)
-            CHECK(!infl__exchange_unpack_round(b.data, b.n - 1, &back, got + lo, lo, hi, BLOCKS,
+        if (b.len > head)
+            CHECK(!infl__exchange_unpack_round(b.data, b.len - 1, &back, got + lo, lo, hi, BLOCKS,
                                                NULL, 0, 0));
-        infl__exchange_unpack_round(b.data, b.n, &back, got + lo, lo, hi, BLOCKS, NULL, 0, 0);
-        infl__bytes_destroy(&b);
+        infl__exchange_unpack_round(b.data, b.len, &back, got + lo, lo, hi, BLOCKS, NULL, 0, 0);
+        infl__wire_destroy(&b);
     }
     CHECK(prev_hi == BLOCKS);
     fold(slots, BLOCKS, &want);
@@ -126,15 +127,17 @@ int main(void)
      * every other block goes alone: 192 blocks + 1 unit. */
     check_ranks(slots, 4, 193);
     /* A share inside a unit: blocks [10, 100) of a round, one rank. */
-    infl__bytes b = {0};
+    infl__wire b;
+    infl__wire_init(&b);
     infl__exchange_head h = {.failed_block = 3, .status = INFL_ELIMIT, .message = "no\nway"};
     infl__exchange_pack_round(&b, &h, slots + 10, 10, 100, BLOCKS, NULL, 0, 0);
-    CHECK_INT((b.n - 4 * sizeof(uint64_t) - 6) / block_bytes(), 90);
+    CHECK_INT((b.len - 4 * sizeof(uint64_t) - 6) / block_bytes(), 90);
     infl__exchange_head back;
-    CHECK(infl__exchange_unpack_round(b.data, b.n, &back, slots + 10, 10, 100, BLOCKS, NULL, 0, 0));
+    CHECK(
+        infl__exchange_unpack_round(b.data, b.len, &back, slots + 10, 10, 100, BLOCKS, NULL, 0, 0));
     CHECK(back.failed_block == 3 && back.status == INFL_ELIMIT && back.message_len == 6 &&
           !memcmp(back.message, "no\nway", 6));
-    infl__bytes_destroy(&b);
+    infl__wire_destroy(&b);
     for (size_t i = 0; i < BLOCKS; i++)
         infl__moments_block_destroy(&slots[i]);
     return check_exit();
