@@ -307,7 +307,9 @@ infl_status infl_checkpoint_load(const char *path, infl_checkpoint **out, infl_e
         ok = done <= in.left / 8 / (cells + 4);
         if (ok) {
             size_t n = (size_t)done;
-            cp->values = malloc((n ? n : 1) * (size_t)cells * sizeof(double));
+            /* No trials done: no values, whatever the cells (which the
+             * payload bounds only through the trials). */
+            cp->values = malloc((n ? n * (size_t)cells : 1) * sizeof(double));
             cp->purchase_rate = malloc((n ? n : 1) * sizeof(double));
             cp->wom_purchase_factor = malloc((n ? n : 1) * sizeof(double));
             cp->addressable = malloc((n ? n : 1) * sizeof(double));

@@ -152,7 +152,9 @@ static bool merge_values(infl_checkpoint *m, infl_checkpoint *const *parts, cons
 {
     const size_t cells = (size_t)(m->n_strategies * m->n_metrics), total = (size_t)m->trials;
     const size_t slots = total ? total : 1;
-    m->values = malloc(slots * cells * sizeof(double));
+    /* No trials: no values, whatever the cells (which the parts' payloads
+     * bound only through their trials). */
+    m->values = malloc((total ? total * cells : 1) * sizeof(double));
     m->purchase_rate = malloc(slots * sizeof(double));
     m->wom_purchase_factor = malloc(slots * sizeof(double));
     m->addressable = malloc(slots * sizeof(double));
@@ -164,7 +166,7 @@ static bool merge_values(infl_checkpoint *m, infl_checkpoint *const *parts, cons
     for (size_t s = 0; s < n; s++) {
         const infl_checkpoint *p = parts[order[s]];
         const size_t d = (size_t)p->done_trials;
-        for (size_t c = 0; c < cells; c++)
+        for (size_t c = 0; d > 0 && c < cells; c++) /* a part of no trials has no values */
             memcpy(m->values + c * total + at, p->values + c * d, d * sizeof(double));
         memcpy(m->purchase_rate + at, p->purchase_rate, d * sizeof(double));
         memcpy(m->wom_purchase_factor + at, p->wom_purchase_factor, d * sizeof(double));
